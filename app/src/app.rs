@@ -1,0 +1,68 @@
+//! The HTML shell, the page frame (header, main, footer) and the routes.
+
+use crate::errors::NotFound;
+use crate::home::HomePage;
+use crate::i18n::{initial_locale, use_messages, LanguageSwitch};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, Html, MetaTags};
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::{path, SsrMode};
+
+/// The document around the app; rendered only on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HashedStylesheet options=options.clone() id="leptos" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let locale = RwSignal::new(initial_locale());
+    provide_context(locale);
+    let t = use_messages();
+
+    view! {
+        <Html {..} lang=move || locale.get().tag() />
+        <Router>
+            <a class="skip-link" href="#main">
+                {move || t.get().skip_to_content}
+            </a>
+            <header class="site-header">
+                <A href="/" attr:class="site-name">
+                    {move || t.get().site_name}
+                </A>
+                <nav aria-label=move || t.get().main_navigation>
+                    <A href="/">{move || t.get().nav_home}</A>
+                </nav>
+                <div class="language" role="group" aria-label=move || t.get().switch_language>
+                    <LanguageSwitch />
+                </div>
+            </header>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    // Async: the page is sent once its data is read, so it is complete
+                    // without JavaScript and carries the right status code (404, 503).
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+            <footer class="site-footer">
+                <p>{move || t.get().footer_note}</p>
+            </footer>
+        </Router>
+    }
+}

@@ -1,0 +1,91 @@
+//! The language switch: a real link without JavaScript, an instant switch after hydration.
+
+use super::{use_locale, Locale};
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// Shows the other language's own name. Without JavaScript the link goes through
+/// `/lang/{tag}`, which sets the cookie and redirects back; once hydrated, a click switches
+/// in place and stores the same cookie.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let locale = use_locale();
+    let location = use_location();
+    let target = move || locale.get().other();
+    let href = move || {
+        let here = format!("{}{}", location.pathname.get(), location.search.get());
+        format!(
+            "/lang/{}?next={}",
+            target().tag(),
+            encode_query_value(&here)
+        )
+    };
+    let on_click = move |event: leptos::ev::MouseEvent| {
+        // Let modified clicks (new tab, new window) follow the link as usual.
+        if event.ctrl_key() || event.meta_key() || event.shift_key() || event.button() != 0 {
+            return;
+        }
+        event.prevent_default();
+        let next = target();
+        store_locale(next);
+        locale.set(next);
+    };
+    view! {
+        <a
+            class="language-switch"
+            href=href
+            hreflang=move || target().tag()
+            lang=move || target().tag()
+            data-testid="language-switch"
+            on:click=on_click
+        >
+            {move || native_name(target())}
+        </a>
+    }
+}
+
+fn native_name(locale: Locale) -> &'static str {
+    match locale {
+        Locale::ZhCn => "中文",
+        Locale::En => "English",
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn store_locale(locale: Locale) {
+    use wasm_bindgen::JsCast;
+    let document = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.dyn_into::<web_sys::HtmlDocument>().ok());
+    if let Some(document) = document {
+        let _ = document.set_cookie(&super::cookie_value(locale));
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn store_locale(_locale: Locale) {}
+
+/// Percent-encodes a value for a query string (everything but RFC 3986's unreserved set).
+pub fn encode_query_value(value: &str) -> String {
+    let mut encoded = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                encoded.push(byte as char)
+            }
+            _ => encoded.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    encoded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode_query_value;
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(encode_query_value("/a?b=c&d"), "/a%3Fb%3Dc%26d");
+        assert_eq!(encode_query_value("/场景"), "/%E5%9C%BA%E6%99%AF");
+    }
+}

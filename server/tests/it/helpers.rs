@@ -1,0 +1,104 @@
+//! Spawning the real router on port 0 and calling it like a browser.
+
+use app::state::AppState;
+use leptos::config::LeptosOptions;
+use sqlx::PgPool;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+pub struct TestApp {
+    pub address: SocketAddr,
+    pub client: reqwest::Client,
+    /// The site root the app serves assets from; removed when the test ends.
+    pub site_root: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    pub fn pkg_dir(&self) -> PathBuf {
+        self.site_root.path().join("pkg")
+    }
+}
+
+pub async fn spawn_app(pool: PgPool) -> TestApp {
+    let site_root = tempfile::tempdir().expect("temporary site root");
+    std::fs::create_dir_all(site_root.path().join("pkg")).unwrap();
+    let leptos_options = LeptosOptions::builder()
+        .output_name("catalogue")
+        .site_root(site_root.path().to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .hash_files(true)
+        .build();
+    // The hash file is read beside the running executable, as in production.
+    write_hash_file();
+    let state = AppState {
+        leptos_options,
+        pool,
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, server::startup::build_app(state))
+            .await
+            .unwrap();
+    });
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
+        address,
+        client,
+        site_root,
+    }
+}
+
+/// What cargo-leptos writes beside the server binary when `hash-files` is on.
+pub const TEST_HASHES: &str = "js: testjs\nwasm: testwasm\ncss: testcss\n";
+
+fn write_hash_file() {
+    let exe = std::env::current_exe().unwrap();
+    let path = exe.parent().unwrap().join("hash.txt");
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(TEST_HASHES) {
+        let partial = path.with_extension(format!("{}.partial", std::process::id()));
+        std::fs::write(&partial, TEST_HASHES).unwrap();
+        std::fs::rename(partial, path).unwrap();
+    }
+}
+
+/// Adds an organisation; `verified` decides whether the public may see it.
+pub async fn insert_organisation(pool: &PgPool, name: &str, credit_code: &str, verified: bool) {
+    sqlx::query(
+        "INSERT INTO organisations (kind, name, credit_code, location, verified_at)
+         VALUES ('enterprise', $1, $2, '320411', CASE WHEN $3 THEN now() END)",
+    )
+    .bind(name)
+    .bind(credit_code)
+    .bind(verified)
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+/// The number shown in the element with this `data-testid`.
+pub fn figure(body: &str, test_id: &str) -> Option<i64> {
+    let marker = format!("data-testid=\"{test_id}\"");
+    let after_marker = body.find(&marker)? + marker.len();
+    let start = after_marker + body[after_marker..].find('>')? + 1;
+    let digits: String = body[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}

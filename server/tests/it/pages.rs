@@ -1,0 +1,116 @@
+use crate::helpers::spawn_app;
+use sqlx::PgPool;
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_unknown_path_is_a_real_404_page(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let response = app.get("/no-such-page").await;
+    assert_eq!(response.status(), 404);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let body = response.text().await.unwrap();
+    assert!(body.contains(r#"data-testid="not-found""#), "{body}");
+    assert!(body.contains("页面不存在"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn health_reports_the_database(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let response = app.get("/healthz").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let json: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({ "status": "ok", "database": "ok" })
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn pages_carry_a_nonce_policy_that_matches_their_scripts(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    for path in ["/", "/no-such-page"] {
+        let response = app.get(path).await;
+        let policy = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let nonce = policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_else(|| panic!("no nonce in {policy}"))
+            .to_owned();
+        assert!(nonce.len() >= 16, "nonce too short: {nonce}");
+        for directive in [
+            "script-src 'self' 'nonce-",
+            "'wasm-unsafe-eval'",
+            "'unsafe-eval'",
+            "frame-ancestors 'none'",
+            "object-src 'none'",
+        ] {
+            assert!(
+                policy.contains(directive),
+                "{path}: {directive} missing from {policy}"
+            );
+        }
+        assert!(!policy.contains("'unsafe-inline'"), "{policy}");
+
+        let headers = response.headers().clone();
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert_eq!(
+            headers["referrer-policy"],
+            "strict-origin-when-cross-origin"
+        );
+        assert_eq!(headers["x-frame-options"], "DENY");
+
+        let body = response.text().await.unwrap();
+        assert!(
+            body.contains(&format!(r#"nonce="{nonce}""#)),
+            "{path}: scripts lack the nonce"
+        );
+        // Every inline script carries the nonce, or the browser would refuse it.
+        assert_eq!(
+            body.matches("<script").count(),
+            body.matches(&format!(r#"nonce="{nonce}""#)).count(),
+            "{path}: {body}"
+        );
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_fresh_nonce_is_made_for_each_response(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let first = app.get("/").await.headers()["content-security-policy"].clone();
+    let second = app.get("/").await.headers()["content-security-policy"].clone();
+    assert_ne!(first, second);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn responses_that_are_not_pages_get_the_strict_default_policy(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let response = app.get("/healthz").await;
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
+    assert!(policy.starts_with("default-src 'none'"), "{policy}");
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn pages_are_compressed_for_browsers_that_accept_it(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    for (accept, expected) in [("br", "br"), ("gzip", "gzip")] {
+        let response = app
+            .client
+            .get(app.url("/"))
+            .header("accept-encoding", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-encoding"], expected);
+    }
+}
