@@ -6,7 +6,12 @@ REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$REPO_ROOT"
 
 # One build folder outside the clone, so fresh clones on this machine reuse earlier builds.
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/innovation-catalogue/target}
+# It is linked as ./target rather than named in CARGO_TARGET_DIR, because cargo-leptos
+# 0.3.10 fails to find the server binary in a target folder outside the workspace.
+BUILD_DIR=${CATALOGUE_BUILD_DIR:-$HOME/.cache/innovation-catalogue/target}
+mkdir -p "$BUILD_DIR"
+if [ ! -e target ]; then ln -s "$BUILD_DIR" target; fi
+unset CARGO_TARGET_DIR
 export PATH="$HOME/.cargo/bin:$PATH"
 # Queries are checked against the committed .sqlx data, so builds need no database.
 export SQLX_OFFLINE=true
@@ -19,3 +24,10 @@ step() { printf '\n==> %s\n' "$*" >&2; }
 
 source "$REPO_ROOT/scripts/lib/postgres.sh"
 source "$REPO_ROOT/scripts/lib/toolchain.sh"
+
+# Where the server finds the bundle that `cargo leptos build` wrote (same as Cargo.toml).
+export_site_settings() {
+  export LEPTOS_OUTPUT_NAME=catalogue LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg
+  export LEPTOS_HASH_FILES=true
+  export LEPTOS_SITE_ADDR=${LEPTOS_SITE_ADDR:-127.0.0.1:3000}
+}
