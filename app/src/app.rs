@@ -3,6 +3,10 @@
 use crate::errors::NotFound;
 use crate::home::HomePage;
 use crate::i18n::{initial_locale, use_messages, LanguageSwitch};
+use crate::organisations::{OrganisationDetailPage, OrganisationListPage};
+use crate::products::{ProductDetailPage, ProductListPage};
+use crate::projects::{ProjectDetailPage, ProjectListPage};
+use crate::scenarios::{ScenarioDetailPage, ScenarioListPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Html, MetaTags};
 use leptos_router::components::{Route, Router, Routes, A};
@@ -48,6 +52,10 @@ pub fn App() -> impl IntoView {
                 </A>
                 <nav aria-label=move || t.get().main_navigation>
                     <A href="/">{move || t.get().nav_home}</A>
+                    <A href="/scenarios">{move || t.get().nav_scenarios}</A>
+                    <A href="/products">{move || t.get().nav_products}</A>
+                    <A href="/projects">{move || t.get().nav_projects}</A>
+                    <A href="/organisations">{move || t.get().nav_organisations}</A>
                 </nav>
                 <div class="language" role="group" aria-label=move || t.get().switch_language>
                     <LanguageSwitch />
@@ -58,6 +66,18 @@ pub fn App() -> impl IntoView {
                     // Async: the page is sent once its data is read, so it is complete
                     // without JavaScript and carries the right status code (404, 503).
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/products") view=ProductListPage ssr=SsrMode::Async />
+                    <Route path=path!("/products/:id") view=ProductDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("/scenarios") view=ScenarioListPage ssr=SsrMode::Async />
+                    <Route path=path!("/scenarios/:id") view=ScenarioDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("/projects") view=ProjectListPage ssr=SsrMode::Async />
+                    <Route path=path!("/projects/:id") view=ProjectDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("/organisations") view=OrganisationListPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/organisations/:id")
+                        view=OrganisationDetailPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
             <footer class="site-footer">

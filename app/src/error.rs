@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    /// A query parameter has a value the page cannot use; `param` names it.
+    #[error("invalid value for the parameter {param}")]
+    InvalidParameter { param: String },
     #[error("the database is unavailable")]
     Unavailable,
     #[error("something went wrong")]
@@ -26,6 +29,7 @@ impl AppError {
     pub fn status_code(&self) -> u16 {
         match self {
             AppError::NotFound => 404,
+            AppError::InvalidParameter { .. } => 400,
             AppError::Unavailable => 503,
             AppError::Internal | AppError::Transport(_) => 500,
         }

@@ -3,13 +3,24 @@
 //! Compiled twice: with `ssr` into the server (rendering and server functions) and with
 //! `hydrate` into the browser's wasm bundle. Server-only modules are gated on `ssr`.
 
+// Leptos views are deeply nested types; rendering them needs a deeper limit.
+#![recursion_limit = "256"]
+
 pub mod app;
+pub mod components;
+pub mod domain;
 pub mod error;
 pub mod errors;
 pub mod home;
 pub mod i18n;
+pub mod listing;
+pub mod organisations;
+pub mod products;
+pub mod projects;
+pub mod scenarios;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod url;
 
 pub use app::{shell, App};
 

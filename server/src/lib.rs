@@ -1,6 +1,9 @@
 //! The axum server around the Leptos app: configuration, startup, routes and commands.
 //! `startup::build_app` is the one router that both the binary and the tests use.
 
+// Leptos views are deeply nested types; rendering them needs a deeper limit.
+#![recursion_limit = "256"]
+
 pub mod assets;
 pub mod commands;
 pub mod config;

@@ -1,5 +1,8 @@
 //! The catalogue's server binary: `catalogue serve` (the default) and the maintenance commands.
 
+// Leptos views are deeply nested types; rendering them needs a deeper limit.
+#![recursion_limit = "256"]
+
 use clap::{Parser, Subcommand};
 use server::config::Config;
 
@@ -19,6 +22,33 @@ enum Command {
     Serve,
     /// Apply pending migrations and exit.
     Migrate,
+    /// Load the demo catalogue (deterministic, marked as demo) into an empty database.
+    Seed {
+        /// Do nothing, successfully, when the catalogue already has organisations
+        /// (without it, a non-empty catalogue is an error).
+        #[arg(long)]
+        if_empty: bool,
+    },
+    /// Write a backup of the database (pg_dump, custom format) to FILE.
+    Backup { file: std::path::PathBuf },
+    /// Restore a backup made by `backup` into the database, in one transaction.
+    Restore {
+        file: std::path::PathBuf,
+        /// Drop the catalogue already in the database first (otherwise that is an error).
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Append a large synthetic published catalogue for benchmarks.
+    Generate {
+        #[arg(long, default_value_t = 100_000)]
+        products: usize,
+        #[arg(long, default_value_t = 10_000)]
+        scenarios: usize,
+        #[arg(long, default_value_t = 10_000)]
+        projects: usize,
+        #[arg(long, default_value_t = 1_000)]
+        organisations: usize,
+    },
 }
 
 #[tokio::main]
@@ -29,5 +59,30 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => server::startup::serve(config).await,
         Command::Migrate => server::commands::migrate(&config).await,
+        Command::Seed { if_empty } => server::commands::seed(&config, if_empty).await,
+        Command::Backup { file } => {
+            server::commands::backup::backup(&config.database_url, &file).await?;
+            tracing::info!(file = %file.display(), "backup written");
+            Ok(())
+        }
+        Command::Restore { file, replace } => {
+            server::commands::backup::restore(&config.database_url, &file, replace).await?;
+            tracing::info!(file = %file.display(), "backup restored");
+            Ok(())
+        }
+        Command::Generate {
+            products,
+            scenarios,
+            projects,
+            organisations,
+        } => {
+            let sizes = server::commands::generate::Sizes {
+                products,
+                scenarios,
+                projects,
+                organisations,
+            };
+            server::commands::generate(&config, sizes).await
+        }
     }
 }

@@ -56,10 +56,7 @@ pub async fn serve(config: Config) -> Result<()> {
     assets::precompress_in_background(&config.leptos_options);
 
     let address = config.leptos_options.site_addr;
-    let state = AppState {
-        leptos_options: config.leptos_options.clone(),
-        pool,
-    };
+    let state = AppState::new(config.leptos_options.clone(), pool);
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .with_context(|| format!("cannot listen on {address}"))?

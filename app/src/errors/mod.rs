@@ -4,4 +4,4 @@ mod not_found;
 mod notice;
 
 pub use not_found::NotFound;
-pub use notice::ErrorNotice;
+pub use notice::{ErrorNotice, ErrorPage};

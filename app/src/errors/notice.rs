@@ -1,19 +1,40 @@
+use super::NotFound;
 use crate::error::{set_page_status, AppError};
 use crate::i18n::use_messages;
 use leptos::prelude::*;
+use leptos_meta::Title;
 
-/// Says, in the reader's language, that a part of the page could not be loaded, and gives
-/// the page the matching status code (503 while the database is away, 500 otherwise).
+/// Says, in the reader's language, what went wrong, and gives the page the matching status
+/// code: 400 naming the parameter, 503 while the database is away, 500 otherwise.
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     set_page_status(error.status_code());
     let t = use_messages();
-    let unavailable = matches!(error, AppError::Unavailable);
+    let text = move || match &error {
+        AppError::InvalidParameter { param } => t.get().invalid_parameter.replace("{param}", param),
+        AppError::Unavailable => t.get().unavailable_text.to_owned(),
+        _ => t.get().internal_error_text.to_owned(),
+    };
     view! {
         <p class="error-notice" role="alert" data-testid="error-notice">
-            {move || {
-                if unavailable { t.get().unavailable_text } else { t.get().internal_error_text }
-            }}
+            {text}
         </p>
     }
+}
+
+/// A whole page's error: 404 gets the real not-found page, anything else a titled notice.
+#[component]
+pub fn ErrorPage(error: AppError) -> impl IntoView {
+    let t = use_messages();
+    if error == AppError::NotFound {
+        return view! { <NotFound /> }.into_any();
+    }
+    view! {
+        <Title text=move || t.get().error_title />
+        <section class="error-page">
+            <h1>{move || t.get().error_title}</h1>
+            <ErrorNotice error />
+        </section>
+    }
+    .into_any()
 }

@@ -1,16 +1,50 @@
 //! Queries behind the home page.
 
 use super::HomeFigures;
-use sqlx::PgExecutor;
+use crate::domain::{Location, OrganisationId, OrganisationKind};
+use crate::organisations::OrganisationSummary;
+use sqlx::PgPool;
 
-pub async fn home_figures(db: impl PgExecutor<'_>) -> Result<HomeFigures, sqlx::Error> {
+/// How many of each kind of record the home page lists.
+const LATEST: u32 = 4;
+
+pub async fn home_figures(pool: &PgPool) -> Result<HomeFigures, sqlx::Error> {
+    let scenarios =
+        crate::scenarios::db::list_published(pool, &Default::default(), None, LATEST).await?;
+    let products =
+        crate::products::db::list_published(pool, &Default::default(), None, LATEST).await?;
+    let projects =
+        crate::projects::db::list_published(pool, &Default::default(), None, LATEST).await?;
     // Unverified organisations are not public (DOMAIN.md), so they are not counted.
     let verified_organisations = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM organisations WHERE verified_at IS NOT NULL"#
     )
-    .fetch_one(db)
+    .fetch_one(pool)
+    .await?;
+    let latest_organisations = sqlx::query_as!(
+        OrganisationSummary,
+        r#"SELECT id AS "id: OrganisationId", name, kind AS "kind: OrganisationKind",
+                  location AS "location!: Location"
+           FROM organisations WHERE verified_at IS NOT NULL
+           ORDER BY verified_at DESC, id DESC LIMIT $1"#,
+        i64::from(LATEST),
+    )
+    .fetch_all(pool)
+    .await?;
+    let has_demo_data = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM organisations WHERE is_demo) AS "demo!""#
+    )
+    .fetch_one(pool)
     .await?;
     Ok(HomeFigures {
+        published_scenarios: scenarios.total,
+        published_products: products.total,
+        published_projects: projects.total,
         verified_organisations,
+        latest_scenarios: scenarios.items,
+        latest_products: products.items,
+        latest_projects: projects.items,
+        latest_organisations,
+        has_demo_data,
     })
 }

@@ -1,16 +1,36 @@
 use crate::error::AppError;
+use crate::organisations::OrganisationSummary;
+use crate::products::ProductSummary;
+use crate::projects::ProjectSummary;
+use crate::scenarios::ScenarioSummary;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The policy's target is "more than 150" published scenarios: met at 151.
+pub const SCENARIO_TARGET: i64 = 151;
+
+/// What the home page shows: counts of everything published, and the latest of each.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HomeFigures {
+    pub published_scenarios: i64,
+    pub published_products: i64,
+    pub published_projects: i64,
     pub verified_organisations: i64,
+    pub latest_scenarios: Vec<ScenarioSummary>,
+    pub latest_products: Vec<ProductSummary>,
+    pub latest_projects: Vec<ProjectSummary>,
+    pub latest_organisations: Vec<OrganisationSummary>,
+    /// Whether the catalogue holds demonstration data, which the page then says.
+    pub has_demo_data: bool,
 }
 
 /// Public and cacheable, hence GET. Counts only what the public may see.
 #[server(prefix = "/api", endpoint = "home/figures", input = GetUrl)]
 pub async fn load_home_figures() -> Result<HomeFigures, AppError> {
     let state = crate::state::app_state()?;
-    Ok(super::db::home_figures(&state.pool).await?)
+    state
+        .home_figures
+        .get_or_load(|| super::db::home_figures(&state.pool))
+        .await
 }

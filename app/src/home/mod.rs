@@ -5,5 +5,5 @@ pub mod db;
 mod figures;
 mod page;
 
-pub use figures::{load_home_figures, HomeFigures};
+pub use figures::{load_home_figures, HomeFigures, SCENARIO_TARGET};
 pub use page::HomePage;

@@ -1,6 +1,10 @@
-use super::load_home_figures;
+use super::{load_home_figures, HomeFigures, SCENARIO_TARGET};
 use crate::errors::ErrorNotice;
-use crate::i18n::use_messages;
+use crate::i18n::{use_messages, Messages};
+use crate::organisations::OrganisationCard;
+use crate::products::ProductCard;
+use crate::projects::ProjectCard;
+use crate::scenarios::ScenarioCard;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -16,33 +20,14 @@ pub fn HomePage() -> impl IntoView {
             <h1 id="home-heading">{move || t.get().home_title}</h1>
             <p class="lead">{move || t.get().home_lead}</p>
         </section>
-        <section class="figures" aria-labelledby="figures-heading">
-            <h2 id="figures-heading">{move || t.get().figures_heading}</h2>
-            <Suspense fallback=move || view! { <p>{move || t.get().figures_loading}</p> }>
-                {move || Suspend::new(async move {
-                    match figures.await {
-                        Ok(figures) => {
-                            view! {
-                                <dl class="figure-list">
-                                    <div class="figure">
-                                        <dt>{move || t.get().verified_organisations}</dt>
-                                        <dd>
-                                            <span class="figure-value" data-testid="verified-organisations">
-                                                {figures.verified_organisations}
-                                            </span>
-                                            " "
-                                            <span class="figure-unit">{move || t.get().organisations_unit}</span>
-                                        </dd>
-                                    </div>
-                                </dl>
-                            }
-                                .into_any()
-                        }
-                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <Suspense fallback=move || view! { <p>{move || t.get().figures_loading}</p> }>
+            {move || Suspend::new(async move {
+                match figures.await {
+                    Ok(figures) => view! { <HomeContent figures /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
         <section class="audiences" aria-labelledby="audiences-heading">
             <h2 id="audiences-heading">{move || t.get().audiences_heading}</h2>
             <ul class="audience-list">
@@ -59,6 +44,88 @@ pub fn HomePage() -> impl IntoView {
                     <p>{move || t.get().audience_investors_text}</p>
                 </li>
             </ul>
+        </section>
+    }
+}
+
+#[component]
+fn HomeContent(figures: HomeFigures) -> impl IntoView {
+    let t = use_messages();
+    let published = figures.published_scenarios;
+    let target_met = published >= SCENARIO_TARGET;
+    let figure = |test_id: &'static str,
+                  label: fn(&Messages) -> &'static str,
+                  href: &'static str,
+                  value: i64| {
+        view! {
+            <div class="figure">
+                <dt>
+                    <a href=href>{move || label(t.get())}</a>
+                </dt>
+                <dd>
+                    <span class="figure-value" data-testid=test_id>{value}</span>
+                </dd>
+            </div>
+        }
+    };
+    view! {
+        {figures.has_demo_data.then(|| view! {
+            <p class="demo-notice" role="note" data-testid="demo-notice">{move || t.get().demo_notice}</p>
+        })}
+        <section class="figures" aria-labelledby="figures-heading">
+            <h2 id="figures-heading">{move || t.get().figures_heading}</h2>
+            <dl class="figure-list">
+                {figure("published-scenarios", |m| m.count_scenarios, "/scenarios", figures.published_scenarios)}
+                {figure("published-products", |m| m.count_products, "/products", figures.published_products)}
+                {figure("published-projects", |m| m.count_projects, "/projects", figures.published_projects)}
+                {figure("verified-organisations", |m| m.verified_organisations, "/organisations", figures.verified_organisations)}
+            </dl>
+            <div class="target" data-testid="scenario-target" data-met=target_met.to_string()>
+                <label for="scenario-target-progress">{move || t.get().scenario_target}</label>
+                <progress id="scenario-target-progress" max=SCENARIO_TARGET value=published.min(SCENARIO_TARGET)>
+                    {published}
+                </progress>
+                <p>
+                    {move || t.get().scenario_target_progress.replace("{count}", &published.to_string())}
+                    {move || target_met.then(|| format!(" · {}", t.get().scenario_target_met))}
+                </p>
+            </div>
+        </section>
+        <LatestSection id="scenarios" heading=|m| m.latest_scenarios href="/scenarios">
+            {figures.latest_scenarios.into_iter().map(|scenario| view! { <ScenarioCard scenario /> }).collect_view()}
+        </LatestSection>
+        <LatestSection id="products" heading=|m| m.latest_products href="/products">
+            {figures.latest_products.into_iter().map(|product| view! { <ProductCard product /> }).collect_view()}
+        </LatestSection>
+        <LatestSection id="projects" heading=|m| m.latest_projects href="/projects">
+            {figures.latest_projects.into_iter().map(|project| view! { <ProjectCard project /> }).collect_view()}
+        </LatestSection>
+        <LatestSection id="organisations" heading=|m| m.latest_organisations href="/organisations">
+            {figures
+                .latest_organisations
+                .into_iter()
+                .map(|organisation| view! { <OrganisationCard organisation /> })
+                .collect_view()}
+        </LatestSection>
+    }
+}
+
+#[component]
+fn LatestSection(
+    id: &'static str,
+    heading: fn(&Messages) -> &'static str,
+    href: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let t = use_messages();
+    let (heading_id, labelled_by) = (format!("latest-{id}"), format!("latest-{id}"));
+    view! {
+        <section class="latest" aria-labelledby=labelled_by>
+            <h2 id=heading_id>{move || heading(t.get())}</h2>
+            <ol class="cards">{children()}</ol>
+            <p>
+                <a href=href>{move || format!("{} →", t.get().view_all)}</a>
+            </p>
         </section>
     }
 }

@@ -3,8 +3,10 @@
 //! The choice lives in the `lang` cookie so the server renders the same language the
 //! browser will hydrate; without JavaScript the switch is a plain link to `/lang/{tag}`.
 
+mod en;
 mod messages;
 mod switch;
+mod zh_cn;
 
 use leptos::prelude::*;
 pub use messages::Messages;
@@ -47,8 +49,8 @@ impl Locale {
 
     pub fn messages(self) -> &'static Messages {
         match self {
-            Locale::ZhCn => &messages::ZH_CN,
-            Locale::En => &messages::EN,
+            Locale::ZhCn => &zh_cn::ZH_CN,
+            Locale::En => &en::EN,
         }
     }
 

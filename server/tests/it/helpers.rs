@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 pub struct TestApp {
+    pub state: AppState,
     pub address: SocketAddr,
     pub client: reqwest::Client,
     /// The site root the app serves assets from; removed when the test ends.
@@ -42,14 +43,12 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
         .build();
     // The hash file is read beside the running executable, as in production.
     write_hash_file();
-    let state = AppState {
-        leptos_options,
-        pool,
-    };
+    let state = AppState::new(leptos_options, pool);
+    let router_state = state.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move {
-        axum::serve(listener, server::startup::build_app(state))
+        axum::serve(listener, server::startup::build_app(router_state))
             .await
             .unwrap();
     });
@@ -58,6 +57,7 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
         .build()
         .unwrap();
     TestApp {
+        state,
         address,
         client,
         site_root,

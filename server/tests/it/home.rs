@@ -15,6 +15,7 @@ async fn the_home_figure_counts_only_verified_organisations(pool: PgPool) {
 
     let figures = app::home::db::home_figures(&pool).await.unwrap();
     assert_eq!(figures.verified_organisations, 2);
+    assert_eq!(figures.latest_organisations.len(), 2);
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -38,12 +39,20 @@ async fn the_home_page_shows_the_figure_from_postgres(pool: PgPool) {
     );
     assert!(body.contains("<title>常州市创新产品与应用场景库</title>"));
 
+    // The figures are kept for a few seconds; a publication invalidates them.
     insert_organisation(&pool, "常州市智慧交通研究院", "12320400MB1XXXXX02", true).await;
     let body = app.get("/").await.text().await.unwrap();
     assert_eq!(
         figure(&body, "verified-organisations"),
+        Some(1),
+        "from the cache"
+    );
+    app.state.home_figures.invalidate();
+    let body = app.get("/").await.text().await.unwrap();
+    assert_eq!(
+        figure(&body, "verified-organisations"),
         Some(2),
-        "read live, not cached"
+        "read again"
     );
 }
 
@@ -79,5 +88,6 @@ async fn the_figures_server_function_answers_a_plain_get(pool: PgPool) {
     let response = app.get("/api/home/figures").await;
     assert_eq!(response.status(), 200);
     let json: serde_json::Value = response.json().await.unwrap();
-    assert_eq!(json, serde_json::json!({ "verified_organisations": 1 }));
+    assert_eq!(json["verified_organisations"], 1);
+    assert_eq!(json["published_scenarios"], 0);
 }

@@ -1,0 +1,37 @@
+use crate::domain::Vocabulary;
+use crate::i18n::{use_locale, use_messages};
+use leptos::prelude::*;
+
+/// A labelled `<select>` for a filter: "any" first, then every code by its name.
+#[component]
+pub fn CodeSelect<T: Vocabulary>(
+    /// The query parameter.
+    name: &'static str,
+    /// The visible label, in the reader's language.
+    label: Signal<&'static str>,
+    selected: Option<T>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let t = use_messages();
+    let id = format!("filter-{name}");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name>
+                <option value="" selected=selected.is_none()>
+                    {move || t.get().any}
+                </option>
+                {T::all()
+                    .iter()
+                    .map(|&value| {
+                        view! {
+                            <option value=value.code() selected=selected == Some(value)>
+                                {move || value.label(locale.get())}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}

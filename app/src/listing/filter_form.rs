@@ -1,0 +1,31 @@
+use crate::i18n::use_messages;
+use leptos::prelude::*;
+
+/// A list's filters as a plain GET form: it works without JavaScript, and the URL holds
+/// the whole filter, so a filtered list can be shared or bookmarked.
+#[component]
+pub fn FilterForm(action: &'static str, children: Children) -> impl IntoView {
+    let t = use_messages();
+    view! {
+        <form class="filters" method="get" action=action role="search" aria-label=move || t.get().filters>
+            {children()}
+            <button type="submit">{move || t.get().apply_filters}</button>
+        </form>
+    }
+}
+
+/// A checkbox filter that sends `name=1` when ticked.
+#[component]
+pub fn CheckboxFilter(
+    name: &'static str,
+    label: Signal<&'static str>,
+    checked: bool,
+) -> impl IntoView {
+    let id = format!("filter-{name}");
+    view! {
+        <div class="field field-check">
+            <input type="checkbox" id=id.clone() name=name value="1" checked=checked />
+            <label for=id>{label}</label>
+        </div>
+    }
+}

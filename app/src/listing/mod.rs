@@ -1,0 +1,39 @@
+//! What every list page shares: reading the query string, paging, empty states.
+
+mod filter_form;
+mod pager;
+mod query;
+mod results;
+mod summary;
+
+pub use filter_form::{CheckboxFilter, FilterForm};
+pub use pager::Pager;
+pub use query::{flag, optional_code, page_number, QueryParams};
+pub use results::ListResults;
+use serde::{Deserialize, Serialize};
+pub use summary::ListSummary;
+
+/// Records per list page.
+pub const PER_PAGE: u32 = 20;
+/// Deep pages cost the database more than they help anyone; search is the way further.
+pub const MAX_PAGE: u32 = 500;
+
+/// One page of a list, with the total that matched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: u32,
+}
+
+impl<T> Page<T> {
+    pub fn total_pages(&self) -> u32 {
+        let pages = (self.total.max(0) as u64).div_ceil(u64::from(PER_PAGE));
+        pages.clamp(1, u64::from(MAX_PAGE)) as u32
+    }
+
+    /// The SQL OFFSET of a page number (1-based).
+    pub fn offset(page: u32) -> i64 {
+        i64::from(page.saturating_sub(1)) * i64::from(PER_PAGE)
+    }
+}

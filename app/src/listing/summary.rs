@@ -1,0 +1,19 @@
+use crate::i18n::use_messages;
+use leptos::prelude::*;
+
+/// "N results", or what to do when there are none.
+#[component]
+pub fn ListSummary(total: i64) -> impl IntoView {
+    let t = use_messages();
+    view! {
+        <p class="list-summary" role="status" data-testid="result-count" data-count=total>
+            {move || {
+                if total == 0 {
+                    t.get().no_results.to_owned()
+                } else {
+                    t.get().results_count.replace("{count}", &total.to_string())
+                }
+            }}
+        </p>
+    }
+}

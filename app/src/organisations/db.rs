@@ -1,0 +1,93 @@
+//! Queries behind the organisation pages: only verified organisations are public.
+
+use super::{OrganisationDetail, OrganisationFilter, OrganisationSummary};
+use crate::domain::*;
+use crate::listing::{Page, PER_PAGE};
+use sqlx::PgPool;
+
+/// Records of each kind shown on an organisation's page.
+const RECORDS_PER_KIND: u32 = 20;
+
+pub async fn list_verified(
+    pool: &PgPool,
+    filter: &OrganisationFilter,
+) -> Result<Page<OrganisationSummary>, sqlx::Error> {
+    let kind = filter.kind.map(OrganisationKind::code);
+    let location = filter.location.map(Location::code);
+    let total = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM organisations
+           WHERE verified_at IS NOT NULL
+             AND ($1::text IS NULL OR kind::text = $1)
+             AND ($2::text IS NULL OR location = $2)"#,
+        kind,
+        location,
+    )
+    .fetch_one(pool)
+    .await?;
+    let items = sqlx::query_as!(
+        OrganisationSummary,
+        r#"SELECT id AS "id: OrganisationId", name, kind AS "kind: OrganisationKind",
+                  location AS "location!: Location"
+           FROM organisations
+           WHERE verified_at IS NOT NULL
+             AND ($1::text IS NULL OR kind::text = $1)
+             AND ($2::text IS NULL OR location = $2)
+           ORDER BY convert_to(name, 'UTF8'), id
+           LIMIT $3 OFFSET $4"#,
+        kind,
+        location,
+        i64::from(PER_PAGE),
+        Page::<()>::offset(filter.page),
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(Page {
+        items,
+        total,
+        page: filter.page,
+    })
+}
+
+pub async fn public_detail(
+    pool: &PgPool,
+    id: OrganisationId,
+) -> Result<Option<OrganisationDetail>, sqlx::Error> {
+    let Some(row) = sqlx::query!(
+        r#"SELECT id AS "id: OrganisationId", name, kind AS "kind: OrganisationKind",
+                  location AS "location!: Location", credit_code, description, website,
+                  public_phone, public_email
+           FROM organisations
+           WHERE id = $1 AND verified_at IS NOT NULL"#,
+        id.0,
+    )
+    .fetch_optional(pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let products =
+        crate::products::db::list_published(pool, &Default::default(), Some(id), RECORDS_PER_KIND)
+            .await?;
+    let scenarios =
+        crate::scenarios::db::list_published(pool, &Default::default(), Some(id), RECORDS_PER_KIND)
+            .await?;
+    let projects =
+        crate::projects::db::list_published(pool, &Default::default(), Some(id), RECORDS_PER_KIND)
+            .await?;
+    Ok(Some(OrganisationDetail {
+        summary: OrganisationSummary {
+            id: row.id,
+            name: row.name,
+            kind: row.kind,
+            location: row.location,
+        },
+        credit_code: row.credit_code,
+        description: row.description,
+        website: row.website,
+        public_phone: row.public_phone,
+        public_email: row.public_email,
+        products,
+        scenarios,
+        projects,
+    }))
+}

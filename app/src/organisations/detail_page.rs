@@ -1,0 +1,100 @@
+use super::{get_organisation, OrganisationDetail};
+use crate::components::{Fact, Facts, RecordPage};
+use crate::i18n::{use_locale, use_messages, Locale, Messages};
+use crate::listing::Page;
+use crate::products::ProductCard;
+use crate::projects::ProjectCard;
+use crate::scenarios::ScenarioCard;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+
+#[component]
+pub fn OrganisationDetailPage() -> impl IntoView {
+    view! {
+        <RecordPage load=get_organisation render=|organisation| view! { <OrganisationView organisation /> } />
+    }
+}
+
+#[component]
+fn OrganisationView(organisation: OrganisationDetail) -> impl IntoView {
+    let t = use_messages();
+    let locale = use_locale();
+    let title = organisation.summary.name.clone();
+    let description: String = organisation.description.chars().take(150).collect();
+    let text = organisation.description.clone();
+    let (products, scenarios, projects) = (
+        organisation.products.clone(),
+        organisation.scenarios.clone(),
+        organisation.projects.clone(),
+    );
+    let o = StoredValue::new(organisation);
+    let fact = move |read: fn(&OrganisationDetail, Locale) -> Option<String>| {
+        Signal::derive(move || o.with_value(|o| read(o, locale.get())))
+    };
+    let label = move |pick: fn(&Messages) -> &'static str| Signal::derive(move || pick(t.get()));
+    view! {
+        <Title text=title.clone() />
+        <Meta name="description" content=description />
+        <article class="record" data-testid="organisation-detail">
+            <h1>{title}</h1>
+            <Facts>
+                <Fact label=label(|m| m.kind) value=fact(|o, l| Some(o.summary.kind.label(l).to_owned())) />
+                <Fact label=label(|m| m.location) value=fact(|o, l| Some(o.summary.location.label(l).to_owned())) />
+                <Fact label=label(|m| m.credit_code) value=fact(|o, _| Some(o.credit_code.clone())) />
+                <Fact label=label(|m| m.website) value=fact(|o, _| o.website.clone()) />
+                <Fact
+                    label=label(|m| m.public_contact)
+                    value=fact(|o, _| {
+                        let parts: Vec<&str> = [o.public_phone.as_deref(), o.public_email.as_deref()]
+                            .into_iter()
+                            .flatten()
+                            .collect();
+                        (!parts.is_empty()).then(|| parts.join(" · "))
+                    })
+                />
+            </Facts>
+            {(!text.trim().is_empty()).then(|| view! { <p class="prose">{text}</p> })}
+            <PublishedRecords
+                id="products"
+                heading=|m| m.org_products
+                page=products
+                card=|product| view! { <ProductCard product /> }.into_any()
+            />
+            <PublishedRecords
+                id="scenarios"
+                heading=|m| m.org_scenarios
+                page=scenarios
+                card=|scenario| view! { <ScenarioCard scenario /> }.into_any()
+            />
+            <PublishedRecords
+                id="projects"
+                heading=|m| m.org_projects
+                page=projects
+                card=|project| view! { <ProjectCard project /> }.into_any()
+            />
+        </article>
+    }
+}
+
+/// One kind of record the organisation has published, with how many there are.
+#[component]
+fn PublishedRecords<T: 'static>(
+    id: &'static str,
+    heading: fn(&Messages) -> &'static str,
+    page: Page<T>,
+    card: fn(T) -> AnyView,
+) -> impl IntoView {
+    let t = use_messages();
+    let (heading_id, labelled_by) = (format!("{id}-heading"), format!("{id}-heading"));
+    let total = page.total;
+    view! {
+        <section aria-labelledby=labelled_by data-testid=format!("organisation-{id}")>
+            <h2 id=heading_id>{move || format!("{}（{total}）", heading(t.get()))}</h2>
+            {if page.items.is_empty() {
+                view! { <p>{move || t.get().none_published}</p> }.into_any()
+            } else {
+                view! { <ol class="cards">{page.items.into_iter().map(card).collect_view()}</ol> }.into_any()
+            }}
+        </section>
+    }
+}

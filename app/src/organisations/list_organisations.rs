@@ -1,0 +1,14 @@
+use super::{OrganisationFilter, OrganisationSummary};
+use crate::error::AppError;
+use crate::listing::Page;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+/// Verified organisations matching the filter, by name. Public.
+#[server(prefix = "/api", endpoint = "organisations/list", input = GetUrl)]
+pub async fn list_organisations(
+    filter: OrganisationFilter,
+) -> Result<Page<OrganisationSummary>, AppError> {
+    let state = crate::state::app_state()?;
+    Ok(super::db::list_verified(&state.pool, &filter).await?)
+}

@@ -1,0 +1,39 @@
+use super::{list_organisations, OrganisationCard, OrganisationFilter};
+use crate::components::CodeSelect;
+use crate::i18n::use_messages;
+use crate::listing::{FilterForm, ListResults};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn OrganisationListPage() -> impl IntoView {
+    let t = use_messages();
+    let query = use_query_map();
+    let filter = Memo::new(move |_| OrganisationFilter::from_query(&*query.read()));
+    let results = Resource::new(
+        move || filter.get(),
+        |filter| async move { list_organisations(filter?).await },
+    );
+    view! {
+        <Title text=move || t.get().organisations_title />
+        <Meta name="description" content=move || t.get().organisations_description />
+        <h1>{move || t.get().organisations_title}</h1>
+        <p class="lead">{move || t.get().organisations_description}</p>
+        {move || {
+            filter.get().ok().map(|filter| view! {
+                <FilterForm action="/organisations">
+                    <CodeSelect name="kind" label=Signal::derive(move || t.get().kind) selected=filter.kind />
+                    <CodeSelect name="location" label=Signal::derive(move || t.get().location) selected=filter.location />
+                </FilterForm>
+            })
+        }}
+        <ListResults
+            results
+            path="/organisations"
+            query=Signal::derive(move || filter.get().unwrap_or_default().query_pairs())
+            test_id="organisation-list"
+            card=|organisation| view! { <OrganisationCard organisation /> }.into_any()
+        />
+    }
+}

@@ -1,0 +1,223 @@
+//! Queries behind the product pages. Only published records are listed; a detail is
+//! returned only in the states whose page is public.
+
+use super::types::*;
+use super::ProductFilter;
+use crate::domain::*;
+use crate::listing::Page;
+use sqlx::PgPool;
+
+/// Columns of a product list row, in the order of the SELECTs below.
+struct SummaryRow {
+    id: ProductId,
+    name: String,
+    supplier_id: OrganisationId,
+    supplier_name: String,
+    industry: Industry,
+    price_min_fen: Option<i64>,
+    price_max_fen: Option<i64>,
+    price_unit: String,
+    certifications: Vec<Certification>,
+    batch_code: Option<String>,
+    eligible: bool,
+    first_purchased_on: Option<chrono::NaiveDate>,
+}
+
+impl From<SummaryRow> for ProductSummary {
+    fn from(row: SummaryRow) -> Self {
+        ProductSummary {
+            id: row.id,
+            name: row.name,
+            supplier: OrganisationRef {
+                id: row.supplier_id,
+                name: row.supplier_name,
+            },
+            industry: row.industry,
+            price_min: row.price_min_fen.map(Money::from_fen),
+            price_max: row.price_max_fen.map(Money::from_fen),
+            price_unit: row.price_unit,
+            certifications: row.certifications,
+            batch_code: row.batch_code,
+            eligible: row.eligible,
+            first_purchased_on: row.first_purchased_on,
+        }
+    }
+}
+
+/// Published products matching `filter` (and of one supplier, if given), newest first,
+/// `per_page` at a time, with the number that matched.
+pub async fn list_published(
+    pool: &PgPool,
+    filter: &ProductFilter,
+    supplier: Option<OrganisationId>,
+    per_page: u32,
+) -> Result<Page<ProductSummary>, sqlx::Error> {
+    let supplier = supplier.map(|id| id.0);
+    let industry = filter.industry.map(Industry::code);
+    let location = filter.location.map(Location::code);
+    let total = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!"
+           FROM products p
+           JOIN organisations o ON o.id = p.organisation_id
+           LEFT JOIN calls c ON c.id = p.call_id
+           WHERE p.status = 'published'
+             AND ($1::text IS NULL OR p.industry = $1)
+             AND ($2::text IS NULL OR o.location = $2)
+             AND (NOT $3 OR first_purchase_eligible(p.status, p.published_at, p.valid_until,
+                                                    c.valid_from, c.valid_until, current_date))
+             AND (NOT $4 OR p.first_purchased_on IS NOT NULL)
+             AND ($5::bigint IS NULL OR p.organisation_id = $5)"#,
+        industry,
+        location,
+        filter.eligible,
+        filter.first_purchased,
+        supplier,
+    )
+    .fetch_one(pool)
+    .await?;
+
+    let items = sqlx::query_as!(
+        SummaryRow,
+        r#"SELECT p.id AS "id: ProductId", p.name, o.id AS "supplier_id: OrganisationId",
+                  o.name AS supplier_name, p.industry AS "industry!: Industry",
+                  p.price_min_fen, p.price_max_fen, p.price_unit,
+                  p.certifications::text[] AS "certifications!: Vec<Certification>",
+                  c.code AS "batch_code?",
+                  first_purchase_eligible(p.status, p.published_at, p.valid_until,
+                                          c.valid_from, c.valid_until, current_date) AS "eligible!",
+                  p.first_purchased_on
+           FROM products p
+           JOIN organisations o ON o.id = p.organisation_id
+           LEFT JOIN calls c ON c.id = p.call_id
+           WHERE p.status = 'published'
+             AND ($1::text IS NULL OR p.industry = $1)
+             AND ($2::text IS NULL OR o.location = $2)
+             AND (NOT $3 OR first_purchase_eligible(p.status, p.published_at, p.valid_until,
+                                                    c.valid_from, c.valid_until, current_date))
+             AND (NOT $4 OR p.first_purchased_on IS NOT NULL)
+             AND ($5::bigint IS NULL OR p.organisation_id = $5)
+           ORDER BY p.published_at DESC, p.id DESC
+           LIMIT $6 OFFSET $7"#,
+        industry,
+        location,
+        filter.eligible,
+        filter.first_purchased,
+        supplier,
+        i64::from(per_page),
+        Page::<()>::offset(filter.page),
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(ProductSummary::from)
+    .collect();
+
+    Ok(Page {
+        items,
+        total,
+        page: filter.page,
+    })
+}
+
+pub async fn public_detail(
+    pool: &PgPool,
+    id: ProductId,
+) -> Result<Option<ProductDetail>, sqlx::Error> {
+    let Some(row) = sqlx::query!(
+        r#"SELECT p.id AS "id: ProductId", p.name, o.id AS "supplier_id: OrganisationId",
+                  o.name AS supplier_name, o.location AS "supplier_location!: Location",
+                  p.industry AS "industry!: Industry",
+                  p.price_min_fen, p.price_max_fen, p.price_unit,
+                  p.certifications::text[] AS "certifications!: Vec<Certification>",
+                  first_purchase_eligible(p.status, p.published_at, p.valid_until,
+                                          c.valid_from, c.valid_until, current_date) AS "eligible!",
+                  p.first_purchased_on, p.status AS "status: RecordStatus", p.status_reason,
+                  p.notice_until, p.procurement_code, p.procurement_name, p.description,
+                  p.specifications, p.patents, p.is_medical, p.registration_certificate,
+                  p.insurance_status AS "insurance_status: InsuranceStatus",
+                  p.valid_until, p.published_at,
+                  c.code AS "batch_code?", c.title AS "batch_title?",
+                  c.valid_from AS "batch_valid_from?", c.valid_until AS "batch_valid_until?"
+           FROM products p
+           JOIN organisations o ON o.id = p.organisation_id
+           LEFT JOIN calls c ON c.id = p.call_id
+           WHERE p.id = $1
+             AND p.status IN ('in_notice', 'published', 'expired', 'withdrawn')"#,
+        id.0,
+    )
+    .fetch_optional(pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+
+    let first_purchases = sqlx::query!(
+        r#"SELECT b.id AS "buyer_id: OrganisationId", b.name AS buyer_name,
+                  f.route AS "route: PurchaseRoute", f.outcome AS "outcome: PurchaseOutcome",
+                  f.signed_on, f.contract_number, f.amount_fen, f.quantity, f.notice_on, f.notice_url
+           FROM first_purchases f
+           JOIN organisations b ON b.id = f.buyer_organisation_id
+           WHERE f.product_id = $1
+           ORDER BY f.signed_on, f.id"#,
+        id.0,
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|f| FirstPurchaseEntry {
+        buyer: OrganisationRef {
+            id: f.buyer_id,
+            name: f.buyer_name,
+        },
+        route: f.route,
+        outcome: f.outcome,
+        signed_on: f.signed_on,
+        contract_number: f.contract_number,
+        amount: f.amount_fen.map(Money::from_fen),
+        quantity: f.quantity,
+        notice_on: f.notice_on,
+        notice_url: f.notice_url,
+    })
+    .collect();
+
+    let batch = row.batch_code.map(|code| BatchRef {
+        code,
+        title: row.batch_title.unwrap_or_default(),
+        valid_from: row.batch_valid_from,
+        valid_until: row.batch_valid_until,
+    });
+    Ok(Some(ProductDetail {
+        summary: ProductSummary {
+            id: row.id,
+            name: row.name,
+            supplier: OrganisationRef {
+                id: row.supplier_id,
+                name: row.supplier_name,
+            },
+            industry: row.industry,
+            price_min: row.price_min_fen.map(Money::from_fen),
+            price_max: row.price_max_fen.map(Money::from_fen),
+            price_unit: row.price_unit,
+            certifications: row.certifications,
+            batch_code: batch.as_ref().map(|b| b.code.clone()),
+            eligible: row.eligible,
+            first_purchased_on: row.first_purchased_on,
+        },
+        status: row.status,
+        status_reason: row.status_reason,
+        notice_until: row.notice_until,
+        supplier_location: row.supplier_location,
+        procurement_code: row.procurement_code,
+        procurement_name: row.procurement_name,
+        description: row.description,
+        specifications: row.specifications,
+        patents: row.patents,
+        is_medical: row.is_medical,
+        registration_certificate: row.registration_certificate,
+        insurance_status: row.insurance_status,
+        batch,
+        valid_until: row.valid_until,
+        published_on: row.published_at.map(|at| at.date_naive()),
+        first_purchases,
+    }))
+}

@@ -1,0 +1,171 @@
+use super::card::FirstPurchaseBadges;
+use super::{get_product, FirstPurchaseEntry, ProductDetail};
+use crate::components::{Fact, Facts, RecordPage, StatusBanner};
+use crate::domain::Money;
+use crate::i18n::{use_locale, use_messages};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+
+#[component]
+pub fn ProductDetailPage() -> impl IntoView {
+    view! { <RecordPage load=get_product render=|product| view! { <ProductView product /> } /> }
+}
+
+#[component]
+fn ProductView(product: ProductDetail) -> impl IntoView {
+    let t = use_messages();
+    let locale = use_locale();
+    let title = product.summary.name.clone();
+    let description: String = product.description.chars().take(150).collect();
+    let supplier_href = format!("/organisations/{}", product.summary.supplier.id);
+    let first_purchased_on = product.summary.first_purchased_on;
+    let eligible = product.summary.eligible;
+    let (status, notice_until, reason) = (
+        product.status,
+        product.notice_until,
+        product.status_reason.clone(),
+    );
+    let (supplier_name, text, specifications, records) = (
+        product.summary.supplier.name.clone(),
+        product.description.clone(),
+        product.specifications.clone(),
+        product.first_purchases.clone(),
+    );
+    // The record never changes on this page; only the language does.
+    let p = StoredValue::new(product);
+    let fact = move |read: fn(&ProductDetail, crate::i18n::Locale) -> Option<String>| {
+        Signal::derive(move || p.with_value(|p| read(p, locale.get())))
+    };
+    let label = move |pick: fn(&crate::i18n::Messages) -> &'static str| {
+        Signal::derive(move || pick(t.get()))
+    };
+
+    view! {
+        <Title text=title.clone() />
+        <Meta name="description" content=description />
+        <article class="record" data-testid="product-detail">
+            <StatusBanner status notice_until reason />
+            <h1>{title}</h1>
+            <p class="record-owner">
+                <a href=supplier_href>{supplier_name}</a>
+            </p>
+            <section class="first-purchase-facts" aria-labelledby="first-purchase-heading">
+                <h2 id="first-purchase-heading" class="sr-only">{move || t.get().first_purchase}</h2>
+                <p class="badges">
+                    <FirstPurchaseBadges eligible first_purchased=first_purchased_on.is_some() />
+                </p>
+                {first_purchased_on.map(|day| view! {
+                    <p>{move || t.get().first_purchased_since.replace("{date}", &day.to_string())}</p>
+                })}
+            </section>
+            <Facts>
+                <Fact label=label(|m| m.industry) value=fact(|p, l| Some(p.summary.industry.label(l).to_owned())) />
+                <Fact
+                    label=label(|m| m.procurement_category)
+                    value=fact(|p, _| Some(format!("{} {}", p.procurement_code, p.procurement_name)))
+                />
+                <Fact
+                    label=label(|m| m.price)
+                    value=fact(|p, l| {
+                        Money::display_range(p.summary.price_min, p.summary.price_max, l)
+                            .map(|price| format!("{price} / {}", p.summary.price_unit))
+                    })
+                />
+                <Fact label=label(|m| m.supplier_location) value=fact(|p, l| Some(p.supplier_location.label(l).to_owned())) />
+                <Fact
+                    label=label(|m| m.certifications)
+                    value=fact(|p, l| {
+                        let names: Vec<&str> = p.summary.certifications.iter().map(|c| c.label(l)).collect();
+                        (!names.is_empty()).then(|| names.join("、"))
+                    })
+                />
+                <Fact
+                    label=label(|m| m.batch)
+                    value=fact(|p, _| {
+                        p.batch.as_ref().map(|b| match (b.valid_from, b.valid_until) {
+                            (Some(from), Some(until)) => format!("{} {} ({from} – {until})", b.code, b.title),
+                            _ => format!("{} {}", b.code, b.title),
+                        })
+                    })
+                />
+                <Fact label=label(|m| m.valid_until) value=fact(|p, _| p.valid_until.map(|d| d.to_string())) />
+                <Fact label=label(|m| m.published_on) value=fact(|p, _| p.published_on.map(|d| d.to_string())) />
+                <Fact
+                    label=label(|m| m.registration_certificate)
+                    value=fact(|p, _| p.registration_certificate.clone().filter(|_| p.is_medical))
+                />
+                <Fact
+                    label=label(|m| m.insurance_status)
+                    value=fact(|p, l| p.insurance_status.filter(|_| p.is_medical).map(|s| s.label(l).to_owned()))
+                />
+                <Fact label=label(|m| m.patents) value=fact(|p, _| (!p.patents.is_empty()).then(|| p.patents.join("；"))) />
+            </Facts>
+            <section aria-labelledby="description-heading">
+                <h2 id="description-heading">{move || t.get().description}</h2>
+                <p class="prose">{text}</p>
+            </section>
+            <section aria-labelledby="specifications-heading">
+                <h2 id="specifications-heading">{move || t.get().specifications}</h2>
+                <p class="prose">{specifications}</p>
+            </section>
+            <FirstPurchaseHistory records />
+        </article>
+    }
+}
+
+/// Every first-purchase record, awarded or not: the first buyer, later buyers, and
+/// cancelled attempts all stay in the history.
+#[component]
+fn FirstPurchaseHistory(records: Vec<FirstPurchaseEntry>) -> impl IntoView {
+    let t = use_messages();
+    let locale = use_locale();
+    let empty = records.is_empty();
+    view! {
+        <section aria-labelledby="history-heading" data-testid="first-purchase-history">
+            <h2 id="history-heading">{move || t.get().first_purchase_history}</h2>
+            {empty.then(|| view! { <p>{move || t.get().no_first_purchases}</p> })}
+            {(!empty).then(|| view! {
+                <div class="table-scroll">
+                    <table>
+                        <thead>
+                            <tr>
+                                <th scope="col">{move || t.get().signed_on}</th>
+                                <th scope="col">{move || t.get().buyer}</th>
+                                <th scope="col">{move || t.get().route}</th>
+                                <th scope="col">{move || t.get().amount}</th>
+                                <th scope="col">{move || t.get().contract_number}</th>
+                                <th scope="col">{move || t.get().outcome}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {records
+                                .into_iter()
+                                .map(|record| {
+                                    let buyer_href = format!("/organisations/{}", record.buyer.id);
+                                    let amount = record.amount;
+                                    view! {
+                                        <tr data-outcome=record.outcome.code()>
+                                            <td>{record.signed_on.to_string()}</td>
+                                            <td><a href=buyer_href>{record.buyer.name}</a></td>
+                                            <td>{move || record.route.label(locale.get())}</td>
+                                            <td>{move || amount.map(|a| a.display(locale.get())).unwrap_or_default()}</td>
+                                            <td>
+                                                {match record.notice_url {
+                                                    Some(url) => view! {
+                                                        <a href=url rel="external noopener">{record.contract_number.unwrap_or_default()}</a>
+                                                    }.into_any(),
+                                                    None => record.contract_number.unwrap_or_default().into_any(),
+                                                }}
+                                            </td>
+                                            <td>{move || record.outcome.label(locale.get())}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            })}
+        </section>
+    }
+}

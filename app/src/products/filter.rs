@@ -1,0 +1,105 @@
+use crate::domain::{Industry, Location};
+use crate::error::AppError;
+use crate::listing::{flag, optional_code, page_number, QueryParams};
+use serde::{Deserialize, Serialize};
+
+/// The filters of `/products`, as the plain GET form sends them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductFilter {
+    pub industry: Option<Industry>,
+    /// Where the supplier is.
+    pub location: Option<Location>,
+    pub eligible: bool,
+    pub first_purchased: bool,
+    pub page: u32,
+}
+
+impl Default for ProductFilter {
+    fn default() -> Self {
+        ProductFilter {
+            industry: None,
+            location: None,
+            eligible: false,
+            first_purchased: false,
+            page: 1,
+        }
+    }
+}
+
+impl ProductFilter {
+    pub fn from_query(params: &(impl QueryParams + ?Sized)) -> Result<Self, AppError> {
+        Ok(ProductFilter {
+            industry: optional_code(params, "industry")?,
+            location: optional_code(params, "location")?,
+            eligible: flag(params, "eligible")?,
+            first_purchased: flag(params, "first_purchased")?,
+            page: page_number(params)?,
+        })
+    }
+
+    /// The filters as query pairs (without the page), for the pager's links.
+    pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
+        vec![
+            (
+                "industry",
+                self.industry
+                    .map(|i| i.code().to_owned())
+                    .unwrap_or_default(),
+            ),
+            (
+                "location",
+                self.location
+                    .map(|l| l.code().to_owned())
+                    .unwrap_or_default(),
+            ),
+            (
+                "eligible",
+                if self.eligible {
+                    "1".into()
+                } else {
+                    String::new()
+                },
+            ),
+            (
+                "first_purchased",
+                if self.first_purchased {
+                    "1".into()
+                } else {
+                    String::new()
+                },
+            ),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_filter_survives_the_round_trip_through_its_query_pairs() {
+        let params: &[(&str, &str)] = &[
+            ("industry", "new_materials"),
+            ("eligible", "on"),
+            ("page", "2"),
+        ];
+        let filter = ProductFilter::from_query(params).unwrap();
+        assert_eq!(filter.industry, Some(Industry::NewMaterials));
+        assert!(filter.eligible && !filter.first_purchased);
+        let pairs = filter.query_pairs();
+        let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let again = ProductFilter::from_query(&borrowed[..]).unwrap();
+        assert_eq!(again, ProductFilter { page: 1, ..filter });
+    }
+
+    #[test]
+    fn an_unknown_industry_is_refused_by_name() {
+        let params: &[(&str, &str)] = &[("industry", "steel")];
+        assert_eq!(
+            ProductFilter::from_query(params),
+            Err(AppError::InvalidParameter {
+                param: "industry".into()
+            })
+        );
+    }
+}

@@ -1,0 +1,54 @@
+use super::{list_products, ProductCard, ProductFilter};
+use crate::components::CodeSelect;
+use crate::i18n::use_messages;
+use crate::listing::{CheckboxFilter, FilterForm, ListResults};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn ProductListPage() -> impl IntoView {
+    let t = use_messages();
+    let query = use_query_map();
+    let filter = Memo::new(move |_| ProductFilter::from_query(&*query.read()));
+    let results = Resource::new(
+        move || filter.get(),
+        |filter| async move { list_products(filter?).await },
+    );
+
+    view! {
+        <Title text=move || t.get().products_title />
+        <Meta name="description" content=move || t.get().products_description />
+        <h1>{move || t.get().products_title}</h1>
+        <p class="lead">{move || t.get().products_description}</p>
+        {move || filter.get().ok().map(|filter| view! { <ProductFilterForm filter /> })}
+        <ListResults
+            results
+            path="/products"
+            query=Signal::derive(move || filter.get().unwrap_or_default().query_pairs())
+            test_id="product-list"
+            card=|product| view! { <ProductCard product /> }.into_any()
+        />
+    }
+}
+
+#[component]
+fn ProductFilterForm(filter: ProductFilter) -> impl IntoView {
+    let t = use_messages();
+    view! {
+        <FilterForm action="/products">
+            <CodeSelect name="industry" label=Signal::derive(move || t.get().industry) selected=filter.industry />
+            <CodeSelect
+                name="location"
+                label=Signal::derive(move || t.get().supplier_location)
+                selected=filter.location
+            />
+            <CheckboxFilter name="eligible" label=Signal::derive(move || t.get().eligible) checked=filter.eligible />
+            <CheckboxFilter
+                name="first_purchased"
+                label=Signal::derive(move || t.get().first_purchased)
+                checked=filter.first_purchased
+            />
+        </FilterForm>
+    }
+}

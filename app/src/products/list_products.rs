@@ -1,0 +1,13 @@
+use super::{ProductFilter, ProductSummary};
+use crate::error::AppError;
+use crate::listing::Page;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+/// Published products matching the filter, newest first. Public: no sign-in needed, and
+/// only published records can match.
+#[server(prefix = "/api", endpoint = "products/list", input = GetUrl)]
+pub async fn list_products(filter: ProductFilter) -> Result<Page<ProductSummary>, AppError> {
+    let state = crate::state::app_state()?;
+    Ok(super::db::list_published(&state.pool, &filter, None, crate::listing::PER_PAGE).await?)
+}

@@ -1,0 +1,66 @@
+use crate::domain::{ProjectStage, Sector};
+use crate::error::AppError;
+use crate::listing::{optional_code, page_number, QueryParams};
+use serde::{Deserialize, Serialize};
+
+/// The filters of `/projects`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectFilter {
+    pub sector: Option<Sector>,
+    pub stage: Option<ProjectStage>,
+    pub page: u32,
+}
+
+impl Default for ProjectFilter {
+    fn default() -> Self {
+        ProjectFilter {
+            sector: None,
+            stage: None,
+            page: 1,
+        }
+    }
+}
+
+impl ProjectFilter {
+    pub fn from_query(params: &(impl QueryParams + ?Sized)) -> Result<Self, AppError> {
+        Ok(ProjectFilter {
+            sector: optional_code(params, "sector")?,
+            stage: optional_code(params, "stage")?,
+            page: page_number(params)?,
+        })
+    }
+
+    pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
+        vec![
+            (
+                "sector",
+                self.sector.map(|s| s.code().to_owned()).unwrap_or_default(),
+            ),
+            (
+                "stage",
+                self.stage.map(|s| s.code().to_owned()).unwrap_or_default(),
+            ),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stage_is_read_and_an_unknown_stage_is_named() {
+        let params: &[(&str, &str)] = &[("stage", "series_a")];
+        assert_eq!(
+            ProjectFilter::from_query(params).unwrap().stage,
+            Some(ProjectStage::SeriesA)
+        );
+        let bad: &[(&str, &str)] = &[("stage", "ipo")];
+        assert_eq!(
+            ProjectFilter::from_query(bad),
+            Err(AppError::InvalidParameter {
+                param: "stage".into()
+            })
+        );
+    }
+}

@@ -1,0 +1,14 @@
+use super::ProjectDetail;
+use crate::domain::ProjectId;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+/// A project's public page data; anything the public may not see is `NotFound`.
+#[server(prefix = "/api", endpoint = "projects/get", input = GetUrl)]
+pub async fn get_project(id: ProjectId) -> Result<ProjectDetail, AppError> {
+    let state = crate::state::app_state()?;
+    super::db::public_detail(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}

@@ -1,0 +1,39 @@
+use super::{list_projects, ProjectCard, ProjectFilter};
+use crate::components::CodeSelect;
+use crate::i18n::use_messages;
+use crate::listing::{FilterForm, ListResults};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn ProjectListPage() -> impl IntoView {
+    let t = use_messages();
+    let query = use_query_map();
+    let filter = Memo::new(move |_| ProjectFilter::from_query(&*query.read()));
+    let results = Resource::new(
+        move || filter.get(),
+        |filter| async move { list_projects(filter?).await },
+    );
+    view! {
+        <Title text=move || t.get().projects_title />
+        <Meta name="description" content=move || t.get().projects_description />
+        <h1>{move || t.get().projects_title}</h1>
+        <p class="lead">{move || t.get().projects_description}</p>
+        {move || {
+            filter.get().ok().map(|filter| view! {
+                <FilterForm action="/projects">
+                    <CodeSelect name="sector" label=Signal::derive(move || t.get().sector) selected=filter.sector />
+                    <CodeSelect name="stage" label=Signal::derive(move || t.get().stage) selected=filter.stage />
+                </FilterForm>
+            })
+        }}
+        <ListResults
+            results
+            path="/projects"
+            query=Signal::derive(move || filter.get().unwrap_or_default().query_pairs())
+            test_id="project-list"
+            card=|project| view! { <ProjectCard project /> }.into_any()
+        />
+    }
+}

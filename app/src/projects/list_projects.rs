@@ -1,0 +1,12 @@
+use super::{ProjectFilter, ProjectSummary};
+use crate::error::AppError;
+use crate::listing::Page;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+/// Published projects matching the filter, newest first. Public.
+#[server(prefix = "/api", endpoint = "projects/list", input = GetUrl)]
+pub async fn list_projects(filter: ProjectFilter) -> Result<Page<ProjectSummary>, AppError> {
+    let state = crate::state::app_state()?;
+    Ok(super::db::list_published(&state.pool, &filter, None, crate::listing::PER_PAGE).await?)
+}

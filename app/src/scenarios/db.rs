@@ -1,0 +1,140 @@
+//! Queries behind the scenario pages.
+
+use super::{ScenarioDetail, ScenarioFilter, ScenarioSummary};
+use crate::domain::*;
+use crate::listing::Page;
+use crate::products::OrganisationRef;
+use sqlx::PgPool;
+
+struct SummaryRow {
+    id: ScenarioId,
+    title: String,
+    publisher_id: OrganisationId,
+    publisher_name: String,
+    sector: Sector,
+    location: Location,
+    budget_min_fen: Option<i64>,
+    budget_max_fen: Option<i64>,
+    open_until: Option<chrono::NaiveDate>,
+    open: bool,
+}
+
+impl From<SummaryRow> for ScenarioSummary {
+    fn from(row: SummaryRow) -> Self {
+        ScenarioSummary {
+            id: row.id,
+            title: row.title,
+            publisher: OrganisationRef {
+                id: row.publisher_id,
+                name: row.publisher_name,
+            },
+            sector: row.sector,
+            location: row.location,
+            budget_min: row.budget_min_fen.map(Money::from_fen),
+            budget_max: row.budget_max_fen.map(Money::from_fen),
+            open_until: row.open_until,
+            open: row.open,
+        }
+    }
+}
+
+/// Published scenarios matching `filter` (and of one publisher, if given), newest first.
+pub async fn list_published(
+    pool: &PgPool,
+    filter: &ScenarioFilter,
+    publisher: Option<OrganisationId>,
+    per_page: u32,
+) -> Result<Page<ScenarioSummary>, sqlx::Error> {
+    let sector = filter.sector.map(Sector::code);
+    let location = filter.location.map(Location::code);
+    let publisher = publisher.map(|id| id.0);
+    let total = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM scenarios s
+           WHERE s.status = 'published'
+             AND ($1::text IS NULL OR s.sector = $1)
+             AND ($2::text IS NULL OR s.location = $2)
+             AND ($3::bigint IS NULL OR s.organisation_id = $3)"#,
+        sector,
+        location,
+        publisher,
+    )
+    .fetch_one(pool)
+    .await?;
+    let items = sqlx::query_as!(
+        SummaryRow,
+        r#"SELECT s.id AS "id: ScenarioId", s.title, o.id AS "publisher_id: OrganisationId",
+                  o.name AS publisher_name, s.sector AS "sector!: Sector",
+                  s.location AS "location!: Location", s.budget_min_fen, s.budget_max_fen,
+                  s.open_until, (s.open_until IS NULL OR s.open_until >= current_date) AS "open!"
+           FROM scenarios s JOIN organisations o ON o.id = s.organisation_id
+           WHERE s.status = 'published'
+             AND ($1::text IS NULL OR s.sector = $1)
+             AND ($2::text IS NULL OR s.location = $2)
+             AND ($3::bigint IS NULL OR s.organisation_id = $3)
+           ORDER BY s.published_at DESC, s.id DESC
+           LIMIT $4 OFFSET $5"#,
+        sector,
+        location,
+        publisher,
+        i64::from(per_page),
+        Page::<()>::offset(filter.page),
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(ScenarioSummary::from)
+    .collect();
+    Ok(Page {
+        items,
+        total,
+        page: filter.page,
+    })
+}
+
+pub async fn public_detail(
+    pool: &PgPool,
+    id: ScenarioId,
+) -> Result<Option<ScenarioDetail>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT s.id AS "id: ScenarioId", s.title, o.id AS "publisher_id: OrganisationId",
+                  o.name AS publisher_name, s.sector AS "sector!: Sector",
+                  s.location AS "location!: Location", s.budget_min_fen, s.budget_max_fen,
+                  s.open_until, (s.open_until IS NULL OR s.open_until >= current_date) AS "open!",
+                  s.status AS "status: RecordStatus", s.status_reason, s.notice_until, s.need,
+                  s.expected_outcome, s.contact_phone, s.contact_email, s.published_at,
+                  c.title AS "call_title?",
+                  (SELECT count(*) FROM scenario_answers a
+                   WHERE a.scenario_id = s.id AND a.status <> 'draft') AS "answers!"
+           FROM scenarios s
+           JOIN organisations o ON o.id = s.organisation_id
+           LEFT JOIN calls c ON c.id = s.call_id
+           WHERE s.id = $1 AND s.status IN ('in_notice', 'published', 'expired', 'withdrawn')"#,
+        id.0,
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|row| ScenarioDetail {
+        summary: ScenarioSummary::from(SummaryRow {
+            id: row.id,
+            title: row.title,
+            publisher_id: row.publisher_id,
+            publisher_name: row.publisher_name,
+            sector: row.sector,
+            location: row.location,
+            budget_min_fen: row.budget_min_fen,
+            budget_max_fen: row.budget_max_fen,
+            open_until: row.open_until,
+            open: row.open,
+        }),
+        status: row.status,
+        status_reason: row.status_reason,
+        notice_until: row.notice_until,
+        need: row.need,
+        expected_outcome: row.expected_outcome,
+        contact_phone: row.contact_phone,
+        contact_email: row.contact_email,
+        call: row.call_title,
+        published_on: row.published_at.map(|at| at.date_naive()),
+        answers: row.answers,
+    }))
+}

@@ -1,0 +1,76 @@
+use super::{get_scenario, ScenarioDetail};
+use crate::components::{Fact, Facts, RecordPage, StatusBanner};
+use crate::domain::Money;
+use crate::i18n::{use_locale, use_messages, Locale, Messages};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+
+#[component]
+pub fn ScenarioDetailPage() -> impl IntoView {
+    view! { <RecordPage load=get_scenario render=|scenario| view! { <ScenarioView scenario /> } /> }
+}
+
+#[component]
+fn ScenarioView(scenario: ScenarioDetail) -> impl IntoView {
+    let t = use_messages();
+    let locale = use_locale();
+    let title = scenario.summary.title.clone();
+    let description: String = scenario.need.chars().take(150).collect();
+    let publisher_href = format!("/organisations/{}", scenario.summary.publisher.id);
+    let publisher = scenario.summary.publisher.name.clone();
+    let (status, notice_until, reason) = (
+        scenario.status,
+        scenario.notice_until,
+        scenario.status_reason.clone(),
+    );
+    let (need, outcome) = (scenario.need.clone(), scenario.expected_outcome.clone());
+    let s = StoredValue::new(scenario);
+    let fact = move |read: fn(&ScenarioDetail, Locale) -> Option<String>| {
+        Signal::derive(move || s.with_value(|s| read(s, locale.get())))
+    };
+    let label = move |pick: fn(&Messages) -> &'static str| Signal::derive(move || pick(t.get()));
+    view! {
+        <Title text=title.clone() />
+        <Meta name="description" content=description />
+        <article class="record" data-testid="scenario-detail">
+            <StatusBanner status notice_until reason />
+            <h1>{title}</h1>
+            <p class="record-owner">
+                <a href=publisher_href>{publisher}</a>
+            </p>
+            <Facts>
+                <Fact label=label(|m| m.sector) value=fact(|s, l| Some(s.summary.sector.label(l).to_owned())) />
+                <Fact label=label(|m| m.location) value=fact(|s, l| Some(s.summary.location.label(l).to_owned())) />
+                <Fact
+                    label=label(|m| m.budget)
+                    value=fact(|s, l| Money::display_range(s.summary.budget_min, s.summary.budget_max, l))
+                />
+                <Fact
+                    label=label(|m| m.open_until)
+                    value=fact(|s, _| s.summary.open_until.map(|d| d.to_string()))
+                />
+                <Fact label=label(|m| m.call) value=fact(|s, _| s.call.clone()) />
+                <Fact label=label(|m| m.published_on) value=fact(|s, _| s.published_on.map(|d| d.to_string())) />
+                <Fact label=label(|m| m.answers_count) value=fact(|s, _| Some(s.answers.to_string())) />
+                <Fact
+                    label=label(|m| m.public_contact)
+                    value=fact(|s, _| {
+                        let parts: Vec<&str> = [s.contact_phone.as_deref(), s.contact_email.as_deref()]
+                            .into_iter()
+                            .flatten()
+                            .collect();
+                        (!parts.is_empty()).then(|| parts.join(" · "))
+                    })
+                />
+            </Facts>
+            <section aria-labelledby="need-heading">
+                <h2 id="need-heading">{move || t.get().need}</h2>
+                <p class="prose">{need}</p>
+            </section>
+            <section aria-labelledby="outcome-heading">
+                <h2 id="outcome-heading">{move || t.get().expected_outcome}</h2>
+                <p class="prose">{outcome}</p>
+            </section>
+        </article>
+    }
+}

@@ -1,0 +1,67 @@
+use crate::domain::{Location, Sector};
+use crate::error::AppError;
+use crate::listing::{optional_code, page_number, QueryParams};
+use serde::{Deserialize, Serialize};
+
+/// The filters of `/scenarios`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioFilter {
+    pub sector: Option<Sector>,
+    pub location: Option<Location>,
+    pub page: u32,
+}
+
+impl Default for ScenarioFilter {
+    fn default() -> Self {
+        ScenarioFilter {
+            sector: None,
+            location: None,
+            page: 1,
+        }
+    }
+}
+
+impl ScenarioFilter {
+    pub fn from_query(params: &(impl QueryParams + ?Sized)) -> Result<Self, AppError> {
+        Ok(ScenarioFilter {
+            sector: optional_code(params, "sector")?,
+            location: optional_code(params, "location")?,
+            page: page_number(params)?,
+        })
+    }
+
+    pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
+        vec![
+            (
+                "sector",
+                self.sector.map(|s| s.code().to_owned()).unwrap_or_default(),
+            ),
+            (
+                "location",
+                self.location
+                    .map(|l| l.code().to_owned())
+                    .unwrap_or_default(),
+            ),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sector_and_location_are_read_and_bad_ones_named() {
+        let params: &[(&str, &str)] = &[("sector", "health"), ("location", "320412")];
+        let filter = ScenarioFilter::from_query(params).unwrap();
+        assert_eq!(filter.sector, Some(Sector::Health));
+        assert_eq!(filter.location, Some(Location::Wujin));
+        let bad: &[(&str, &str)] = &[("location", "beijing")];
+        assert_eq!(
+            ScenarioFilter::from_query(bad),
+            Err(AppError::InvalidParameter {
+                param: "location".into()
+            })
+        );
+    }
+}

@@ -1,0 +1,39 @@
+use super::{list_scenarios, ScenarioCard, ScenarioFilter};
+use crate::components::CodeSelect;
+use crate::i18n::use_messages;
+use crate::listing::{FilterForm, ListResults};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn ScenarioListPage() -> impl IntoView {
+    let t = use_messages();
+    let query = use_query_map();
+    let filter = Memo::new(move |_| ScenarioFilter::from_query(&*query.read()));
+    let results = Resource::new(
+        move || filter.get(),
+        |filter| async move { list_scenarios(filter?).await },
+    );
+    view! {
+        <Title text=move || t.get().scenarios_title />
+        <Meta name="description" content=move || t.get().scenarios_description />
+        <h1>{move || t.get().scenarios_title}</h1>
+        <p class="lead">{move || t.get().scenarios_description}</p>
+        {move || {
+            filter.get().ok().map(|filter| view! {
+                <FilterForm action="/scenarios">
+                    <CodeSelect name="sector" label=Signal::derive(move || t.get().sector) selected=filter.sector />
+                    <CodeSelect name="location" label=Signal::derive(move || t.get().location) selected=filter.location />
+                </FilterForm>
+            })
+        }}
+        <ListResults
+            results
+            path="/scenarios"
+            query=Signal::derive(move || filter.get().unwrap_or_default().query_pairs())
+            test_id="scenario-list"
+            card=|scenario| view! { <ScenarioCard scenario /> }.into_any()
+        />
+    }
+}

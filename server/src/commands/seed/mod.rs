@@ -1,0 +1,135 @@
+//! `catalogue seed`: a deterministic demo catalogue in natural Chinese, so the site can be
+//! shown and tried before real data arrives. Everything is written in one transaction,
+//! marked `is_demo`, and drawn from one fixed-seed ChaCha stream: the same rows on every
+//! run and machine (no thread RNG, no hash-map order).
+
+mod answers;
+mod calls;
+mod organisations;
+pub(crate) mod product_texts;
+pub(crate) mod product_words;
+mod products;
+pub(crate) mod project_texts;
+pub(crate) mod projects;
+pub(crate) mod scenario_texts;
+mod scenarios;
+pub(crate) mod support;
+
+use anyhow::{bail, Context, Result};
+use rand::SeedableRng;
+use sqlx::{PgConnection, PgPool};
+use support::SeedRng;
+
+pub use products::SNAPSHOT_SQL;
+
+/// The seed of the demo catalogue's random stream.
+pub const SEED: u64 = 2021;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// `catalogue seed`: a non-empty catalogue is an error, and nothing is written.
+    RefuseIfNotEmpty,
+    /// `catalogue seed --if-empty`: a non-empty catalogue is left alone.
+    SkipIfNotEmpty,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Seeded(Counts),
+    Skipped { organisations: i64 },
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub organisations: usize,
+    pub products: usize,
+    pub scenarios: usize,
+    pub answers: usize,
+    pub first_purchases: usize,
+    pub projects: usize,
+}
+
+pub async fn run(pool: &PgPool, mode: Mode) -> Result<Outcome> {
+    let mut transaction = pool.begin().await?;
+    // Two seeds started together must not both find the catalogue empty.
+    sqlx::query("LOCK TABLE organisations IN SHARE ROW EXCLUSIVE MODE")
+        .execute(&mut *transaction)
+        .await?;
+    let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM organisations")
+        .fetch_one(&mut *transaction)
+        .await?;
+    if existing > 0 {
+        transaction.rollback().await?;
+        return match mode {
+            Mode::SkipIfNotEmpty => Ok(Outcome::Skipped {
+                organisations: existing,
+            }),
+            Mode::RefuseIfNotEmpty => bail!(
+                "the catalogue already has {existing} organisations; the demo catalogue is \
+                 loaded only into an empty one (nothing was written; --if-empty skips quietly)"
+            ),
+        };
+    }
+    let counts = write(&mut transaction).await?;
+    transaction
+        .commit()
+        .await
+        .context("committing the demo catalogue")?;
+    Ok(Outcome::Seeded(counts))
+}
+
+async fn write(conn: &mut PgConnection) -> Result<Counts> {
+    let mut rng = SeedRng::seed_from_u64(SEED);
+    let organisations = organisations::insert(conn, &mut rng).await?;
+    let calls = calls::insert(conn, &organisations).await?;
+    let products = products::insert(conn, &mut rng, &organisations, &calls).await?;
+    let scenarios = scenarios::insert(conn, &mut rng, &organisations, &calls).await?;
+    let answers = answers::insert(conn, &mut rng, &organisations, &products, &scenarios).await?;
+    let first_purchases =
+        purchases::insert(conn, &mut rng, &organisations, &products, &scenarios).await?;
+    let projects = projects::insert(conn, &mut rng, &organisations).await?;
+    record_publications(conn).await?;
+    Ok(Counts {
+        organisations: organisations.len(),
+        products: products.len(),
+        scenarios: scenarios.len(),
+        answers,
+        first_purchases,
+        projects,
+    })
+}
+
+mod purchases;
+
+/// Search-index work for everything public, and one audit entry per seeded record. The
+/// catalogue was empty (and locked), so every row in these tables is the seed's.
+async fn record_publications(conn: &mut PgConnection) -> Result<()> {
+    for (kind, table, public) in [
+        ("organisation", "organisations", "verified_at IS NOT NULL"),
+        ("product", "products", "status = 'published'"),
+        ("scenario", "scenarios", "status = 'published'"),
+        ("project", "projects", "status = 'published'"),
+    ] {
+        sqlx::query(&format!(
+            "INSERT INTO search_outbox (subject_kind, subject_id, operation)
+             SELECT '{kind}', id, 'upsert' FROM {table} WHERE {public} ORDER BY id"
+        ))
+        .execute(&mut *conn)
+        .await
+        .with_context(|| format!("queueing {table} for the search index"))?;
+    }
+    for (kind, table) in [
+        ("product", "products"),
+        ("scenario", "scenarios"),
+        ("project", "projects"),
+    ] {
+        sqlx::query(&format!(
+            "INSERT INTO audit_log (subject_kind, subject_id, action, to_state, reason)
+             SELECT '{kind}', id, 'seed', status::text, '演示数据' FROM {table} ORDER BY id"
+        ))
+        .execute(&mut *conn)
+        .await
+        .with_context(|| format!("auditing seeded {table}"))?;
+    }
+    Ok(())
+}

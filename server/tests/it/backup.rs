@@ -1,0 +1,99 @@
+//! `catalogue backup` and `restore`: a backup restored into a fresh database holds the same
+//! catalogue; bad files and occupied databases are refused whole.
+
+use server::commands::backup::{backup, restore};
+use server::commands::seed::{self, Mode};
+use sqlx::postgres::PgConnectOptions;
+use sqlx::PgPool;
+
+/// The libpq URL of the database `options` points at, under another database name.
+fn url(options: &PgConnectOptions, database: &str) -> String {
+    match options.get_socket() {
+        Some(dir) => format!(
+            "postgres://{}@localhost/{database}?host={}",
+            options.get_username(),
+            dir.display()
+        ),
+        None => format!(
+            "postgres://{}@{}:{}/{database}",
+            options.get_username(),
+            options.get_host(),
+            options.get_port()
+        ),
+    }
+}
+
+/// A fingerprint of the catalogue: counts and a hash of every name, in id order.
+async fn fingerprint(pool: &PgPool) -> (i64, i64, i64, String) {
+    sqlx::query_as(
+        "SELECT (SELECT count(*) FROM products), (SELECT count(*) FROM scenarios),
+                (SELECT count(*) FROM first_purchases),
+                md5((SELECT string_agg(name || status::text, ',' ORDER BY id) FROM products)
+                    || (SELECT string_agg(title, ',' ORDER BY id) FROM scenarios))",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_backup_restored_into_a_fresh_database_holds_the_same_catalogue(pool: PgPool) {
+    seed::run(&pool, Mode::RefuseIfNotEmpty).await.unwrap();
+    let options = pool.connect_options();
+    let source = options.get_database().unwrap().to_owned();
+    // Names are cut at 63 bytes, and the test database's name is already that long.
+    let target = format!("restored_{}", &source[source.len() - 20..]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("catalogue.dump");
+
+    backup(&url(&options, &source), &file).await.unwrap();
+    assert!(std::fs::metadata(&file).unwrap().len() > 10_000);
+
+    sqlx::query(&format!(r#"CREATE DATABASE "{target}""#))
+        .execute(&pool)
+        .await
+        .unwrap();
+    restore(&url(&options, &target), &file, false)
+        .await
+        .unwrap();
+    let restored = PgPool::connect(&url(&options, &target)).await.unwrap();
+    assert_eq!(fingerprint(&restored).await, fingerprint(&pool).await);
+    let original = fingerprint(&pool).await;
+    assert_eq!(original.0, 300);
+    // The migrations came along, so a server started on it applies nothing twice.
+    server::database::migrate(&restored).await.unwrap();
+
+    // A second restore into the now occupied database is refused and changes nothing.
+    let error = restore(&url(&options, &target), &file, false)
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("already holds a catalogue"),
+        "{error}"
+    );
+    assert_eq!(fingerprint(&restored).await, original);
+    // With --replace it drops and restores in one go.
+    restore(&url(&options, &target), &file, true).await.unwrap();
+    assert_eq!(fingerprint(&restored).await, original);
+    restored.close().await;
+    sqlx::query(&format!(r#"DROP DATABASE "{target}""#))
+        .execute(&pool)
+        .await
+        .unwrap();
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_file_that_is_not_a_backup_is_refused_and_changes_nothing(pool: PgPool) {
+    seed::run(&pool, Mode::RefuseIfNotEmpty).await.unwrap();
+    let before = fingerprint(&pool).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-backup.dump");
+    std::fs::write(&file, "PGDMP but not really").unwrap();
+    let options = pool.connect_options();
+    let database = options.get_database().unwrap().to_owned();
+    let error = restore(&url(&options, &database), &file, true)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("is not a backup"), "{error}");
+    assert_eq!(fingerprint(&pool).await, before);
+}

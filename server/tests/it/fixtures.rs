@@ -1,0 +1,163 @@
+//! Records for tests, written straight into the database in a given state.
+
+use sqlx::PgPool;
+
+/// Inserts an organisation and returns its id. Credit codes are unique per call.
+pub async fn organisation(
+    pool: &PgPool,
+    name: &str,
+    kind: &str,
+    location: &str,
+    verified: bool,
+) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO organisations (kind, name, credit_code, location, verified_at)
+         VALUES ($1::organisation_kind, $2,
+                 '91' || lpad((nextval(pg_get_serial_sequence('organisations', 'id')) + 1000)::text, 16, '0'),
+                 $3, CASE WHEN $4 THEN now() END)
+         RETURNING id",
+    )
+    .bind(kind)
+    .bind(name)
+    .bind(location)
+    .bind(verified)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+/// A product batch valid from `valid_from` to `valid_until` (SQL date expressions).
+pub async fn batch(
+    pool: &PgPool,
+    agency: i64,
+    code: &str,
+    valid_from: &str,
+    valid_until: &str,
+) -> i64 {
+    sqlx::query_scalar(&format!(
+        "INSERT INTO calls (kind, organisation_id, code, title, opens_on, closes_on, valid_from, valid_until, status)
+         VALUES ('product_batch', $1, $2, $2 || ' 创新产品推荐目录', DATE '2024-01-01', DATE '2024-02-01',
+                 {valid_from}, {valid_until}, 'finished')
+         RETURNING id"
+    ))
+    .bind(agency)
+    .bind(code)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+/// A product in `status`, listed in `batch`; returns its id.
+pub async fn product(
+    pool: &PgPool,
+    supplier: i64,
+    batch: Option<i64>,
+    name: &str,
+    industry: &str,
+    status: &str,
+) -> i64 {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO products (organisation_id, call_id, status, name, procurement_code, procurement_name,
+                               industry, description, specifications, price_min_fen, price_max_fen,
+                               published_at, status_reason)
+         VALUES ($1, $2, $3::record_status, $4, 'A02100000', '专用设备', $5, $4 || '的说明', '规格',
+                 5000000, 30000000,
+                 CASE WHEN $3 IN ('in_notice', 'published', 'expired', 'withdrawn')
+                      THEN now() - interval '1 day' END,
+                 CASE WHEN $3 = 'withdrawn' THEN '供应商申请撤回' END)
+         RETURNING id",
+    )
+    .bind(supplier)
+    .bind(batch)
+    .bind(status)
+    .bind(name)
+    .bind(industry)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO product_revisions (product_id, revision, snapshot) VALUES ($1, 1, '{}')",
+    )
+    .bind(id)
+    .execute(pool)
+    .await
+    .unwrap();
+    id
+}
+
+pub async fn first_purchase(
+    pool: &PgPool,
+    product: i64,
+    buyer: i64,
+    supplier: i64,
+    outcome: &str,
+    signed_on: &str,
+) {
+    sqlx::query(&format!(
+        "INSERT INTO first_purchases (product_id, product_revision, buyer_organisation_id,
+                                      supplier_organisation_id, route, contract_number, signed_on,
+                                      amount_fen, outcome)
+         VALUES ($1, 1, $2, $3, 'first_purchase', 'CZCG-TEST-' || $1, {signed_on}, 12000000,
+                 $4::purchase_outcome)"
+    ))
+    .bind(product)
+    .bind(buyer)
+    .bind(supplier)
+    .bind(outcome)
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+pub async fn scenario(
+    pool: &PgPool,
+    publisher: i64,
+    title: &str,
+    sector: &str,
+    status: &str,
+) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO scenarios (organisation_id, status, title, sector, need, expected_outcome,
+                                location, open_until, contact_phone, published_at, notice_until)
+         VALUES ($1, $2::record_status, $3, $4, '需求：' || $3, '成效', '320412',
+                 current_date + 30, '0519-85681234',
+                 CASE WHEN $2 IN ('in_notice', 'published', 'expired', 'withdrawn')
+                      THEN now() - interval '1 day' END,
+                 CASE WHEN $2 = 'in_notice' THEN current_date + 5 END)
+         RETURNING id",
+    )
+    .bind(publisher)
+    .bind(status)
+    .bind(title)
+    .bind(sector)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+pub async fn project(
+    pool: &PgPool,
+    owner: i64,
+    name: &str,
+    stage: &str,
+    status: &str,
+    consent: bool,
+) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO projects (organisation_id, status, name, sector, stage, financing_sought_fen,
+                               financing_form, highlights, contact_consent, contact_phone, published_at)
+         VALUES ($1, $2::record_status, $3, 'smart_manufacturing', $4::project_stage, 500000000,
+                 'equity', '亮点', $5, '13900001111',
+                 CASE WHEN $2 IN ('in_notice', 'published', 'expired', 'withdrawn')
+                      THEN now() - interval '1 day' END)
+         RETURNING id",
+    )
+    .bind(owner)
+    .bind(status)
+    .bind(name)
+    .bind(stage)
+    .bind(consent)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
