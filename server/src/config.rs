@@ -18,6 +18,8 @@ pub struct Config {
     pub database_max_connections: u32,
     /// How long a request waits for a database connection before answering 503.
     pub database_acquire_timeout: Duration,
+    /// The time zone whose calendar days count (eligibility, deadlines).
+    pub database_timezone: String,
     pub leptos_options: LeptosOptions,
     pub log_format: LogFormat,
 }
@@ -40,6 +42,7 @@ impl Config {
             database_url,
             database_max_connections,
             database_acquire_timeout,
+            database_timezone: env_or("DATABASE_TIMEZONE", "Asia/Shanghai"),
             leptos_options: leptos_options()?,
             log_format,
         })

@@ -12,7 +12,9 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 /// clear message instead of serving errors.
 pub async fn connect(config: &Config) -> Result<PgPool> {
     let options = PgConnectOptions::from_str(&config.database_url)
-        .context("DATABASE_URL is not a valid PostgreSQL URL")?;
+        .context("DATABASE_URL is not a valid PostgreSQL URL")?
+        // "Today" (eligibility, deadlines) is the deployment's day, not the server's.
+        .options([("timezone", config.database_timezone.as_str())]);
     let target = describe(&options);
     pool_options(config)
         .connect_with(options)

@@ -60,11 +60,13 @@ pub async fn list_published(
            FROM products p
            JOIN organisations o ON o.id = p.organisation_id
            LEFT JOIN calls c ON c.id = p.call_id
+           CROSS JOIN first_purchase_policy pol
            WHERE p.status = 'published'
              AND ($1::text IS NULL OR p.industry = $1)
              AND ($2::text IS NULL OR o.location = $2)
              AND (NOT $3 OR first_purchase_eligible(p.status, p.published_at, p.valid_until,
-                                                    c.valid_from, c.valid_until, current_date))
+                                                    c.valid_from, c.valid_until, current_date,
+                                                    pol.batch_grace_days, pol.require_product_valid))
              AND (NOT $4 OR p.first_purchased_on IS NOT NULL)
              AND ($5::bigint IS NULL OR p.organisation_id = $5)"#,
         industry,
@@ -84,16 +86,19 @@ pub async fn list_published(
                   p.certifications::text[] AS "certifications!: Vec<Certification>",
                   c.code AS "batch_code?",
                   first_purchase_eligible(p.status, p.published_at, p.valid_until,
-                                          c.valid_from, c.valid_until, current_date) AS "eligible!",
+                                          c.valid_from, c.valid_until, current_date,
+                                          pol.batch_grace_days, pol.require_product_valid) AS "eligible!",
                   p.first_purchased_on
            FROM products p
            JOIN organisations o ON o.id = p.organisation_id
            LEFT JOIN calls c ON c.id = p.call_id
+           CROSS JOIN first_purchase_policy pol
            WHERE p.status = 'published'
              AND ($1::text IS NULL OR p.industry = $1)
              AND ($2::text IS NULL OR o.location = $2)
              AND (NOT $3 OR first_purchase_eligible(p.status, p.published_at, p.valid_until,
-                                                    c.valid_from, c.valid_until, current_date))
+                                                    c.valid_from, c.valid_until, current_date,
+                                                    pol.batch_grace_days, pol.require_product_valid))
              AND (NOT $4 OR p.first_purchased_on IS NOT NULL)
              AND ($5::bigint IS NULL OR p.organisation_id = $5)
            ORDER BY p.published_at DESC, p.id DESC
@@ -130,7 +135,8 @@ pub async fn public_detail(
                   p.price_min_fen, p.price_max_fen, p.price_unit,
                   p.certifications::text[] AS "certifications!: Vec<Certification>",
                   first_purchase_eligible(p.status, p.published_at, p.valid_until,
-                                          c.valid_from, c.valid_until, current_date) AS "eligible!",
+                                          c.valid_from, c.valid_until, current_date,
+                                          pol.batch_grace_days, pol.require_product_valid) AS "eligible!",
                   p.first_purchased_on, p.status AS "status: RecordStatus", p.status_reason,
                   p.notice_until, p.procurement_code, p.procurement_name, p.description,
                   p.specifications, p.patents, p.is_medical, p.registration_certificate,
@@ -141,6 +147,7 @@ pub async fn public_detail(
            FROM products p
            JOIN organisations o ON o.id = p.organisation_id
            LEFT JOIN calls c ON c.id = p.call_id
+           CROSS JOIN first_purchase_policy pol
            WHERE p.id = $1
              AND p.status IN ('in_notice', 'published', 'expired', 'withdrawn')"#,
         id.0,

@@ -78,6 +78,12 @@ pub async fn run(pool: &PgPool, sizes: &Sizes) -> Result<Report> {
         .await
         .context("generating projects")?;
     transaction.commit().await?;
+    // Autovacuum would get to it eventually; until then the planner would plan lists for
+    // the row counts from before the bulk insert.
+    sqlx::query("ANALYZE")
+        .execute(pool)
+        .await
+        .context("analysing the new rows")?;
     Ok(Report {
         organisations: organisations.len(),
         products: sizes.products,
