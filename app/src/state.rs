@@ -95,6 +95,14 @@ impl<T: Clone> Cached<T> {
     }
 }
 
+/// The state of the current request, for server functions and resources rendered on the server.
+pub fn app_state() -> Result<AppState, AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the reactive context");
+        AppError::Internal
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,12 +181,4 @@ mod tests {
         }
         results
     }
-}
-
-/// The state of the current request, for server functions and resources rendered on the server.
-pub fn app_state() -> Result<AppState, AppError> {
-    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
-        tracing::error!("AppState missing from the reactive context");
-        AppError::Internal
-    })
 }
