@@ -15,6 +15,12 @@ pub enum AppError {
     /// A query parameter has a value the page cannot use; `param` names it.
     #[error("invalid value for the parameter {param}")]
     InvalidParameter { param: String },
+    /// The record is not in a state that allows this change.
+    #[error("cannot {action} a record that is {from}")]
+    InvalidTransition {
+        action: String,
+        from: crate::domain::RecordStatus,
+    },
     #[error("the database is unavailable")]
     Unavailable,
     #[error("something went wrong")]
@@ -30,8 +36,18 @@ impl AppError {
         match self {
             AppError::NotFound => 404,
             AppError::InvalidParameter { .. } => 400,
+            AppError::InvalidTransition { .. } => 409,
             AppError::Unavailable => 503,
             AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+}
+
+impl From<crate::domain::InvalidTransition> for AppError {
+    fn from(error: crate::domain::InvalidTransition) -> Self {
+        AppError::InvalidTransition {
+            action: error.action.to_owned(),
+            from: error.from,
         }
     }
 }

@@ -17,6 +17,8 @@ pub mod listing;
 pub mod organisations;
 pub mod products;
 pub mod projects;
+#[cfg(feature = "ssr")]
+pub mod publication;
 pub mod scenarios;
 #[cfg(feature = "ssr")]
 pub mod state;

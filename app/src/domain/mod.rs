@@ -11,7 +11,7 @@ pub mod status;
 pub use codes::*;
 pub use ids::*;
 pub use money::Money;
-pub use status::RecordStatus;
+pub use status::{InvalidTransition, RecordStatus};
 
 /// A code that is not one of its vocabulary's.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

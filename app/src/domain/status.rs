@@ -37,6 +37,70 @@ impl RecordStatus {
     }
 }
 
+/// A change of state that the life cycle does not allow, e.g. publishing a draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("cannot {action} a record that is {from}")]
+pub struct InvalidTransition {
+    pub action: &'static str,
+    pub from: RecordStatus,
+}
+
+impl RecordStatus {
+    fn transition(
+        self,
+        action: &'static str,
+        allowed: &[RecordStatus],
+        to: RecordStatus,
+    ) -> Result<RecordStatus, InvalidTransition> {
+        if allowed.contains(&self) {
+            Ok(to)
+        } else {
+            Err(InvalidTransition { action, from: self })
+        }
+    }
+
+    /// An approved record enters its public notice (公示).
+    pub fn enter_notice(self) -> Result<RecordStatus, InvalidTransition> {
+        self.transition(
+            "enter public notice",
+            &[RecordStatus::InReview],
+            RecordStatus::InNotice,
+        )
+    }
+
+    /// After its notice window, or straight from review where there is no notice
+    /// (projects, directly submitted scenarios, calls with a window of 0 days).
+    pub fn publish(self) -> Result<RecordStatus, InvalidTransition> {
+        self.transition(
+            "publish",
+            &[RecordStatus::InNotice, RecordStatus::InReview],
+            RecordStatus::Published,
+        )
+    }
+
+    /// An upheld objection during the notice sends the record back to review.
+    pub fn return_to_review(self) -> Result<RecordStatus, InvalidTransition> {
+        self.transition(
+            "return to review",
+            &[RecordStatus::InNotice],
+            RecordStatus::InReview,
+        )
+    }
+
+    pub fn withdraw(self) -> Result<RecordStatus, InvalidTransition> {
+        self.transition(
+            "withdraw",
+            &[RecordStatus::Published, RecordStatus::InNotice],
+            RecordStatus::Withdrawn,
+        )
+    }
+
+    /// Past its validity period.
+    pub fn expire(self) -> Result<RecordStatus, InvalidTransition> {
+        self.transition("expire", &[RecordStatus::Published], RecordStatus::Expired)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::RecordStatus::{self, *};
@@ -57,5 +121,35 @@ mod tests {
         }
         assert!(Published.detail_is_public() && Published.is_listed());
         assert_eq!(RecordStatus::ALL.len(), 9);
+    }
+
+    #[test]
+    fn the_public_life_cycle_goes_review_notice_published_and_out() {
+        assert_eq!(InReview.enter_notice(), Ok(InNotice));
+        assert_eq!(InNotice.publish(), Ok(Published));
+        assert_eq!(InReview.publish(), Ok(Published));
+        assert_eq!(InNotice.return_to_review(), Ok(InReview));
+        assert_eq!(Published.withdraw(), Ok(Withdrawn));
+        assert_eq!(InNotice.withdraw(), Ok(Withdrawn));
+        assert_eq!(Published.expire(), Ok(Expired));
+    }
+
+    #[test]
+    fn nothing_unreviewed_can_become_public_and_nothing_ends_twice() {
+        for status in [Draft, Submitted, Returned, Rejected, Expired, Withdrawn] {
+            assert!(status.publish().is_err(), "{status}");
+            assert!(status.enter_notice().is_err(), "{status}");
+        }
+        assert_eq!(
+            Draft.publish(),
+            Err(super::InvalidTransition {
+                action: "publish",
+                from: Draft
+            })
+        );
+        assert!(Withdrawn.withdraw().is_err());
+        assert!(Expired.expire().is_err());
+        assert!(InNotice.expire().is_err());
+        assert!(Published.publish().is_err());
     }
 }

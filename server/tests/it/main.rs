@@ -13,5 +13,6 @@ mod helpers;
 mod home;
 mod language;
 mod pages;
+mod publication;
 mod seed;
 mod startup;
