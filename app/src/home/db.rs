@@ -9,12 +9,9 @@ use sqlx::PgPool;
 const LATEST: u32 = 4;
 
 pub async fn home_figures(pool: &PgPool) -> Result<HomeFigures, sqlx::Error> {
-    let scenarios =
-        crate::scenarios::db::list_published(pool, &Default::default(), None, LATEST).await?;
-    let products =
-        crate::products::db::list_published(pool, &Default::default(), None, LATEST).await?;
-    let projects =
-        crate::projects::db::list_published(pool, &Default::default(), None, LATEST).await?;
+    let scenarios = crate::scenarios::db::list_published(pool, &Default::default(), LATEST).await?;
+    let products = crate::products::db::list_published(pool, &Default::default(), LATEST).await?;
+    let projects = crate::projects::db::list_published(pool, &Default::default(), LATEST).await?;
     // Unverified organisations are not public (DOMAIN.md), so they are not counted.
     let verified_organisations = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM organisations WHERE verified_at IS NOT NULL"#

@@ -4,10 +4,21 @@ use leptos::prelude::*;
 /// A list's filters as a plain GET form: it works without JavaScript, and the URL holds
 /// the whole filter, so a filtered list can be shared or bookmarked.
 #[component]
-pub fn FilterForm(action: &'static str, children: Children) -> impl IntoView {
+pub fn FilterForm(
+    action: &'static str,
+    /// Filters kept but not shown, e.g. the organisation when coming from its page.
+    #[prop(optional)]
+    hidden: Vec<(&'static str, String)>,
+    children: Children,
+) -> impl IntoView {
     let t = use_messages();
     view! {
         <form class="filters" method="get" action=action role="search" aria-label=move || t.get().filters>
+            {hidden
+                .into_iter()
+                .filter(|(_, value)| !value.is_empty())
+                .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
+                .collect_view()}
             {children()}
             <button type="submit">{move || t.get().apply_filters}</button>
         </form>

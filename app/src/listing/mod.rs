@@ -18,6 +18,15 @@ pub const PER_PAGE: u32 = 20;
 /// Deep pages cost the database more than they help anyone; search is the way further.
 pub const MAX_PAGE: u32 = 500;
 
+/// The hidden field that keeps a list limited to one organisation while filtering.
+pub fn organisation_hidden(
+    organisation: Option<crate::domain::OrganisationId>,
+) -> Vec<(&'static str, String)> {
+    organisation
+        .map(|id| vec![("organisation", id.to_string())])
+        .unwrap_or_default()
+}
+
 /// One page of a list, with the total that matched.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Page<T> {

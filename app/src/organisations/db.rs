@@ -65,15 +65,33 @@ pub async fn public_detail(
     else {
         return Ok(None);
     };
-    let products =
-        crate::products::db::list_published(pool, &Default::default(), Some(id), RECORDS_PER_KIND)
-            .await?;
-    let scenarios =
-        crate::scenarios::db::list_published(pool, &Default::default(), Some(id), RECORDS_PER_KIND)
-            .await?;
-    let projects =
-        crate::projects::db::list_published(pool, &Default::default(), Some(id), RECORDS_PER_KIND)
-            .await?;
+    let products = crate::products::db::list_published(
+        pool,
+        &crate::products::ProductFilter {
+            organisation: Some(id),
+            ..Default::default()
+        },
+        RECORDS_PER_KIND,
+    )
+    .await?;
+    let scenarios = crate::scenarios::db::list_published(
+        pool,
+        &crate::scenarios::ScenarioFilter {
+            organisation: Some(id),
+            ..Default::default()
+        },
+        RECORDS_PER_KIND,
+    )
+    .await?;
+    let projects = crate::projects::db::list_published(
+        pool,
+        &crate::projects::ProjectFilter {
+            organisation: Some(id),
+            ..Default::default()
+        },
+        RECORDS_PER_KIND,
+    )
+    .await?;
     Ok(Some(OrganisationDetail {
         summary: OrganisationSummary {
             id: row.id,

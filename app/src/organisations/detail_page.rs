@@ -27,6 +27,7 @@ fn OrganisationView(organisation: OrganisationDetail) -> impl IntoView {
         organisation.scenarios.clone(),
         organisation.projects.clone(),
     );
+    let organisation_id = organisation.summary.id;
     let o = StoredValue::new(organisation);
     let fact = move |read: fn(&OrganisationDetail, Locale) -> Option<String>| {
         Signal::derive(move || o.with_value(|o| read(o, locale.get())))
@@ -55,18 +56,21 @@ fn OrganisationView(organisation: OrganisationDetail) -> impl IntoView {
             </Facts>
             {(!text.trim().is_empty()).then(|| view! { <p class="prose">{text}</p> })}
             <PublishedRecords
+                organisation=organisation_id
                 id="products"
                 heading=|m| m.org_products
                 page=products
                 card=|product| view! { <ProductCard product /> }.into_any()
             />
             <PublishedRecords
+                organisation=organisation_id
                 id="scenarios"
                 heading=|m| m.org_scenarios
                 page=scenarios
                 card=|scenario| view! { <ScenarioCard scenario /> }.into_any()
             />
             <PublishedRecords
+                organisation=organisation_id
                 id="projects"
                 heading=|m| m.org_projects
                 page=projects
@@ -79,6 +83,8 @@ fn OrganisationView(organisation: OrganisationDetail) -> impl IntoView {
 /// One kind of record the organisation has published, with how many there are.
 #[component]
 fn PublishedRecords<T: 'static>(
+    organisation: crate::domain::OrganisationId,
+    /// Also the list's path: `/{id}?organisation=…` lists them all.
     id: &'static str,
     heading: fn(&Messages) -> &'static str,
     page: Page<T>,
@@ -87,6 +93,8 @@ fn PublishedRecords<T: 'static>(
     let t = use_messages();
     let (heading_id, labelled_by) = (format!("{id}-heading"), format!("{id}-heading"));
     let total = page.total;
+    let more = total > page.items.len() as i64;
+    let all_href = format!("/{id}?organisation={organisation}");
     view! {
         <section aria-labelledby=labelled_by data-testid=format!("organisation-{id}")>
             <h2 id=heading_id>{move || format!("{}（{total}）", heading(t.get()))}</h2>
@@ -95,6 +103,11 @@ fn PublishedRecords<T: 'static>(
             } else {
                 view! { <ol class="cards">{page.items.into_iter().map(card).collect_view()}</ol> }.into_any()
             }}
+            {more.then(|| view! {
+                <p>
+                    <a href=all_href>{move || format!("{} →", t.get().view_all)}</a>
+                </p>
+            })}
         </section>
     }
 }

@@ -49,10 +49,9 @@ impl From<SummaryRow> for ProductSummary {
 pub async fn list_published(
     pool: &PgPool,
     filter: &ProductFilter,
-    supplier: Option<OrganisationId>,
     per_page: u32,
 ) -> Result<Page<ProductSummary>, sqlx::Error> {
-    let supplier = supplier.map(|id| id.0);
+    let supplier = filter.organisation.map(|id| id.0);
     let industry = filter.industry.map(Industry::code);
     let location = filter.location.map(Location::code);
     let total = sqlx::query_scalar!(

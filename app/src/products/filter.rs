@@ -1,4 +1,4 @@
-use crate::domain::{Industry, Location};
+use crate::domain::{Industry, Location, OrganisationId};
 use crate::error::AppError;
 use crate::listing::{flag, optional_code, page_number, QueryParams};
 use serde::{Deserialize, Serialize};
@@ -11,6 +11,8 @@ pub struct ProductFilter {
     pub location: Option<Location>,
     pub eligible: bool,
     pub first_purchased: bool,
+    /// Only this organisation's records (`?organisation=ID`), e.g. from its page.
+    pub organisation: Option<OrganisationId>,
     pub page: u32,
 }
 
@@ -21,6 +23,7 @@ impl Default for ProductFilter {
             location: None,
             eligible: false,
             first_purchased: false,
+            organisation: None,
             page: 1,
         }
     }
@@ -33,6 +36,7 @@ impl ProductFilter {
             location: optional_code(params, "location")?,
             eligible: flag(params, "eligible")?,
             first_purchased: flag(params, "first_purchased")?,
+            organisation: optional_code(params, "organisation")?,
             page: page_number(params)?,
         })
     }
@@ -40,6 +44,12 @@ impl ProductFilter {
     /// The filters as query pairs (without the page), for the pager's links.
     pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
         vec![
+            (
+                "organisation",
+                self.organisation
+                    .map(|id| id.to_string())
+                    .unwrap_or_default(),
+            ),
             (
                 "industry",
                 self.industry

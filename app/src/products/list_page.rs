@@ -1,7 +1,7 @@
 use super::{list_products, ProductCard, ProductFilter};
 use crate::components::CodeSelect;
 use crate::i18n::use_messages;
-use crate::listing::{CheckboxFilter, FilterForm, ListResults};
+use crate::listing::{organisation_hidden, CheckboxFilter, FilterForm, ListResults};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -36,7 +36,7 @@ pub fn ProductListPage() -> impl IntoView {
 fn ProductFilterForm(filter: ProductFilter) -> impl IntoView {
     let t = use_messages();
     view! {
-        <FilterForm action="/products">
+        <FilterForm action="/products" hidden=organisation_hidden(filter.organisation)>
             <CodeSelect name="industry" label=Signal::derive(move || t.get().industry) selected=filter.industry />
             <CodeSelect
                 name="location"

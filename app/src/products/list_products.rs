@@ -9,5 +9,5 @@ use leptos::server_fn::codec::GetUrl;
 #[server(prefix = "/api", endpoint = "products/list", input = GetUrl)]
 pub async fn list_products(filter: ProductFilter) -> Result<Page<ProductSummary>, AppError> {
     let state = crate::state::app_state()?;
-    Ok(super::db::list_published(&state.pool, &filter, None, crate::listing::PER_PAGE).await?)
+    Ok(super::db::list_published(&state.pool, &filter, crate::listing::PER_PAGE).await?)
 }

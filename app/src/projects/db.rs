@@ -38,12 +38,11 @@ impl From<SummaryRow> for ProjectSummary {
 pub async fn list_published(
     pool: &PgPool,
     filter: &ProjectFilter,
-    owner: Option<OrganisationId>,
     per_page: u32,
 ) -> Result<Page<ProjectSummary>, sqlx::Error> {
     let sector = filter.sector.map(Sector::code);
     let stage = filter.stage.map(ProjectStage::code);
-    let owner = owner.map(|id| id.0);
+    let owner = filter.organisation.map(|id| id.0);
     let total = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM projects p
            WHERE p.status = 'published'

@@ -1,4 +1,4 @@
-use crate::domain::{ProjectStage, Sector};
+use crate::domain::{OrganisationId, ProjectStage, Sector};
 use crate::error::AppError;
 use crate::listing::{optional_code, page_number, QueryParams};
 use serde::{Deserialize, Serialize};
@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 pub struct ProjectFilter {
     pub sector: Option<Sector>,
     pub stage: Option<ProjectStage>,
+    /// Only this organisation's records (`?organisation=ID`), e.g. from its page.
+    pub organisation: Option<OrganisationId>,
     pub page: u32,
 }
 
@@ -16,6 +18,7 @@ impl Default for ProjectFilter {
         ProjectFilter {
             sector: None,
             stage: None,
+            organisation: None,
             page: 1,
         }
     }
@@ -26,12 +29,19 @@ impl ProjectFilter {
         Ok(ProjectFilter {
             sector: optional_code(params, "sector")?,
             stage: optional_code(params, "stage")?,
+            organisation: optional_code(params, "organisation")?,
             page: page_number(params)?,
         })
     }
 
     pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
         vec![
+            (
+                "organisation",
+                self.organisation
+                    .map(|id| id.to_string())
+                    .unwrap_or_default(),
+            ),
             (
                 "sector",
                 self.sector.map(|s| s.code().to_owned()).unwrap_or_default(),

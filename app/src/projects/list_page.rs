@@ -1,7 +1,7 @@
 use super::{list_projects, ProjectCard, ProjectFilter};
 use crate::components::CodeSelect;
 use crate::i18n::use_messages;
-use crate::listing::{FilterForm, ListResults};
+use crate::listing::{organisation_hidden, FilterForm, ListResults};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -22,7 +22,7 @@ pub fn ProjectListPage() -> impl IntoView {
         <p class="lead">{move || t.get().projects_description}</p>
         {move || {
             filter.get().ok().map(|filter| view! {
-                <FilterForm action="/projects">
+                <FilterForm action="/projects" hidden=organisation_hidden(filter.organisation)>
                     <CodeSelect name="sector" label=Signal::derive(move || t.get().sector) selected=filter.sector />
                     <CodeSelect name="stage" label=Signal::derive(move || t.get().stage) selected=filter.stage />
                 </FilterForm>

@@ -8,5 +8,5 @@ use leptos::server_fn::codec::GetUrl;
 #[server(prefix = "/api", endpoint = "projects/list", input = GetUrl)]
 pub async fn list_projects(filter: ProjectFilter) -> Result<Page<ProjectSummary>, AppError> {
     let state = crate::state::app_state()?;
-    Ok(super::db::list_published(&state.pool, &filter, None, crate::listing::PER_PAGE).await?)
+    Ok(super::db::list_published(&state.pool, &filter, crate::listing::PER_PAGE).await?)
 }

@@ -42,12 +42,11 @@ impl From<SummaryRow> for ScenarioSummary {
 pub async fn list_published(
     pool: &PgPool,
     filter: &ScenarioFilter,
-    publisher: Option<OrganisationId>,
     per_page: u32,
 ) -> Result<Page<ScenarioSummary>, sqlx::Error> {
     let sector = filter.sector.map(Sector::code);
     let location = filter.location.map(Location::code);
-    let publisher = publisher.map(|id| id.0);
+    let publisher = filter.organisation.map(|id| id.0);
     let total = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM scenarios s
            WHERE s.status = 'published'

@@ -1,4 +1,4 @@
-use crate::domain::{Location, Sector};
+use crate::domain::{Location, OrganisationId, Sector};
 use crate::error::AppError;
 use crate::listing::{optional_code, page_number, QueryParams};
 use serde::{Deserialize, Serialize};
@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 pub struct ScenarioFilter {
     pub sector: Option<Sector>,
     pub location: Option<Location>,
+    /// Only this organisation's records (`?organisation=ID`), e.g. from its page.
+    pub organisation: Option<OrganisationId>,
     pub page: u32,
 }
 
@@ -16,6 +18,7 @@ impl Default for ScenarioFilter {
         ScenarioFilter {
             sector: None,
             location: None,
+            organisation: None,
             page: 1,
         }
     }
@@ -26,12 +29,19 @@ impl ScenarioFilter {
         Ok(ScenarioFilter {
             sector: optional_code(params, "sector")?,
             location: optional_code(params, "location")?,
+            organisation: optional_code(params, "organisation")?,
             page: page_number(params)?,
         })
     }
 
     pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
         vec![
+            (
+                "organisation",
+                self.organisation
+                    .map(|id| id.to_string())
+                    .unwrap_or_default(),
+            ),
             (
                 "sector",
                 self.sector.map(|s| s.code().to_owned()).unwrap_or_default(),

@@ -1,7 +1,7 @@
 use super::{list_scenarios, ScenarioCard, ScenarioFilter};
 use crate::components::CodeSelect;
 use crate::i18n::use_messages;
-use crate::listing::{FilterForm, ListResults};
+use crate::listing::{organisation_hidden, FilterForm, ListResults};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -22,7 +22,7 @@ pub fn ScenarioListPage() -> impl IntoView {
         <p class="lead">{move || t.get().scenarios_description}</p>
         {move || {
             filter.get().ok().map(|filter| view! {
-                <FilterForm action="/scenarios">
+                <FilterForm action="/scenarios" hidden=organisation_hidden(filter.organisation)>
                     <CodeSelect name="sector" label=Signal::derive(move || t.get().sector) selected=filter.sector />
                     <CodeSelect name="location" label=Signal::derive(move || t.get().location) selected=filter.location />
                 </FilterForm>

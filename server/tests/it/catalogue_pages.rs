@@ -479,3 +479,51 @@ async fn the_home_page_counts_toward_the_target_of_more_than_150_scenarios(pool:
     assert_eq!(figure(&page, "published-scenarios"), Some(151));
     assert!(page.contains(r#"data-met="true""#));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_organisation_page_leads_to_everything_it_has_published(pool: PgPool) {
+    let firm = organisation(
+        &pool,
+        "常州多产品科技有限公司",
+        "enterprise",
+        "320411",
+        true,
+    )
+    .await;
+    let other = organisation(&pool, "常州另一家企业", "enterprise", "320412", true).await;
+    for n in 0..25 {
+        product(
+            &pool,
+            firm,
+            None,
+            &format!("多产品{n:02}"),
+            "new_materials",
+            "published",
+        )
+        .await;
+    }
+    product(
+        &pool,
+        other,
+        None,
+        "别家的产品",
+        "new_materials",
+        "published",
+    )
+    .await;
+    let app = spawn_app(pool).await;
+
+    let page = body(&app, &format!("/organisations/{firm}"), 200).await;
+    assert!(page.contains("（25）"), "the count of all 25");
+    assert!(page.contains(&format!(r#"href="/products?organisation={firm}""#)));
+    let all = body(&app, &format!("/products?organisation={firm}"), 200).await;
+    assert!(all.contains(r#"data-count="25""#) && !all.contains("别家的产品"));
+    assert!(
+        all.contains(&format!(r#"name="organisation" value="{firm}""#)),
+        "kept when filtering"
+    );
+    let second = body(&app, &format!("/products?organisation={firm}&page=2"), 200).await;
+    assert_eq!(second.matches(r#"data-testid="product-card""#).count(), 5);
+    body(&app, "/products?organisation=abc", 400).await;
+    body(&app, "/scenarios?organisation=-1", 400).await;
+}
