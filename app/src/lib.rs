@@ -21,6 +21,8 @@ pub mod projects;
 pub mod publication;
 pub mod scenarios;
 #[cfg(feature = "ssr")]
+pub mod search;
+#[cfg(feature = "ssr")]
 pub mod state;
 pub mod url;
 

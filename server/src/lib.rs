@@ -8,6 +8,7 @@ pub mod assets;
 pub mod commands;
 pub mod config;
 pub mod database;
+pub mod indexer;
 pub mod routes;
 pub mod security;
 pub mod startup;

@@ -54,6 +54,11 @@ pub async fn serve(config: Config) -> Result<()> {
     let pool = database::connect(&config).await?;
     database::migrate(&pool).await?;
     assets::precompress_in_background(&config.leptos_options);
+    // Keeps the embedded search index up to date from the outbox.
+    tokio::spawn(crate::indexer::run(
+        pool.clone(),
+        app::search::EmbeddedIndex::new(pool.clone()),
+    ));
 
     let address = config.leptos_options.site_addr;
     let state = AppState::new(config.leptos_options.clone(), pool);

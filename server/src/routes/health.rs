@@ -12,6 +12,15 @@ use std::time::Duration;
 pub struct Health {
     pub status: &'static str,
     pub database: &'static str,
+    /// How far the search index is behind the catalogue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search_lag: Option<SearchLag>,
+}
+
+#[derive(Serialize)]
+pub struct SearchLag {
+    pub pending: i64,
+    pub oldest_pending_seconds: f64,
 }
 
 /// 200 when the database answers within a second, 503 otherwise (load balancers and the
@@ -22,11 +31,19 @@ pub async fn healthz(State(pool): State<PgPool>) -> impl IntoResponse {
         Ok(Ok(()))
     );
     let (status, health) = if database_ok {
+        let search_lag = crate::indexer::lag(&pool)
+            .await
+            .ok()
+            .map(|(pending, oldest)| SearchLag {
+                pending,
+                oldest_pending_seconds: (oldest * 10.0).round() / 10.0,
+            });
         (
             StatusCode::OK,
             Health {
                 status: "ok",
                 database: "ok",
+                search_lag,
             },
         )
     } else {
@@ -35,6 +52,7 @@ pub async fn healthz(State(pool): State<PgPool>) -> impl IntoResponse {
             Health {
                 status: "degraded",
                 database: "unavailable",
+                search_lag: None,
             },
         )
     };

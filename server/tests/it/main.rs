@@ -11,6 +11,7 @@ mod database_outage;
 mod fixtures;
 mod helpers;
 mod home;
+mod indexer;
 mod language;
 mod pages;
 mod publication;

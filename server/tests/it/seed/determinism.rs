@@ -22,7 +22,7 @@ async fn digest(pool: &PgPool) -> String {
     ] {
         let part: String = sqlx::query_scalar(&format!(
             "SELECT md5(coalesce(string_agg(
-                 (to_jsonb(t) - 'created_at' - 'updated_at' - 'at')::text, '|' ORDER BY {order}), ''))
+                 (to_jsonb(t) - 'created_at' - 'updated_at' - 'at' - 'next_attempt_at')::text, '|' ORDER BY {order}), ''))
              FROM {table} AS t"
         ))
         .fetch_one(pool)
