@@ -7,6 +7,7 @@ use crate::organisations::{OrganisationDetailPage, OrganisationListPage};
 use crate::products::{ProductDetailPage, ProductListPage};
 use crate::projects::{ProjectDetailPage, ProjectListPage};
 use crate::scenarios::{ScenarioDetailPage, ScenarioListPage};
+use crate::search::SearchPage;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Html, MetaTags};
 use leptos_router::components::{Route, Router, Routes, A};
@@ -56,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <A href="/products">{move || t.get().nav_products}</A>
                     <A href="/projects">{move || t.get().nav_projects}</A>
                     <A href="/organisations">{move || t.get().nav_organisations}</A>
+                    <A href="/search">{move || t.get().nav_search}</A>
                 </nav>
                 <div class="language" role="group" aria-label=move || t.get().switch_language>
                     <LanguageSwitch />
@@ -68,6 +70,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/products") view=ProductListPage ssr=SsrMode::Async />
                     <Route path=path!("/products/:id") view=ProductDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async />
                     <Route path=path!("/scenarios") view=ScenarioListPage ssr=SsrMode::Async />
                     <Route path=path!("/scenarios/:id") view=ScenarioDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/projects") view=ProjectListPage ssr=SsrMode::Async />

@@ -20,7 +20,6 @@ pub mod projects;
 #[cfg(feature = "ssr")]
 pub mod publication;
 pub mod scenarios;
-#[cfg(feature = "ssr")]
 pub mod search;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -33,6 +33,7 @@ pub fn build_app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(routes::health::healthz))
         .route("/lang/{tag}", get(routes::lang::switch_language))
+        .nest("/api/v1", routes::api::router())
         .leptos_routes_with_context(&state, routes, security::page_context, {
             let options = options.clone();
             move || shell(options.clone())

@@ -4,7 +4,7 @@
 pub mod codes;
 pub mod credit_code;
 pub mod ids;
-mod labelled;
+pub(crate) mod labelled;
 pub mod money;
 pub mod status;
 

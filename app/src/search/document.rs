@@ -2,42 +2,9 @@
 //! Only published records (and verified organisations) become documents: asked for
 //! anything else, `load` returns nothing, and the indexer removes it from the index.
 
+pub use super::kind::DocumentKind;
 use serde::Serialize;
 use sqlx::{FromRow, PgPool};
-
-/// The kinds of record that are searched, named as in `subject_kind`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DocumentKind {
-    Scenario,
-    Product,
-    Project,
-    Organisation,
-}
-
-impl DocumentKind {
-    pub const ALL: [DocumentKind; 4] = [
-        DocumentKind::Scenario,
-        DocumentKind::Product,
-        DocumentKind::Project,
-        DocumentKind::Organisation,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            DocumentKind::Scenario => "scenario",
-            DocumentKind::Product => "product",
-            DocumentKind::Project => "project",
-            DocumentKind::Organisation => "organisation",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<DocumentKind> {
-        DocumentKind::ALL
-            .into_iter()
-            .find(|kind| kind.code() == code)
-    }
-}
 
 /// A record in the index.
 #[derive(Debug, Clone, PartialEq, Serialize, FromRow)]

@@ -15,5 +15,6 @@ mod indexer;
 mod language;
 mod pages;
 mod publication;
+mod search;
 mod seed;
 mod startup;

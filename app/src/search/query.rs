@@ -1,0 +1,239 @@
+//! A search as the URL holds it: `/search?q=…&kind=…&category=…`. The same type is the
+//! JSON API's input, so the page, the API and a bookmarked link mean the same search.
+
+use super::DocumentKind;
+use crate::domain::{Industry, Location, OrganisationKind, ProjectStage, Sector};
+use crate::error::AppError;
+use crate::listing::{flag, optional_code, page_number, QueryParams};
+use serde::{Deserialize, Serialize};
+
+/// Longest query text accepted; longer input is refused, not cut.
+pub const MAX_QUERY_CHARS: usize = 200;
+/// Hits per page of search results.
+pub const HITS_PER_PAGE: u32 = 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortOrder {
+    #[default]
+    Relevance,
+    Newest,
+    /// Scenarios whose deadline is nearest first.
+    ClosingSoon,
+}
+
+impl std::str::FromStr for SortOrder {
+    type Err = ();
+
+    fn from_str(code: &str) -> Result<Self, ()> {
+        match code {
+            "relevance" => Ok(SortOrder::Relevance),
+            "newest" => Ok(SortOrder::Newest),
+            "closing_soon" => Ok(SortOrder::ClosingSoon),
+            _ => Err(()),
+        }
+    }
+}
+
+impl SortOrder {
+    pub fn code(self) -> &'static str {
+        match self {
+            SortOrder::Relevance => "relevance",
+            SortOrder::Newest => "newest",
+            SortOrder::ClosingSoon => "closing_soon",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchQuery {
+    pub q: String,
+    pub kind: Option<DocumentKind>,
+    /// A sector, industry or organisation-kind code (checked against those lists).
+    pub category: Option<String>,
+    pub location: Option<Location>,
+    pub stage: Option<ProjectStage>,
+    pub eligible: bool,
+    pub first_purchased: bool,
+    pub sort: SortOrder,
+    pub page: u32,
+}
+
+impl Default for SearchQuery {
+    fn default() -> Self {
+        SearchQuery {
+            q: String::new(),
+            kind: None,
+            category: None,
+            location: None,
+            stage: None,
+            eligible: false,
+            first_purchased: false,
+            sort: SortOrder::Relevance,
+            page: 1,
+        }
+    }
+}
+
+fn is_category(code: &str) -> bool {
+    Sector::from_code(code).is_some()
+        || Industry::from_code(code).is_some()
+        || OrganisationKind::from_code(code).is_some()
+}
+
+impl SearchQuery {
+    pub fn from_query(params: &(impl QueryParams + ?Sized)) -> Result<Self, AppError> {
+        let q = params.value("q").unwrap_or_default();
+        let query = SearchQuery {
+            q: q.trim().to_owned(),
+            kind: optional_code(params, "kind")?,
+            category: params.value("category").filter(|c| !c.is_empty()),
+            location: optional_code(params, "location")?,
+            stage: optional_code(params, "stage")?,
+            eligible: flag(params, "eligible")?,
+            first_purchased: flag(params, "first_purchased")?,
+            sort: optional_code(params, "sort")?.unwrap_or_default(),
+            page: page_number(params)?,
+        };
+        query.validate()
+    }
+
+    /// The same checks for a query that arrives as JSON or through a server function.
+    pub fn validate(self) -> Result<Self, AppError> {
+        let invalid = |param: &str| AppError::InvalidParameter {
+            param: param.to_owned(),
+        };
+        if self.q.chars().count() > MAX_QUERY_CHARS || self.q.chars().any(char::is_control) {
+            return Err(invalid("q"));
+        }
+        if self.category.as_deref().is_some_and(|c| !is_category(c)) {
+            return Err(invalid("category"));
+        }
+        if !(1..=crate::listing::MAX_PAGE).contains(&self.page) {
+            return Err(invalid("page"));
+        }
+        Ok(self)
+    }
+
+    /// The search as query pairs (without the page), for links that keep it.
+    pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
+        let flag = |on: bool| if on { "1".to_owned() } else { String::new() };
+        vec![
+            ("q", self.q.clone()),
+            (
+                "kind",
+                self.kind.map(|k| k.code().to_owned()).unwrap_or_default(),
+            ),
+            ("category", self.category.clone().unwrap_or_default()),
+            (
+                "location",
+                self.location
+                    .map(|l| l.code().to_owned())
+                    .unwrap_or_default(),
+            ),
+            (
+                "stage",
+                self.stage.map(|s| s.code().to_owned()).unwrap_or_default(),
+            ),
+            ("eligible", flag(self.eligible)),
+            ("first_purchased", flag(self.first_purchased)),
+            (
+                "sort",
+                if self.sort == SortOrder::Relevance {
+                    String::new()
+                } else {
+                    self.sort.code().to_owned()
+                },
+            ),
+        ]
+    }
+}
+
+/// A piece of a title or snippet; `hit` marks the words that matched the query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fragment {
+    pub text: String,
+    pub hit: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub kind: DocumentKind,
+    pub id: i64,
+    pub url: String,
+    pub title: Vec<Fragment>,
+    pub snippet: Vec<Fragment>,
+    pub organisation_name: Option<String>,
+    pub category: Option<String>,
+    pub location: Option<String>,
+    pub eligible: bool,
+    pub first_purchased: bool,
+    pub open_until: Option<chrono::NaiveDate>,
+}
+
+/// A facet value and how many hits have it (with the other filters applied).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Facets {
+    pub kind: Vec<FacetCount>,
+    pub category: Vec<FacetCount>,
+    pub location: Vec<FacetCount>,
+    pub stage: Vec<FacetCount>,
+    pub eligible: i64,
+    pub first_purchased: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub hits: Vec<SearchHit>,
+    pub total: i64,
+    pub page: u32,
+    pub facets: Facets,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_search_survives_the_round_trip_through_its_url() {
+        let params: &[(&str, &str)] = &[
+            ("q", " 机器人 "),
+            ("kind", "product"),
+            ("category", "intelligent_manufacturing"),
+            ("eligible", "1"),
+            ("sort", "newest"),
+        ];
+        let query = SearchQuery::from_query(params).unwrap();
+        assert_eq!(query.q, "机器人");
+        let pairs = query.query_pairs();
+        let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(SearchQuery::from_query(&borrowed[..]).unwrap(), query);
+    }
+
+    #[test]
+    fn bad_values_are_refused_by_name() {
+        for (name, value) in [
+            ("kind", "people"),
+            ("category", "steel"),
+            ("sort", "random"),
+            ("eligible", "yes please"),
+            ("page", "0"),
+        ] {
+            let params: &[(&str, &str)] = &[(name, value)];
+            assert_eq!(
+                SearchQuery::from_query(params),
+                Err(AppError::InvalidParameter { param: name.into() }),
+                "{name}={value}"
+            );
+        }
+        let long = "机".repeat(MAX_QUERY_CHARS + 1);
+        let params: &[(&str, &str)] = &[("q", &long)];
+        assert!(SearchQuery::from_query(params).is_err());
+    }
+}

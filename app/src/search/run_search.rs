@@ -1,0 +1,13 @@
+use super::{SearchQuery, SearchResults};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+/// Searches everything published. Public; the query is checked again here, because a
+/// server function is an endpoint anyone can call.
+#[server(prefix = "/api", endpoint = "search", input = GetUrl)]
+pub async fn run_search(query: SearchQuery) -> Result<SearchResults, AppError> {
+    let query = query.validate()?;
+    let state = crate::state::app_state()?;
+    Ok(super::engine::search(&state.pool, &query).await?)
+}

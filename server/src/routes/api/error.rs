@@ -1,0 +1,57 @@
+use app::error::AppError;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+
+/// The API's error body: `{"error": {"code": "invalid_parameter", "message": …, "param": "kind"}}`.
+#[derive(Debug, Serialize)]
+pub struct ApiError {
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub param: Option<String>,
+    #[serde(skip)]
+    status: StatusCode,
+}
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        let status =
+            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let (code, param) = match &error {
+            AppError::NotFound => ("not_found", None),
+            AppError::InvalidParameter { param } => ("invalid_parameter", Some(param.clone())),
+            AppError::InvalidTransition { .. } => ("conflict", None),
+            AppError::Unavailable => ("unavailable", None),
+            AppError::Internal | AppError::Transport(_) => ("internal", None),
+        };
+        // Internal details stay in the log; the message says only what kind of failure.
+        let message = match &error {
+            AppError::Internal | AppError::Transport(_) => "something went wrong".to_owned(),
+            other => other.to_string(),
+        };
+        ApiError {
+            code,
+            message,
+            param,
+            status,
+        }
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        AppError::from(error).into()
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            error: &'a ApiError,
+        }
+        (self.status, Json(Body { error: &self })).into_response()
+    }
+}
