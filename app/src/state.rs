@@ -6,6 +6,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -33,13 +34,23 @@ pub const HOME_FIGURES_TTL: Duration = Duration::from_secs(5);
 
 /// A value read from the database and kept for a short time.
 ///
-/// Only one request reloads it at a time: while it does, the others are answered with the
-/// previous value, or, when there is none yet, wait for it. So a busy page never sends a
-/// crowd of identical queries to the database when the value expires.
+/// Once it has a value, only one request at a time reloads it when it expires; the others
+/// are answered with the previous value meanwhile, so a busy page never sends a crowd of
+/// identical queries to the database. Nothing ever waits on another request: a reload
+/// that is abandoned half-way (a client that went away) cannot block anyone.
 pub struct Cached<T> {
     ttl: Duration,
     value: RwLock<Option<(Instant, T)>>,
-    loading: tokio::sync::Mutex<()>,
+    refreshing: AtomicBool,
+}
+
+/// Clears the "refreshing" flag however the reload ends, even if it is dropped.
+struct RefreshTicket<'a>(&'a AtomicBool);
+
+impl Drop for RefreshTicket<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
 }
 
 impl<T: Clone> Cached<T> {
@@ -47,18 +58,12 @@ impl<T: Clone> Cached<T> {
         Cached {
             ttl,
             value: RwLock::new(None),
-            loading: tokio::sync::Mutex::new(()),
+            refreshing: AtomicBool::new(false),
         }
     }
 
     fn current(&self) -> Option<(Instant, T)> {
         self.value.read().ok().and_then(|value| value.clone())
-    }
-
-    fn fresh(&self) -> Option<T> {
-        self.current()
-            .filter(|(at, _)| at.elapsed() < self.ttl)
-            .map(|(_, value)| value)
     }
 
     /// The kept value while fresh; otherwise loads, keeps and returns a new one. Errors
@@ -68,22 +73,22 @@ impl<T: Clone> Cached<T> {
         F: Future<Output = Result<T, E>>,
         AppError: From<E>,
     {
-        if let Some(value) = self.fresh() {
-            return Ok(value);
-        }
-        let _loading = match (self.loading.try_lock(), self.current()) {
-            (Ok(guard), _) => guard,
-            (Err(_), Some((_, stale))) => return Ok(stale),
-            (Err(_), None) => self.loading.lock().await,
+        let ticket = match self.current() {
+            Some((at, value)) if at.elapsed() < self.ttl => return Ok(value),
+            Some((_, stale)) => {
+                if self.refreshing.swap(true, Ordering::AcqRel) {
+                    return Ok(stale); // another request is reloading it
+                }
+                Some(RefreshTicket(&self.refreshing))
+            }
+            // Nothing kept yet (start-up, or just invalidated): load without waiting.
+            None => None,
         };
-        // Another request may have loaded it while this one waited.
-        if let Some(value) = self.fresh() {
-            return Ok(value);
-        }
         let value = load().await?;
         if let Ok(mut slot) = self.value.write() {
             *slot = Some((Instant::now(), value.clone()));
         }
+        drop(ticket);
         Ok(value)
     }
 
@@ -109,11 +114,16 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]
-    fn a_crowd_of_requests_on_a_cold_cache_loads_once() {
+    fn while_one_request_reloads_an_expired_value_the_others_get_the_previous_one() {
         let runtime = tokio_runtime();
-        let cache = Arc::new(Cached::<u32>::new(Duration::from_secs(60)));
+        let cache = Arc::new(Cached::<u32>::new(Duration::from_millis(1)));
         let loads = Arc::new(AtomicUsize::new(0));
         runtime.block_on(async {
+            assert_eq!(
+                cache.get_or_load(|| async { Ok::<_, AppError>(1) }).await,
+                Ok(1)
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
             let mut waiting = Vec::new();
             for _ in 0..8 {
                 let (cache, loads) = (cache.clone(), loads.clone());
@@ -122,16 +132,48 @@ mod tests {
                         .get_or_load(|| async {
                             loads.fetch_add(1, Ordering::SeqCst);
                             tokio::task::yield_now().await;
-                            Ok::<_, AppError>(7)
+                            Ok::<_, AppError>(2)
                         })
                         .await
                 });
             }
-            for result in futures_join_all(waiting).await {
-                assert_eq!(result, Ok(7));
-            }
+            let results = futures_join_all(waiting).await;
+            assert!(
+                results.iter().all(|r| *r == Ok(1) || *r == Ok(2)),
+                "{results:?}"
+            );
+            assert!(
+                results.contains(&Ok(1)),
+                "the others were served the previous value"
+            );
         });
-        assert_eq!(loads.load(Ordering::SeqCst), 1);
+        assert_eq!(loads.load(Ordering::SeqCst), 1, "one reload for the crowd");
+    }
+
+    #[test]
+    fn an_abandoned_reload_blocks_nobody() {
+        let runtime = tokio_runtime();
+        let cache = Cached::<u32>::new(Duration::from_millis(1));
+        runtime.block_on(async {
+            cache
+                .get_or_load(|| async { Ok::<_, AppError>(1) })
+                .await
+                .unwrap();
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            // A reload that never finishes, then is dropped (the client went away).
+            let abandoned = cache.get_or_load(std::future::pending::<Result<u32, AppError>>);
+            let timed_out = tokio::time::timeout(Duration::from_millis(10), abandoned).await;
+            assert!(timed_out.is_err());
+            assert_eq!(
+                cache.get_or_load(|| async { Ok::<_, AppError>(3) }).await,
+                Ok(3)
+            );
+            cache.invalidate();
+            assert_eq!(
+                cache.get_or_load(|| async { Ok::<_, AppError>(4) }).await,
+                Ok(4)
+            );
+        });
     }
 
     #[test]
@@ -161,6 +203,7 @@ mod tests {
 
     fn tokio_runtime() -> tokio::runtime::Runtime {
         tokio::runtime::Builder::new_current_thread()
+            .enable_time()
             .build()
             .unwrap()
     }

@@ -27,6 +27,13 @@ ensure_build_tools() {
   fi
 }
 
+ensure_test_runner() {
+  if ! cargo nextest --version >/dev/null 2>&1; then
+    step "installing cargo-nextest"
+    cargo install cargo-nextest --locked
+  fi
+}
+
 ensure_sqlx_cli() {
   if [ "$(sqlx --version 2>/dev/null)" != "sqlx-cli $SQLX_CLI_VERSION" ]; then
     step "installing sqlx-cli $SQLX_CLI_VERSION"

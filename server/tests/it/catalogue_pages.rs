@@ -10,7 +10,10 @@ const HIDDEN_STATES: [&str; 5] = ["draft", "submitted", "in_review", "returned",
 async fn body(app: &TestApp, path: &str, status: u16) -> String {
     let response = app.get(path).await;
     let actual = response.status().as_u16();
-    let text = response.text().await.unwrap();
+    let text = tokio::time::timeout(std::time::Duration::from_secs(20), response.text())
+        .await
+        .unwrap_or_else(|_| panic!("{path}: the body never ended"))
+        .unwrap();
     assert_eq!(actual, status, "{path}: {text}");
     text
 }
