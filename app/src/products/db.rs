@@ -193,22 +193,20 @@ pub async fn public_detail(
         valid_until: row.batch_valid_until,
     });
     Ok(Some(ProductDetail {
-        summary: ProductSummary {
+        summary: ProductSummary::from(SummaryRow {
             id: row.id,
             name: row.name,
-            supplier: OrganisationRef {
-                id: row.supplier_id,
-                name: row.supplier_name,
-            },
+            supplier_id: row.supplier_id,
+            supplier_name: row.supplier_name,
             industry: row.industry,
-            price_min: row.price_min_fen.map(Money::from_fen),
-            price_max: row.price_max_fen.map(Money::from_fen),
+            price_min_fen: row.price_min_fen,
+            price_max_fen: row.price_max_fen,
             price_unit: row.price_unit,
             certifications: row.certifications,
             batch_code: batch.as_ref().map(|b| b.code.clone()),
             eligible: row.eligible,
             first_purchased_on: row.first_purchased_on,
-        },
+        }),
         status: row.status,
         status_reason: row.status_reason,
         notice_until: row.notice_until,

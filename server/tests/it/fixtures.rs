@@ -161,3 +161,31 @@ pub async fn project(
     .await
     .unwrap()
 }
+
+/// Queues a product for the search index, as a stray or repeated outbox row would.
+pub async fn queue_product_for_index(pool: &PgPool, product: i64) {
+    sqlx::query(
+        "INSERT INTO search_outbox (subject_kind, subject_id, operation) VALUES ('product', $1, 'upsert')",
+    )
+    .bind(product)
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+/// Drains the whole outbox into the embedded index, as the server's indexer does.
+pub async fn drain_all(pool: &PgPool) -> server::indexer::Drained {
+    let index = app::search::EmbeddedIndex::new(pool.clone());
+    let mut total = server::indexer::Drained::default();
+    loop {
+        let drained = server::indexer::drain_once(pool, &index, 100)
+            .await
+            .unwrap();
+        if drained.rows == 0 {
+            return total;
+        }
+        total.rows += drained.rows;
+        total.upserted += drained.upserted;
+        total.deleted += drained.deleted;
+    }
+}

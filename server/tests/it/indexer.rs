@@ -24,20 +24,6 @@ async fn matching(pool: &PgPool, kind: &str, text: &str) -> Vec<i64> {
     .unwrap()
 }
 
-async fn drain_all(pool: &PgPool) -> Drained {
-    let index = EmbeddedIndex::new(pool.clone());
-    let mut total = Drained::default();
-    loop {
-        let drained = drain_once(pool, &index, 100).await.unwrap();
-        if drained.rows == 0 {
-            return total;
-        }
-        total.rows += drained.rows;
-        total.upserted += drained.upserted;
-        total.deleted += drained.deleted;
-    }
-}
-
 #[sqlx::test(migrations = "../migrations")]
 async fn publishing_and_withdrawing_reach_the_index_with_chinese_words(pool: PgPool) {
     let firm = organisation(
@@ -99,11 +85,7 @@ async fn a_record_that_is_not_published_never_reaches_the_index(pool: PgPool) {
     let firm = organisation(&pool, "常州示例科技有限公司", "enterprise", "320411", true).await;
     let draft = product(&pool, firm, None, "草稿机器人", "new_materials", "draft").await;
     // Even when something queues it by mistake.
-    sqlx::query("INSERT INTO search_outbox (subject_kind, subject_id, operation) VALUES ('product', $1, 'upsert')")
-        .bind(draft)
-        .execute(&pool)
-        .await
-        .unwrap();
+    queue_product_for_index(&pool, draft).await;
     assert_eq!(
         drain_all(&pool).await,
         Drained {
@@ -131,13 +113,7 @@ async fn replaying_the_outbox_leaves_the_same_index(pool: PgPool) {
         "published",
     )
     .await;
-    let queue = || async {
-        sqlx::query("INSERT INTO search_outbox (subject_kind, subject_id, operation) VALUES ('product', $1, 'upsert')")
-            .bind(id)
-            .execute(&pool)
-            .await
-            .unwrap();
-    };
+    let queue = || queue_product_for_index(&pool, id);
     queue().await;
     queue().await;
     drain_all(&pool).await;

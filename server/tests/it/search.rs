@@ -3,8 +3,6 @@
 
 use crate::fixtures::*;
 use crate::helpers::{spawn_app, TestApp};
-use app::search::EmbeddedIndex;
-use server::indexer::drain_once;
 use sqlx::PgPool;
 
 /// Queues every public record for the index and drains the outbox, as the server does.
@@ -19,8 +17,7 @@ async fn index_everything(pool: &PgPool) {
     .execute(pool)
     .await
     .unwrap();
-    let index = EmbeddedIndex::new(pool.clone());
-    while drain_once(pool, &index, 500).await.unwrap().rows > 0 {}
+    drain_all(pool).await;
 }
 
 async fn catalogue(pool: &PgPool) -> (i64, i64) {
