@@ -2,6 +2,7 @@
 
 use crate::error::AppError;
 use crate::home::HomeFigures;
+use crate::search::{EmbeddedIndex, SearchBackend};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
@@ -16,14 +17,26 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
     pub home_figures: Arc<Cached<HomeFigures>>,
+    pub search: SearchBackend,
 }
 
 impl AppState {
+    /// A state searching the embedded index.
     pub fn new(leptos_options: LeptosOptions, pool: PgPool) -> AppState {
+        let search = SearchBackend::Embedded(EmbeddedIndex::new(pool.clone()));
+        AppState::with_search(leptos_options, pool, search)
+    }
+
+    pub fn with_search(
+        leptos_options: LeptosOptions,
+        pool: PgPool,
+        search: SearchBackend,
+    ) -> AppState {
         AppState {
             leptos_options,
             pool,
             home_figures: Arc::new(Cached::new(HOME_FIGURES_TTL)),
+            search,
         }
     }
 }

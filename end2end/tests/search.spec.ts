@@ -26,3 +26,67 @@ test('a Chinese query finds highlighted results, and a facet narrows them', asyn
   }
   await expectNoSeriousA11yViolations(page);
 });
+
+test.describe('as you type, once hydrated', () => {
+  test.skip(({ javaScriptEnabled }) => !javaScriptEnabled, 'needs the WebAssembly app');
+
+  test('typing shows results and facets, a facet narrows them, and the URL follows', async ({
+    page,
+  }) => {
+    await page.goto('/search');
+    await page.waitForLoadState('networkidle');
+    // Set on this document: still there at the end means nothing reloaded the page.
+    await page.evaluate(() => ((window as any).__marker = 1));
+    const box = page.getByLabel('关键词');
+    const hits = page.getByTestId('search-hit');
+    // Typing before the app has hydrated does nothing; type again until it does.
+    await expect(async () => {
+      await box.fill('');
+      await box.fill('机器人');
+      await expect(page).toHaveURL(/q=%E6%9C%BA%E5%99%A8%E4%BA%BA/, { timeout: 2_000 });
+    }).toPass({ timeout: 20_000 });
+    await expect(hits.first().locator('mark').first()).toContainText(/机器/);
+    const facets = page.getByTestId('search-facets');
+    await expect(facets.getByRole('link', { name: '创新产品' })).toBeVisible();
+    // The box was never rebuilt: it keeps the text and the focus.
+    await expect(box).toBeFocused();
+    await expect(box).toHaveValue('机器人');
+
+    await facets.getByRole('link', { name: '创新产品' }).click();
+    await expect(page).toHaveURL(/kind=product/);
+    await expect(page).toHaveURL(/q=%E6%9C%BA%E5%99%A8%E4%BA%BA/);
+    await expect(page.getByLabel('类别')).toHaveValue('product');
+    await expect(async () => {
+      const kinds = await hits.evaluateAll((cards) => cards.map((c) => c.getAttribute('data-kind')));
+      expect(kinds.length).toBeGreaterThan(0);
+      expect(new Set(kinds)).toEqual(new Set(['product']));
+    }).toPass({ timeout: 10_000 });
+
+    // Typing more keeps the chosen facet.
+    await box.fill('工业机器人');
+    await expect(page).toHaveURL(/q=%E5%B7%A5%E4%B8%9A/);
+    await expect(page).toHaveURL(/kind=product/);
+    await expect(hits.first()).toBeVisible();
+    expect(await page.evaluate(() => (window as any).__marker)).toBe(1);
+  });
+});
+
+test('the same search works as a plain GET form with JavaScript off', async ({ page }) => {
+  await page.goto('/search?q=%E6%9C%BA%E5%99%A8%E4%BA%BA&kind=product&eligible=1');
+  await expect(page.getByLabel('关键词')).toHaveValue('机器人');
+  await expect(page.getByLabel('类别')).toHaveValue('product');
+  const hits = page.getByTestId('search-hit');
+  await expect(hits.first()).toBeVisible();
+  const kinds = await hits.evaluateAll((cards) => cards.map((c) => c.getAttribute('data-kind')));
+  expect(new Set(kinds)).toEqual(new Set(['product']));
+  // A range and an agency facet go through the form and the URL too.
+  await page.getByLabel('金额上限（万元）').fill('5000');
+  await page.getByRole('button', { name: '搜索', exact: true }).click();
+  await expect(page).toHaveURL(/amount_max=5000/);
+  await expect(page).toHaveURL(/kind=product/);
+  const agency = page.getByTestId('search-facets').locator('[data-facet="agency"] a').first();
+  await agency.click();
+  await expect(page).toHaveURL(/agency=/);
+  await expect(page).toHaveURL(/amount_max=5000/);
+  await expect(hits.first()).toBeVisible();
+});

@@ -1,6 +1,7 @@
 //! Configuration from environment variables; every one has a documented default (README).
 
 use anyhow::{Context, Result};
+use app::search::meili::{valid_site_id, MeiliConfig, Partner};
 use leptos::config::{Env, LeptosOptions};
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -22,6 +23,9 @@ pub struct Config {
     pub database_timezone: String,
     pub leptos_options: LeptosOptions,
     pub log_format: LogFormat,
+    /// Meilisearch, when `MEILI_URL` is set; otherwise search runs on the embedded index.
+    /// Its keys are kept out of `Debug` and logs, and never reach the browser.
+    pub meilisearch: Option<MeiliConfig>,
 }
 
 impl Config {
@@ -45,9 +49,62 @@ impl Config {
             database_timezone: env_or("DATABASE_TIMEZONE", "Asia/Shanghai"),
             leptos_options: leptos_options()?,
             log_format,
+            meilisearch: meilisearch()?,
         })
     }
 }
+
+/// `MEILI_URL`, `MEILI_SITE_ID`, `MEILI_WRITE_KEY`, `MEILI_SEARCH_KEY`, and optionally
+/// `MEILI_PARTNERS` (`wuxi=https://wuxi.example.cn,suzhou=https://…`).
+fn meilisearch() -> Result<Option<MeiliConfig>> {
+    let Ok(url) = std::env::var("MEILI_URL") else {
+        return Ok(None);
+    };
+    let required = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .filter(|value| !value.is_empty())
+            .with_context(|| format!("MEILI_URL is set, so {name} must be set too"))
+    };
+    let site_id = required("MEILI_SITE_ID")?;
+    anyhow::ensure!(
+        valid_site_id(&site_id),
+        "MEILI_SITE_ID={site_id:?} must be lower-case letters, digits and _, starting with a letter"
+    );
+    let partners = parse_partners(&env_or("MEILI_PARTNERS", ""))?;
+    Ok(Some(MeiliConfig {
+        url,
+        site_id,
+        write_key: required("MEILI_WRITE_KEY")?,
+        search_key: required("MEILI_SEARCH_KEY")?,
+        partners,
+    }))
+}
+
+fn parse_partners(list: &str) -> Result<Vec<Partner>> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            let (site_id, base_url) = entry.split_once('=').with_context(|| {
+                format!("MEILI_PARTNERS entry {entry:?} must be site_id=https://their.site")
+            })?;
+            anyhow::ensure!(
+                valid_site_id(site_id),
+                "MEILI_PARTNERS: {site_id:?} is not a valid site id"
+            );
+            anyhow::ensure!(
+                base_url.starts_with("https://") || base_url.starts_with("http://"),
+                "MEILI_PARTNERS: {base_url:?} must be an http(s) address"
+            );
+            Ok(Partner {
+                site_id: site_id.to_owned(),
+                base_url: base_url.trim_end_matches('/').to_owned(),
+            })
+        })
+        .collect()
+}
+
 
 /// Leptos's own settings, from the `LEPTOS_*` variables that cargo-leptos also sets when
 /// it runs the server; the defaults match `[[workspace.metadata.leptos]]` in Cargo.toml.
@@ -81,5 +138,23 @@ where
             .parse()
             .map_err(|error| anyhow::anyhow!("{name}={value:?} is not valid: {error}")),
         Err(_) => Ok(default),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_partners;
+
+    #[test]
+    fn partners_are_site_ids_with_their_addresses() {
+        let partners =
+            parse_partners("wuxi=https://wuxi.example.cn/, suzhou=http://sz.local").unwrap();
+        assert_eq!(partners.len(), 2);
+        assert_eq!(partners[0].site_id, "wuxi");
+        assert_eq!(partners[0].base_url, "https://wuxi.example.cn");
+        assert!(parse_partners("").unwrap().is_empty());
+        assert!(parse_partners("Wuxi=https://x").is_err());
+        assert!(parse_partners("wuxi").is_err());
+        assert!(parse_partners("wuxi=javascript:alert(1)").is_err());
     }
 }

@@ -38,6 +38,8 @@ enum Command {
         #[arg(long)]
         replace: bool,
     },
+    /// Rebuild this deployment's search index from the database, then swap it in.
+    Reindex,
     /// Append a large synthetic published catalogue for benchmarks.
     Generate {
         #[arg(long, default_value_t = 100_000)]
@@ -60,6 +62,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve => server::startup::serve(config).await,
         Command::Migrate => server::commands::migrate(&config).await,
         Command::Seed { if_empty } => server::commands::seed(&config, if_empty).await,
+        Command::Reindex => server::commands::reindex(&config).await,
         Command::Backup { file } => {
             server::commands::backup::backup(&config.database_url, &file).await?;
             tracing::info!(file = %file.display(), "backup written");

@@ -2,6 +2,8 @@
 
 use crate::{assets, config::Config, database, routes, security};
 use anyhow::{Context, Result};
+use app::search::meili::MeiliIndex;
+use app::search::{EmbeddedIndex, SearchBackend};
 use app::state::AppState;
 use app::{shell, App};
 use axum::handler::HandlerWithoutStateExt;
@@ -51,18 +53,34 @@ pub fn build_app(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Meilisearch when configured, else the embedded index.
+pub fn search_backend(config: &Config, pool: &sqlx::PgPool) -> Result<SearchBackend> {
+    Ok(match &config.meilisearch {
+        Some(meili) => SearchBackend::Meilisearch(
+            MeiliIndex::new(meili.clone()).map_err(|error| anyhow::anyhow!(error))?,
+        ),
+        None => SearchBackend::Embedded(EmbeddedIndex::new(pool.clone())),
+    })
+}
+
 pub async fn serve(config: Config) -> Result<()> {
     let pool = database::connect(&config).await?;
     database::migrate(&pool).await?;
     assets::precompress_in_background(&config.leptos_options);
-    // Keeps the embedded search index up to date from the outbox.
-    tokio::spawn(crate::indexer::run(
-        pool.clone(),
-        app::search::EmbeddedIndex::new(pool.clone()),
-    ));
+    let search = search_backend(&config, &pool)?;
+    let state = AppState::with_search(config.leptos_options.clone(), pool.clone(), search);
+    let started = std::time::Instant::now();
+    state
+        .search
+        .prepare()
+        .await
+        .map_err(|error| anyhow::anyhow!(error))
+        .context("preparing the search index")?;
+    tracing::info!(backend = state.search.name(), elapsed = ?started.elapsed(), "search index ready");
+    // Keeps the search index up to date from the outbox.
+    tokio::spawn(crate::indexer::run(pool, state.search.clone()));
 
     let address = config.leptos_options.site_addr;
-    let state = AppState::new(config.leptos_options.clone(), pool);
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .with_context(|| format!("cannot listen on {address}"))?

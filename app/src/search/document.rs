@@ -14,6 +14,9 @@ pub struct SearchDocument {
     pub body: String,
     pub organisation_id: Option<i64>,
     pub organisation_name: Option<String>,
+    /// The agency that published it: the batch's agency for a product, the call's (or the
+    /// buyer's own) for a scenario.
+    pub agency_name: Option<String>,
     pub category: Option<String>,
     pub location: Option<String>,
     pub stage: Option<String>,
@@ -25,6 +28,45 @@ pub struct SearchDocument {
     pub amount_max_fen: Option<i64>,
     pub open_until: Option<chrono::NaiveDate>,
     pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl SearchDocument {
+    /// The amount as a range for filtering: a record with one bound uses it for both, so
+    /// that "between 10 and 50 万元" finds a product priced from 30 万元.
+    pub fn amount_range(&self) -> (Option<i64>, Option<i64>) {
+        (
+            self.amount_min_fen.or(self.amount_max_fen),
+            self.amount_max_fen.or(self.amount_min_fen),
+        )
+    }
+}
+
+/// 万元 (the unit of amount filters) in fen.
+pub fn fen_of_wan(wan: u32) -> i64 {
+    i64::from(wan) * 1_000_000
+}
+
+/// Dates are indexed as whole days since 1970-01-01, so both backends compare numbers.
+pub fn days_since_epoch(date: chrono::NaiveDate) -> i64 {
+    (date - chrono::NaiveDate::default()).num_days()
+}
+
+/// The inverse of `days_since_epoch`.
+pub fn date_of_days(days: i64) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::default().checked_add_signed(chrono::TimeDelta::try_days(days)?)
+}
+
+/// Ids of the records of `kind` that are public now (what a full rebuild indexes).
+pub async fn public_ids(pool: &PgPool, kind: DocumentKind) -> Result<Vec<i64>, sqlx::Error> {
+    let sql = match kind {
+        DocumentKind::Product => "SELECT id FROM products WHERE status = 'published' ORDER BY id",
+        DocumentKind::Scenario => "SELECT id FROM scenarios WHERE status = 'published' ORDER BY id",
+        DocumentKind::Project => "SELECT id FROM projects WHERE status = 'published' ORDER BY id",
+        DocumentKind::Organisation => {
+            "SELECT id FROM organisations WHERE verified_at IS NOT NULL ORDER BY id"
+        }
+    };
+    sqlx::query_scalar(sql).fetch_all(pool).await
 }
 
 /// The documents of the given records that are public now, in no particular order.
@@ -40,7 +82,7 @@ pub async fn load(
                               p.procurement_name, array_to_string(p.patents, ' '),
                               p.registration_certificate, c.code) AS body,
                     o.id AS organisation_id, o.name AS organisation_name,
-                    p.industry::text AS category, o.location::text AS location, NULL::text AS stage,
+                    agency.name AS agency_name, p.industry::text AS category, o.location::text AS location, NULL::text AS stage,
                     first_purchase_eligible(p.status, p.published_at, p.valid_until, c.valid_from,
                                             c.valid_until, current_date) AS eligible,
                     p.first_purchased_on IS NOT NULL AS first_purchased,
@@ -50,12 +92,13 @@ pub async fn load(
              FROM products p
              JOIN organisations o ON o.id = p.organisation_id
              LEFT JOIN calls c ON c.id = p.call_id
+             LEFT JOIN organisations agency ON agency.id = c.organisation_id
              WHERE p.id = ANY($1) AND p.status = 'published'"
         }
         DocumentKind::Scenario => {
             "SELECT s.id, s.title, concat_ws(' ', s.need, s.expected_outcome) AS body,
                     o.id AS organisation_id, o.name AS organisation_name,
-                    s.sector::text AS category, s.location::text AS location, NULL::text AS stage,
+                    COALESCE(agency.name, o.name) AS agency_name, s.sector::text AS category, s.location::text AS location, NULL::text AS stage,
                     false AS eligible, false AS first_purchased, c.code AS batch_code,
                     '{}'::text[] AS certifications,
                     s.budget_min_fen AS amount_min_fen, s.budget_max_fen AS amount_max_fen,
@@ -63,13 +106,14 @@ pub async fn load(
              FROM scenarios s
              JOIN organisations o ON o.id = s.organisation_id
              LEFT JOIN calls c ON c.id = s.call_id
+             LEFT JOIN organisations agency ON agency.id = c.organisation_id
              WHERE s.id = ANY($1) AND s.status = 'published'"
         }
         DocumentKind::Project => {
             "SELECT p.id, p.name AS title,
                     concat_ws(' ', p.highlights, p.team, p.intellectual_property, p.traction) AS body,
                     o.id AS organisation_id, o.name AS organisation_name,
-                    p.sector::text AS category, o.location::text AS location,
+                    NULL::text AS agency_name, p.sector::text AS category, o.location::text AS location,
                     p.stage::text AS stage, false AS eligible, false AS first_purchased,
                     NULL::text AS batch_code, '{}'::text[] AS certifications,
                     p.financing_sought_fen AS amount_min_fen, p.financing_sought_fen AS amount_max_fen,
@@ -82,7 +126,7 @@ pub async fn load(
             // The credit code is in the body so that it matches exactly.
             "SELECT o.id, o.name AS title, concat_ws(' ', o.description, o.credit_code) AS body,
                     o.id AS organisation_id, o.name AS organisation_name,
-                    o.kind::text AS category, o.location::text AS location, NULL::text AS stage,
+                    NULL::text AS agency_name, o.kind::text AS category, o.location::text AS location, NULL::text AS stage,
                     false AS eligible, false AS first_purchased, NULL::text AS batch_code,
                     '{}'::text[] AS certifications, NULL::bigint AS amount_min_fen,
                     NULL::bigint AS amount_max_fen, NULL::date AS open_until,

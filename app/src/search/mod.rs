@@ -1,24 +1,29 @@
-//! Search across every agency's published records. This part is the index's write side:
-//! the documents (read from Postgres), the word segmentation, and the embedded index the
-//! indexer keeps up to date from the search outbox.
+//! Search across every agency's published records: the documents (read from Postgres),
+//! word segmentation and synonyms, the two backends behind one interface, and the page.
 
+#[cfg(feature = "ssr")]
+pub mod backend;
 #[cfg(feature = "ssr")]
 pub mod document;
 #[cfg(feature = "ssr")]
 pub mod embedded;
 #[cfg(feature = "ssr")]
-pub mod engine;
-#[cfg(feature = "ssr")]
 pub mod highlight;
 #[cfg(feature = "ssr")]
 pub mod index;
 pub mod kind;
+#[cfg(feature = "ssr")]
+pub mod meili;
 mod page;
 pub mod query;
 mod run_search;
 #[cfg(feature = "ssr")]
 pub mod segment;
+#[cfg(feature = "ssr")]
+pub mod synonyms;
 
+#[cfg(feature = "ssr")]
+pub use backend::SearchBackend;
 #[cfg(feature = "ssr")]
 pub use document::SearchDocument;
 #[cfg(feature = "ssr")]

@@ -2,7 +2,7 @@
 //! JSON API's input, so the page, the API and a bookmarked link mean the same search.
 
 use super::DocumentKind;
-use crate::domain::{Industry, Location, OrganisationKind, ProjectStage, Sector};
+use crate::domain::{Certification, Industry, Location, OrganisationKind, ProjectStage, Sector};
 use crate::error::AppError;
 use crate::listing::{flag, optional_code, page_number, QueryParams};
 use serde::{Deserialize, Serialize};
@@ -11,6 +11,11 @@ use serde::{Deserialize, Serialize};
 pub const MAX_QUERY_CHARS: usize = 200;
 /// Hits per page of search results.
 pub const HITS_PER_PAGE: u32 = 20;
+/// The most hits a search pages through (Meilisearch's `maxTotalHits`, on both backends):
+/// a search is for finding, and full listings page through the lists instead.
+pub const MAX_SEARCH_HITS: u32 = 1_000;
+/// The last page a search has.
+pub const MAX_SEARCH_PAGE: u32 = MAX_SEARCH_HITS / HITS_PER_PAGE;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -53,11 +58,26 @@ pub struct SearchQuery {
     pub category: Option<String>,
     pub location: Option<Location>,
     pub stage: Option<ProjectStage>,
+    /// The publishing agency's name, as the `agency` facet lists it.
+    pub agency: Option<String>,
+    /// A catalogue batch code, as the `batch` facet lists it.
+    pub batch: Option<String>,
+    pub certification: Option<Certification>,
+    /// Price (products), budget (scenarios) or financing sought (projects), in 万元:
+    /// records whose range reaches into `[amount_min, amount_max]`.
+    pub amount_min: Option<u32>,
+    pub amount_max: Option<u32>,
+    /// Scenarios whose answers close on or after / on or before these dates.
+    pub closes_from: Option<chrono::NaiveDate>,
+    pub closes_to: Option<chrono::NaiveDate>,
     pub eligible: bool,
     pub first_purchased: bool,
     pub sort: SortOrder,
     pub page: u32,
 }
+
+/// Longest agency name or batch code accepted as a filter.
+const MAX_FILTER_CHARS: usize = 100;
 
 impl Default for SearchQuery {
     fn default() -> Self {
@@ -67,6 +87,13 @@ impl Default for SearchQuery {
             category: None,
             location: None,
             stage: None,
+            agency: None,
+            batch: None,
+            certification: None,
+            amount_min: None,
+            amount_max: None,
+            closes_from: None,
+            closes_to: None,
             eligible: false,
             first_purchased: false,
             sort: SortOrder::Relevance,
@@ -90,6 +117,13 @@ impl SearchQuery {
             category: params.value("category").filter(|c| !c.is_empty()),
             location: optional_code(params, "location")?,
             stage: optional_code(params, "stage")?,
+            agency: params.value("agency").filter(|a| !a.is_empty()),
+            batch: params.value("batch").filter(|b| !b.is_empty()),
+            certification: optional_code(params, "certification")?,
+            amount_min: optional_code(params, "amount_min")?,
+            amount_max: optional_code(params, "amount_max")?,
+            closes_from: optional_code(params, "closes_from")?,
+            closes_to: optional_code(params, "closes_to")?,
             eligible: flag(params, "eligible")?,
             first_purchased: flag(params, "first_purchased")?,
             sort: optional_code(params, "sort")?.unwrap_or_default(),
@@ -109,7 +143,24 @@ impl SearchQuery {
         if self.category.as_deref().is_some_and(|c| !is_category(c)) {
             return Err(invalid("category"));
         }
-        if !(1..=crate::listing::MAX_PAGE).contains(&self.page) {
+        for (param, value) in [("agency", &self.agency), ("batch", &self.batch)] {
+            if value.as_deref().is_some_and(|v| {
+                v.chars().count() > MAX_FILTER_CHARS || v.chars().any(char::is_control)
+            }) {
+                return Err(invalid(param));
+            }
+        }
+        if let (Some(min), Some(max)) = (self.amount_min, self.amount_max) {
+            if min > max {
+                return Err(invalid("amount_max"));
+            }
+        }
+        if let (Some(from), Some(to)) = (self.closes_from, self.closes_to) {
+            if from > to {
+                return Err(invalid("closes_to"));
+            }
+        }
+        if !(1..=MAX_SEARCH_PAGE).contains(&self.page) {
             return Err(invalid("page"));
         }
         Ok(self)
@@ -118,6 +169,9 @@ impl SearchQuery {
     /// The search as query pairs (without the page), for links that keep it.
     pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
         let flag = |on: bool| if on { "1".to_owned() } else { String::new() };
+        fn text(value: Option<impl ToString>) -> String {
+            value.map(|v| v.to_string()).unwrap_or_default()
+        }
         vec![
             ("q", self.q.clone()),
             (
@@ -135,6 +189,18 @@ impl SearchQuery {
                 "stage",
                 self.stage.map(|s| s.code().to_owned()).unwrap_or_default(),
             ),
+            ("agency", self.agency.clone().unwrap_or_default()),
+            ("batch", self.batch.clone().unwrap_or_default()),
+            (
+                "certification",
+                self.certification
+                    .map(|c| c.code().to_owned())
+                    .unwrap_or_default(),
+            ),
+            ("amount_min", text(self.amount_min)),
+            ("amount_max", text(self.amount_max)),
+            ("closes_from", text(self.closes_from)),
+            ("closes_to", text(self.closes_to)),
             ("eligible", flag(self.eligible)),
             ("first_purchased", flag(self.first_purchased)),
             (
@@ -164,11 +230,18 @@ pub struct SearchHit {
     pub title: Vec<Fragment>,
     pub snippet: Vec<Fragment>,
     pub organisation_name: Option<String>,
+    pub agency_name: Option<String>,
     pub category: Option<String>,
     pub location: Option<String>,
+    pub stage: Option<String>,
+    pub batch_code: Option<String>,
     pub eligible: bool,
     pub first_purchased: bool,
+    pub amount_min_fen: Option<i64>,
+    pub amount_max_fen: Option<i64>,
     pub open_until: Option<chrono::NaiveDate>,
+    /// The partner deployment a hit comes from (federated search), or `None` for this one.
+    pub site: Option<String>,
 }
 
 /// A facet value and how many hits have it (with the other filters applied).
@@ -184,6 +257,9 @@ pub struct Facets {
     pub category: Vec<FacetCount>,
     pub location: Vec<FacetCount>,
     pub stage: Vec<FacetCount>,
+    pub agency: Vec<FacetCount>,
+    pub batch: Vec<FacetCount>,
+    pub certification: Vec<FacetCount>,
     pub eligible: i64,
     pub first_purchased: i64,
 }
@@ -207,6 +283,12 @@ mod tests {
             ("kind", "product"),
             ("category", "intelligent_manufacturing"),
             ("eligible", "1"),
+            ("agency", "常州市工业和信息化局"),
+            ("batch", "CZCX-2025-01"),
+            ("certification", "first_set"),
+            ("amount_min", "10"),
+            ("amount_max", "500"),
+            ("closes_from", "2026-01-01"),
             ("sort", "newest"),
         ];
         let query = SearchQuery::from_query(params).unwrap();
@@ -224,6 +306,9 @@ mod tests {
             ("sort", "random"),
             ("eligible", "yes please"),
             ("page", "0"),
+            ("certification", "gold"),
+            ("amount_min", "-1"),
+            ("closes_to", "2026-13-01"),
         ] {
             let params: &[(&str, &str)] = &[(name, value)];
             assert_eq!(
@@ -232,6 +317,13 @@ mod tests {
                 "{name}={value}"
             );
         }
+        let backwards: &[(&str, &str)] = &[("amount_min", "50"), ("amount_max", "10")];
+        assert_eq!(
+            SearchQuery::from_query(backwards),
+            Err(AppError::InvalidParameter {
+                param: "amount_max".into()
+            })
+        );
         let long = "机".repeat(MAX_QUERY_CHARS + 1);
         let params: &[(&str, &str)] = &[("q", &long)];
         assert!(SearchQuery::from_query(params).is_err());

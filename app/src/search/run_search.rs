@@ -9,5 +9,5 @@ use leptos::server_fn::codec::GetUrl;
 pub async fn run_search(query: SearchQuery) -> Result<SearchResults, AppError> {
     let query = query.validate()?;
     let state = crate::state::app_state()?;
-    Ok(super::engine::search(&state.pool, &query).await?)
+    state.search.run(&query).await
 }

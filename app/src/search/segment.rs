@@ -10,8 +10,39 @@ fn jieba() -> &'static Jieba {
     JIEBA.get_or_init(Jieba::new)
 }
 
-/// The words of `text`, lower-cased, without punctuation or spaces.
+/// The words of a record's text, lower-cased, without punctuation or spaces. Codes
+/// (`CZCX-2025-01`, `ZL202310123456.7`) are kept whole, and their parts are words too.
 pub fn words(text: &str) -> Vec<String> {
+    let mut words = jieba_words(text);
+    for code in codes(text) {
+        words.extend(
+            code.split(['-', '.', '/'])
+                .filter(|part| !part.is_empty())
+                .map(str::to_owned),
+        );
+        words.push(code);
+    }
+    words
+}
+
+/// The words of a query. A code in the query stands for itself only: `CZCX-2025-01`
+/// must not find every record that merely mentions 2025.
+pub fn query_words(text: &str) -> Vec<String> {
+    let codes = codes(text);
+    let mut rest = text.to_lowercase();
+    for code in &codes {
+        rest = rest.replace(code.as_str(), " ");
+    }
+    let mut words = codes;
+    for word in jieba_words(&rest) {
+        if !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    words
+}
+
+fn jieba_words(text: &str) -> Vec<String> {
     jieba()
         .cut_for_search(text, true)
         .into_iter()
@@ -25,7 +56,21 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// `text` as space-separated words, ready for `to_tsvector('simple', …)`.
+/// Runs of ASCII letters and digits joined by `-`, `.` or `/` (at least two parts, one
+/// with a digit): batch numbers, patent numbers, model numbers. Lower-cased.
+fn codes(text: &str) -> Vec<String> {
+    let mut codes = Vec::new();
+    for run in text.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '/'))) {
+        let run = run.trim_matches(|c: char| matches!(c, '-' | '.' | '/'));
+        let parts = run.split(['-', '.', '/']).filter(|p| !p.is_empty()).count();
+        if parts >= 2 && run.chars().any(|c| c.is_ascii_digit()) {
+            codes.push(run.to_ascii_lowercase());
+        }
+    }
+    codes
+}
+
+/// `text` as space-separated words: the form stored for the index to load.
 pub fn segmented(text: &str) -> String {
     words(text).join(" ")
 }
@@ -50,7 +95,21 @@ mod tests {
         let words = words("AI Vision System CZCX-2025-01 ZL202310123456.7");
         assert!(words.contains(&"ai".to_owned()), "{words:?}");
         assert!(words.contains(&"vision".to_owned()));
-        assert!(words.iter().any(|w| w.contains("czcx")), "{words:?}");
+        assert!(words.contains(&"czcx-2025-01".to_owned()), "{words:?}");
+        assert!(words.contains(&"zl202310123456.7".to_owned()), "{words:?}");
+        assert!(
+            words.contains(&"2025".to_owned()),
+            "parts are words too: {words:?}"
+        );
+    }
+
+    #[test]
+    fn a_code_in_a_query_stands_for_itself() {
+        let words = query_words("批次 CZCX-2025-01");
+        assert!(words.contains(&"czcx-2025-01".to_owned()), "{words:?}");
+        assert!(words.contains(&"批次".to_owned()), "{words:?}");
+        assert!(!words.contains(&"2025".to_owned()), "{words:?}");
+        assert_eq!(query_words("3.5"), vec!["3.5".to_owned()]);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Maintenance commands of the `catalogue` binary: migrations, the demo catalogue, the
-//! synthetic benchmark catalogue, backup and restore.
+//! synthetic benchmark catalogue, rebuilding the search index, backup and restore.
 
 pub mod backup;
 pub mod generate;
@@ -54,6 +54,31 @@ pub async fn generate(config: &Config, sizes: generate::Sizes) -> Result<()> {
         report.scenarios,
         report.projects,
         report.elapsed.as_secs_f64()
+    );
+    Ok(())
+}
+
+/// `catalogue reindex`: rebuilds this deployment's search index from Postgres (into a new
+/// Meilisearch index swapped in at the end; the embedded table is rewritten in place), so
+/// search never goes empty. Partners' indexes are never touched.
+pub async fn reindex(config: &Config) -> Result<()> {
+    let pool = database::connect(config).await?;
+    database::migrate(&pool).await?;
+    let backend = crate::startup::search_backend(config, &pool)?;
+    let started = std::time::Instant::now();
+    backend
+        .prepare()
+        .await
+        .map_err(|error| anyhow::anyhow!(error))?;
+    let written = backend
+        .reindex(&pool)
+        .await
+        .map_err(|error| anyhow::anyhow!(error))?;
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "reindexed {written} documents into the {} index in {seconds:.1} s ({:.0} documents/s)",
+        backend.name(),
+        written as f64 / seconds.max(0.001)
     );
     Ok(())
 }

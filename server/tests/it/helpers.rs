@@ -1,5 +1,6 @@
 //! Spawning the real router on port 0 and calling it like a browser.
 
+use app::search::SearchBackend;
 use app::state::AppState;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
@@ -33,6 +34,11 @@ impl TestApp {
 }
 
 pub async fn spawn_app(pool: PgPool) -> TestApp {
+    spawn_app_with(pool, None).await
+}
+
+/// The app on a given search backend (the embedded index when `None`).
+pub async fn spawn_app_with(pool: PgPool, search: Option<SearchBackend>) -> TestApp {
     let site_root = tempfile::tempdir().expect("temporary site root");
     std::fs::create_dir_all(site_root.path().join("pkg")).unwrap();
     let leptos_options = LeptosOptions::builder()
@@ -43,7 +49,10 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
         .build();
     // The hash file is read beside the running executable, as in production.
     write_hash_file();
-    let state = AppState::new(leptos_options, pool);
+    let state = match search {
+        Some(search) => AppState::with_search(leptos_options, pool, search),
+        None => AppState::new(leptos_options, pool),
+    };
     let router_state = state.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();

@@ -1,15 +1,14 @@
 //! `GET /api/v1/search?q=…&kind=…`: the search page's results as JSON, same parameters.
 
 use super::ApiError;
-use app::search::{engine, SearchQuery, SearchResults};
+use app::search::{SearchBackend, SearchQuery, SearchResults};
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
-use sqlx::PgPool;
 
 pub async fn search(
-    State(pool): State<PgPool>,
+    State(search): State<SearchBackend>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<impl IntoResponse, ApiError> {
     let pairs: Vec<(&str, &str)> = params
@@ -17,7 +16,7 @@ pub async fn search(
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     let query = SearchQuery::from_query(&pairs[..])?;
-    let results: SearchResults = engine::search(&pool, &query).await?;
+    let results: SearchResults = search.run(&query).await?;
     Ok((
         [(header::CACHE_CONTROL, "public, max-age=30")],
         Json(results),

@@ -1,0 +1,98 @@
+//! The embedded index, used when no Meilisearch is configured: needs no extra server.
+//!
+//! The indexer writes documents to the `search_documents` table (`store`), the durable
+//! copy. Each server keeps a tantivy index of that table in memory (`mirror`), follows it
+//! by revision, and searches there (`search`): a search costs a few milliseconds of CPU
+//! and no database work beyond one look at the latest revision.
+
+mod facets;
+mod mirror;
+mod search;
+mod store;
+
+use super::document::{DocumentKind, SearchDocument};
+use super::index::{IndexError, SearchIndex};
+use super::{SearchQuery, SearchResults};
+use sqlx::PgPool;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct EmbeddedIndex {
+    pool: PgPool,
+    mirror: Arc<mirror::Mirror>,
+    /// Searches running at once, at most one per core: more would only share the cores
+    /// and make every search slower.
+    running: Arc<tokio::sync::Semaphore>,
+}
+
+impl EmbeddedIndex {
+    pub fn new(pool: PgPool) -> Self {
+        let mirror = mirror::Mirror::new().expect("an empty in-memory index can always be made");
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        EmbeddedIndex {
+            pool,
+            mirror: Arc::new(mirror),
+            running: Arc::new(tokio::sync::Semaphore::new(cores)),
+        }
+    }
+
+    /// Brings this server's mirror up to date with the table (at startup: loads it all).
+    pub async fn catch_up(&self) -> Result<(), IndexError> {
+        self.mirror.catch_up(&self.pool).await.map(drop)
+    }
+}
+
+impl EmbeddedIndex {
+    /// Rebuilds `search_documents` from the catalogue: every public record is written
+    /// again, then documents that were not are removed. Searches keep working throughout.
+    /// Returns the number of documents written.
+    pub async fn reindex(&self) -> Result<usize, IndexError> {
+        let start: i64 =
+            sqlx::query_scalar("SELECT COALESCE(max(revision), 0) FROM search_documents")
+                .fetch_one(&self.pool)
+                .await?;
+        let mut written = 0;
+        for kind in DocumentKind::ALL {
+            let ids = super::document::public_ids(&self.pool, *kind).await?;
+            for chunk in ids.chunks(REINDEX_BATCH) {
+                let documents = super::document::load(&self.pool, *kind, chunk).await?;
+                written += documents.len();
+                let upserts = documents.into_iter().map(|doc| (*kind, doc)).collect();
+                store::apply(&self.pool, upserts, Vec::new()).await?;
+            }
+        }
+        store::remove_not_rewritten_since(&self.pool, start).await?;
+        Ok(written)
+    }
+}
+
+/// Records read and written per round of a rebuild.
+const REINDEX_BATCH: usize = 1_000;
+
+impl SearchIndex for EmbeddedIndex {
+    async fn apply(
+        &self,
+        upserts: Vec<(DocumentKind, SearchDocument)>,
+        deletes: Vec<(DocumentKind, i64)>,
+    ) -> Result<(), IndexError> {
+        store::apply(&self.pool, upserts, deletes).await?;
+        Ok(())
+    }
+
+    async fn search(&self, query: &SearchQuery) -> Result<SearchResults, IndexError> {
+        let started = std::time::Instant::now();
+        let today = self.mirror.catch_up(&self.pool).await?;
+        let caught_up = started.elapsed();
+        let mirror = Arc::clone(&self.mirror);
+        let query = query.clone();
+        let permit = Arc::clone(&self.running).acquire_owned().await?;
+        // Searching is CPU work: it runs off the threads that serve requests.
+        let results = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            search::search(&mirror, &query, today)
+        })
+        .await??;
+        tracing::debug!(?caught_up, total = ?started.elapsed(), "embedded search");
+        Ok(results)
+    }
+}

@@ -1,0 +1,115 @@
+//! The durable side of the embedded index: the `search_documents` table. Every change
+//! takes a new `revision`, and a removal leaves a tombstone, so that each server's
+//! in-memory mirror can follow the table.
+
+use super::super::document::{DocumentKind, SearchDocument};
+use super::super::segment::segmented;
+use sqlx::PgPool;
+
+/// Writers take this lock until they commit, so revisions become visible in order and a
+/// mirror that has seen revision `n` has seen everything below it.
+const WRITE_LOCK: i64 = 0x5345_4152_4348; // "SEARCH"
+
+pub async fn apply(
+    pool: &PgPool,
+    upserts: Vec<(DocumentKind, SearchDocument)>,
+    deletes: Vec<(DocumentKind, i64)>,
+) -> Result<(), sqlx::Error> {
+    // Segmenting is CPU work, done before the lock is taken.
+    let segmented: Vec<(String, String)> = upserts
+        .iter()
+        .map(|(_, doc)| {
+            let body = format!(
+                "{} {}",
+                doc.body,
+                doc.organisation_name.as_deref().unwrap_or_default()
+            );
+            (segmented(&doc.title), segmented(&body))
+        })
+        .collect();
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(WRITE_LOCK)
+        .execute(&mut *tx)
+        .await?;
+    for (kind, id) in deletes {
+        sqlx::query(
+            "UPDATE search_documents
+             SET deleted = true, title = '', body = '', title_words = '', body_words = '',
+                 revision = nextval('search_documents_revision'), indexed_at = now()
+             WHERE kind = $1::subject_kind AND id = $2 AND NOT deleted",
+        )
+        .bind(kind.code())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for ((kind, doc), (title_words, body_words)) in upserts.into_iter().zip(segmented) {
+        sqlx::query(
+            "INSERT INTO search_documents (kind, id, title, body, title_words, body_words,
+                 organisation_id, organisation_name, agency_name, category, location, stage,
+                 eligible, first_purchased, batch_code, certifications, amount_min_fen,
+                 amount_max_fen, open_until, published_at, deleted, indexed_at)
+             VALUES ($1::subject_kind, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+                     $14, $15, $16, $17, $18, $19, $20, false, now())
+             ON CONFLICT (kind, id) DO UPDATE SET
+                 title = EXCLUDED.title, body = EXCLUDED.body,
+                 title_words = EXCLUDED.title_words, body_words = EXCLUDED.body_words,
+                 organisation_id = EXCLUDED.organisation_id,
+                 organisation_name = EXCLUDED.organisation_name,
+                 agency_name = EXCLUDED.agency_name,
+                 category = EXCLUDED.category, location = EXCLUDED.location,
+                 stage = EXCLUDED.stage, eligible = EXCLUDED.eligible,
+                 first_purchased = EXCLUDED.first_purchased, batch_code = EXCLUDED.batch_code,
+                 certifications = EXCLUDED.certifications,
+                 amount_min_fen = EXCLUDED.amount_min_fen,
+                 amount_max_fen = EXCLUDED.amount_max_fen, open_until = EXCLUDED.open_until,
+                 published_at = EXCLUDED.published_at, deleted = false,
+                 revision = nextval('search_documents_revision'), indexed_at = now()",
+        )
+        .bind(kind.code())
+        .bind(doc.id)
+        .bind(&doc.title)
+        .bind(&doc.body)
+        .bind(title_words)
+        .bind(body_words)
+        .bind(doc.organisation_id)
+        .bind(&doc.organisation_name)
+        .bind(&doc.agency_name)
+        .bind(&doc.category)
+        .bind(&doc.location)
+        .bind(&doc.stage)
+        .bind(doc.eligible)
+        .bind(doc.first_purchased)
+        .bind(&doc.batch_code)
+        .bind(&doc.certifications)
+        .bind(doc.amount_min_fen)
+        .bind(doc.amount_max_fen)
+        .bind(doc.open_until)
+        .bind(doc.published_at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
+}
+
+/// Removes every document not written since `revision` (a rebuild wrote all public ones).
+pub async fn remove_not_rewritten_since(pool: &PgPool, revision: i64) -> Result<u64, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(WRITE_LOCK)
+        .execute(&mut *tx)
+        .await?;
+    let removed = sqlx::query(
+        "UPDATE search_documents
+         SET deleted = true, title = '', body = '', title_words = '', body_words = '',
+             revision = nextval('search_documents_revision'), indexed_at = now()
+         WHERE revision <= $1 AND NOT deleted",
+    )
+    .bind(revision)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(removed)
+}

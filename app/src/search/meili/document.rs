@@ -1,0 +1,74 @@
+//! A record as a Meilisearch document. Field names are the attributes that the settings
+//! make searchable, filterable and sortable.
+
+use crate::search::document::{days_since_epoch, SearchDocument};
+use crate::search::DocumentKind;
+use serde::{Deserialize, Serialize};
+
+/// Highlight marks: private-use characters, removed from indexed text so that a record
+/// can never contain them.
+pub const MARK_START: char = '\u{E000}';
+pub const MARK_END: char = '\u{E001}';
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeiliDocument {
+    /// The primary key: `product-12`. Ids are per kind, so the kind is part of the key.
+    pub uid: String,
+    pub kind: DocumentKind,
+    pub id: i64,
+    /// The deployment that wrote it: hits from a partner's index link to the partner.
+    pub site_id: String,
+    pub title: String,
+    pub body: String,
+    pub organisation_name: Option<String>,
+    pub agency: Option<String>,
+    pub category: Option<String>,
+    pub location: Option<String>,
+    pub stage: Option<String>,
+    pub batch: Option<String>,
+    pub certifications: Vec<String>,
+    pub eligible: bool,
+    pub first_purchased: bool,
+    /// Fen; one bound stands for both (see `SearchDocument::amount_range`).
+    pub amount_min: Option<i64>,
+    pub amount_max: Option<i64>,
+    /// Days since 1970-01-01.
+    pub open_until: Option<i64>,
+    /// Seconds since 1970-01-01.
+    pub published_at: Option<i64>,
+}
+
+pub fn uid(kind: DocumentKind, id: i64) -> String {
+    format!("{}-{id}", kind.code())
+}
+
+fn clean(text: &str) -> String {
+    text.replace([MARK_START, MARK_END], "")
+}
+
+impl MeiliDocument {
+    pub fn new(site_id: &str, kind: DocumentKind, doc: &SearchDocument) -> MeiliDocument {
+        let (amount_min, amount_max) = doc.amount_range();
+        MeiliDocument {
+            uid: uid(kind, doc.id),
+            kind,
+            id: doc.id,
+            site_id: site_id.to_owned(),
+            title: clean(&doc.title),
+            body: clean(&doc.body),
+            organisation_name: doc.organisation_name.as_deref().map(clean),
+            agency: doc.agency_name.clone(),
+            category: doc.category.clone(),
+            location: doc.location.clone(),
+            stage: doc.stage.clone(),
+            batch: doc.batch_code.clone(),
+            certifications: doc.certifications.clone(),
+            eligible: doc.eligible,
+            first_purchased: doc.first_purchased,
+            amount_min,
+            amount_max,
+            open_until: doc.open_until.map(days_since_epoch),
+            published_at: doc.published_at.map(|at| at.timestamp()),
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! The index settings, kept in code and applied at startup: each deployment owns the
+//! settings of its own index.
+
+use crate::search::synonyms::synonym_map;
+use meilisearch_sdk::settings::{
+    FacetSortValue, FacetingSettings, MinWordSizeForTypos, PaginationSetting, Settings,
+    TypoToleranceSettings,
+};
+use std::collections::BTreeMap;
+
+/// Meilisearch's `maxTotalHits`: the most hits a search can page through. Search pages
+/// stop here on both backends (`SearchQuery::validate` refuses later pages).
+pub const MAX_TOTAL_HITS: usize = crate::search::query::MAX_SEARCH_HITS as usize;
+
+/// Facets asked for on every search.
+pub const FACETS: [&str; 9] = [
+    "kind",
+    "category",
+    "location",
+    "stage",
+    "agency",
+    "batch",
+    "certifications",
+    "eligible",
+    "first_purchased",
+];
+
+pub fn settings() -> Settings {
+    let mut filterable: Vec<&str> = FACETS.to_vec();
+    filterable.extend([
+        "amount_min",
+        "amount_max",
+        "open_until",
+        "published_at",
+        "site_id",
+    ]);
+    Settings::new()
+        // Order matters: a word in the title ranks above one in the body.
+        .with_searchable_attributes(["title", "body", "organisation_name"])
+        .with_filterable_attributes(filterable)
+        .with_sortable_attributes(["published_at", "open_until"])
+        .with_synonyms(synonym_map().into_iter().collect())
+        .with_typo_tolerance(TypoToleranceSettings {
+            enabled: Some(true),
+            disable_on_attributes: None,
+            disable_on_words: None,
+            // Words of five letters or more allow one typo; codes and numbers none.
+            min_word_size_for_typos: Some(MinWordSizeForTypos {
+                one_typo: Some(5),
+                two_typos: Some(9),
+            }),
+            disable_on_numbers: Some(true),
+        })
+        .with_pagination(PaginationSetting {
+            max_total_hits: MAX_TOTAL_HITS,
+        })
+        .with_faceting(FacetingSettings {
+            max_values_per_facet: 100,
+            sort_facet_values_by: Some(BTreeMap::from([("*".to_owned(), FacetSortValue::Count)])),
+        })
+}

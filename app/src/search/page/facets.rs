@@ -1,0 +1,173 @@
+//! Facets with counts, as links: each adds its filter and keeps the rest of the search, or
+//! removes the filter when it is already chosen.
+
+use crate::domain::{Certification, Industry, Location, OrganisationKind, ProjectStage, Sector};
+use crate::i18n::{use_locale, use_messages, Locale};
+use crate::search::{DocumentKind, FacetCount, SearchQuery, SearchResults};
+use crate::url::encode_query_value;
+use leptos::prelude::*;
+
+/// The name of a category code in the reader's language (sector, industry or kind).
+pub fn category_label(code: &str, locale: Locale) -> String {
+    Sector::from_code(code)
+        .map(|s| s.label(locale))
+        .or_else(|| Industry::from_code(code).map(|i| i.label(locale)))
+        .or_else(|| OrganisationKind::from_code(code).map(|k| k.label(locale)))
+        .unwrap_or(code)
+        .to_owned()
+}
+
+fn kind_label(code: &str, locale: Locale) -> String {
+    DocumentKind::from_code(code)
+        .map_or(code, |k| k.label(locale))
+        .to_owned()
+}
+
+fn location_label(code: &str, locale: Locale) -> String {
+    Location::from_code(code)
+        .map_or(code, |l| l.label(locale))
+        .to_owned()
+}
+
+fn stage_label(code: &str, locale: Locale) -> String {
+    ProjectStage::from_code(code)
+        .map_or(code, |s| s.label(locale))
+        .to_owned()
+}
+
+fn certification_label(code: &str, locale: Locale) -> String {
+    Certification::from_code(code)
+        .map_or(code, |c| c.label(locale))
+        .to_owned()
+}
+
+/// Agency names and batch codes are shown as they are.
+fn as_is(value: &str, _: Locale) -> String {
+    value.to_owned()
+}
+
+/// `/search?…` with parameter `name` set to `value` (or removed), the rest kept, page 1.
+fn search_link(query: &SearchQuery, name: &str, value: Option<&str>) -> String {
+    let pairs: Vec<String> = query
+        .query_pairs()
+        .into_iter()
+        .map(|(key, current)| match (key == name, value) {
+            (true, Some(value)) => (key, value.to_owned()),
+            (true, None) => (key, String::new()),
+            (false, _) => (key, current),
+        })
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(key, value)| format!("{key}={}", encode_query_value(&value)))
+        .collect();
+    format!("/search?{}", pairs.join("&"))
+}
+
+#[component]
+pub fn FacetPanel(results: SearchResults, query: SearchQuery) -> impl IntoView {
+    let t = use_messages();
+    let locale = use_locale();
+    let current: Vec<(&'static str, String)> = query.query_pairs();
+    let chosen = move |name: &str| {
+        current
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.clone())
+            .filter(|value| !value.is_empty())
+    };
+    let group = {
+        let query = query.clone();
+        move |name: &'static str,
+              heading: Signal<&'static str>,
+              counts: Vec<FacetCount>,
+              label: fn(&str, Locale) -> String| {
+            let active = chosen(name);
+            let query = query.clone();
+            (!counts.is_empty()).then(|| view! {
+                <section class="facet" data-facet=name>
+                    <h3>{heading}</h3>
+                    <ul>
+                        {counts
+                            .into_iter()
+                            .map(|facet| {
+                                let is_active = active.as_deref() == Some(facet.value.as_str());
+                                let href = search_link(
+                                    &query,
+                                    name,
+                                    (!is_active).then_some(facet.value.as_str()),
+                                );
+                                let value = facet.value.clone();
+                                view! {
+                                    <li>
+                                        <a
+                                            href=href
+                                            aria-current=is_active.then_some("true")
+                                            class:facet-active=is_active
+                                            title=move || is_active.then(|| t.get().search_remove_filter)
+                                        >
+                                            {move || label(&value, locale.get())}
+                                        </a>
+                                        " "
+                                        <span class="facet-count">{facet.count}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                </section>
+            })
+        }
+    };
+    let flag = |name: &'static str, on: bool, label: Signal<&'static str>, count: i64| {
+        let href = search_link(&query, name, (!on).then_some("1"));
+        view! {
+            <li>
+                <a href=href aria-current=on.then_some("true") class:facet-active=on>{label}</a>
+                " "
+                <span class="facet-count">{count}</span>
+            </li>
+        }
+    };
+    let facets = results.facets;
+    let heading =
+        |pick: fn(&crate::i18n::Messages) -> &'static str| Signal::derive(move || pick(t.get()));
+    view! {
+        <aside class="facets" aria-label=move || t.get().search_facets data-testid="search-facets">
+            {group("kind", heading(|m| m.search_kind), facets.kind, kind_label)}
+            <section class="facet" data-facet="flags">
+                <ul>
+                    {flag("eligible", query.eligible, heading(|m| m.eligible), facets.eligible)}
+                    {flag("first_purchased", query.first_purchased, heading(|m| m.first_purchased), facets.first_purchased)}
+                </ul>
+            </section>
+            {group("category", heading(|m| m.sector), facets.category, category_label)}
+            {group("location", heading(|m| m.location), facets.location, location_label)}
+            {group("agency", heading(|m| m.search_agency), facets.agency, as_is)}
+            {group("batch", heading(|m| m.batch), facets.batch, as_is)}
+            {group("certification", heading(|m| m.certifications), facets.certification, certification_label)}
+            {group("stage", heading(|m| m.stage), facets.stage, stage_label)}
+        </aside>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_facet_link_keeps_the_search_and_sets_or_clears_one_filter() {
+        let query = SearchQuery {
+            q: "机器人 & co".into(),
+            location: "320411".parse().ok(),
+            page: 3,
+            ..SearchQuery::default()
+        };
+        let set = search_link(&query, "agency", Some("常州市科学技术局"));
+        assert!(set.starts_with("/search?q=%E6%9C%BA"), "{set}");
+        assert!(set.contains("%26"), "{set}");
+        assert!(set.contains("location=320411"), "{set}");
+        assert!(set.contains("agency=%E5%B8%B8"), "{set}");
+        assert!(!set.contains("page="), "{set}");
+        let cleared = search_link(&query, "location", None);
+        assert!(!cleared.contains("location"), "{cleared}");
+    }
+}

@@ -1,0 +1,294 @@
+//! The search form. It is rendered once, so the text box keeps focus and caret while
+//! results change; only the filter fields are rebuilt, and only when the URL's filters
+//! change (a facet link, back and forward). After hydration, typing submits the form
+//! (debounced) and choosing a filter submits it at once; both change the URL in place
+//! through the router, which runs the new search.
+
+use crate::components::CodeSelect;
+use crate::error::AppError;
+use crate::i18n::use_messages;
+use crate::listing::CheckboxFilter;
+use crate::search::{SearchQuery, SearchResults, SortOrder};
+use leptos::html;
+use leptos::prelude::*;
+
+/// Typing pauses this long before the search runs.
+#[cfg(feature = "hydrate")]
+const DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(250);
+/// Titles offered as the box's suggestions.
+const SUGGESTIONS: usize = 8;
+
+#[component]
+pub fn SearchForm(
+    query: Memo<Result<SearchQuery, AppError>>,
+    results: Resource<Result<SearchResults, AppError>>,
+) -> impl IntoView {
+    let t = use_messages();
+    let form_ref = NodeRef::<html::Form>::new();
+    let input_ref = NodeRef::<html::Input>::new();
+    let initial = query.get_untracked().unwrap_or_default();
+    // The filters without the text and page: rebuilding the fields only when these change.
+    let filters = Memo::new(move |_| {
+        query.get().ok().map(|q| SearchQuery {
+            q: String::new(),
+            page: 1,
+            ..q
+        })
+    });
+    let suggestions = move || {
+        results
+            .get()
+            .and_then(Result::ok)
+            .map(|r| {
+                r.hits
+                    .into_iter()
+                    .take(SUGGESTIONS)
+                    .map(|hit| hit.title.into_iter().map(|f| f.text).collect::<String>())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let live = live::Live::new(form_ref, input_ref, query);
+    view! {
+        <form
+            node_ref=form_ref
+            class="filters search-form"
+            method="get"
+            action="/search"
+            role="search"
+            on:submit=move |ev| live.on_submit(ev)
+            on:change=move |ev| live.on_change(ev)
+        >
+            <div class="field field-wide">
+                <label for="search-q">{move || t.get().search_label}</label>
+                <input
+                    node_ref=input_ref
+                    id="search-q"
+                    type="search"
+                    name="q"
+                    value=initial.q
+                    maxlength="200"
+                    autocomplete="off"
+                    list="search-suggestions"
+                    on:input=move |_| live.on_input()
+                />
+                <datalist id="search-suggestions" aria-label=move || t.get().search_suggestions>
+                    {move || suggestions().into_iter().map(|title| view! { <option value=title></option> }).collect_view()}
+                </datalist>
+            </div>
+            {move || filters.get().map(|query| view! { <FilterFields query /> })}
+            <button type="submit">{move || t.get().search_button}</button>
+        </form>
+    }
+}
+
+#[component]
+fn FilterFields(query: SearchQuery) -> impl IntoView {
+    let t = use_messages();
+    let label =
+        |pick: fn(&crate::i18n::Messages) -> &'static str| Signal::derive(move || pick(t.get()));
+    let text = |value: Option<String>| value.unwrap_or_default();
+    view! {
+        <CodeSelect name="kind" label=label(|m| m.search_kind) selected=query.kind />
+        <CodeSelect name="location" label=label(|m| m.location) selected=query.location />
+        <CodeSelect name="stage" label=label(|m| m.stage) selected=query.stage />
+        <div class="field">
+            <label for="search-sort">{move || t.get().sort_by}</label>
+            <select id="search-sort" name="sort">
+                {[SortOrder::Relevance, SortOrder::Newest, SortOrder::ClosingSoon]
+                    .into_iter()
+                    .map(|sort| view! {
+                        <option value=sort.code() selected=query.sort == sort>
+                            {move || sort_label(sort, t.get())}
+                        </option>
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+        <div class="field field-narrow">
+            <label for="search-amount-min">{move || t.get().search_amount_min}</label>
+            <input id="search-amount-min" type="number" name="amount_min" min="0" step="1" inputmode="numeric"
+                value=text(query.amount_min.map(|v| v.to_string())) />
+        </div>
+        <div class="field field-narrow">
+            <label for="search-amount-max">{move || t.get().search_amount_max}</label>
+            <input id="search-amount-max" type="number" name="amount_max" min="0" step="1" inputmode="numeric"
+                value=text(query.amount_max.map(|v| v.to_string())) />
+        </div>
+        <div class="field field-narrow">
+            <label for="search-closes-from">{move || t.get().search_closes_from}</label>
+            <input id="search-closes-from" type="date" name="closes_from"
+                value=text(query.closes_from.map(|d| d.to_string())) />
+        </div>
+        <div class="field field-narrow">
+            <label for="search-closes-to">{move || t.get().search_closes_to}</label>
+            <input id="search-closes-to" type="date" name="closes_to"
+                value=text(query.closes_to.map(|d| d.to_string())) />
+        </div>
+        <CheckboxFilter name="eligible" label=label(|m| m.eligible) checked=query.eligible />
+        <CheckboxFilter name="first_purchased" label=label(|m| m.first_purchased) checked=query.first_purchased />
+        // Filters chosen from the facets travel with the form.
+        {[
+            ("category", query.category.clone()),
+            ("agency", query.agency.clone()),
+            ("batch", query.batch.clone()),
+            ("certification", query.certification.map(|c| c.code().to_owned())),
+        ]
+            .into_iter()
+            .filter_map(|(name, value)| value.map(|value| view! { <input type="hidden" name=name value=value /> }))
+            .collect_view()}
+    }
+}
+
+fn sort_label(sort: SortOrder, m: &crate::i18n::Messages) -> &'static str {
+    match sort {
+        SortOrder::Relevance => m.sort_relevance,
+        SortOrder::Newest => m.sort_newest,
+        SortOrder::ClosingSoon => m.sort_closing_soon,
+    }
+}
+
+/// What the form does once hydrated; nothing on the server, where the form is plain HTML.
+mod live {
+    use super::*;
+
+    /// The router's `navigate`, kept so handlers can call it after the component ran.
+    #[cfg(feature = "hydrate")]
+    type Navigate = std::sync::Arc<dyn Fn(&str, leptos_router::NavigateOptions) + Send + Sync>;
+
+    #[derive(Clone, Copy)]
+    pub struct Live {
+        #[cfg(feature = "hydrate")]
+        form: NodeRef<html::Form>,
+        #[cfg(feature = "hydrate")]
+        timer: StoredValue<Option<leptos::prelude::TimeoutHandle>>,
+        #[cfg(feature = "hydrate")]
+        navigate: StoredValue<Navigate>,
+    }
+
+    impl Live {
+        pub fn new(
+            form: NodeRef<html::Form>,
+            input: NodeRef<html::Input>,
+            query: Memo<Result<SearchQuery, AppError>>,
+        ) -> Live {
+            #[cfg(feature = "hydrate")]
+            {
+                // Back and forward (or a link) change the text in the URL: show it, unless
+                // the reader is typing in the box.
+                Effect::new(move |_| {
+                    let Ok(query) = query.get() else { return };
+                    let Some(input) = input.get() else { return };
+                    let focused = document().active_element().is_some_and(|active| {
+                        let input: &web_sys::Element = input.as_ref();
+                        &active == input
+                    });
+                    if !focused && input.value() != query.q {
+                        input.set_value(&query.q);
+                    }
+                });
+                let navigate = leptos_router::hooks::use_navigate();
+                Live {
+                    form,
+                    timer: StoredValue::new(None),
+                    navigate: StoredValue::new(std::sync::Arc::new(move |url: &str, options| {
+                        navigate(url, options)
+                    })),
+                }
+            }
+            #[cfg(not(feature = "hydrate"))]
+            {
+                let _ = (form, input, query);
+                Live {}
+            }
+        }
+
+        /// Typing: search once the reader pauses, replacing the history entry.
+        pub fn on_input(self) {
+            #[cfg(feature = "hydrate")]
+            {
+                if let Some(previous) = self.timer.get_value() {
+                    previous.clear();
+                }
+                let handle = set_timeout_with_handle(move || self.go(true), DEBOUNCE).ok();
+                self.timer.set_value(handle);
+            }
+        }
+
+        /// A filter changed: search now. (The text box's own `change` is left to typing.)
+        pub fn on_change(self, ev: leptos::ev::Event) {
+            #[cfg(feature = "hydrate")]
+            {
+                use wasm_bindgen::JsCast;
+                let from_text = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                    .is_some_and(|input| input.type_() == "search");
+                if !from_text {
+                    self.go(false);
+                }
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = ev;
+        }
+
+        pub fn on_submit(self, ev: leptos::ev::SubmitEvent) {
+            #[cfg(feature = "hydrate")]
+            {
+                ev.prevent_default();
+                self.go(false);
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = ev;
+        }
+
+        #[cfg(feature = "hydrate")]
+        fn go(self, replace: bool) {
+            if let Some(previous) = self.timer.get_value() {
+                previous.clear();
+            }
+            let Some(form) = self.form.get_untracked() else {
+                return;
+            };
+            let url = form_url(&form);
+            let navigate = self.navigate.get_value();
+            navigate(
+                &url,
+                leptos_router::NavigateOptions {
+                    replace,
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        }
+    }
+
+    /// `/search?…` with the form's non-empty fields, as the browser would send them.
+    #[cfg(feature = "hydrate")]
+    fn form_url(form: &web_sys::HtmlFormElement) -> String {
+        use wasm_bindgen::JsCast;
+        let elements = form.elements();
+        let mut pairs = Vec::new();
+        for i in 0..elements.length() {
+            let Some(element) = elements.item(i) else {
+                continue;
+            };
+            let (name, value) = if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>()
+            {
+                if input.type_() == "checkbox" && !input.checked() {
+                    continue;
+                }
+                (input.name(), input.value())
+            } else if let Some(select) = element.dyn_ref::<web_sys::HtmlSelectElement>() {
+                (select.name(), select.value())
+            } else {
+                continue;
+            };
+            let value = value.trim().to_owned();
+            if !name.is_empty() && !value.is_empty() {
+                pairs.push(format!("{name}={}", crate::url::encode_query_value(&value)));
+            }
+        }
+        format!("/search?{}", pairs.join("&"))
+    }
+}

@@ -1,0 +1,85 @@
+//! The hits of a search, with the matched words marked.
+
+use crate::domain::Location;
+use crate::i18n::{use_locale, use_messages};
+use crate::listing::{ListSummary, Pager};
+use crate::search::query::{HITS_PER_PAGE, MAX_SEARCH_PAGE};
+use crate::search::{DocumentKind, Fragment, SearchHit, SearchQuery, SearchResults};
+use leptos::prelude::*;
+
+#[component]
+pub fn Results(results: SearchResults, query: SearchQuery) -> impl IntoView {
+    let t = use_messages();
+    let total_pages = (results.total.max(0) as u32)
+        .div_ceil(HITS_PER_PAGE)
+        .clamp(1, MAX_SEARCH_PAGE);
+    let empty = results.hits.is_empty();
+    view! {
+        <section class="search-results" aria-labelledby="results-heading">
+            <h2 id="results-heading" class="sr-only">{move || t.get().search_results}</h2>
+            <ListSummary total=results.total />
+            {empty.then(|| view! { <p data-testid="search-empty-hint">{move || t.get().search_empty_hint}</p> })}
+            <ol class="cards" data-testid="search-results">
+                {results.hits.into_iter().map(|hit| view! { <HitCard hit /> }).collect_view()}
+            </ol>
+            <Pager path="/search" query=query.query_pairs() page=results.page total_pages />
+        </section>
+    }
+}
+
+#[component]
+fn HitCard(hit: SearchHit) -> impl IntoView {
+    let locale = use_locale();
+    let t = use_messages();
+    let kind = hit.kind;
+    let category = hit.category.clone();
+    let location = hit.location.clone();
+    let site = hit.site.clone();
+    view! {
+        <li class="card" data-testid="search-hit" data-kind=kind.code()>
+            <h3 class="card-title">
+                <a href=hit.url>
+                    <Marked fragments=hit.title />
+                </a>
+            </h3>
+            <p class="card-meta">
+                {move || {
+                    let mut parts = vec![kind.label(locale.get()).to_owned()];
+                    parts.extend(hit.organisation_name.clone());
+                    parts.extend(category.as_deref().map(|c| super::facets::category_label(c, locale.get())));
+                    parts.extend(location.as_deref().and_then(Location::from_code).map(|l| l.label(locale.get()).to_owned()));
+                    parts.join(" · ")
+                }}
+            </p>
+            <p class="snippet"><Marked fragments=hit.snippet /></p>
+            <p class="badges">
+                {(kind == DocumentKind::Product && hit.eligible).then(|| view! {
+                    <span class="badge badge-positive">{move || t.get().eligible}</span>
+                })}
+                {hit.first_purchased.then(|| view! {
+                    <span class="badge badge-positive">{move || t.get().first_purchased}</span>
+                })}
+                {site.map(|site| view! {
+                    <span class="badge" data-testid="search-hit-site">
+                        {move || t.get().search_from_site} " " {site.clone()}
+                    </span>
+                })}
+            </p>
+        </li>
+    }
+}
+
+/// Text with the matched words in `<mark>`; every piece is text, never markup.
+#[component]
+fn Marked(fragments: Vec<Fragment>) -> impl IntoView {
+    fragments
+        .into_iter()
+        .map(|f| {
+            if f.hit {
+                view! { <mark>{f.text}</mark> }.into_any()
+            } else {
+                f.text.into_any()
+            }
+        })
+        .collect_view()
+}

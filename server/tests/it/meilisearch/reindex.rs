@@ -1,0 +1,110 @@
+//! `catalogue reindex` on Meilisearch: a new index built from Postgres, swapped in, the
+//! old one deleted; only this deployment's index is touched.
+
+use super::{document, mock, site};
+use crate::fixtures::*;
+use app::search::meili::{MeiliConfig, MeiliIndex};
+use app::search::SearchIndex;
+use serde_json::json;
+use sqlx::PgPool;
+
+#[sqlx::test(migrations = "../migrations")]
+async fn reindex_rebuilds_into_a_new_index_and_swaps_it_in(pool: PgPool) {
+    let mock = mock().await;
+    mock.add_key("write-key-site2", &["*"], &["site2_*"]);
+    let partner = MeiliIndex::new(MeiliConfig {
+        write_key: "write-key-site2".into(),
+        ..site(&mock, "site2", Vec::new()).config().clone()
+    })
+    .unwrap();
+    partner.prepare().await.unwrap();
+    partner
+        .apply(vec![document("p05")], Vec::new())
+        .await
+        .unwrap();
+
+    let index = site(&mock, "site1", Vec::new());
+    index.prepare().await.unwrap();
+    // A document the catalogue no longer has: a rebuild drops it.
+    let (kind, mut stale) = document("p09");
+    stale.id = 999;
+    index.apply(vec![(kind, stale)], Vec::new()).await.unwrap();
+
+    let firm = organisation(
+        &pool,
+        "常州星辰智能装备有限公司",
+        "enterprise",
+        "320411",
+        true,
+    )
+    .await;
+    let published = product(
+        &pool,
+        firm,
+        None,
+        "六轴工业机器人",
+        "intelligent_manufacturing",
+        "published",
+    )
+    .await;
+    product(
+        &pool,
+        firm,
+        None,
+        "未发布的草稿",
+        "intelligent_manufacturing",
+        "draft",
+    )
+    .await;
+    mock.clear_requests();
+
+    let written = index.reindex(&pool).await.unwrap();
+    assert_eq!(written, 2, "the product and its verified organisation");
+
+    let mut uids: Vec<String> = mock
+        .documents("site1_records")
+        .iter()
+        .map(|d| d["uid"].as_str().unwrap().to_owned())
+        .collect();
+    uids.sort();
+    assert_eq!(
+        uids,
+        vec![
+            format!("organisation-{firm}"),
+            format!("product-{published}")
+        ]
+    );
+    assert_eq!(
+        mock.documents("site2_records").len(),
+        1,
+        "the partner's index is untouched"
+    );
+    let mut names = mock.index_names();
+    names.sort();
+    assert_eq!(
+        names,
+        vec!["site1_records".to_owned(), "site2_records".to_owned()]
+    );
+
+    let requests = mock.requests();
+    let position = |method: &str, path: &str| {
+        requests
+            .iter()
+            .position(|r| r.method == method && r.path.starts_with(path))
+            .unwrap_or_else(|| panic!("{method} {path} was sent"))
+    };
+    let created = position("POST", "/indexes");
+    assert_eq!(requests[created].body["uid"], json!("site1_records_new"));
+    let filled = position("POST", "/indexes/site1_records_new/documents");
+    let swapped = position("POST", "/swap-indexes");
+    assert_eq!(
+        requests[swapped].body,
+        json!([{"indexes": ["site1_records", "site1_records_new"]}])
+    );
+    let dropped = position("DELETE", "/indexes/site1_records_new");
+    assert!(created < filled && filled < swapped && swapped < dropped);
+    assert!(
+        requests.iter().all(|r| !r.path.contains("site2")),
+        "nothing was sent to the partner's index"
+    );
+}

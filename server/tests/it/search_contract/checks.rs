@@ -1,0 +1,437 @@
+//! The contract's checks, each run against any backend loaded with the corpus.
+
+use super::corpus::{corpus, judgements, key_of, Entry, CATALOGUE_AGENCY};
+use app::domain::Certification;
+use app::search::{DocumentKind, SearchIndex, SearchQuery, SearchResults, SortOrder};
+use std::collections::BTreeSet;
+
+/// The mean NDCG@10 every backend must reach on the graded queries.
+pub const NDCG_FLOOR: f64 = 0.9;
+
+async fn run(index: &impl SearchIndex, query: SearchQuery) -> SearchResults {
+    let query = query.validate().expect("the contract's queries are valid");
+    index.search(&query).await.expect("the search runs")
+}
+
+fn keys(results: &SearchResults) -> Vec<String> {
+    results.hits.iter().map(|h| key_of(h.kind, h.id)).collect()
+}
+
+/// Every hit of a search, page by page.
+async fn all_keys(index: &impl SearchIndex, query: SearchQuery) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for page in 1.. {
+        let results = run(
+            index,
+            SearchQuery {
+                page,
+                ..query.clone()
+            },
+        )
+        .await;
+        if results.hits.is_empty() {
+            break;
+        }
+        found.extend(keys(&results));
+    }
+    found
+}
+
+fn expected(predicate: impl Fn(&Entry) -> bool) -> BTreeSet<String> {
+    corpus()
+        .into_iter()
+        .filter(|e| predicate(e))
+        .map(|e| e.key)
+        .collect()
+}
+
+fn ndcg_at_10(ranked: &[String], grades: &std::collections::BTreeMap<String, u8>) -> f64 {
+    let gain = |grade: u8| f64::from((1u32 << grade) - 1);
+    let dcg: f64 = ranked
+        .iter()
+        .take(10)
+        .enumerate()
+        .map(|(i, key)| gain(*grades.get(key).unwrap_or(&0)) / (i as f64 + 2.0).log2())
+        .sum();
+    let mut ideal: Vec<u8> = grades.values().copied().collect();
+    ideal.sort_unstable_by(|a, b| b.cmp(a));
+    let idcg: f64 = ideal
+        .iter()
+        .take(10)
+        .enumerate()
+        .map(|(i, grade)| gain(*grade) / (i as f64 + 2.0).log2())
+        .sum();
+    dcg / idcg
+}
+
+pub async fn relevance_reaches_the_floor(index: &impl SearchIndex) {
+    let mut total = 0.0;
+    let mut report = String::new();
+    let judgements = judgements();
+    for judgement in &judgements {
+        let results = run(
+            index,
+            SearchQuery {
+                q: judgement.q.clone(),
+                kind: judgement.kind,
+                ..SearchQuery::default()
+            },
+        )
+        .await;
+        let ranked = keys(&results);
+        let ndcg = ndcg_at_10(&ranked, &judgement.grades);
+        total += ndcg;
+        report.push_str(&format!(
+            "{} {:.3} {:?} -> {:?}\n",
+            judgement.id,
+            ndcg,
+            judgement.q,
+            &ranked[..ranked.len().min(10)]
+        ));
+    }
+    let mean = total / judgements.len() as f64;
+    println!(
+        "{report}mean NDCG@10 over {} queries: {mean:.4}",
+        judgements.len()
+    );
+    assert!(
+        mean >= NDCG_FLOOR,
+        "mean NDCG@10 {mean:.4} is under {NDCG_FLOOR}:\n{report}"
+    );
+}
+
+pub async fn facets_count_every_match(index: &impl SearchIndex) {
+    let everything = run(index, SearchQuery::default()).await;
+    let corpus = corpus();
+    assert_eq!(everything.total, corpus.len() as i64);
+    for kind in DocumentKind::ALL {
+        let count = corpus.iter().filter(|e| e.kind == *kind).count() as i64;
+        let facet = everything
+            .facets
+            .kind
+            .iter()
+            .find(|f| f.value == kind.code());
+        assert_eq!(facet.map(|f| f.count), Some(count), "{kind:?}");
+    }
+    let products = run(
+        index,
+        SearchQuery {
+            kind: Some(DocumentKind::Product),
+            ..SearchQuery::default()
+        },
+    )
+    .await;
+    let eligible = corpus.iter().filter(|e| e.eligible).count() as i64;
+    assert_eq!(products.facets.eligible, eligible);
+    let batch = products
+        .facets
+        .batch
+        .iter()
+        .find(|f| f.value == "CZCX-2026-01")
+        .map(|f| f.count);
+    let in_batch = corpus
+        .iter()
+        .filter(|e| e.batch_code.as_deref() == Some("CZCX-2026-01"))
+        .count() as i64;
+    assert_eq!(batch, Some(in_batch));
+    let certified = corpus
+        .iter()
+        .filter(|e| e.certifications.iter().any(|c| c == "first_set"))
+        .count() as i64;
+    let facet = products
+        .facets
+        .certification
+        .iter()
+        .find(|f| f.value == "first_set");
+    assert_eq!(facet.map(|f| f.count), Some(certified));
+    // Counts follow the query: only the matching records are counted.
+    let robots = run(
+        index,
+        SearchQuery {
+            q: "机器人".into(),
+            ..SearchQuery::default()
+        },
+    )
+    .await;
+    let counted: i64 = robots.facets.kind.iter().map(|f| f.count).sum();
+    assert_eq!(counted, robots.total);
+    assert!(robots.total < everything.total);
+}
+
+/// Which corpus records a filter should return.
+type Predicate = Box<dyn Fn(&Entry) -> bool>;
+
+pub async fn filters_return_exactly_the_matching_records(index: &impl SearchIndex) {
+    let base = SearchQuery::default;
+    let wan = 1_000_000;
+    let cases: Vec<(SearchQuery, Predicate)> = vec![
+        (
+            SearchQuery {
+                kind: Some(DocumentKind::Scenario),
+                ..base()
+            },
+            Box::new(|e| e.kind == DocumentKind::Scenario),
+        ),
+        (
+            SearchQuery {
+                category: Some("new_materials".into()),
+                ..base()
+            },
+            Box::new(|e| e.category.as_deref() == Some("new_materials")),
+        ),
+        (
+            SearchQuery {
+                location: "320411".parse().ok(),
+                ..base()
+            },
+            Box::new(|e| e.location.as_deref() == Some("320411")),
+        ),
+        (
+            SearchQuery {
+                eligible: true,
+                first_purchased: true,
+                ..base()
+            },
+            Box::new(|e| e.eligible && e.first_purchased),
+        ),
+        (
+            SearchQuery {
+                batch: Some("CZCX-2025-01".into()),
+                ..base()
+            },
+            Box::new(|e| e.batch_code.as_deref() == Some("CZCX-2025-01")),
+        ),
+        (
+            SearchQuery {
+                certification: Some(Certification::FirstSet),
+                ..base()
+            },
+            Box::new(|e| e.certifications.iter().any(|c| c == "first_set")),
+        ),
+        (
+            SearchQuery {
+                agency: Some(CATALOGUE_AGENCY.into()),
+                ..base()
+            },
+            Box::new(|e| e.agency().as_deref() == Some(CATALOGUE_AGENCY)),
+        ),
+        (
+            SearchQuery {
+                amount_min: Some(100),
+                amount_max: Some(500),
+                ..base()
+            },
+            Box::new(move |e| {
+                let (low, high) = match (e.amount_min_fen, e.amount_max_fen) {
+                    (None, None) => return false,
+                    (low, high) => (low.or(high).unwrap(), high.or(low).unwrap()),
+                };
+                low <= 500 * wan && high >= 100 * wan
+            }),
+        ),
+        (
+            SearchQuery {
+                closes_from: "2026-06-01".parse().ok(),
+                closes_to: "2026-12-31".parse().ok(),
+                ..base()
+            },
+            Box::new(|e| {
+                e.open_until.is_some_and(|d| {
+                    d >= "2026-06-01".parse().unwrap() && d <= "2026-12-31".parse().unwrap()
+                })
+            }),
+        ),
+        (
+            SearchQuery {
+                q: "机器人".into(),
+                kind: Some(DocumentKind::Product),
+                eligible: true,
+                ..base()
+            },
+            Box::new(|e| {
+                e.kind == DocumentKind::Product
+                    && e.eligible
+                    && format!("{} {}", e.title, e.body).contains("机器人")
+            }),
+        ),
+    ];
+    for (query, predicate) in cases {
+        let want = expected(predicate);
+        assert!(!want.is_empty(), "the corpus has records for {query:?}");
+        let got = all_keys(index, query.clone()).await;
+        assert_eq!(got, want, "{query:?}");
+    }
+}
+
+pub async fn sorting_orders_as_asked(index: &impl SearchIndex) {
+    let newest = run(
+        index,
+        SearchQuery {
+            sort: SortOrder::Newest,
+            ..SearchQuery::default()
+        },
+    )
+    .await;
+    let corpus = corpus();
+    let published = |key: &String| {
+        corpus
+            .iter()
+            .find(|e| &e.key == key)
+            .and_then(|e| e.published_at)
+    };
+    let dates: Vec<_> = keys(&newest).iter().map(published).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+
+    let closing = run(
+        index,
+        SearchQuery {
+            sort: SortOrder::ClosingSoon,
+            ..SearchQuery::default()
+        },
+    )
+    .await;
+    let deadlines: Vec<_> = keys(&closing)
+        .iter()
+        .map(|key| {
+            corpus
+                .iter()
+                .find(|e| &e.key == key)
+                .and_then(|e| e.open_until)
+        })
+        .collect();
+    // Only scenarios still open, nearest deadline first.
+    let today = chrono::Utc::now().date_naive();
+    let open = corpus
+        .iter()
+        .filter(|e| e.open_until.is_some_and(|d| d >= today))
+        .count();
+    assert!(open >= 2, "the corpus has open scenarios");
+    assert_eq!(deadlines.len(), open, "{deadlines:?}");
+    assert!(deadlines.windows(2).all(|w| w[0] <= w[1]), "{deadlines:?}");
+}
+
+pub async fn pages_split_the_hits_without_overlap(index: &impl SearchIndex) {
+    let first = run(index, SearchQuery::default()).await;
+    let second = run(
+        index,
+        SearchQuery {
+            page: 2,
+            ..SearchQuery::default()
+        },
+    )
+    .await;
+    assert_eq!(first.hits.len(), 20);
+    assert_eq!(second.page, 2);
+    let first_keys: BTreeSet<String> = keys(&first).into_iter().collect();
+    assert!(keys(&second).iter().all(|k| !first_keys.contains(k)));
+    let all = all_keys(index, SearchQuery::default()).await;
+    assert_eq!(all.len(), corpus().len());
+    let beyond = run(
+        index,
+        SearchQuery {
+            page: 50,
+            ..SearchQuery::default()
+        },
+    )
+    .await;
+    assert!(beyond.hits.is_empty());
+    assert_eq!(beyond.total, first.total);
+}
+
+pub async fn matched_words_are_highlighted(index: &impl SearchIndex) {
+    let results = run(
+        index,
+        SearchQuery {
+            q: "机器人".into(),
+            ..SearchQuery::default()
+        },
+    )
+    .await;
+    let robot = results
+        .hits
+        .iter()
+        .find(|h| key_of(h.kind, h.id) == "p01")
+        .expect("the robot is found");
+    let marked: String = robot
+        .title
+        .iter()
+        .filter(|f| f.hit)
+        .map(|f| f.text.as_str())
+        .collect();
+    assert!(marked.contains("机器人"), "{:?}", robot.title);
+    let whole: String = robot.title.iter().map(|f| f.text.as_str()).collect();
+    assert_eq!(whole, "六轴工业机器人 XR-20");
+    assert!(robot.snippet.iter().any(|f| f.hit), "{:?}", robot.snippet);
+}
+
+pub async fn withdrawn_records_leave_and_republished_ones_return(index: &impl SearchIndex) {
+    let robot_query = || SearchQuery {
+        q: "六轴工业机器人".into(),
+        ..SearchQuery::default()
+    };
+    let found = |results: &SearchResults| keys(results).contains(&"p01".to_owned());
+    assert!(found(&run(index, robot_query()).await));
+    index
+        .apply(Vec::new(), vec![(DocumentKind::Product, 1)])
+        .await
+        .unwrap();
+    let after = run(index, robot_query()).await;
+    assert!(!found(&after), "withdrawn: {:?}", keys(&after));
+    let everything = run(index, SearchQuery::default()).await;
+    assert_eq!(everything.total, corpus().len() as i64 - 1);
+    let entry = corpus().into_iter().find(|e| e.key == "p01").unwrap();
+    index
+        .apply(vec![(entry.kind, entry.document())], Vec::new())
+        .await
+        .unwrap();
+    assert!(found(&run(index, robot_query()).await));
+}
+
+pub async fn query_syntax_and_odd_input_are_only_text(index: &impl SearchIndex) {
+    for q in [
+        "\"机器人\"",
+        "机器人 OR 1=1",
+        "sector = \"智能制造\" OR true",
+        "(a) AND (b)",
+        "robot' --",
+        "\\\" \\\\ \\",
+        "a:b* ~2 ^3 [1 TO 9]",
+        "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 \u{fffd} é",
+        &"长".repeat(200),
+    ] {
+        let results = run(
+            index,
+            SearchQuery {
+                q: q.to_owned(),
+                ..SearchQuery::default()
+            },
+        )
+        .await;
+        assert!(results.total <= corpus().len() as i64, "{q}");
+    }
+    let quoted = run(
+        index,
+        SearchQuery {
+            q: "\"机器人\"".into(),
+            ..SearchQuery::default()
+        },
+    )
+    .await;
+    assert!(keys(&quoted).contains(&"p01".to_owned()));
+    // A filter value is a value, never an expression.
+    for agency in [
+        "常州市科学技术局\" OR agency EXISTS OR agency = \"x",
+        "x' OR '1'='1",
+        "(常州市科学技术局)",
+    ] {
+        let results = run(
+            index,
+            SearchQuery {
+                agency: Some(agency.into()),
+                ..SearchQuery::default()
+            },
+        )
+        .await;
+        assert_eq!(results.total, 0, "{agency}");
+    }
+}
