@@ -105,7 +105,6 @@ fn parse_partners(list: &str) -> Result<Vec<Partner>> {
         .collect()
 }
 
-
 /// Leptos's own settings, from the `LEPTOS_*` variables that cargo-leptos also sets when
 /// it runs the server; the defaults match `[[workspace.metadata.leptos]]` in Cargo.toml.
 fn leptos_options() -> Result<LeptosOptions> {
