@@ -15,7 +15,7 @@ test('a Chinese query finds highlighted results, and a facet narrows them', asyn
   const all = Number(await page.getByTestId('result-count').getAttribute('data-count'));
 
   // Narrow to products through the type facet; the URL keeps the whole search.
-  await page.getByRole('complementary').getByRole('link', { name: '创新产品' }).click();
+  await page.getByRole('complementary').getByRole('link', { name: '创新产品', exact: true }).click();
   await expect(page).toHaveURL(/kind=product/);
   await expect(page).toHaveURL(/q=/);
   const products = Number(await page.getByTestId('result-count').getAttribute('data-count'));
@@ -33,6 +33,12 @@ test.describe('as you type, once hydrated', () => {
   test('typing shows results and facets, a facet narrows them, and the URL follows', async ({
     page,
   }) => {
+    // A hydration mismatch shows up as a panic in the console: none is allowed.
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(error.message));
     await page.goto('/search');
     await page.waitForLoadState('networkidle');
     // Set on this document: still there at the end means nothing reloaded the page.
@@ -47,12 +53,13 @@ test.describe('as you type, once hydrated', () => {
     }).toPass({ timeout: 20_000 });
     await expect(hits.first().locator('mark').first()).toContainText(/机器/);
     const facets = page.getByTestId('search-facets');
-    await expect(facets.getByRole('link', { name: '创新产品' })).toBeVisible();
+    const products = facets.getByRole('link', { name: '创新产品', exact: true });
+    await expect(products).toBeVisible();
     // The box was never rebuilt: it keeps the text and the focus.
     await expect(box).toBeFocused();
     await expect(box).toHaveValue('机器人');
 
-    await facets.getByRole('link', { name: '创新产品' }).click();
+    await products.click();
     await expect(page).toHaveURL(/kind=product/);
     await expect(page).toHaveURL(/q=%E6%9C%BA%E5%99%A8%E4%BA%BA/);
     await expect(page.getByLabel('类别')).toHaveValue('product');
@@ -68,6 +75,12 @@ test.describe('as you type, once hydrated', () => {
     await expect(page).toHaveURL(/kind=product/);
     await expect(hits.first()).toBeVisible();
     expect(await page.evaluate(() => (window as any).__marker)).toBe(1);
+    // The language switch comes back to this very search.
+    await expect(page.getByTestId('language-switch')).toHaveAttribute(
+      'href',
+      /next=\/search%3Fq%3D%25E5%25B7%25A5/,
+    );
+    expect(errors).toEqual([]);
   });
 });
 

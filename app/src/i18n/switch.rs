@@ -14,7 +14,13 @@ pub fn LanguageSwitch() -> impl IntoView {
     let location = use_location();
     let target = move || locale.get().other();
     let href = move || {
-        let here = format!("{}{}", location.pathname.get(), location.search.get());
+        // The router gives the query with its `?` on the server and without it after a
+        // client-side navigation; either way the link must come back to the same page.
+        let search = location.search.get();
+        let here = match search.trim_start_matches('?') {
+            "" => location.pathname.get(),
+            query => format!("{}?{query}", location.pathname.get()),
+        };
         format!(
             "/lang/{}?next={}",
             target().tag(),

@@ -7,7 +7,7 @@ use serde::Serialize;
 use sqlx::{FromRow, PgPool};
 
 /// A record in the index.
-#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow, utoipa::ToSchema)]
 pub struct SearchDocument {
     pub id: i64,
     pub title: String,
@@ -67,6 +67,39 @@ pub async fn public_ids(pool: &PgPool, kind: DocumentKind) -> Result<Vec<i64>, s
         }
     };
     sqlx::query_scalar(sql).fetch_all(pool).await
+}
+
+/// A page of the public records of `kind` in id order, after `after`: the API's full
+/// listings, with keyset pagination (stable while records are added).
+pub async fn public_page(
+    pool: &PgPool,
+    kind: DocumentKind,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<SearchDocument>, sqlx::Error> {
+    let sql = match kind {
+        DocumentKind::Product => {
+            "SELECT id FROM products WHERE status = 'published' AND id > $1 ORDER BY id LIMIT $2"
+        }
+        DocumentKind::Scenario => {
+            "SELECT id FROM scenarios WHERE status = 'published' AND id > $1 ORDER BY id LIMIT $2"
+        }
+        DocumentKind::Project => {
+            "SELECT id FROM projects WHERE status = 'published' AND id > $1 ORDER BY id LIMIT $2"
+        }
+        DocumentKind::Organisation => {
+            "SELECT id FROM organisations WHERE verified_at IS NOT NULL AND id > $1
+             ORDER BY id LIMIT $2"
+        }
+    };
+    let ids: Vec<i64> = sqlx::query_scalar(sql)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+    let mut documents = load(pool, kind, &ids).await?;
+    documents.sort_by_key(|doc| doc.id);
+    Ok(documents)
 }
 
 /// The documents of the given records that are public now, in no particular order.

@@ -18,6 +18,7 @@ pub const MAX_SEARCH_HITS: u32 = 1_000;
 pub const MAX_SEARCH_PAGE: u32 = MAX_SEARCH_HITS / HITS_PER_PAGE;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SortOrder {
     #[default]
@@ -50,13 +51,20 @@ impl SortOrder {
     }
 }
 
+/// Every parameter is optional: an empty search lists everything published.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
+#[serde(default)]
 pub struct SearchQuery {
+    /// Keywords, Chinese or English (at most 200 characters).
     pub q: String,
+    /// Only records of this kind.
     pub kind: Option<DocumentKind>,
     /// A sector, industry or organisation-kind code (checked against those lists).
     pub category: Option<String>,
     pub location: Option<Location>,
+    /// Projects at this financing stage.
     pub stage: Option<ProjectStage>,
     /// The publishing agency's name, as the `agency` facet lists it.
     pub agency: Option<String>,
@@ -70,9 +78,12 @@ pub struct SearchQuery {
     /// Scenarios whose answers close on or after / on or before these dates.
     pub closes_from: Option<chrono::NaiveDate>,
     pub closes_to: Option<chrono::NaiveDate>,
+    /// Only products eligible for first purchase today (`1`).
     pub eligible: bool,
+    /// Only products already bought under the first-purchase policy (`1`).
     pub first_purchased: bool,
     pub sort: SortOrder,
+    /// From 1 to 50: a search pages through at most 1,000 hits.
     pub page: u32,
 }
 
@@ -217,12 +228,14 @@ impl SearchQuery {
 
 /// A piece of a title or snippet; `hit` marks the words that matched the query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Fragment {
     pub text: String,
     pub hit: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchHit {
     pub kind: DocumentKind,
     pub id: i64,
@@ -246,12 +259,14 @@ pub struct SearchHit {
 
 /// A facet value and how many hits have it (with the other filters applied).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FacetCount {
     pub value: String,
     pub count: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Facets {
     pub kind: Vec<FacetCount>,
     pub category: Vec<FacetCount>,
@@ -265,6 +280,7 @@ pub struct Facets {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchResults {
     pub hits: Vec<SearchHit>,
     pub total: i64,

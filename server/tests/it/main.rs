@@ -4,6 +4,7 @@
 // Leptos views are deeply nested types; rendering them needs a deeper limit.
 #![recursion_limit = "256"]
 
+mod api;
 mod assets;
 mod backup;
 mod catalogue_pages;

@@ -6,7 +6,7 @@ use crate::helpers::{spawn_app, TestApp};
 use sqlx::PgPool;
 
 /// Queues every public record for the index and drains the outbox, as the server does.
-async fn index_everything(pool: &PgPool) {
+pub async fn index_everything(pool: &PgPool) {
     sqlx::query(
         "INSERT INTO search_outbox (subject_kind, subject_id, operation)
          SELECT 'product'::subject_kind, id, 'upsert'::outbox_operation FROM products
@@ -20,7 +20,7 @@ async fn index_everything(pool: &PgPool) {
     drain_all(pool).await;
 }
 
-async fn catalogue(pool: &PgPool) -> (i64, i64) {
+pub async fn catalogue(pool: &PgPool) -> (i64, i64) {
     let agency = organisation(
         pool,
         "常州市工业和信息化局",

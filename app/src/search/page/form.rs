@@ -35,19 +35,21 @@ pub fn SearchForm(
             ..q
         })
     });
-    let suggestions = move || {
-        results
-            .get()
-            .and_then(Result::ok)
-            .map(|r| {
-                r.hits
+    // Filled only in the browser, after hydration (effects never run on the server): the
+    // server renders an empty list, so the page hydrates whatever the resource holds.
+    let suggestions = RwSignal::new(Vec::<String>::new());
+    Effect::new(move |_| {
+        if let Some(Ok(found)) = results.get() {
+            suggestions.set(
+                found
+                    .hits
                     .into_iter()
                     .take(SUGGESTIONS)
-                    .map(|hit| hit.title.into_iter().map(|f| f.text).collect::<String>())
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-    };
+                    .map(|hit| hit.title.into_iter().map(|f| f.text).collect())
+                    .collect(),
+            );
+        }
+    });
     let live = live::Live::new(form_ref, input_ref, query);
     view! {
         <form
@@ -73,7 +75,7 @@ pub fn SearchForm(
                     on:input=move |_| live.on_input()
                 />
                 <datalist id="search-suggestions" aria-label=move || t.get().search_suggestions>
-                    {move || suggestions().into_iter().map(|title| view! { <option value=title></option> }).collect_view()}
+                    {move || suggestions.get().into_iter().map(|title| view! { <option value=title></option> }).collect_view()}
                 </datalist>
             </div>
             {move || filters.get().map(|query| view! { <FilterFields query /> })}

@@ -5,14 +5,23 @@ use axum::Json;
 use serde::Serialize;
 
 /// The API's error body: `{"error": {"code": "invalid_parameter", "message": …, "param": "kind"}}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ApiError {
+    /// `invalid_parameter`, `not_found`, `conflict`, `unavailable` or `internal`.
     pub code: &'static str,
     pub message: String,
+    /// The query parameter at fault, for `invalid_parameter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub param: Option<String>,
     #[serde(skip)]
+    #[schema(ignore)]
     status: StatusCode,
+}
+
+/// How every error is sent (for the OpenAPI document).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ApiError,
 }
 
 impl From<AppError> for ApiError {
@@ -48,10 +57,7 @@ impl From<sqlx::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        #[derive(Serialize)]
-        struct Body<'a> {
-            error: &'a ApiError,
-        }
-        (self.status, Json(Body { error: &self })).into_response()
+        let status = self.status;
+        (status, Json(ErrorBody { error: self })).into_response()
     }
 }

@@ -2,9 +2,14 @@
 //! types (not the UI's server functions). Conventions every endpoint follows:
 //! - reads are GET with query parameters, and public data needs no key;
 //! - errors are `{"error": {"code", "message", "param"?}}` with a matching HTTP status;
-//! - paged results carry `page` and `total`.
+//! - searches page by number (`page`, `total`) up to 1,000 hits; full listings page by
+//!   keyset (`after`, `next_after`);
+//! - the OpenAPI document at `/api/v1/openapi.json` is generated from the code.
 
 mod error;
+mod export;
+mod listing;
+mod openapi;
 mod search;
 
 pub use error::ApiError;
@@ -14,5 +19,9 @@ use axum::routing::get;
 use axum::Router;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/search", get(search::search))
+    Router::new()
+        .route("/search", get(search::search))
+        .route("/search/export", get(export::export))
+        .route("/openapi.json", get(openapi::openapi))
+        .route("/{kind}", get(listing::list))
 }

@@ -7,6 +7,18 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
 
+/// Searches everything published: keywords (Chinese is segmented into words; English
+/// matches prefixes and one-letter typos), filters, facets with counts, highlights.
+#[utoipa::path(
+    get,
+    path = "/api/v1/search",
+    params(SearchQuery),
+    responses(
+        (status = 200, body = SearchResults),
+        (status = 400, body = super::error::ErrorBody, description = "a parameter is invalid (named in `param`)"),
+        (status = 503, body = super::error::ErrorBody, description = "search or the database is unavailable"),
+    )
+)]
 pub async fn search(
     State(search): State<SearchBackend>,
     Query(params): Query<Vec<(String, String)>>,
