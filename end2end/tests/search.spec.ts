@@ -82,6 +82,38 @@ test.describe('as you type, once hydrated', () => {
     );
     expect(errors).toEqual([]);
   });
+
+  test('a search made stale by newer typing is cancelled, and the newest one wins', async ({
+    page,
+  }) => {
+    await page.goto('/search');
+    await page.waitForLoadState('networkidle');
+    const box = page.getByLabel('关键词');
+    await expect(async () => {
+      await box.fill('');
+      await box.fill('石墨烯');
+      await expect(page).toHaveURL(/q=%E7%9F%B3/, { timeout: 2_000 });
+    }).toPass({ timeout: 20_000 });
+    // From now on every search answer takes a while, so a newer one overtakes it.
+    await page.route('**/api/search?**', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await route.continue().catch(() => {}); // the page may have aborted it meanwhile
+    });
+    const aborted: string[] = [];
+    page.on('requestfailed', (request) => {
+      if (request.url().includes('/api/search')) aborted.push(request.failure()?.errorText ?? '');
+    });
+    await box.fill('储能');
+    await expect(page).toHaveURL(/q=%E5%82%A8/);
+    await box.fill('机器人');
+    await expect(page).toHaveURL(/q=%E6%9C%BA%E5%99%A8%E4%BA%BA/);
+    const first = page.getByTestId('search-hit').first();
+    await expect(first.locator('mark').first()).toContainText(/机器/, { timeout: 10_000 });
+    expect(aborted.length).toBeGreaterThan(0);
+    // The stale answer never replaces the newest one.
+    await page.waitForTimeout(2_000);
+    await expect(first.locator('mark').first()).toContainText(/机器/);
+  });
 });
 
 test('the same search works as a plain GET form with JavaScript off', async ({ page }) => {

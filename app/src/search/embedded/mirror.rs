@@ -150,6 +150,11 @@ impl Mirror {
         })
     }
 
+    /// The highest revision applied so far.
+    pub fn revision(&self) -> i64 {
+        self.revision.load(Ordering::Acquire)
+    }
+
     /// Applies every row of the table changed since the last call, and returns the
     /// database's date (searches order by it). Cheap when nothing changed: one look at
     /// the highest revision.

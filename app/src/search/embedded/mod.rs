@@ -23,6 +23,16 @@ pub struct EmbeddedIndex {
     /// Searches running at once, at most one per core: more would only share the cores
     /// and make every search slower.
     running: Arc<tokio::sync::Semaphore>,
+    /// The landing view of `/search` (no words, no filters, first page): the most
+    /// frequent and the costliest search (it counts facets over everything), computed
+    /// once per change of the index and day.
+    landing: Arc<std::sync::Mutex<Option<Landing>>>,
+}
+
+struct Landing {
+    revision: i64,
+    today: chrono::NaiveDate,
+    results: SearchResults,
 }
 
 impl EmbeddedIndex {
@@ -33,6 +43,7 @@ impl EmbeddedIndex {
             pool,
             mirror: Arc::new(mirror),
             running: Arc::new(tokio::sync::Semaphore::new(cores)),
+            landing: Arc::default(),
         }
     }
 
@@ -83,6 +94,18 @@ impl SearchIndex for EmbeddedIndex {
         let started = std::time::Instant::now();
         let today = self.mirror.catch_up(&self.pool).await?;
         let caught_up = started.elapsed();
+        let revision = self.mirror.revision();
+        let is_landing = *query == SearchQuery::default();
+        if is_landing {
+            let kept = self.landing.lock().ok().and_then(|kept| {
+                kept.as_ref()
+                    .filter(|kept| kept.revision == revision && kept.today == today)
+                    .map(|kept| kept.results.clone())
+            });
+            if let Some(results) = kept {
+                return Ok(results);
+            }
+        }
         let mirror = Arc::clone(&self.mirror);
         let query = query.clone();
         let permit = Arc::clone(&self.running).acquire_owned().await?;
@@ -93,6 +116,15 @@ impl SearchIndex for EmbeddedIndex {
         })
         .await??;
         tracing::debug!(?caught_up, total = ?started.elapsed(), "embedded search");
+        if is_landing {
+            if let Ok(mut kept) = self.landing.lock() {
+                *kept = Some(Landing {
+                    revision,
+                    today,
+                    results: results.clone(),
+                });
+            }
+        }
         Ok(results)
     }
 }

@@ -9,10 +9,12 @@ mod form;
 mod results;
 
 use super::{run_search, SearchQuery};
+use crate::error::AppError;
 use crate::errors::ErrorNotice;
 use crate::i18n::use_messages;
 use facets::FacetPanel;
 use form::SearchForm;
+use futures::future::{AbortHandle, Abortable};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -23,10 +25,33 @@ pub fn SearchPage() -> impl IntoView {
     let t = use_messages();
     let params = use_query_map();
     let query = Memo::new(move |_| SearchQuery::from_query(&*params.read()));
+    // A search still in flight when the URL moves on is aborted: its future is dropped,
+    // and with it the browser's request (the server-function client aborts a request it
+    // drops). The resource itself would only discard the stale answer after it arrived.
+    let in_flight = StoredValue::new(None::<(Result<SearchQuery, AppError>, AbortHandle)>);
     let results = Resource::new(
         move || query.get(),
-        |query| async move { run_search(query?).await },
+        move |query| {
+            let (handle, registration) = AbortHandle::new_pair();
+            in_flight.set_value(Some((query.clone(), handle)));
+            async move {
+                let search = async move { run_search(query?).await };
+                Abortable::new(search, registration)
+                    .await
+                    .unwrap_or(Err(AppError::Unavailable))
+            }
+        },
     );
+    Effect::new(move |_| {
+        let current = query.get();
+        in_flight.with_value(|in_flight| {
+            if let Some((for_query, handle)) = in_flight {
+                if *for_query != current {
+                    handle.abort();
+                }
+            }
+        });
+    });
     let pending = RwSignal::new(false);
     view! {
         <Title text=move || t.get().search_title />

@@ -371,6 +371,10 @@ pub async fn withdrawn_records_leave_and_republished_ones_return(index: &impl Se
     };
     let found = |results: &SearchResults| keys(results).contains(&"p01".to_owned());
     assert!(found(&run(index, robot_query()).await));
+    // The landing view (no words, no filters) before the change, so that a backend
+    // keeping it must notice the change.
+    let before = run(index, SearchQuery::default()).await;
+    assert_eq!(before.total, corpus().len() as i64);
     index
         .apply(Vec::new(), vec![(DocumentKind::Product, 1)])
         .await
