@@ -1,6 +1,7 @@
 //! The one place that changes what is public (DOMAIN.md, "Who sees what"): entering public
 //! notice, publishing, returning to review, withdrawing, expiring, a batch's eligibility
-//! changing, and verifying or unverifying an organisation. The workflow and the scheduler
+//! changing, replacing a published product by an approved revision, and verifying or
+//! unverifying an organisation. The workflow and the scheduler
 //! call these; nothing else changes visibility.
 //!
 //! Each function works inside the caller's transaction and writes, with the change itself,
@@ -9,11 +10,13 @@
 
 mod organisations;
 mod records;
+mod revisions;
 
 pub use organisations::{unverify_organisation, verify_organisation};
 pub use records::{
     batch_eligibility_changed, enter_notice, expire, publish, return_to_review, withdraw, Subject,
 };
+pub use revisions::publish_revision;
 
 use crate::domain::UserId;
 use sqlx::PgConnection;

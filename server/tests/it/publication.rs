@@ -399,3 +399,89 @@ async fn verifying_publishes_an_organisation_and_unverifying_withdraws_it(pool: 
         ]
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_approved_revision_replaces_the_published_text_and_reaches_the_index(pool: PgPool) {
+    let firm = organisation(&pool, "常州示例科技有限公司", "enterprise", "320411", true).await;
+    let id = product(
+        &pool,
+        firm,
+        None,
+        "石墨烯导热膜",
+        "new_materials",
+        "published",
+    )
+    .await;
+    let draft = product(&pool, firm, None, "草稿产品", "new_materials", "draft").await;
+    for product in [id, draft] {
+        sqlx::query(&format!(
+            "INSERT INTO product_revisions (product_id, revision, snapshot)
+             SELECT p.id, 2, jsonb_set(jsonb_set({}, '{{name}}', '\"石墨烯散热膜（第二代）\"'),
+                                       '{{description}}', '\"更薄的散热膜\"')
+             FROM products AS p WHERE p.id = $1",
+            server::commands::seed::SNAPSHOT_SQL
+        ))
+        .bind(product)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+
+    // Only a published product takes a revision this way; a missing revision is a 404.
+    let mut tx = pool.begin().await.unwrap();
+    let refused = publication::publish_revision(&mut tx, ProductId(draft), 2, None).await;
+    assert!(
+        matches!(refused, Err(AppError::InvalidTransition { .. })),
+        "{refused:?}"
+    );
+    let missing = publication::publish_revision(&mut tx, ProductId(id), 7, None).await;
+    assert_eq!(missing, Err(AppError::NotFound));
+    drop(tx);
+
+    let mut tx = pool.begin().await.unwrap();
+    publication::publish_revision(&mut tx, ProductId(id), 2, None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let name: String = sqlx::query_scalar("SELECT name FROM products WHERE id = $1")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(name, "石墨烯散热膜（第二代）");
+    assert_eq!(status(&pool, "products", id).await, "published");
+    assert_eq!(
+        audit(&pool, "product", id).await.last().cloned(),
+        Some((
+            "publish_revision".into(),
+            some("published"),
+            some("published"),
+            some("revision 2")
+        ))
+    );
+    assert_eq!(
+        outbox(&pool).await,
+        vec![("product".into(), id, "upsert".into())]
+    );
+
+    drain_all(&pool).await;
+    let app = spawn_app(pool).await;
+    let found: serde_json::Value = app
+        .get("/api/v1/search?q=%E6%95%A3%E7%83%AD%E8%86%9C")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        found["hits"][0]["url"],
+        format!("/products/{id}"),
+        "{found}"
+    );
+    let old: serde_json::Value = app
+        .get("/api/v1/search?q=%E5%AF%BC%E7%83%AD")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(old["total"], 0, "the old text is gone: {old}");
+}

@@ -2,7 +2,7 @@
 //! work and the index catches up once Meilisearch is back; searches answer 503, never a
 //! panic.
 
-use super::{mock, site, MeiliMock};
+use super::{mock, site, MeiliMock, MASTER_KEY, SEARCH_KEY, WRITE_KEY};
 use crate::fixtures::*;
 use crate::helpers::spawn_app_with;
 use app::domain::ProductId;
@@ -70,6 +70,12 @@ async fn searches_answer_503_when_meilisearch_fails_or_is_unreachable(pool: PgPo
     let app = spawn_app_with(pool, Some(SearchBackend::Meilisearch(index))).await;
     let ok = app.get("/api/v1/search?q=robot").await;
     assert_eq!(ok.status(), 200);
+    // The keys stay on the server: no page or answer ever carries them.
+    let json = ok.text().await.unwrap();
+    let page = app.get("/search?q=robot").await.text().await.unwrap();
+    for key in [WRITE_KEY, SEARCH_KEY, MASTER_KEY] {
+        assert!(!json.contains(key) && !page.contains(key), "{key} leaked");
+    }
 
     mock.set_failing(Some(503));
     let api = app.get("/api/v1/search?q=robot").await;
