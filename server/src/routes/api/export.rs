@@ -29,11 +29,7 @@ pub async fn export(
     State(pool): State<PgPool>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let pairs: Vec<(&str, &str)> = params
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let query = SearchQuery::from_query(&pairs[..])?;
+    let query = super::search_query(&params)?;
     let mut order: Vec<(DocumentKind, i64)> = Vec::new();
     for page in 1..=MAX_SEARCH_PAGE {
         let results = search

@@ -14,6 +14,17 @@ mod search;
 
 pub use error::ApiError;
 
+use app::search::SearchQuery;
+
+/// A search from query parameters, as the search page reads them.
+fn search_query(params: &[(String, String)]) -> Result<SearchQuery, ApiError> {
+    let pairs: Vec<(&str, &str)> = params
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    Ok(SearchQuery::from_query(&pairs[..])?)
+}
+
 use app::state::AppState;
 use axum::routing::get;
 use axum::Router;

@@ -23,11 +23,7 @@ pub async fn search(
     State(search): State<SearchBackend>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let pairs: Vec<(&str, &str)> = params
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let query = SearchQuery::from_query(&pairs[..])?;
+    let query = super::search_query(&params)?;
     let results: SearchResults = search.run(&query).await?;
     Ok((
         [(header::CACHE_CONTROL, "public, max-age=30")],
