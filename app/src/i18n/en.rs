@@ -145,4 +145,5 @@ pub const EN: Messages = Messages {
     search_from_site: "From partner site",
     search_updating: "Updating results…",
     search_suggestions: "Title suggestions",
+    search_drop_filter: "Remove filter: ",
 };

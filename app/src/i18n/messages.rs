@@ -144,4 +144,5 @@ pub struct Messages {
     pub search_from_site: &'static str,
     pub search_updating: &'static str,
     pub search_suggestions: &'static str,
+    pub search_drop_filter: &'static str,
 }

@@ -145,4 +145,5 @@ pub const ZH_CN: Messages = Messages {
     search_from_site: "来自合作站点",
     search_updating: "正在更新结果…",
     search_suggestions: "标题建议",
+    search_drop_filter: "去掉条件：",
 };

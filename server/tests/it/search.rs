@@ -148,6 +148,28 @@ async fn the_search_page_works_as_a_plain_get_form_with_highlights(pool: PgPool)
     assert!(page.contains(r#"data-testid="search-hit""#));
     let empty = app.get("/search?q=zzzzqqq").await.text().await.unwrap();
     assert!(empty.contains(r#"data-testid="search-empty-hint""#));
+    assert!(!empty.contains("search-drop-filters"), "no filter to drop");
+    // Nothing found with filters: each can be dropped with one link that keeps the rest.
+    let narrowed = app
+        .get("/search?q=%E7%9F%B3%E5%A2%A8%E7%83%AF&kind=scenario&location=320412")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        narrowed.contains(r#"data-testid="search-empty-hint""#),
+        "{narrowed}"
+    );
+    for link in [
+        "/search?q=%E7%9F%B3%E5%A2%A8%E7%83%AF&amp;location=320412",
+        "/search?q=%E7%9F%B3%E5%A2%A8%E7%83%AF&amp;kind=scenario",
+    ] {
+        assert!(
+            narrowed.contains(&format!(r#"href="{link}""#)),
+            "{link} in {narrowed}"
+        );
+    }
+    assert!(narrowed.contains("去掉条件："));
     assert_eq!(app.get("/search?kind=people").await.status(), 400);
 }
 

@@ -47,7 +47,7 @@ fn as_is(value: &str, _: Locale) -> String {
 }
 
 /// `/search?…` with parameter `name` set to `value` (or removed), the rest kept, page 1.
-fn search_link(query: &SearchQuery, name: &str, value: Option<&str>) -> String {
+pub fn search_link(query: &SearchQuery, name: &str, value: Option<&str>) -> String {
     let pairs: Vec<String> = query
         .query_pairs()
         .into_iter()

@@ -18,12 +18,65 @@ pub fn Results(results: SearchResults, query: SearchQuery) -> impl IntoView {
         <section class="search-results" aria-labelledby="results-heading">
             <h2 id="results-heading" class="sr-only">{move || t.get().search_results}</h2>
             <ListSummary total=results.total />
-            {empty.then(|| view! { <p data-testid="search-empty-hint">{move || t.get().search_empty_hint}</p> })}
+            {empty.then(|| view! {
+                <p data-testid="search-empty-hint">{move || t.get().search_empty_hint}</p>
+                <DropFilters query=query.clone() />
+            })}
             <ol class="cards" data-testid="search-results">
                 {results.hits.into_iter().map(|hit| view! { <HitCard hit /> }).collect_view()}
             </ol>
             <Pager path="/search" query=query.query_pairs() page=results.page total_pages />
         </section>
+    }
+}
+
+/// With nothing found, one link per active filter that searches again without it.
+#[component]
+fn DropFilters(query: SearchQuery) -> impl IntoView {
+    let t = use_messages();
+    let active: Vec<(&'static str, String)> = query
+        .query_pairs()
+        .into_iter()
+        .filter(|(name, value)| !value.is_empty() && !matches!(*name, "q" | "sort"))
+        .collect();
+    (!active.is_empty()).then(|| {
+        view! {
+            <ul class="drop-filters" data-testid="search-drop-filters">
+                {active
+                    .into_iter()
+                    .map(|(name, _)| {
+                        let href = super::facets::search_link(&query, name, None);
+                        view! {
+                            <li>
+                                <a href=href>
+                                    {move || t.get().search_drop_filter}
+                                    {move || filter_label(name, t.get())}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    })
+}
+
+/// The name of a search parameter, as the form labels it.
+fn filter_label(name: &str, m: &crate::i18n::Messages) -> &'static str {
+    match name {
+        "kind" => m.search_kind,
+        "category" => m.sector,
+        "location" => m.location,
+        "stage" => m.stage,
+        "agency" => m.search_agency,
+        "batch" => m.batch,
+        "certification" => m.certifications,
+        "amount_min" => m.search_amount_min,
+        "amount_max" => m.search_amount_max,
+        "closes_from" => m.search_closes_from,
+        "closes_to" => m.search_closes_to,
+        "eligible" => m.eligible,
+        _ => m.first_purchased,
     }
 }
 
