@@ -30,7 +30,8 @@ fn invalid(name: &str) -> AppError {
     }
 }
 
-/// A code from a closed list (`?industry=new_materials`); empty or absent means any.
+/// A value parsed from its text: a code from a closed list (`?industry=new_materials`), a
+/// number or a date; empty or absent means any.
 pub fn optional_code<T: FromStr>(
     params: &(impl QueryParams + ?Sized),
     name: &str,

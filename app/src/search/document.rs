@@ -56,21 +56,9 @@ pub fn date_of_days(days: i64) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::default().checked_add_signed(chrono::TimeDelta::try_days(days)?)
 }
 
-/// Ids of the records of `kind` that are public now (what a full rebuild indexes).
-pub async fn public_ids(pool: &PgPool, kind: DocumentKind) -> Result<Vec<i64>, sqlx::Error> {
-    let sql = match kind {
-        DocumentKind::Product => "SELECT id FROM products WHERE status = 'published' ORDER BY id",
-        DocumentKind::Scenario => "SELECT id FROM scenarios WHERE status = 'published' ORDER BY id",
-        DocumentKind::Project => "SELECT id FROM projects WHERE status = 'published' ORDER BY id",
-        DocumentKind::Organisation => {
-            "SELECT id FROM organisations WHERE verified_at IS NOT NULL ORDER BY id"
-        }
-    };
-    sqlx::query_scalar(sql).fetch_all(pool).await
-}
-
 /// A page of the public records of `kind` in id order, after `after`: the API's full
-/// listings, with keyset pagination (stable while records are added).
+/// listings and the rebuilds of an index, with keyset pagination (stable while records
+/// are added).
 pub async fn public_page(
     pool: &PgPool,
     kind: DocumentKind,

@@ -162,6 +162,19 @@ pub async fn project(
     .unwrap()
 }
 
+/// Publishes a reviewed product through the publication module, in a transaction of its own.
+pub async fn publish_product(pool: &PgPool, product: i64) {
+    let mut tx = pool.begin().await.unwrap();
+    app::publication::publish(
+        &mut tx,
+        app::publication::Subject::Product(app::domain::ProductId(product)),
+        None,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
 /// Queues a product for the search index, as a stray or repeated outbox row would.
 pub async fn queue_product_for_index(pool: &PgPool, product: i64) {
     sqlx::query(

@@ -47,11 +47,7 @@ async fn publishing_and_withdrawing_reach_the_index_with_chinese_words(pool: PgP
         "in_review",
     )
     .await;
-    let mut tx = pool.begin().await.unwrap();
-    publication::publish(&mut tx, Subject::Product(ProductId(id)), None)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    publish_product(&pool, id).await;
 
     assert_eq!(
         drain_all(&pool).await,
@@ -166,11 +162,7 @@ async fn a_refused_batch_is_kept_and_retried_after_a_backoff(pool: PgPool) {
         "in_review",
     )
     .await;
-    let mut tx = pool.begin().await.unwrap();
-    publication::publish(&mut tx, Subject::Product(ProductId(id)), None)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    publish_product(&pool, id).await;
     // The write to the catalogue succeeded although the index is down.
     assert!(drain_once(&pool, &RefusingIndex, 100).await.is_err());
     let (attempts, error, delayed): (i32, String, bool) =

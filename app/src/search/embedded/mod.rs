@@ -64,9 +64,12 @@ impl EmbeddedIndex {
                 .await?;
         let mut written = 0;
         for kind in DocumentKind::ALL {
-            let ids = super::document::public_ids(&self.pool, *kind).await?;
-            for chunk in ids.chunks(REINDEX_BATCH) {
-                let documents = super::document::load(&self.pool, *kind, chunk).await?;
+            let mut after = 0;
+            loop {
+                let documents =
+                    super::document::public_page(&self.pool, *kind, after, REINDEX_BATCH).await?;
+                let Some(last) = documents.last() else { break };
+                after = last.id;
                 written += documents.len();
                 let upserts = documents.into_iter().map(|doc| (*kind, doc)).collect();
                 store::apply(&self.pool, upserts, Vec::new()).await?;
@@ -78,7 +81,7 @@ impl EmbeddedIndex {
 }
 
 /// Records read and written per round of a rebuild.
-const REINDEX_BATCH: usize = 1_000;
+const REINDEX_BATCH: i64 = 1_000;
 
 impl SearchIndex for EmbeddedIndex {
     async fn apply(

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 /// Highlight marks: private-use characters, removed from indexed text so that a record
 /// can never contain them.
-pub const MARK_START: char = '\u{E000}';
-pub const MARK_END: char = '\u{E001}';
+pub const MARK_START: &str = "\u{E000}";
+pub const MARK_END: &str = "\u{E001}";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MeiliDocument {
@@ -43,7 +43,7 @@ pub fn uid(kind: DocumentKind, id: i64) -> String {
 }
 
 fn clean(text: &str) -> String {
-    text.replace([MARK_START, MARK_END], "")
+    text.replace(MARK_START, "").replace(MARK_END, "")
 }
 
 impl MeiliDocument {

@@ -27,7 +27,7 @@ use std::time::Duration;
 const TASK_TIMEOUT: Duration = Duration::from_secs(60);
 const TASK_POLL: Duration = Duration::from_millis(50);
 /// Documents per request when rebuilding the index.
-pub const REINDEX_BATCH: usize = 1_000;
+pub const REINDEX_BATCH: i64 = 1_000;
 
 #[derive(Clone, Debug)]
 pub struct Partner {
@@ -182,10 +182,12 @@ impl MeiliIndex {
         self.ensure_index(&live).await?;
         let mut written = 0;
         for kind in DocumentKind::ALL {
-            let ids = super::document::public_ids(pool, *kind).await?;
-            for chunk in ids.chunks(REINDEX_BATCH) {
-                let documents: Vec<MeiliDocument> = super::document::load(pool, *kind, chunk)
-                    .await?
+            let mut after = 0;
+            loop {
+                let page = super::document::public_page(pool, *kind, after, REINDEX_BATCH).await?;
+                let Some(last) = page.last() else { break };
+                after = last.id;
+                let documents: Vec<MeiliDocument> = page
                     .iter()
                     .map(|doc| MeiliDocument::new(&self.inner.config.site_id, *kind, doc))
                     .collect();

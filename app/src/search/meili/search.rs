@@ -53,8 +53,8 @@ impl MeiliIndex {
                 .with_query(&query.q)
                 .with_array_filter(filter_refs.clone())
                 .with_attributes_to_highlight(Selectors::Some(&HIGHLIGHTED))
-                .with_highlight_pre_tag(MARK_START_STR)
-                .with_highlight_post_tag(MARK_END_STR)
+                .with_highlight_pre_tag(MARK_START)
+                .with_highlight_post_tag(MARK_END)
                 .with_attributes_to_crop(Selectors::Some(&crop))
                 .with_crop_length(CROP_WORDS)
                 .with_crop_marker("…");
@@ -155,9 +155,6 @@ impl MeiliIndex {
     }
 }
 
-const MARK_START_STR: &str = "\u{E000}";
-const MARK_END_STR: &str = "\u{E001}";
-
 fn plain(text: &str) -> Vec<Fragment> {
     vec![Fragment {
         text: text.to_owned(),
@@ -168,35 +165,25 @@ fn plain(text: &str) -> Vec<Fragment> {
 /// Text with marks around matched words, as fragments; neighbouring marks merge.
 pub fn fragments(marked: &str) -> Vec<Fragment> {
     let mut fragments: Vec<Fragment> = Vec::new();
-    let mut hit = false;
-    let mut current = String::new();
-    let flush = |text: &mut String, hit: bool, fragments: &mut Vec<Fragment>| {
+    let mut push = |text: &str, hit: bool| {
         if text.is_empty() {
             return;
         }
         match fragments.last_mut() {
             Some(last) if last.hit == hit => last.text.push_str(text),
             _ => fragments.push(Fragment {
-                text: std::mem::take(text),
+                text: text.to_owned(),
                 hit,
             }),
         }
-        text.clear();
     };
-    for c in marked.chars() {
-        match c {
-            MARK_START => {
-                flush(&mut current, hit, &mut fragments);
-                hit = true;
-            }
-            MARK_END => {
-                flush(&mut current, hit, &mut fragments);
-                hit = false;
-            }
-            _ => current.push(c),
-        }
+    let mut pieces = marked.split(MARK_START);
+    push(pieces.next().unwrap_or_default(), false);
+    for piece in pieces {
+        let (matched, rest) = piece.split_once(MARK_END).unwrap_or((piece, ""));
+        push(matched, true);
+        push(rest, false);
     }
-    flush(&mut current, hit, &mut fragments);
     fragments
 }
 

@@ -5,8 +5,6 @@
 use super::{mock, site, MeiliMock, MASTER_KEY, SEARCH_KEY, WRITE_KEY};
 use crate::fixtures::*;
 use crate::helpers::spawn_app_with;
-use app::domain::ProductId;
-use app::publication::{self, Subject};
 use app::search::meili::{MeiliConfig, MeiliIndex};
 use app::search::{SearchBackend, SearchIndex, SearchQuery};
 use server::indexer::drain_once;
@@ -29,11 +27,7 @@ async fn while_meilisearch_is_down_writes_succeed_and_the_index_catches_up(pool:
     .await;
 
     mock.set_failing(Some(503));
-    let mut tx = pool.begin().await.unwrap();
-    publication::publish(&mut tx, Subject::Product(ProductId(id)), None)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    publish_product(&pool, id).await;
     let published: String = sqlx::query_scalar("SELECT status::text FROM products WHERE id = $1")
         .bind(id)
         .fetch_one(&pool)
