@@ -2,7 +2,7 @@
 
 use crate::errors::NotFound;
 use crate::home::HomePage;
-use crate::i18n::{initial_locale, use_messages, LanguageSwitch};
+use crate::i18n::{initial_locale, provide_locale, use_messages, HeadLocale, LanguageSwitch};
 use crate::organisations::{OrganisationDetailPage, OrganisationListPage};
 use crate::products::{ProductDetailPage, ProductListPage};
 use crate::projects::{ProjectDetailPage, ProjectListPage};
@@ -37,12 +37,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let locale = RwSignal::new(initial_locale());
-    provide_context(locale);
+    provide_locale(initial_locale());
     let t = use_messages();
+    // Rendered into the head after the body: reads the reference-counted handle.
+    let HeadLocale(head_locale) = expect_context::<HeadLocale>();
 
     view! {
-        <Html {..} lang=move || locale.get().tag() />
+        <Html {..} lang=move || head_locale.get().tag() />
         <Router>
             <a class="skip-link" href="#main">
                 {move || t.get().skip_to_content}

@@ -23,6 +23,10 @@ pub enum AppError {
     },
     #[error("the database is unavailable")]
     Unavailable,
+    /// The search backend (the embedded index or Meilisearch) cannot answer now; pages
+    /// that do not search still work.
+    #[error("search is unavailable")]
+    SearchUnavailable,
     #[error("something went wrong")]
     Internal,
     /// The request never reached the server function, or its answer could not be read.
@@ -37,7 +41,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::InvalidParameter { .. } => 400,
             AppError::InvalidTransition { .. } => 409,
-            AppError::Unavailable => 503,
+            AppError::Unavailable | AppError::SearchUnavailable => 503,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -77,6 +81,19 @@ impl From<sqlx::Error> for AppError {
             }
         }
     }
+}
+
+/// Runs a server function's body and, when it fails, gives the response the error's HTTP
+/// status (a server function's error is otherwise always a 500): 400 for a bad parameter,
+/// 404, 503… The same status reaches a page that called the function while rendering.
+pub async fn with_status<T>(
+    body: impl std::future::Future<Output = Result<T, AppError>>,
+) -> Result<T, AppError> {
+    let result = body.await;
+    if let Err(error) = &result {
+        set_page_status(error.status_code());
+    }
+    result
 }
 
 /// Sets the status of the page being rendered on the server; a no-op in the browser.

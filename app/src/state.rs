@@ -1,8 +1,9 @@
 //! What every server-side render and server function can reach.
 
+use crate::clock::Clock;
 use crate::error::AppError;
 use crate::home::HomeFigures;
-use crate::search::{EmbeddedIndex, SearchBackend};
+use crate::search::SearchBackend;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
@@ -16,27 +17,56 @@ use std::time::{Duration, Instant};
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
+    /// Every "now" and "today" of a business rule.
+    pub clock: Clock,
     pub home_figures: Arc<Cached<HomeFigures>>,
     pub search: SearchBackend,
+    pub site: Site,
+}
+
+/// How the site is reached from outside.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Site {
+    /// The public origin (`PUBLIC_URL`), `scheme://host[:port]` without a trailing slash:
+    /// links that leave the site (canonical tags, and later mail, feeds, sitemaps and QR
+    /// codes) are built on it, never on the request's `Host` header.
+    pub public_url: String,
+}
+
+impl Site {
+    /// `http://127.0.0.1:3000`, for tests.
+    pub fn local() -> Site {
+        Site {
+            public_url: "http://127.0.0.1:3000".to_owned(),
+        }
+    }
+
+    /// Whether the site is served over https: cookies are then `Secure` and HSTS is sent.
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// The absolute address of a path on this site (`/products/12` → `https://…/products/12`).
+    pub fn url(&self, path_and_query: &str) -> String {
+        format!("{}{path_and_query}", self.public_url)
+    }
 }
 
 impl AppState {
-    /// A state searching the embedded index.
-    pub fn new(leptos_options: LeptosOptions, pool: PgPool) -> AppState {
-        let search = SearchBackend::Embedded(EmbeddedIndex::new(pool.clone()));
-        AppState::with_search(leptos_options, pool, search)
-    }
-
-    pub fn with_search(
+    pub fn new(
         leptos_options: LeptosOptions,
         pool: PgPool,
+        clock: Clock,
         search: SearchBackend,
+        site: Site,
     ) -> AppState {
         AppState {
             leptos_options,
             pool,
+            clock,
             home_figures: Arc::new(Cached::new(HOME_FIGURES_TTL)),
             search,
+            site,
         }
     }
 }

@@ -8,7 +8,9 @@ test('/healthz reports the server and its database as ok', async ({ request }) =
   expect(response.status()).toBe(200);
   const health = await response.json();
   expect(health).toMatchObject({ status: 'ok', database: 'ok' });
-  expect(typeof health.search_lag.pending).toBe('number');
+  expect(typeof health.search.lag.pending).toBe('number');
+  expect(health.search.backend).toBe('embedded');
+  expect(Array.isArray(health.scheduler)).toBe(true);
 });
 
 test('pages carry the security headers', async ({ request }) => {

@@ -1,15 +1,49 @@
-//! Configuration from environment variables; every one has a documented default (README).
+//! Configuration from environment variables; every one has a documented default (README,
+//! "Configuration"). Settings a command does not use are not read by it: `seed`,
+//! `generate`, `migrate`, `backup` and `restore` never refuse to run over a search setting.
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
+use app::clock::{parse_offset, Clock};
 use app::search::meili::{valid_site_id, MeiliConfig, Partner};
+use chrono::TimeDelta;
+use chrono_tz::Tz;
 use leptos::config::{Env, LeptosOptions};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogFormat {
     Text,
     Json,
+}
+
+/// What kind of deployment this is (`CATALOGUE_ENVIRONMENT`). Only test and demo
+/// deployments may run on a moved clock; only test deployments may move it while running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Environment {
+    Production,
+    Demo,
+    Test,
+}
+
+impl Environment {
+    fn parse(value: &str) -> Result<Environment> {
+        match value {
+            "production" => Ok(Environment::Production),
+            "demo" => Ok(Environment::Demo),
+            "test" => Ok(Environment::Test),
+            other => bail!("CATALOGUE_ENVIRONMENT must be production, demo or test, not {other:?}"),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Environment::Production => "production",
+            Environment::Demo => "demo",
+            Environment::Test => "test",
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -19,13 +53,18 @@ pub struct Config {
     pub database_max_connections: u32,
     /// How long a request waits for a database connection before answering 503.
     pub database_acquire_timeout: Duration,
-    /// The time zone whose calendar days count (eligibility, deadlines).
-    pub database_timezone: String,
+    /// The deployment's time zone: whose calendar day "today" is (`DATABASE_TIMEZONE`).
+    pub time_zone: Tz,
+    pub environment: Environment,
+    /// `CLOCK_OFFSET`: how far the clock is from the system time (test and demo only).
+    pub clock_offset: TimeDelta,
     pub leptos_options: LeptosOptions,
     pub log_format: LogFormat,
-    /// Meilisearch, when `MEILI_URL` is set; otherwise search runs on the embedded index.
-    /// Its keys are kept out of `Debug` and logs, and never reach the browser.
-    pub meilisearch: Option<MeiliConfig>,
+    /// The site's public origin, `scheme://host[:port]` without a trailing slash.
+    pub public_url: String,
+    /// Where the server keeps files (`CATALOGUE_DATA_DIR`).
+    pub data_dir: PathBuf,
+    pub limits: crate::limits::LimitSettings,
 }
 
 impl Config {
@@ -40,23 +79,66 @@ impl Config {
         let log_format = match std::env::var("LOG_FORMAT").as_deref() {
             Ok("json") => LogFormat::Json,
             Ok("text") | Err(_) => LogFormat::Text,
-            Ok(other) => anyhow::bail!("LOG_FORMAT must be 'text' or 'json', not {other:?}"),
+            Ok(other) => bail!("LOG_FORMAT must be 'text' or 'json', not {other:?}"),
         };
+        let zone_name = env_or("DATABASE_TIMEZONE", "Asia/Shanghai");
+        let time_zone: Tz = zone_name.parse().map_err(|_| {
+            anyhow::anyhow!("DATABASE_TIMEZONE={zone_name:?} is not a time zone of the tz database, such as Asia/Shanghai")
+        })?;
+        let environment = Environment::parse(&env_or("CATALOGUE_ENVIRONMENT", "production"))?;
+        let clock_offset = match std::env::var("CLOCK_OFFSET") {
+            Ok(text) if !text.trim().is_empty() => {
+                parse_offset(&text).map_err(|error| anyhow::anyhow!("CLOCK_OFFSET: {error}"))?
+            }
+            _ => TimeDelta::zero(),
+        };
+        if clock_offset != TimeDelta::zero() && environment == Environment::Production {
+            bail!(
+                "CLOCK_OFFSET moves the server's clock, which only a test or demo deployment \
+                 may do: set CATALOGUE_ENVIRONMENT=test or demo, or unset CLOCK_OFFSET"
+            );
+        }
+        let leptos_options = leptos_options()?;
+        let public_url = public_url(
+            &std::env::var("PUBLIC_URL")
+                .unwrap_or_else(|_| format!("http://{}", leptos_options.site_addr)),
+        )?;
         Ok(Config {
             database_url,
             database_max_connections,
             database_acquire_timeout,
-            database_timezone: env_or("DATABASE_TIMEZONE", "Asia/Shanghai"),
-            leptos_options: leptos_options()?,
+            time_zone,
+            environment,
+            clock_offset,
+            leptos_options,
             log_format,
-            meilisearch: meilisearch()?,
+            public_url,
+            data_dir: data_dir(),
+            limits: crate::limits::LimitSettings::from_env()?,
         })
+    }
+
+    /// The server's clock: the system time in the deployment's time zone, moved by
+    /// `CLOCK_OFFSET` on test and demo deployments; test deployments may also move it while
+    /// running (`POST /_test/clock`).
+    pub fn clock(&self) -> Clock {
+        Clock::system_with_offset(
+            self.time_zone,
+            self.clock_offset,
+            self.environment == Environment::Test,
+        )
+    }
+
+    /// Whether `PUBLIC_URL` is https: cookies are then `Secure` and HSTS is sent.
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
     }
 }
 
 /// `MEILI_URL`, `MEILI_SITE_ID`, `MEILI_WRITE_KEY`, `MEILI_SEARCH_KEY`, and optionally
-/// `MEILI_PARTNERS` (`wuxi=https://wuxi.example.cn,suzhou=https://…`).
-fn meilisearch() -> Result<Option<MeiliConfig>> {
+/// `MEILI_PARTNERS` (`wuxi=https://wuxi.example.cn,suzhou=https://…`). Read only by the
+/// commands that search or index (`serve`, `reindex`, `retry-dead-letters`).
+pub fn meilisearch_from_env() -> Result<Option<MeiliConfig>> {
     let Ok(url) = std::env::var("MEILI_URL") else {
         return Ok(None);
     };
@@ -105,6 +187,44 @@ fn parse_partners(list: &str) -> Result<Vec<Partner>> {
         .collect()
 }
 
+/// `PUBLIC_URL`: an http(s) origin (`https://kjcx.changzhou.gov.cn`), no path beyond `/`.
+fn public_url(value: &str) -> Result<String> {
+    let trimmed = value.trim().trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(['/', '?', '#', ' ', '@']) => {
+            Ok(trimmed.to_owned())
+        }
+        _ => bail!(
+            "PUBLIC_URL={value:?} must be the site's public origin, such as \
+             https://kjcx.changzhou.gov.cn (scheme and host, no path)"
+        ),
+    }
+}
+
+/// `CATALOGUE_DATA_DIR`, else a folder the operating system does not clean: under
+/// `/var/lib` for root, else under the user's data home (`$XDG_DATA_HOME` or
+/// `~/.local/share`). Never `/var/tmp`, which Debian empties of files unused for 30 days.
+fn data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CATALOGUE_DATA_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    let is_root = {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+    };
+    let home_data = std::env::var_os("XDG_DATA_HOME")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")));
+    match home_data {
+        Some(base) if !is_root => base.join("innovation-catalogue"),
+        _ => PathBuf::from("/var/lib/innovation-catalogue"),
+    }
+}
+
 /// Leptos's own settings, from the `LEPTOS_*` variables that cargo-leptos also sets when
 /// it runs the server; the defaults match `[[workspace.metadata.leptos]]` in Cargo.toml.
 fn leptos_options() -> Result<LeptosOptions> {
@@ -124,11 +244,11 @@ fn leptos_options() -> Result<LeptosOptions> {
         .build())
 }
 
-fn env_or(name: &str, default: &str) -> String {
+pub(crate) fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_owned())
 }
 
-fn parse_env<T: std::str::FromStr>(name: &str, default: T) -> Result<T>
+pub(crate) fn parse_env<T: std::str::FromStr>(name: &str, default: T) -> Result<T>
 where
     T::Err: std::fmt::Display,
 {
@@ -142,7 +262,7 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::parse_partners;
+    use super::*;
 
     #[test]
     fn partners_are_site_ids_with_their_addresses() {
@@ -155,5 +275,46 @@ mod tests {
         assert!(parse_partners("Wuxi=https://x").is_err());
         assert!(parse_partners("wuxi").is_err());
         assert!(parse_partners("wuxi=javascript:alert(1)").is_err());
+    }
+
+    #[test]
+    fn the_public_url_is_an_origin() {
+        assert_eq!(
+            public_url("https://kjcx.changzhou.gov.cn/").unwrap(),
+            "https://kjcx.changzhou.gov.cn"
+        );
+        assert_eq!(
+            public_url("http://127.0.0.1:3000").unwrap(),
+            "http://127.0.0.1:3000"
+        );
+        for bad in [
+            "kjcx.changzhou.gov.cn",
+            "ftp://x",
+            "https://",
+            "https://x/path",
+            "https://a@b",
+        ] {
+            assert!(public_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn environments_are_named() {
+        assert_eq!(Environment::parse("test").unwrap(), Environment::Test);
+        assert!(Environment::parse("staging").is_err());
+    }
+
+    #[test]
+    fn the_meilisearch_keys_never_reach_debug_output() {
+        let config = MeiliConfig {
+            url: "http://127.0.0.1:7700".into(),
+            site_id: "changzhou".into(),
+            write_key: "write-secret-0123".into(),
+            search_key: "search-secret-4567".into(),
+            partners: Vec::new(),
+        };
+        let shown = format!("{config:?}");
+        assert!(shown.contains("changzhou"), "{shown}");
+        assert!(!shown.contains("write-secret-0123") && !shown.contains("search-secret-4567"));
     }
 }

@@ -13,8 +13,9 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 pub async fn connect(config: &Config) -> Result<PgPool> {
     let options = PgConnectOptions::from_str(&config.database_url)
         .context("DATABASE_URL is not a valid PostgreSQL URL")?
-        // "Today" (eligibility, deadlines) is the deployment's day, not the server's.
-        .options([("timezone", config.database_timezone.as_str())]);
+        // Dates cast from timestamps in SQL ("published by then" in eligibility) are the
+        // deployment's, like the clock's "today".
+        .options([("timezone", config.time_zone.name())]);
     let target = describe(&options);
     pool_options(config)
         .connect_with(options)

@@ -1,116 +1,151 @@
 //! The search indexer: drains the search outbox into the index in batches. Postgres stays
-//! the source of truth: work is taken with `FOR UPDATE SKIP LOCKED` (several servers may
-//! run it), the latest operation per record wins, and what a record's document is comes
-//! from Postgres at indexing time, so replaying any row is harmless. A failed batch is
-//! kept and retried with exponential backoff; writes to the catalogue never wait for it.
+//! the source of truth:
+//! - work is taken with `FOR UPDATE SKIP LOCKED`, so several servers may run it;
+//! - each record is written under its lock, from its current state (`app::search::writer`),
+//!   so two indexers (or an indexer and a rebuild) never write an older state after a
+//!   newer one, and replaying any row is harmless;
+//! - a batch the backend cannot take now is kept and retried with exponential back-off
+//!   (capped at five minutes); a batch it *refuses* is split until the refused records are
+//!   found, which are set aside as dead letters (with the reason, on `/healthz` and in the
+//!   log) while the rest goes through;
+//! - writes to the catalogue never wait for any of this.
 
 use anyhow::{Context, Result};
-use app::search::{document, DocumentKind, SearchIndex};
+use app::clock::Clock;
+use app::search::backend::log_refusals;
+use app::search::writer::{self, Record};
+use app::search::{DocumentKind, SearchIndex};
 use sqlx::PgPool;
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 /// Outbox rows taken per batch.
 pub const BATCH_SIZE: i64 = 500;
-/// The longest wait before retrying a failed batch.
-const MAX_BACKOFF_SECONDS: i32 = 300;
+/// The longest wait before retrying a batch the backend could not take, in seconds: the
+/// wait doubles from 2 s with each failed attempt up to this, however many attempts
+/// failed (the exponent is capped, so it cannot overflow).
+pub const MAX_BACKOFF_SECONDS: i32 = 300;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Drained {
-    /// Outbox rows handled.
+    /// Outbox rows handled (written, or set aside as dead letters).
     pub rows: usize,
     pub upserted: usize,
     pub deleted: usize,
+    /// Records the backend refused, now dead letters.
+    pub refused: usize,
+    /// Rows left for a later round because another writer held their record.
+    pub deferred: usize,
 }
 
-/// Handles one batch of due outbox rows; `Ok(Drained { rows: 0, .. })` when none is due.
+struct Row {
+    id: i64,
+    kind: String,
+    subject_id: i64,
+}
+
+/// Handles one batch of due outbox rows; `Ok(Drained { rows: 0, .. })` when none is due
+/// (or every due record is held by another writer right now).
+///
+/// # Errors
+/// When the backend could not take the batch (it is kept for a retry) or the database
+/// failed.
 pub async fn drain_once<I: SearchIndex>(
     pool: &PgPool,
     index: &I,
+    clock: &Clock,
     batch_size: i64,
 ) -> Result<Drained> {
     let mut tx = pool.begin().await?;
-    let rows: Vec<(i64, String, i64, String)> = sqlx::query_as(
-        "SELECT id, subject_kind::text, subject_id, operation::text FROM search_outbox
-         WHERE processed_at IS NULL AND next_attempt_at <= now()
-         ORDER BY id LIMIT $1
-         FOR UPDATE SKIP LOCKED",
+    let rows: Vec<Row> = sqlx::query_as!(
+        Row,
+        r#"SELECT id, subject_kind::text AS "kind!", subject_id FROM search_outbox
+           WHERE processed_at IS NULL AND dead_at IS NULL AND next_attempt_at <= now()
+           ORDER BY id LIMIT $1
+           FOR UPDATE SKIP LOCKED"#,
+        batch_size
     )
-    .bind(batch_size)
     .fetch_all(&mut *tx)
     .await?;
     if rows.is_empty() {
         return Ok(Drained::default());
     }
-    let ids: Vec<i64> = rows.iter().map(|(id, ..)| *id).collect();
+    let record_of = |row: &Row| Some((DocumentKind::from_code(&row.kind)?, row.subject_id));
+    let wanted: BTreeSet<Record> = rows.iter().filter_map(record_of).collect();
+    let locked = writer::try_lock(&mut tx, &wanted).await?;
+    // Rows of kinds that are not searchable (calls, users…) need nothing; rows whose
+    // record another writer holds wait for a later round.
+    let (mine, deferred): (Vec<&Row>, Vec<&Row>) = rows
+        .iter()
+        .partition(|row| record_of(row).is_none_or(|record| locked.contains(&record)));
+    let mine_ids: Vec<i64> = mine.iter().map(|row| row.id).collect();
 
-    // Whether to upsert or delete, only the record's current state decides: an upsert of a
-    // record that is no longer public becomes a delete.
-    let mut wanted: BTreeMap<DocumentKind, Vec<i64>> = BTreeMap::new();
-    let mut deletes = Vec::new();
-    for (_, kind, subject_id, operation) in &rows {
-        let Some(kind) = DocumentKind::from_code(kind) else {
-            continue; // calls, users…: nothing searchable
-        };
-        match operation.as_str() {
-            "upsert" => wanted.entry(kind).or_default().push(*subject_id),
-            _ => deletes.push((kind, *subject_id)),
-        }
-    }
-    let mut upserts = Vec::new();
-    for (kind, mut subject_ids) in wanted {
-        subject_ids.sort_unstable();
-        subject_ids.dedup();
-        let documents = document::load(pool, kind, &subject_ids).await?;
-        for id in &subject_ids {
-            if !documents.iter().any(|doc| doc.id == *id) {
-                deletes.push((kind, *id));
-            }
-        }
-        upserts.extend(documents.into_iter().map(|doc| (kind, doc)));
-    }
-    // A record deleted and then published again in the same batch is upserted.
-    deletes.retain(|key| !upserts.iter().any(|(kind, doc)| (*kind, doc.id) == *key));
-    deletes.sort_unstable();
-    deletes.dedup();
-    let drained = Drained {
-        rows: rows.len(),
-        upserted: upserts.len(),
-        deleted: deletes.len(),
-    };
-
-    match index.apply(upserts, deletes).await {
-        Ok(()) => {
-            sqlx::query("UPDATE search_outbox SET processed_at = now() WHERE id = ANY($1)")
-                .bind(&ids)
+    let work = writer::current_work(pool, &locked, clock.today()).await?;
+    let (upserted, deleted) = (work.upserts.len(), work.deletes.len());
+    match writer::apply_isolating(index, work).await {
+        Ok(refused) => {
+            let refused_records: BTreeSet<Record> = refused.iter().map(|r| r.record).collect();
+            let refused_rows: Vec<i64> = mine
+                .iter()
+                .filter(|row| record_of(row).is_some_and(|r| refused_records.contains(&r)))
+                .map(|row| row.id)
+                .collect();
+            for refusal in &refused {
+                let (kind, id) = refusal.record;
+                sqlx::query!(
+                    "UPDATE search_outbox SET dead_at = now(), last_error = $3,
+                                              attempts = attempts + 1
+                     WHERE id = ANY($1) AND subject_kind = ($2::text)::subject_kind
+                       AND subject_id = $4",
+                    &refused_rows,
+                    kind.code(),
+                    refusal.reason,
+                    id
+                )
                 .execute(&mut *tx)
                 .await?;
-            tx.commit().await?;
-            Ok(drained)
-        }
-        Err(error) => {
-            sqlx::query(
-                "UPDATE search_outbox
-                 SET attempts = attempts + 1, last_error = $2,
-                     next_attempt_at = now() + make_interval(secs => least($3, power(2, attempts + 1)::int))
-                 WHERE id = ANY($1)",
+            }
+            log_refusals(&refused);
+            sqlx::query!(
+                "UPDATE search_outbox SET processed_at = now()
+                 WHERE id = ANY($1) AND dead_at IS NULL",
+                &mine_ids
             )
-            .bind(&ids)
-            .bind(error.to_string())
-            .bind(MAX_BACKOFF_SECONDS)
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
-            Err(anyhow::anyhow!(error))
-                .context("the search index refused a batch; it will be retried")
+            Ok(Drained {
+                rows: mine.len(),
+                upserted: upserted.saturating_sub(refused.len()),
+                deleted,
+                refused: refused.len(),
+                deferred: deferred.len(),
+            })
+        }
+        Err(error) => {
+            sqlx::query!(
+                "UPDATE search_outbox
+                 SET attempts = attempts + 1, last_error = $2,
+                     next_attempt_at = now() + make_interval(
+                         secs => LEAST($3::int, power(2, LEAST(attempts + 1, 16))::int))
+                 WHERE id = ANY($1)",
+                &mine_ids,
+                error.to_string(),
+                MAX_BACKOFF_SECONDS
+            )
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Err(anyhow::Error::new(error))
+                .context("the search index could not take a batch; it will be retried")
         }
     }
 }
 
 /// Runs for the life of the server: drains while there is work, then polls once a second.
-pub async fn run<I: SearchIndex>(pool: PgPool, index: I) {
+pub async fn run<I: SearchIndex>(pool: PgPool, index: I, clock: Clock) {
     loop {
-        match drain_once(&pool, &index, BATCH_SIZE).await {
+        match drain_once(&pool, &index, &clock, BATCH_SIZE).await {
             Ok(drained) if drained.rows > 0 => {
                 tracing::debug!(?drained, "search index updated");
                 continue;
@@ -122,12 +157,83 @@ pub async fn run<I: SearchIndex>(pool: PgPool, index: I) {
     }
 }
 
-/// How far the index is behind: outbox rows not yet handled, and the age of the oldest.
-pub async fn lag(pool: &PgPool) -> Result<(i64, f64), sqlx::Error> {
-    sqlx::query_as(
-        "SELECT count(*), COALESCE(EXTRACT(EPOCH FROM now() - min(created_at))::float8, 0)
-         FROM search_outbox WHERE processed_at IS NULL",
+/// How far the index is behind, for `/healthz`.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Lag {
+    /// Outbox rows not yet handled (dead letters excluded).
+    pub pending: i64,
+    /// Age of the oldest of them, in seconds (0 when none).
+    pub oldest_pending_seconds: f64,
+    /// Rows set aside because the backend refused their record.
+    pub dead_letters: i64,
+}
+
+/// # Errors
+/// When the database does not answer.
+pub async fn lag(pool: &PgPool) -> Result<Lag, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT count(*) FILTER (WHERE dead_at IS NULL) AS "pending!",
+                  COALESCE(EXTRACT(EPOCH FROM now() - min(created_at) FILTER (WHERE dead_at IS NULL))::float8, 0)
+                      AS "oldest!",
+                  count(*) FILTER (WHERE dead_at IS NOT NULL) AS "dead!"
+           FROM search_outbox WHERE processed_at IS NULL"#
     )
     .fetch_one(pool)
+    .await?;
+    Ok(Lag {
+        pending: row.pending,
+        oldest_pending_seconds: (row.oldest * 10.0).round() / 10.0,
+        dead_letters: row.dead,
+    })
+}
+
+/// A dead letter: a record the backend refused, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DeadLetter {
+    pub kind: String,
+    pub id: i64,
+    pub reason: String,
+}
+
+/// The dead letters, one per record (at most `limit`).
+pub async fn dead_letters(pool: &PgPool, limit: i64) -> Result<Vec<DeadLetter>, sqlx::Error> {
+    sqlx::query_as!(
+        DeadLetter,
+        r#"SELECT DISTINCT ON (subject_kind, subject_id)
+                  subject_kind::text AS "kind!", subject_id AS id,
+                  COALESCE(last_error, '') AS "reason!"
+           FROM search_outbox WHERE dead_at IS NOT NULL AND processed_at IS NULL
+           ORDER BY subject_kind, subject_id, id DESC
+           LIMIT $1"#,
+        limit
+    )
+    .fetch_all(pool)
     .await
+}
+
+/// Puts every dead letter back in line (after the cause was fixed); returns how many.
+pub async fn retry_dead_letters(pool: &PgPool) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query!(
+        "UPDATE search_outbox
+         SET dead_at = NULL, attempts = 0, next_attempt_at = now()
+         WHERE dead_at IS NOT NULL AND processed_at IS NULL"
+    )
+    .execute(pool)
+    .await?
+    .rows_affected())
+}
+
+/// Deletes outbox rows processed more than `older_than` ago (the lag figures only count
+/// pending rows; rebuilds replay rows younger than that). Returns how many.
+pub async fn prune_processed(pool: &PgPool, older_than: Duration) -> Result<u64, sqlx::Error> {
+    let seconds = older_than.as_secs_f64();
+    Ok(sqlx::query!(
+        "DELETE FROM search_outbox
+         WHERE processed_at IS NOT NULL
+           AND processed_at < now() - make_interval(secs => $1)",
+        seconds
+    )
+    .execute(pool)
+    .await?
+    .rows_affected())
 }

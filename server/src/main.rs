@@ -40,6 +40,8 @@ enum Command {
     },
     /// Rebuild this deployment's search index from the database, then swap it in.
     Reindex,
+    /// Queue the records the search backend refused (dead letters) again.
+    RetryDeadLetters,
     /// Append a large synthetic published catalogue for benchmarks.
     Generate {
         #[arg(long, default_value_t = 100_000)]
@@ -63,6 +65,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate => server::commands::migrate(&config).await,
         Command::Seed { if_empty } => server::commands::seed(&config, if_empty).await,
         Command::Reindex => server::commands::reindex(&config).await,
+        Command::RetryDeadLetters => server::commands::retry_dead_letters(&config).await,
         Command::Backup { file } => {
             server::commands::backup::backup(&config.database_url, &file).await?;
             tracing::info!(file = %file.display(), "backup written");

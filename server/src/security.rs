@@ -1,7 +1,8 @@
 //! Security headers on every response, and the Content-Security-Policy of pages.
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::middleware::Next;
+use axum::response::IntoResponse;
 use axum::response::Response;
 use http::header::{self, HeaderValue};
 use leptos::nonce::use_nonce;
@@ -37,9 +38,27 @@ pub fn page_context() {
     }
 }
 
-pub async fn headers(request: Request, next: Next) -> Response {
+/// Which optional headers to send.
+#[derive(Clone, Copy, Debug)]
+pub struct HeaderOptions {
+    /// `Strict-Transport-Security`, when the site's public address is https (`PUBLIC_URL`).
+    pub hsts: bool,
+}
+
+pub async fn headers(
+    State(options): State<HeaderOptions>,
+    request: Request,
+    next: Next,
+) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if options.hsts {
+        // Two years, as browsers' preload lists ask; subdomains are the operator's call.
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000"),
+        );
+    }
     headers
         .entry(header::CONTENT_SECURITY_POLICY)
         .or_insert(HeaderValue::from_static(DEFAULT_POLICY));
@@ -62,4 +81,31 @@ pub async fn headers(request: Request, next: Next) -> Response {
         HeaderValue::from_static("same-origin"),
     );
     response
+}
+
+/// The answer to a request whose handler panicked: the panic is logged with its message,
+/// and the reader gets a plain 500 page (in both languages) instead of a dropped
+/// connection. Other requests are unaffected.
+pub fn panic_page(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = message, "a request panicked; answered 500");
+    let page = "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+        <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+        <title>出错了 · Something went wrong</title></head><body><main>\
+        <h1>出错了</h1><p>服务器处理请求时出错，请稍后再试。</p>\
+        <p lang=\"en\">Something went wrong on the server. Please try again shortly.</p>\
+        <p><a href=\"/\">返回首页 · Home</a></p></main></body></html>";
+    (
+        http::StatusCode::INTERNAL_SERVER_ERROR,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        page,
+    )
+        .into_response()
 }

@@ -1,84 +1,212 @@
 //! Building the router and serving it.
 
-use crate::{assets, config::Config, database, routes, security};
+use crate::config::{Config, Environment};
+use crate::limits::{self, LimitSettings, Limiter};
+use crate::scheduler::Scheduler;
+use crate::{assets, config, database, routes, security};
 use anyhow::{Context, Result};
+use app::clock::Clock;
 use app::search::meili::MeiliIndex;
-use app::search::{EmbeddedIndex, SearchBackend};
-use app::state::AppState;
+use app::search::SearchBackend;
+use app::state::{AppState, Site};
 use app::{shell, App};
+use axum::error_handling::HandleErrorLayer;
 use axum::handler::HandlerWithoutStateExt;
 use axum::routing::get;
 use axum::serve::{Listener, ListenerExt};
 use axum::Router;
+use http::StatusCode;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-/// The whole site as one router: pages, server functions, assets, health and 404s.
-pub fn build_app(state: AppState) -> Router {
-    let options = state.leptos_options.clone();
+/// How the router is built besides the app state: limits, and what kind of deployment.
+#[derive(Clone)]
+pub struct RouterOptions {
+    pub limits: LimitSettings,
+    pub environment: Environment,
+}
+
+impl RouterOptions {
+    /// A production router with limits no test reaches by accident (the limiter has tests
+    /// of its own with tight limits).
+    pub fn for_tests() -> RouterOptions {
+        RouterOptions {
+            limits: LimitSettings {
+                per_second: std::num::NonZeroU32::new(100_000).expect("not zero"),
+                burst: std::num::NonZeroU32::new(100_000).expect("not zero"),
+                exports_per_minute: std::num::NonZeroU32::new(100_000).expect("not zero"),
+                ..LimitSettings::default()
+            },
+            environment: Environment::Production,
+        }
+    }
+
+    pub fn from_config(config: &Config) -> RouterOptions {
+        RouterOptions {
+            limits: config.limits.clone(),
+            environment: config.environment,
+        }
+    }
+}
+
+/// The whole site as one router: pages, server functions, the API, assets, health and
+/// 404s, behind the limiter, a request timeout, panic recovery and security headers.
+pub fn build_app(state: AppState, options: &RouterOptions) -> Router {
+    let leptos_options = state.leptos_options.clone();
     let routes = generate_route_list(App);
+    let limiter = Arc::new(Limiter::new(&options.limits));
+    forget_idle_clients(&limiter);
 
     let not_found_page = {
         let state = state.clone();
-        let options = options.clone();
+        let leptos_options = leptos_options.clone();
         leptos_axum::render_app_async_with_context(
             move || {
                 provide_context(state.clone());
                 security::page_context();
             },
-            move || shell(options.clone()),
+            move || shell(leptos_options.clone()),
         )
     };
 
-    Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(routes::health::healthz))
         .route("/lang/{tag}", get(routes::lang::switch_language))
-        .nest("/api/v1", routes::api::router())
+        .nest("/api/v1", routes::api::router(&limiter))
         .leptos_routes_with_context(&state, routes, security::page_context, {
-            let options = options.clone();
-            move || shell(options.clone())
-        })
-        .nest_service("/pkg", assets::pkg_service(&options))
+            let leptos_options = leptos_options.clone();
+            move || shell(leptos_options.clone())
+        });
+    if options.environment == Environment::Test {
+        let scheduler = Scheduler::from_state(&state);
+        router = router.nest(
+            "/_test",
+            Router::new()
+                .route(
+                    "/clock",
+                    get(routes::test_clock::show).post(routes::test_clock::set),
+                )
+                .with_state(scheduler),
+        );
+    }
+    let overload = ServiceBuilder::new()
+        .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
+            limits::overloaded("")
+        }))
+        .load_shed()
+        .concurrency_limit(options.limits.max_concurrent);
+    router
+        .nest_service("/pkg", assets::pkg_service(&leptos_options))
         // Files from `public/` (copied into the site root), else the 404 page.
         .fallback_service(assets::public_service(
-            &options,
+            &leptos_options,
             not_found_page.into_service(),
         ))
-        .layer(axum::middleware::from_fn(security::headers))
+        // A panic while answering one request becomes that request's logged 500 page;
+        // it never drops the connection or reaches another request.
+        .layer(CatchPanicLayer::custom(security::panic_page))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            options.limits.request_timeout,
+        ))
+        .layer(overload)
+        .layer(axum::middleware::from_fn_with_state(
+            limiter,
+            limits::limit_general,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            security::HeaderOptions {
+                hsts: state.site.is_https(),
+            },
+            security::headers,
+        ))
         // Assets arrive precompressed; this compresses pages and JSON on the fly.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
+/// Clients not seen for a while are forgotten every minute, so the limiter's memory stays
+/// bounded by the clients of the last minutes.
+fn forget_idle_clients(limiter: &Arc<Limiter>) {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return;
+    }
+    let limiter = Arc::downgrade(limiter);
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            match limiter.upgrade() {
+                Some(limiter) => limiter.forget_idle(),
+                None => return, // the router is gone
+            }
+        }
+    });
+}
+
 /// Meilisearch when configured, else the embedded index.
-pub fn search_backend(config: &Config, pool: &sqlx::PgPool) -> Result<SearchBackend> {
-    Ok(match &config.meilisearch {
+pub fn search_backend(pool: &sqlx::PgPool, clock: &Clock) -> Result<SearchBackend> {
+    Ok(match config::meilisearch_from_env()? {
         Some(meili) => SearchBackend::Meilisearch(
-            MeiliIndex::new(meili.clone()).map_err(|error| anyhow::anyhow!(error))?,
+            MeiliIndex::new(meili, clock.clone()).map_err(anyhow::Error::new)?,
         ),
-        None => SearchBackend::Embedded(EmbeddedIndex::new(pool.clone())),
+        None => SearchBackend::embedded(pool.clone(), clock.clone()),
     })
 }
 
 pub async fn serve(config: Config) -> Result<()> {
+    std::fs::create_dir_all(&config.data_dir).with_context(|| {
+        format!(
+            "cannot create the data folder {} (CATALOGUE_DATA_DIR)",
+            config.data_dir.display()
+        )
+    })?;
     let pool = database::connect(&config).await?;
     database::migrate(&pool).await?;
     assets::precompress_in_background(&config.leptos_options);
-    let search = search_backend(&config, &pool)?;
-    let state = AppState::with_search(config.leptos_options.clone(), pool.clone(), search);
+    let clock = config.clock();
+    if config.environment != Environment::Production {
+        tracing::warn!(
+            environment = config.environment.name(),
+            now = %clock.now(),
+            "not a production deployment: the clock may be moved"
+        );
+    }
+    let search = search_backend(&pool, &clock)?;
+    let site = Site {
+        public_url: config.public_url.clone(),
+    };
+    let state = AppState::new(
+        config.leptos_options.clone(),
+        pool.clone(),
+        clock.clone(),
+        search.clone(),
+        site,
+    );
     let started = std::time::Instant::now();
-    state
-        .search
-        .prepare()
-        .await
-        .map_err(|error| anyhow::anyhow!(error))
-        .context("preparing the search index")?;
-    tracing::info!(backend = state.search.name(), elapsed = ?started.elapsed(), "search index ready");
+    match search.prepare().await {
+        Ok(()) => {
+            tracing::info!(backend = search.name(), elapsed = ?started.elapsed(), "search index ready")
+        }
+        // The site serves anyway; searches answer 503 until the backend is back.
+        Err(error) => tracing::warn!(
+            backend = search.name(),
+            %error,
+            "the search backend is not ready; serving without search and trying again"
+        ),
+    }
+    tokio::spawn(keep_search_ready(pool.clone(), search.clone()));
     // Keeps the search index up to date from the outbox.
-    tokio::spawn(crate::indexer::run(pool, state.search.clone()));
+    tokio::spawn(crate::indexer::run(pool.clone(), search, clock.clone()));
+    tokio::spawn(Scheduler::from_state(&state).run());
 
     let address = config.leptos_options.site_addr;
     let listener = tokio::net::TcpListener::bind(address)
@@ -92,12 +220,40 @@ pub async fn serve(config: Config) -> Result<()> {
             }
         });
     tracing::info!("serving on http://{}", listener.local_addr()?);
-    axum::serve(listener, build_app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving")?;
+    let app = build_app(state, &RouterOptions::from_config(&config));
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Until the backend has been prepared, tries again with back-off (Meilisearch unreachable
+/// at start-up); then rebuilds the index once if its documents are of an older format.
+async fn keep_search_ready(pool: sqlx::PgPool, search: SearchBackend) {
+    let mut wait = Duration::from_secs(1);
+    loop {
+        let ready = match &search {
+            SearchBackend::Meilisearch(index) if !index.is_ready() => search.prepare().await,
+            _ => Ok(()),
+        };
+        let outcome = match ready {
+            Ok(()) => search.ensure_format(&pool).await.map(drop),
+            Err(error) => Err(error),
+        };
+        match outcome {
+            Ok(()) => return,
+            Err(error) => {
+                tracing::warn!(backend = search.name(), %error, retry_in = ?wait, "search backend not ready");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(60));
+            }
+        }
+    }
 }
 
 /// Ctrl-C or SIGTERM: stop accepting, finish the requests in flight, then exit.

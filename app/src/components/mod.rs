@@ -2,10 +2,12 @@
 
 mod code_select;
 mod fact;
+mod page_head;
 mod record_page;
 mod status_banner;
 
 pub use code_select::CodeSelect;
 pub use fact::{Fact, Facts};
+pub use page_head::PageHead;
 pub use record_page::RecordPage;
 pub use status_banner::StatusBanner;

@@ -1,7 +1,7 @@
+use crate::components::PageHead;
 use crate::error::set_page_status;
 use crate::i18n::use_messages;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 /// The page for unknown paths and for records the reader may not see: both answer 404.
@@ -10,7 +10,7 @@ pub fn NotFound() -> impl IntoView {
     set_page_status(404);
     let t = use_messages();
     view! {
-        <Title text=move || t.get().not_found_title />
+        <PageHead title=|m| m.not_found_title />
         <section class="error-page" data-testid="not-found">
             <h1>{move || t.get().not_found_title}</h1>
             <p>{move || t.get().not_found_text}</p>

@@ -1,11 +1,11 @@
 use super::NotFound;
+use crate::components::PageHead;
 use crate::error::{set_page_status, AppError};
 use crate::i18n::use_messages;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// Says, in the reader's language, what went wrong, and gives the page the matching status
-/// code: 400 naming the parameter, 503 while the database is away, 500 otherwise.
+/// code: 400 naming the parameter, 503 while the database or search is away, 500 otherwise.
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     set_page_status(error.status_code());
@@ -13,6 +13,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     let text = move || match &error {
         AppError::InvalidParameter { param } => t.get().invalid_parameter.replace("{param}", param),
         AppError::Unavailable => t.get().unavailable_text.to_owned(),
+        AppError::SearchUnavailable => t.get().search_unavailable_text.to_owned(),
         _ => t.get().internal_error_text.to_owned(),
     };
     view! {
@@ -30,7 +31,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         return view! { <NotFound /> }.into_any();
     }
     view! {
-        <Title text=move || t.get().error_title />
+        <PageHead title=|m| m.error_title />
         <section class="error-page">
             <h1>{move || t.get().error_title}</h1>
             <ErrorNotice error />

@@ -8,13 +8,19 @@ use sqlx::PgPool;
 /// How many of each kind of record the home page lists.
 const LATEST: u32 = 4;
 
-pub async fn home_figures(pool: &PgPool) -> Result<HomeFigures, sqlx::Error> {
-    let scenarios = crate::scenarios::db::list_published(pool, &Default::default(), LATEST).await?;
-    let products = crate::products::db::list_published(pool, &Default::default(), LATEST).await?;
+/// The home page's figures as on `today` (the deployment's day).
+pub async fn home_figures(
+    pool: &PgPool,
+    today: chrono::NaiveDate,
+) -> Result<HomeFigures, sqlx::Error> {
+    let scenarios =
+        crate::scenarios::db::list_published(pool, &Default::default(), LATEST, today).await?;
+    let products =
+        crate::products::db::list_published(pool, &Default::default(), LATEST, today).await?;
     let projects = crate::projects::db::list_published(pool, &Default::default(), LATEST).await?;
-    // Unverified organisations are not public (DOMAIN.md), so they are not counted.
+    // Unverified organisations are not public (docs/domain.md), so they are not counted.
     let verified_organisations = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "count!" FROM organisations WHERE verified_at IS NOT NULL"#
+        r#"SELECT count(*) AS "count!" FROM organisations WHERE organisation_is_public(verified_at)"#
     )
     .fetch_one(pool)
     .await?;
@@ -22,7 +28,7 @@ pub async fn home_figures(pool: &PgPool) -> Result<HomeFigures, sqlx::Error> {
         OrganisationSummary,
         r#"SELECT id AS "id: OrganisationId", name, kind AS "kind: OrganisationKind",
                   location AS "location!: Location"
-           FROM organisations WHERE verified_at IS NOT NULL
+           FROM organisations WHERE organisation_is_public(verified_at)
            ORDER BY verified_at DESC, id DESC LIMIT $1"#,
         i64::from(LATEST),
     )

@@ -28,9 +28,13 @@ pub struct HomeFigures {
 /// Public and cacheable, hence GET. Counts only what the public may see.
 #[server(prefix = "/api", endpoint = "home/figures", input = GetUrl)]
 pub async fn load_home_figures() -> Result<HomeFigures, AppError> {
-    let state = crate::state::app_state()?;
-    state
-        .home_figures
-        .get_or_load(|| super::db::home_figures(&state.pool))
-        .await
+    crate::error::with_status(async {
+        let state = crate::state::app_state()?;
+        let today = state.clock.today();
+        state
+            .home_figures
+            .get_or_load(|| super::db::home_figures(&state.pool, today))
+            .await
+    })
+    .await
 }

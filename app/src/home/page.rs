@@ -1,4 +1,5 @@
 use super::{load_home_figures, HomeFigures, SCENARIO_TARGET};
+use crate::components::PageHead;
 use crate::errors::ErrorNotice;
 use crate::i18n::{use_messages, Messages};
 use crate::organisations::OrganisationCard;
@@ -6,7 +7,6 @@ use crate::products::ProductCard;
 use crate::projects::ProjectCard;
 use crate::scenarios::ScenarioCard;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -14,8 +14,7 @@ pub fn HomePage() -> impl IntoView {
     let figures = Resource::new(|| (), |_| load_home_figures());
 
     view! {
-        <Title text=move || t.get().home_title />
-        <Meta name="description" content=move || t.get().home_description />
+        <PageHead title=|m| m.home_title description=|m| m.home_description />
         <section class="hero" aria-labelledby="home-heading">
             <h1 id="home-heading">{move || t.get().home_title}</h1>
             <p class="lead">{move || t.get().home_lead}</p>

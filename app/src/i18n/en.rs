@@ -27,6 +27,7 @@ pub const EN: Messages = Messages {
     not_found_text: "The page you are looking for does not exist or is not public.",
     back_home: "Back to the home page",
     unavailable_text: "The database cannot be reached right now. Please try again shortly.",
+    search_unavailable_text: "Search is unavailable right now. Please try again shortly; the rest of the site still works.",
     internal_error_text: "Something went wrong. Please try again shortly.",
     loading: "Loading…",
     any: "Any",

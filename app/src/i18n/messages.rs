@@ -26,6 +26,7 @@ pub struct Messages {
     pub not_found_text: &'static str,
     pub back_home: &'static str,
     pub unavailable_text: &'static str,
+    pub search_unavailable_text: &'static str,
     pub internal_error_text: &'static str,
     pub loading: &'static str,
     pub any: &'static str,

@@ -70,6 +70,32 @@ pub fn use_locale() -> RwSignal<Locale> {
     expect_context::<RwSignal<Locale>>()
 }
 
+/// The same language signal, reference-counted rather than owned by the page's reactive
+/// owner. Leptos reads the document head (`<title>`, `<meta>`, `<html lang>`) after the
+/// body has rendered, when the page's owner may already be disposed: a closure there that
+/// read an owned signal panicked under load ("Tried to access a reactive value that has
+/// already been disposed") and dropped the connection. Text for the head reads this one.
+#[derive(Clone)]
+pub struct HeadLocale(pub ArcRwSignal<Locale>);
+
+/// Provides the reader's language (both handles) for the whole app; called once.
+pub fn provide_locale(initial: Locale) -> RwSignal<Locale> {
+    let shared = ArcRwSignal::new(initial);
+    provide_context(HeadLocale(shared.clone()));
+    let locale = RwSignal::from(shared);
+    provide_context(locale);
+    locale
+}
+
+/// A message for the document head, in the reader's language, safe to read after the
+/// page's owner is gone (see [`HeadLocale`]).
+pub fn head_text(
+    pick: fn(&Messages) -> &'static str,
+) -> impl Fn() -> &'static str + Send + Sync + Clone + 'static {
+    let HeadLocale(locale) = expect_context::<HeadLocale>();
+    move || pick(locale.get().messages())
+}
+
 /// The messages of the reader's current language, tracked reactively.
 pub fn use_messages() -> Signal<&'static Messages> {
     let locale = use_locale();

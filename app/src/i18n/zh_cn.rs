@@ -27,6 +27,7 @@ pub const ZH_CN: Messages = Messages {
     not_found_text: "您要找的页面不存在，或尚未公开。",
     back_home: "返回首页",
     unavailable_text: "数据库暂时无法访问，请稍后再试。",
+    search_unavailable_text: "搜索服务暂时不可用，请稍后再试；其他页面仍可正常浏览。",
     internal_error_text: "出了点问题，请稍后再试。",
     loading: "正在读取……",
     any: "不限",

@@ -8,7 +8,7 @@ mod summary;
 
 pub use filter_form::{CheckboxFilter, FilterForm};
 pub use pager::Pager;
-pub use query::{flag, optional_code, page_number, QueryParams};
+pub use query::{check_page, flag, optional_code, page_number, QueryParams};
 pub use results::ListResults;
 use serde::{Deserialize, Serialize};
 pub use summary::ListSummary;

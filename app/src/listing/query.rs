@@ -57,10 +57,19 @@ pub fn page_number(params: &(impl QueryParams + ?Sized)) -> Result<u32, AppError
     match params.value("page") {
         None => Ok(1),
         Some(value) if value.is_empty() => Ok(1),
-        Some(value) => match value.parse::<u32>() {
-            Ok(page) if (1..=MAX_PAGE).contains(&page) => Ok(page),
-            _ => Err(invalid("page")),
-        },
+        Some(value) => value
+            .parse::<u32>()
+            .map_err(|_| invalid("page"))
+            .and_then(check_page),
+    }
+}
+
+/// A page number a list has: from 1 to [`MAX_PAGE`].
+pub fn check_page(page: u32) -> Result<u32, AppError> {
+    if (1..=MAX_PAGE).contains(&page) {
+        Ok(page)
+    } else {
+        Err(invalid("page"))
     }
 }
 

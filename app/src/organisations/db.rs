@@ -1,4 +1,5 @@
-//! Queries behind the organisation pages: only verified organisations are public.
+//! Queries behind the organisation pages: only verified organisations are public
+//! (`organisation_is_public`).
 
 use super::{OrganisationDetail, OrganisationFilter, OrganisationSummary};
 use crate::domain::*;
@@ -16,7 +17,7 @@ pub async fn list_verified(
     let location = filter.location.map(Location::code);
     let total = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM organisations
-           WHERE verified_at IS NOT NULL
+           WHERE organisation_is_public(verified_at)
              AND ($1::text IS NULL OR kind::text = $1)
              AND ($2::text IS NULL OR location = $2)"#,
         kind,
@@ -29,7 +30,7 @@ pub async fn list_verified(
         r#"SELECT id AS "id: OrganisationId", name, kind AS "kind: OrganisationKind",
                   location AS "location!: Location"
            FROM organisations
-           WHERE verified_at IS NOT NULL
+           WHERE organisation_is_public(verified_at)
              AND ($1::text IS NULL OR kind::text = $1)
              AND ($2::text IS NULL OR location = $2)
            ORDER BY convert_to(name, 'UTF8'), id
@@ -48,16 +49,18 @@ pub async fn list_verified(
     })
 }
 
+/// A verified organisation with the latest of what it published, as listed on `today`.
 pub async fn public_detail(
     pool: &PgPool,
     id: OrganisationId,
+    today: chrono::NaiveDate,
 ) -> Result<Option<OrganisationDetail>, sqlx::Error> {
     let Some(row) = sqlx::query!(
         r#"SELECT id AS "id: OrganisationId", name, kind AS "kind: OrganisationKind",
                   location AS "location!: Location", credit_code, description, website,
                   public_phone, public_email
            FROM organisations
-           WHERE id = $1 AND verified_at IS NOT NULL"#,
+           WHERE id = $1 AND organisation_is_public(verified_at)"#,
         id.0,
     )
     .fetch_optional(pool)
@@ -72,6 +75,7 @@ pub async fn public_detail(
             ..Default::default()
         },
         RECORDS_PER_KIND,
+        today,
     )
     .await?;
     let scenarios = crate::scenarios::db::list_published(
@@ -81,6 +85,7 @@ pub async fn public_detail(
             ..Default::default()
         },
         RECORDS_PER_KIND,
+        today,
     )
     .await?;
     let projects = crate::projects::db::list_published(

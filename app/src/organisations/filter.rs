@@ -22,6 +22,13 @@ impl Default for OrganisationFilter {
 }
 
 impl OrganisationFilter {
+    /// The filter as a server function received it, checked again there (anyone can call
+    /// it): the page must be one the list has (`InvalidParameter { param: "page" }`).
+    pub fn validate(self) -> Result<Self, AppError> {
+        crate::listing::check_page(self.page)?;
+        Ok(self)
+    }
+
     pub fn from_query(params: &(impl QueryParams + ?Sized)) -> Result<Self, AppError> {
         Ok(OrganisationFilter {
             kind: optional_code(params, "kind")?,

@@ -7,8 +7,11 @@ use leptos::server_fn::codec::GetUrl;
 /// A verified organisation and what it has published; unverified ones are `NotFound`.
 #[server(prefix = "/api", endpoint = "organisations/get", input = GetUrl)]
 pub async fn get_organisation(id: OrganisationId) -> Result<OrganisationDetail, AppError> {
-    let state = crate::state::app_state()?;
-    super::db::public_detail(&state.pool, id)
-        .await?
-        .ok_or(AppError::NotFound)
+    crate::error::with_status(async {
+        let state = crate::state::app_state()?;
+        super::db::public_detail(&state.pool, id, state.clock.today())
+            .await?
+            .ok_or(AppError::NotFound)
+    })
+    .await
 }

@@ -9,6 +9,10 @@ use leptos::server_fn::codec::GetUrl;
 pub async fn list_organisations(
     filter: OrganisationFilter,
 ) -> Result<Page<OrganisationSummary>, AppError> {
-    let state = crate::state::app_state()?;
-    Ok(super::db::list_verified(&state.pool, &filter).await?)
+    crate::error::with_status(async {
+        let filter = filter.validate()?;
+        let state = crate::state::app_state()?;
+        Ok(super::db::list_verified(&state.pool, &filter).await?)
+    })
+    .await
 }

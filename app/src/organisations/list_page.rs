@@ -1,9 +1,8 @@
 use super::{list_organisations, OrganisationCard, OrganisationFilter};
-use crate::components::CodeSelect;
+use crate::components::{CodeSelect, PageHead};
 use crate::i18n::use_messages;
 use crate::listing::{FilterForm, ListResults};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -16,8 +15,7 @@ pub fn OrganisationListPage() -> impl IntoView {
         |filter| async move { list_organisations(filter?).await },
     );
     view! {
-        <Title text=move || t.get().organisations_title />
-        <Meta name="description" content=move || t.get().organisations_description />
+        <PageHead title=|m| m.organisations_title description=|m| m.organisations_description />
         <h1>{move || t.get().organisations_title}</h1>
         <p class="lead">{move || t.get().organisations_description}</p>
         {move || {

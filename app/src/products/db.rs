@@ -1,5 +1,7 @@
-//! Queries behind the product pages. Only published records are listed; a detail is
-//! returned only in the states whose page is public.
+//! Queries behind the product pages. Only listed records (`record_is_listed`: published by
+//! a verified organisation) are listed; a detail is returned only while its page is public
+//! (`record_page_is_public`). "Today" (first-purchase eligibility) is the deployment's
+//! day from the server's clock.
 
 use super::types::*;
 use super::ProductFilter;
@@ -44,12 +46,13 @@ impl From<SummaryRow> for ProductSummary {
     }
 }
 
-/// Published products matching `filter` (and of one supplier, if given), newest first,
-/// `per_page` at a time, with the number that matched.
+/// Listed products matching `filter` (and of one supplier, if given), newest first,
+/// `per_page` at a time, with the number that matched; eligibility as on `today`.
 pub async fn list_published(
     pool: &PgPool,
     filter: &ProductFilter,
     per_page: u32,
+    today: chrono::NaiveDate,
 ) -> Result<Page<ProductSummary>, sqlx::Error> {
     let supplier = filter.organisation.map(|id| id.0);
     let industry = filter.industry.map(Industry::code);
@@ -60,11 +63,11 @@ pub async fn list_published(
            JOIN organisations o ON o.id = p.organisation_id
            LEFT JOIN calls c ON c.id = p.call_id
            CROSS JOIN first_purchase_policy pol
-           WHERE p.status = 'published'
+           WHERE record_is_listed(p.status, o.verified_at)
              AND ($1::text IS NULL OR p.industry = $1)
              AND ($2::text IS NULL OR o.location = $2)
              AND (NOT $3 OR first_purchase_eligible(p.status, p.published_at, p.valid_until,
-                                                    c.valid_from, c.valid_until, current_date,
+                                                    c.valid_from, c.valid_until, $6,
                                                     pol.batch_grace_days, pol.require_product_valid))
              AND (NOT $4 OR p.first_purchased_on IS NOT NULL)
              AND ($5::bigint IS NULL OR p.organisation_id = $5)"#,
@@ -73,6 +76,7 @@ pub async fn list_published(
         filter.eligible,
         filter.first_purchased,
         supplier,
+        today,
     )
     .fetch_one(pool)
     .await?;
@@ -85,18 +89,18 @@ pub async fn list_published(
                   p.certifications::text[] AS "certifications!: Vec<Certification>",
                   c.code AS "batch_code?",
                   first_purchase_eligible(p.status, p.published_at, p.valid_until,
-                                          c.valid_from, c.valid_until, current_date,
+                                          c.valid_from, c.valid_until, $8,
                                           pol.batch_grace_days, pol.require_product_valid) AS "eligible!",
                   p.first_purchased_on
            FROM products p
            JOIN organisations o ON o.id = p.organisation_id
            LEFT JOIN calls c ON c.id = p.call_id
            CROSS JOIN first_purchase_policy pol
-           WHERE p.status = 'published'
+           WHERE record_is_listed(p.status, o.verified_at)
              AND ($1::text IS NULL OR p.industry = $1)
              AND ($2::text IS NULL OR o.location = $2)
              AND (NOT $3 OR first_purchase_eligible(p.status, p.published_at, p.valid_until,
-                                                    c.valid_from, c.valid_until, current_date,
+                                                    c.valid_from, c.valid_until, $8,
                                                     pol.batch_grace_days, pol.require_product_valid))
              AND (NOT $4 OR p.first_purchased_on IS NOT NULL)
              AND ($5::bigint IS NULL OR p.organisation_id = $5)
@@ -109,6 +113,7 @@ pub async fn list_published(
         supplier,
         i64::from(per_page),
         Page::<()>::offset(filter.page),
+        today,
     )
     .fetch_all(pool)
     .await?
@@ -123,9 +128,13 @@ pub async fn list_published(
     })
 }
 
+/// A product whose page is public, with its eligibility on `today` and its "published
+/// on" day in `zone` (the deployment's time zone).
 pub async fn public_detail(
     pool: &PgPool,
     id: ProductId,
+    today: chrono::NaiveDate,
+    zone: chrono_tz::Tz,
 ) -> Result<Option<ProductDetail>, sqlx::Error> {
     let Some(row) = sqlx::query!(
         r#"SELECT p.id AS "id: ProductId", p.name, o.id AS "supplier_id: OrganisationId",
@@ -134,7 +143,7 @@ pub async fn public_detail(
                   p.price_min_fen, p.price_max_fen, p.price_unit,
                   p.certifications::text[] AS "certifications!: Vec<Certification>",
                   first_purchase_eligible(p.status, p.published_at, p.valid_until,
-                                          c.valid_from, c.valid_until, current_date,
+                                          c.valid_from, c.valid_until, $2,
                                           pol.batch_grace_days, pol.require_product_valid) AS "eligible!",
                   p.first_purchased_on, p.status AS "status: RecordStatus", p.status_reason,
                   p.notice_until, p.procurement_code, p.procurement_name, p.description,
@@ -147,9 +156,9 @@ pub async fn public_detail(
            JOIN organisations o ON o.id = p.organisation_id
            LEFT JOIN calls c ON c.id = p.call_id
            CROSS JOIN first_purchase_policy pol
-           WHERE p.id = $1
-             AND p.status IN ('in_notice', 'published', 'expired', 'withdrawn')"#,
+           WHERE p.id = $1 AND record_page_is_public(p.status, o.verified_at)"#,
         id.0,
+        today,
     )
     .fetch_optional(pool)
     .await?
@@ -159,6 +168,7 @@ pub async fn public_detail(
 
     let first_purchases = sqlx::query!(
         r#"SELECT b.id AS "buyer_id: OrganisationId", b.name AS buyer_name,
+                  organisation_is_public(b.verified_at) AS "buyer_public!",
                   f.route AS "route: PurchaseRoute", f.outcome AS "outcome: PurchaseOutcome",
                   f.signed_on, f.contract_number, f.amount_fen, f.quantity, f.notice_on, f.notice_url
            FROM first_purchases f
@@ -175,6 +185,7 @@ pub async fn public_detail(
             id: f.buyer_id,
             name: f.buyer_name,
         },
+        buyer_public: f.buyer_public,
         route: f.route,
         outcome: f.outcome,
         signed_on: f.signed_on,
@@ -182,7 +193,7 @@ pub async fn public_detail(
         amount: f.amount_fen.map(Money::from_fen),
         quantity: f.quantity,
         notice_on: f.notice_on,
-        notice_url: f.notice_url,
+        notice_url: f.notice_url.filter(|url| crate::url::is_http_url(url)),
     })
     .collect();
 
@@ -221,7 +232,9 @@ pub async fn public_detail(
         insurance_status: row.insurance_status,
         batch,
         valid_until: row.valid_until,
-        published_on: row.published_at.map(|at| at.date_naive()),
+        published_on: row
+            .published_at
+            .map(|at| at.with_timezone(&zone).date_naive()),
         first_purchases,
     }))
 }

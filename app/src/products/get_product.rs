@@ -8,8 +8,11 @@ use leptos::server_fn::codec::GetUrl;
 /// like records that do not exist.
 #[server(prefix = "/api", endpoint = "products/get", input = GetUrl)]
 pub async fn get_product(id: ProductId) -> Result<ProductDetail, AppError> {
-    let state = crate::state::app_state()?;
-    super::db::public_detail(&state.pool, id)
-        .await?
-        .ok_or(AppError::NotFound)
+    crate::error::with_status(async {
+        let state = crate::state::app_state()?;
+        super::db::public_detail(&state.pool, id, state.clock.today(), state.clock.zone())
+            .await?
+            .ok_or(AppError::NotFound)
+    })
+    .await
 }

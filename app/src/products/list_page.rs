@@ -1,9 +1,8 @@
 use super::{list_products, ProductCard, ProductFilter};
-use crate::components::CodeSelect;
+use crate::components::{CodeSelect, PageHead};
 use crate::i18n::use_messages;
 use crate::listing::{organisation_hidden, CheckboxFilter, FilterForm, ListResults};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -17,8 +16,7 @@ pub fn ProductListPage() -> impl IntoView {
     );
 
     view! {
-        <Title text=move || t.get().products_title />
-        <Meta name="description" content=move || t.get().products_description />
+        <PageHead title=|m| m.products_title description=|m| m.products_description />
         <h1>{move || t.get().products_title}</h1>
         <p class="lead">{move || t.get().products_description}</p>
         {move || filter.get().ok().map(|filter| view! { <ProductFilterForm filter /> })}

@@ -8,6 +8,11 @@ use leptos::server_fn::codec::GetUrl;
 /// only published records can match.
 #[server(prefix = "/api", endpoint = "products/list", input = GetUrl)]
 pub async fn list_products(filter: ProductFilter) -> Result<Page<ProductSummary>, AppError> {
-    let state = crate::state::app_state()?;
-    Ok(super::db::list_published(&state.pool, &filter, crate::listing::PER_PAGE).await?)
+    crate::error::with_status(async {
+        let filter = filter.validate()?;
+        let state = crate::state::app_state()?;
+        let page = crate::listing::PER_PAGE;
+        Ok(super::db::list_published(&state.pool, &filter, page, state.clock.today()).await?)
+    })
+    .await
 }

@@ -64,6 +64,8 @@ pub struct ProductDetail {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FirstPurchaseEntry {
     pub buyer: OrganisationRef,
+    /// Whether the buyer's own page is public (verified): only then is it a link.
+    pub buyer_public: bool,
     pub route: PurchaseRoute,
     pub outcome: PurchaseOutcome,
     pub signed_on: NaiveDate,
@@ -71,5 +73,6 @@ pub struct FirstPurchaseEntry {
     pub amount: Option<Money>,
     pub quantity: Option<i32>,
     pub notice_on: Option<NaiveDate>,
+    /// The procurement notice; only ever an http(s) address (`url::is_http_url`).
     pub notice_url: Option<String>,
 }

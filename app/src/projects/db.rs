@@ -45,7 +45,8 @@ pub async fn list_published(
     let owner = filter.organisation.map(|id| id.0);
     let total = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM projects p
-           WHERE p.status = 'published'
+           JOIN organisations o ON o.id = p.organisation_id
+           WHERE record_is_listed(p.status, o.verified_at)
              AND ($1::text IS NULL OR p.sector = $1)
              AND ($2::text IS NULL OR p.stage::text = $2)
              AND ($3::bigint IS NULL OR p.organisation_id = $3)"#,
@@ -62,7 +63,7 @@ pub async fn list_published(
                   p.stage AS "stage: ProjectStage", p.financing_sought_fen,
                   p.financing_form AS "financing_form: FinancingForm"
            FROM projects p JOIN organisations o ON o.id = p.organisation_id
-           WHERE p.status = 'published'
+           WHERE record_is_listed(p.status, o.verified_at)
              AND ($1::text IS NULL OR p.sector = $1)
              AND ($2::text IS NULL OR p.stage::text = $2)
              AND ($3::bigint IS NULL OR p.organisation_id = $3)
@@ -86,9 +87,12 @@ pub async fn list_published(
     })
 }
 
+/// A project whose page is public, with its "published on" day in `zone` (the
+/// deployment's time zone).
 pub async fn public_detail(
     pool: &PgPool,
     id: ProjectId,
+    zone: chrono_tz::Tz,
 ) -> Result<Option<ProjectDetail>, sqlx::Error> {
     let row = sqlx::query!(
         r#"SELECT p.id AS "id: ProjectId", p.name, o.id AS "owner_id: OrganisationId",
@@ -99,7 +103,7 @@ pub async fn public_detail(
                   p.intellectual_property, p.traction, p.contact_consent, p.contact_phone,
                   p.contact_email, p.published_at
            FROM projects p JOIN organisations o ON o.id = p.organisation_id
-           WHERE p.id = $1 AND p.status IN ('in_notice', 'published', 'expired', 'withdrawn')"#,
+           WHERE p.id = $1 AND record_page_is_public(p.status, o.verified_at)"#,
         id.0,
     )
     .fetch_optional(pool)
@@ -131,7 +135,9 @@ pub async fn public_detail(
             intellectual_property: row.intellectual_property,
             traction: row.traction,
             contact: contact.filter(|c| !c.is_empty()),
-            published_on: row.published_at.map(|at| at.date_naive()),
+            published_on: row
+                .published_at
+                .map(|at| at.with_timezone(&zone).date_naive()),
         }
     }))
 }

@@ -1,9 +1,8 @@
 use super::{list_projects, ProjectCard, ProjectFilter};
-use crate::components::CodeSelect;
+use crate::components::{CodeSelect, PageHead};
 use crate::i18n::use_messages;
 use crate::listing::{organisation_hidden, FilterForm, ListResults};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -16,8 +15,7 @@ pub fn ProjectListPage() -> impl IntoView {
         |filter| async move { list_projects(filter?).await },
     );
     view! {
-        <Title text=move || t.get().projects_title />
-        <Meta name="description" content=move || t.get().projects_description />
+        <PageHead title=|m| m.projects_title description=|m| m.projects_description />
         <h1>{move || t.get().projects_title}</h1>
         <p class="lead">{move || t.get().projects_description}</p>
         {move || {

@@ -1,17 +1,23 @@
-//! The one place that changes what is public (DOMAIN.md, "Who sees what"): entering public
-//! notice, publishing, returning to review, withdrawing, expiring, a batch's eligibility
-//! changing, replacing a published product by an approved revision, and verifying or
-//! unverifying an organisation. The workflow and the scheduler
-//! call these; nothing else changes visibility.
+//! The one place that changes what is public (docs/domain.md, "Who sees what"): entering
+//! public notice, publishing, returning to review, withdrawing, expiring, a product's
+//! first-purchase eligibility changing with the date, replacing a published product by an
+//! approved revision, and verifying or unverifying an organisation (which takes everything
+//! it published in or out of public view). The workflow and the scheduler call these;
+//! nothing else changes visibility. (Recording a first purchase changes a public fact too:
+//! a trigger on `first_purchases` queues the product's search document in the same
+//! transaction, whichever code writes the record.)
 //!
 //! Each function works inside the caller's transaction and writes, with the change itself,
 //! the audit-log row (who, when, from what to what, why) and the search-outbox row that
-//! brings the index up to date, so the three can never disagree.
+//! brings the index up to date, so the three can never disagree. `now` comes from the
+//! server's clock (`crate::clock`), never from the database's.
 
+mod due;
 mod organisations;
 mod records;
 mod revisions;
 
+pub use due::{eligibility_changed_between, end_due_notices, expire_lapsed_products};
 pub use organisations::{unverify_organisation, verify_organisation};
 pub use records::{
     batch_eligibility_changed, enter_notice, expire, publish, return_to_review, withdraw, Subject,
@@ -19,9 +25,12 @@ pub use records::{
 pub use revisions::publish_revision;
 
 use crate::domain::UserId;
+use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
-/// What the search index must do about a record.
+/// What the search index must do about a record. The indexer reads the record's state
+/// again when it runs, so this is a hint for the log; a record is never indexed unless it
+/// is listed at that moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum IndexWork {
     Upsert,
@@ -43,13 +52,13 @@ async fn queue_for_index(
     subject_id: i64,
     work: IndexWork,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO search_outbox (subject_kind, subject_id, operation)
-         VALUES ($1::subject_kind, $2, $3::outbox_operation)",
+         VALUES (($1::text)::subject_kind, $2, ($3::text)::outbox_operation)",
+        subject_kind,
+        subject_id,
+        work.code()
     )
-    .bind(subject_kind)
-    .bind(subject_id)
-    .bind(work.code())
     .execute(tx)
     .await?;
     Ok(())
@@ -63,20 +72,23 @@ struct AuditEntry<'a> {
     from_state: Option<&'a str>,
     to_state: Option<&'a str>,
     reason: Option<&'a str>,
+    at: DateTime<Utc>,
 }
 
 async fn audit(tx: &mut PgConnection, entry: AuditEntry<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO audit_log (actor_id, subject_kind, subject_id, action, from_state, to_state, reason)
-         VALUES ($1, $2::subject_kind, $3, $4, $5, $6, $7)",
+    sqlx::query!(
+        "INSERT INTO audit_log (actor_id, subject_kind, subject_id, action, from_state,
+                                to_state, reason, at)
+         VALUES ($1, ($2::text)::subject_kind, $3, $4, $5, $6, $7, $8)",
+        entry.actor.map(|id| id.0),
+        entry.subject_kind,
+        entry.subject_id,
+        entry.action,
+        entry.from_state,
+        entry.to_state,
+        entry.reason,
+        entry.at
     )
-    .bind(entry.actor.map(|id| id.0))
-    .bind(entry.subject_kind)
-    .bind(entry.subject_id)
-    .bind(entry.action)
-    .bind(entry.from_state)
-    .bind(entry.to_state)
-    .bind(entry.reason)
     .execute(tx)
     .await?;
     Ok(())

@@ -1,8 +1,12 @@
-//! Verifying an organisation makes it public; unverifying takes it out of lists and search.
+//! Verifying an organisation makes it public, with everything it published; unverifying
+//! takes it and all its products, scenarios and projects out of lists, pages, search and
+//! the API (the visibility functions in SQL follow `verified_at`; this queues the search
+//! work for every record concerned).
 
 use super::{audit, queue_for_index, AuditEntry, IndexWork};
 use crate::domain::{OrganisationId, UserId};
 use crate::error::AppError;
+use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
 /// Returns whether anything changed (verifying a verified organisation changes nothing).
@@ -10,43 +14,49 @@ pub async fn verify_organisation(
     tx: &mut PgConnection,
     organisation: OrganisationId,
     actor: Option<UserId>,
+    now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    set_verified(tx, organisation, actor, true, None).await
+    set_verified(tx, organisation, actor, None, true, now).await
 }
 
+/// Returns whether anything changed.
 pub async fn unverify_organisation(
     tx: &mut PgConnection,
     organisation: OrganisationId,
     actor: Option<UserId>,
     reason: &str,
+    now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    set_verified(tx, organisation, actor, false, Some(reason)).await
+    set_verified(tx, organisation, actor, Some(reason), false, now).await
 }
 
 async fn set_verified(
     tx: &mut PgConnection,
     organisation: OrganisationId,
     actor: Option<UserId>,
-    verified: bool,
     reason: Option<&str>,
+    verified: bool,
+    now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    let was: Option<bool> = sqlx::query_scalar(
-        "SELECT verified_at IS NOT NULL FROM organisations WHERE id = $1 FOR UPDATE",
+    let was = sqlx::query_scalar!(
+        r#"SELECT verified_at IS NOT NULL AS "verified!" FROM organisations
+           WHERE id = $1 FOR UPDATE"#,
+        organisation.0
     )
-    .bind(organisation.0)
     .fetch_optional(&mut *tx)
-    .await?;
-    let was = was.ok_or(AppError::NotFound)?;
+    .await?
+    .ok_or(AppError::NotFound)?;
     if was == verified {
         return Ok(false);
     }
-    sqlx::query(
+    sqlx::query!(
         "UPDATE organisations
-         SET verified_at = CASE WHEN $2 THEN now() END, updated_at = now()
+         SET verified_at = CASE WHEN $2 THEN $3::timestamptz END, updated_at = $3
          WHERE id = $1",
+        organisation.0,
+        verified,
+        now
     )
-    .bind(organisation.0)
-    .bind(verified)
     .execute(&mut *tx)
     .await?;
     let (from, to) = if verified {
@@ -64,6 +74,7 @@ async fn set_verified(
             from_state: Some(from),
             to_state: Some(to),
             reason,
+            at: now,
         },
     )
     .await?;
@@ -73,5 +84,21 @@ async fn set_verified(
         IndexWork::Delete
     };
     queue_for_index(tx, "organisation", organisation.0, work).await?;
+    // Everything it published follows it in or out of search.
+    sqlx::query!(
+        "INSERT INTO search_outbox (subject_kind, subject_id, operation)
+         SELECT 'product'::subject_kind, id, ($2::text)::outbox_operation FROM products
+         WHERE organisation_id = $1 AND status = 'published'
+         UNION ALL
+         SELECT 'scenario'::subject_kind, id, ($2::text)::outbox_operation FROM scenarios
+         WHERE organisation_id = $1 AND status = 'published'
+         UNION ALL
+         SELECT 'project'::subject_kind, id, ($2::text)::outbox_operation FROM projects
+         WHERE organisation_id = $1 AND status = 'published'",
+        organisation.0,
+        work.code()
+    )
+    .execute(&mut *tx)
+    .await?;
     Ok(true)
 }

@@ -5,11 +5,11 @@ use crate::domain::{
     CallId, InvalidTransition, ProductId, ProjectId, RecordStatus, ScenarioId, UserId,
 };
 use crate::error::AppError;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 
 /// A record with the shared life cycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Subject {
     Product(ProductId),
     Scenario(ScenarioId),
@@ -17,17 +17,16 @@ pub enum Subject {
 }
 
 impl Subject {
-    /// Table and `subject_kind`. SQL below is built from these fixed names only, never
-    /// from input.
-    fn names(self) -> (&'static str, &'static str) {
+    /// The record's `subject_kind`.
+    pub fn kind(self) -> &'static str {
         match self {
-            Subject::Product(_) => ("products", "product"),
-            Subject::Scenario(_) => ("scenarios", "scenario"),
-            Subject::Project(_) => ("projects", "project"),
+            Subject::Product(_) => "product",
+            Subject::Scenario(_) => "scenario",
+            Subject::Project(_) => "project",
         }
     }
 
-    fn id(self) -> i64 {
+    pub fn id(self) -> i64 {
         match self {
             Subject::Product(id) => id.0,
             Subject::Scenario(id) => id.0,
@@ -36,81 +35,181 @@ impl Subject {
     }
 }
 
-/// Locks the record's row and applies `step` to its status, or says why not.
+/// Locks the record's row and returns its status, or `NotFound`.
 async fn locked_status(tx: &mut PgConnection, subject: Subject) -> Result<RecordStatus, AppError> {
-    let (table, _) = subject.names();
-    let status: Option<RecordStatus> = sqlx::query_scalar(&format!(
-        "SELECT status FROM {table} WHERE id = $1 FOR UPDATE"
-    ))
-    .bind(subject.id())
-    .fetch_optional(&mut *tx)
-    .await?;
+    let status = match subject {
+        Subject::Product(id) => {
+            sqlx::query_scalar!(
+                r#"SELECT status AS "status: RecordStatus" FROM products WHERE id = $1 FOR UPDATE"#,
+                id.0
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+        }
+        Subject::Scenario(id) => sqlx::query_scalar!(
+            r#"SELECT status AS "status: RecordStatus" FROM scenarios WHERE id = $1 FOR UPDATE"#,
+            id.0
+        )
+        .fetch_optional(&mut *tx)
+        .await?,
+        Subject::Project(id) => {
+            sqlx::query_scalar!(
+                r#"SELECT status AS "status: RecordStatus" FROM projects WHERE id = $1 FOR UPDATE"#,
+                id.0
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+        }
+    };
     status.ok_or(AppError::NotFound)
+}
+
+/// Writes the new status. Publishing stamps `published_at` once (`now`); entering notice
+/// sets the notice's last day (projects have no notice).
+async fn write_status(
+    tx: &mut PgConnection,
+    subject: Subject,
+    to: RecordStatus,
+    reason: Option<&str>,
+    notice_until: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let status = to.code();
+    match subject {
+        Subject::Product(id) => {
+            sqlx::query!(
+                "UPDATE products
+                 SET status = ($2::text)::record_status, status_reason = $3,
+                     published_at = CASE WHEN $2 = 'published' THEN COALESCE(published_at, $4)
+                                         ELSE published_at END,
+                     notice_until = $5, updated_at = $4
+                 WHERE id = $1",
+                id.0,
+                status,
+                reason,
+                now,
+                notice_until
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        Subject::Scenario(id) => {
+            sqlx::query!(
+                "UPDATE scenarios
+                 SET status = ($2::text)::record_status, status_reason = $3,
+                     published_at = CASE WHEN $2 = 'published' THEN COALESCE(published_at, $4)
+                                         ELSE published_at END,
+                     notice_until = $5, updated_at = $4
+                 WHERE id = $1",
+                id.0,
+                status,
+                reason,
+                now,
+                notice_until
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        Subject::Project(id) => {
+            sqlx::query!(
+                "UPDATE projects
+                 SET status = ($2::text)::record_status, status_reason = $3,
+                     published_at = CASE WHEN $2 = 'published' THEN COALESCE(published_at, $4)
+                                         ELSE published_at END,
+                     updated_at = $4
+                 WHERE id = $1",
+                id.0,
+                status,
+                reason,
+                now
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// One transition: who, what, why, and when.
+struct Transition<'a> {
+    action: &'static str,
+    step: fn(RecordStatus) -> Result<RecordStatus, InvalidTransition>,
+    actor: Option<UserId>,
+    reason: Option<&'a str>,
+    notice_until: Option<NaiveDate>,
+    now: DateTime<Utc>,
 }
 
 /// Applies one transition with its audit row and index work.
 async fn change(
     tx: &mut PgConnection,
     subject: Subject,
-    action: &'static str,
-    step: fn(RecordStatus) -> Result<RecordStatus, InvalidTransition>,
-    actor: Option<UserId>,
-    reason: Option<&str>,
-    notice_until: Option<NaiveDate>,
+    transition: Transition<'_>,
 ) -> Result<RecordStatus, AppError> {
-    let (table, kind) = subject.names();
     let from = locked_status(tx, subject).await?;
-    let to = step(from)?;
-    let notice_column = if table == "projects" {
-        ""
-    } else {
-        ", notice_until = $4"
-    };
-    sqlx::query(&format!(
-        "UPDATE {table}
-         SET status = $2::record_status,
-             status_reason = $3,
-             published_at = CASE WHEN $2 = 'published' THEN COALESCE(published_at, now())
-                                 ELSE published_at END,
-             updated_at = now(){notice_column}
-         WHERE id = $1"
-    ))
-    .bind(subject.id())
-    .bind(to.code())
-    .bind(reason)
-    .bind(notice_until)
-    .execute(&mut *tx)
+    let to = (transition.step)(from)?;
+    write_status(
+        tx,
+        subject,
+        to,
+        transition.reason,
+        transition.notice_until,
+        transition.now,
+    )
     .await?;
     audit(
         tx,
         AuditEntry {
-            actor,
-            subject_kind: kind,
+            actor: transition.actor,
+            subject_kind: subject.kind(),
             subject_id: subject.id(),
-            action,
+            action: transition.action,
             from_state: Some(from.code()),
             to_state: Some(to.code()),
-            reason,
+            reason: transition.reason,
+            at: transition.now,
         },
     )
     .await?;
     // Only published records are in the index; entering or leaving that state is the
     // index's business, nothing else is.
     match (from.is_listed(), to.is_listed()) {
-        (false, true) => queue_for_index(tx, kind, subject.id(), IndexWork::Upsert).await?,
-        (true, false) => queue_for_index(tx, kind, subject.id(), IndexWork::Delete).await?,
+        (false, true) => {
+            queue_for_index(tx, subject.kind(), subject.id(), IndexWork::Upsert).await?
+        }
+        (true, false) => {
+            queue_for_index(tx, subject.kind(), subject.id(), IndexWork::Delete).await?
+        }
         _ => {}
     }
     Ok(to)
 }
 
-/// An approved product or scenario enters its public notice until `notice_until`.
-/// Projects have no public notice (DOMAIN.md) and are published straight from review.
+fn by(
+    action: &'static str,
+    step: fn(RecordStatus) -> Result<RecordStatus, InvalidTransition>,
+    actor: Option<UserId>,
+    now: DateTime<Utc>,
+) -> Transition<'static> {
+    Transition {
+        action,
+        step,
+        actor,
+        reason: None,
+        notice_until: None,
+        now,
+    }
+}
+
+/// An approved product or scenario enters its public notice until `notice_until` (its
+/// last day, deployment time zone). Projects have no public notice (docs/domain.md,
+/// "Workflow") and are published straight from review.
 pub async fn enter_notice(
     tx: &mut PgConnection,
     subject: Subject,
     notice_until: NaiveDate,
     actor: Option<UserId>,
+    now: DateTime<Utc>,
 ) -> Result<RecordStatus, AppError> {
     if let Subject::Project(_) = subject {
         let from = locked_status(tx, subject).await?;
@@ -120,31 +219,25 @@ pub async fn enter_notice(
         }
         .into());
     }
-    change(
-        tx,
-        subject,
-        "enter_notice",
-        RecordStatus::enter_notice,
-        actor,
-        None,
-        Some(notice_until),
-    )
-    .await
+    let transition = Transition {
+        notice_until: Some(notice_until),
+        ..by("enter_notice", RecordStatus::enter_notice, actor, now)
+    };
+    change(tx, subject, transition).await
 }
 
+/// Publishes a record (after its notice, or straight from review for projects);
+/// `published_at` becomes `now` the first time.
 pub async fn publish(
     tx: &mut PgConnection,
     subject: Subject,
     actor: Option<UserId>,
+    now: DateTime<Utc>,
 ) -> Result<RecordStatus, AppError> {
     change(
         tx,
         subject,
-        "publish",
-        RecordStatus::publish,
-        actor,
-        None,
-        None,
+        by("publish", RecordStatus::publish, actor, now),
     )
     .await
 }
@@ -155,17 +248,18 @@ pub async fn return_to_review(
     subject: Subject,
     actor: Option<UserId>,
     reason: &str,
+    now: DateTime<Utc>,
 ) -> Result<RecordStatus, AppError> {
-    change(
-        tx,
-        subject,
-        "return_to_review",
-        RecordStatus::return_to_review,
-        actor,
-        Some(reason),
-        None,
-    )
-    .await
+    let transition = Transition {
+        reason: Some(reason),
+        ..by(
+            "return_to_review",
+            RecordStatus::return_to_review,
+            actor,
+            now,
+        )
+    };
+    change(tx, subject, transition).await
 }
 
 pub async fn withdraw(
@@ -173,17 +267,13 @@ pub async fn withdraw(
     subject: Subject,
     actor: Option<UserId>,
     reason: &str,
+    now: DateTime<Utc>,
 ) -> Result<RecordStatus, AppError> {
-    change(
-        tx,
-        subject,
-        "withdraw",
-        RecordStatus::withdraw,
-        actor,
-        Some(reason),
-        None,
-    )
-    .await
+    let transition = Transition {
+        reason: Some(reason),
+        ..by("withdraw", RecordStatus::withdraw, actor, now)
+    };
+    change(tx, subject, transition).await
 }
 
 /// Past its validity: the page stays, with a banner; it leaves lists and search.
@@ -191,33 +281,29 @@ pub async fn expire(
     tx: &mut PgConnection,
     subject: Subject,
     actor: Option<UserId>,
+    now: DateTime<Utc>,
 ) -> Result<RecordStatus, AppError> {
-    change(
-        tx,
-        subject,
-        "expire",
-        RecordStatus::expire,
-        actor,
-        None,
-        None,
-    )
-    .await
+    change(tx, subject, by("expire", RecordStatus::expire, actor, now)).await
 }
 
-/// A catalogue batch's validity changed (it lapsed, or was extended): its published
-/// products stay published, but their eligibility changed, so search must learn it the
-/// same day. Returns how many products were queued.
+/// A catalogue batch's validity changed (it was extended or shortened): its published
+/// products stay published, but their eligibility may have changed, so search must learn
+/// it the same day. Returns how many products were queued. (Eligibility changing because
+/// the date moved past a batch's start or end is the scheduler's
+/// `eligibility_changed_between`.)
 pub async fn batch_eligibility_changed(
     tx: &mut PgConnection,
     batch: CallId,
     actor: Option<UserId>,
+    now: DateTime<Utc>,
 ) -> Result<u64, AppError> {
-    let queued = sqlx::query(
+    let queued = sqlx::query!(
         "INSERT INTO search_outbox (subject_kind, subject_id, operation)
-         SELECT 'product', id, 'upsert' FROM products
-         WHERE call_id = $1 AND status = 'published'",
+         SELECT 'product', p.id, 'upsert' FROM products p
+         JOIN organisations o ON o.id = p.organisation_id
+         WHERE p.call_id = $1 AND record_is_listed(p.status, o.verified_at)",
+        batch.0
     )
-    .bind(batch.0)
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -231,6 +317,7 @@ pub async fn batch_eligibility_changed(
             from_state: None,
             to_state: None,
             reason: None,
+            at: now,
         },
     )
     .await?;

@@ -4,6 +4,7 @@
 use super::{audit, queue_for_index, AuditEntry, IndexWork};
 use crate::domain::{InvalidTransition, ProductId, RecordStatus, UserId};
 use crate::error::AppError;
+use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
 /// Makes revision `revision` (from `product_revisions`, approved by the workflow) the
@@ -14,12 +15,14 @@ pub async fn publish_revision(
     product: ProductId,
     revision: i32,
     actor: Option<UserId>,
+    now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let status: Option<RecordStatus> =
-        sqlx::query_scalar("SELECT status FROM products WHERE id = $1 FOR UPDATE")
-            .bind(product.0)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let status = sqlx::query_scalar!(
+        r#"SELECT status AS "status: RecordStatus" FROM products WHERE id = $1 FOR UPDATE"#,
+        product.0
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
     let status = status.ok_or(AppError::NotFound)?;
     if status != RecordStatus::Published {
         return Err(InvalidTransition {
@@ -28,7 +31,7 @@ pub async fn publish_revision(
         }
         .into());
     }
-    let replaced = sqlx::query(
+    let replaced = sqlx::query!(
         "UPDATE products AS p
          SET name = r.name, procurement_code = r.procurement_code,
              procurement_name = r.procurement_name, industry = r.industry,
@@ -38,13 +41,14 @@ pub async fn publish_revision(
              patents = r.patents, is_medical = r.is_medical,
              registration_certificate = r.registration_certificate,
              insurance_status = r.insurance_status, valid_until = r.valid_until,
-             updated_at = now()
+             updated_at = $3
          FROM product_revisions AS v,
               jsonb_populate_record(NULL::products, v.snapshot) AS r
          WHERE p.id = $1 AND v.product_id = p.id AND v.revision = $2",
+        product.0,
+        revision,
+        now
     )
-    .bind(product.0)
-    .bind(revision)
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -62,6 +66,7 @@ pub async fn publish_revision(
             from_state: Some(status.code()),
             to_state: Some(status.code()),
             reason: Some(&reason),
+            at: now,
         },
     )
     .await?;

@@ -1,4 +1,6 @@
-//! Queries behind the scenario pages.
+//! Queries behind the scenario pages: listed records only (`record_is_listed`), details
+//! while their page is public (`record_page_is_public`). Whether a scenario is still open
+//! for answers is judged on "today" from the server's clock.
 
 use super::{ScenarioDetail, ScenarioFilter, ScenarioSummary};
 use crate::domain::*;
@@ -43,13 +45,15 @@ pub async fn list_published(
     pool: &PgPool,
     filter: &ScenarioFilter,
     per_page: u32,
+    today: chrono::NaiveDate,
 ) -> Result<Page<ScenarioSummary>, sqlx::Error> {
     let sector = filter.sector.map(Sector::code);
     let location = filter.location.map(Location::code);
     let publisher = filter.organisation.map(|id| id.0);
     let total = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM scenarios s
-           WHERE s.status = 'published'
+           JOIN organisations o ON o.id = s.organisation_id
+           WHERE record_is_listed(s.status, o.verified_at)
              AND ($1::text IS NULL OR s.sector = $1)
              AND ($2::text IS NULL OR s.location = $2)
              AND ($3::bigint IS NULL OR s.organisation_id = $3)"#,
@@ -64,9 +68,9 @@ pub async fn list_published(
         r#"SELECT s.id AS "id: ScenarioId", s.title, o.id AS "publisher_id: OrganisationId",
                   o.name AS publisher_name, s.sector AS "sector!: Sector",
                   s.location AS "location!: Location", s.budget_min_fen, s.budget_max_fen,
-                  s.open_until, (s.open_until IS NULL OR s.open_until >= current_date) AS "open!"
+                  s.open_until, (s.open_until IS NULL OR s.open_until >= $6) AS "open!"
            FROM scenarios s JOIN organisations o ON o.id = s.organisation_id
-           WHERE s.status = 'published'
+           WHERE record_is_listed(s.status, o.verified_at)
              AND ($1::text IS NULL OR s.sector = $1)
              AND ($2::text IS NULL OR s.location = $2)
              AND ($3::bigint IS NULL OR s.organisation_id = $3)
@@ -77,6 +81,7 @@ pub async fn list_published(
         publisher,
         i64::from(per_page),
         Page::<()>::offset(filter.page),
+        today,
     )
     .fetch_all(pool)
     .await?
@@ -90,15 +95,19 @@ pub async fn list_published(
     })
 }
 
+/// A scenario whose page is public; open for answers as on `today`, "published on" in
+/// `zone` (the deployment's time zone).
 pub async fn public_detail(
     pool: &PgPool,
     id: ScenarioId,
+    today: chrono::NaiveDate,
+    zone: chrono_tz::Tz,
 ) -> Result<Option<ScenarioDetail>, sqlx::Error> {
     let row = sqlx::query!(
         r#"SELECT s.id AS "id: ScenarioId", s.title, o.id AS "publisher_id: OrganisationId",
                   o.name AS publisher_name, s.sector AS "sector!: Sector",
                   s.location AS "location!: Location", s.budget_min_fen, s.budget_max_fen,
-                  s.open_until, (s.open_until IS NULL OR s.open_until >= current_date) AS "open!",
+                  s.open_until, (s.open_until IS NULL OR s.open_until >= $2) AS "open!",
                   s.status AS "status: RecordStatus", s.status_reason, s.notice_until, s.need,
                   s.expected_outcome, s.contact_phone, s.contact_email, s.published_at,
                   c.title AS "call_title?",
@@ -107,8 +116,9 @@ pub async fn public_detail(
            FROM scenarios s
            JOIN organisations o ON o.id = s.organisation_id
            LEFT JOIN calls c ON c.id = s.call_id
-           WHERE s.id = $1 AND s.status IN ('in_notice', 'published', 'expired', 'withdrawn')"#,
+           WHERE s.id = $1 AND record_page_is_public(s.status, o.verified_at)"#,
         id.0,
+        today,
     )
     .fetch_optional(pool)
     .await?;
@@ -133,7 +143,9 @@ pub async fn public_detail(
         contact_phone: row.contact_phone,
         contact_email: row.contact_email,
         call: row.call_title,
-        published_on: row.published_at.map(|at| at.date_naive()),
+        published_on: row
+            .published_at
+            .map(|at| at.with_timezone(&zone).date_naive()),
         answers: row.answers,
     }))
 }

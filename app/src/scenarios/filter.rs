@@ -25,6 +25,13 @@ impl Default for ScenarioFilter {
 }
 
 impl ScenarioFilter {
+    /// The filter as a server function received it, checked again there (anyone can call
+    /// it): the page must be one the list has (`InvalidParameter { param: "page" }`).
+    pub fn validate(self) -> Result<Self, AppError> {
+        crate::listing::check_page(self.page)?;
+        Ok(self)
+    }
+
     pub fn from_query(params: &(impl QueryParams + ?Sized)) -> Result<Self, AppError> {
         Ok(ScenarioFilter {
             sector: optional_code(params, "sector")?,

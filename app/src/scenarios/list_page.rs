@@ -1,9 +1,8 @@
 use super::{list_scenarios, ScenarioCard, ScenarioFilter};
-use crate::components::CodeSelect;
+use crate::components::{CodeSelect, PageHead};
 use crate::i18n::use_messages;
 use crate::listing::{organisation_hidden, FilterForm, ListResults};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -16,8 +15,7 @@ pub fn ScenarioListPage() -> impl IntoView {
         |filter| async move { list_scenarios(filter?).await },
     );
     view! {
-        <Title text=move || t.get().scenarios_title />
-        <Meta name="description" content=move || t.get().scenarios_description />
+        <PageHead title=|m| m.scenarios_title description=|m| m.scenarios_description />
         <h1>{move || t.get().scenarios_title}</h1>
         <p class="lead">{move || t.get().scenarios_description}</p>
         {move || {

@@ -7,6 +7,11 @@ use leptos::server_fn::codec::GetUrl;
 /// Published scenarios matching the filter, newest first. Public.
 #[server(prefix = "/api", endpoint = "scenarios/list", input = GetUrl)]
 pub async fn list_scenarios(filter: ScenarioFilter) -> Result<Page<ScenarioSummary>, AppError> {
-    let state = crate::state::app_state()?;
-    Ok(super::db::list_published(&state.pool, &filter, crate::listing::PER_PAGE).await?)
+    crate::error::with_status(async {
+        let filter = filter.validate()?;
+        let state = crate::state::app_state()?;
+        let page = crate::listing::PER_PAGE;
+        Ok(super::db::list_published(&state.pool, &filter, page, state.clock.today()).await?)
+    })
+    .await
 }

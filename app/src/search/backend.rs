@@ -1,11 +1,14 @@
 //! The search backend this deployment runs on, chosen by configuration at startup.
 
-use super::document::{DocumentKind, SearchDocument};
+use super::document::{DocumentKind, SearchDocument, DOCUMENT_FORMAT};
 use super::embedded::EmbeddedIndex;
 use super::index::{IndexError, SearchIndex};
 use super::meili::MeiliIndex;
+use super::writer::Refusal;
 use super::{SearchQuery, SearchResults};
+use crate::clock::Clock;
 use crate::error::AppError;
+use sqlx::PgPool;
 
 #[derive(Clone)]
 pub enum SearchBackend {
@@ -13,10 +16,28 @@ pub enum SearchBackend {
     Meilisearch(MeiliIndex),
 }
 
+/// Whether the backend answers, for `/healthz`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackendHealth {
+    /// `embedded` or `meilisearch`.
+    pub backend: &'static str,
+    pub ok: bool,
+    /// Why not, when not.
+    pub detail: Option<String>,
+}
+
 impl SearchBackend {
-    /// Readies the backend before the server takes requests (the embedded index loads
-    /// its in-memory mirror).
-    /// (Meilisearch: creates the index if missing and applies the settings kept in code.)
+    /// The embedded index over `pool`.
+    pub fn embedded(pool: PgPool, clock: Clock) -> SearchBackend {
+        SearchBackend::Embedded(EmbeddedIndex::new(pool, clock))
+    }
+
+    /// Readies the backend: the embedded index loads its in-memory mirror; Meilisearch
+    /// gets its index created if missing and the settings kept in code.
+    ///
+    /// # Errors
+    /// [`IndexError::Unavailable`] when the backend cannot be reached; the server then
+    /// serves anyway and calls this again until it succeeds.
     pub async fn prepare(&self) -> Result<(), IndexError> {
         match self {
             SearchBackend::Embedded(index) => index.catch_up().await,
@@ -25,11 +46,95 @@ impl SearchBackend {
     }
 
     /// Rebuilds the index from Postgres without ever leaving search empty; returns the
-    /// number of documents written.
-    pub async fn reindex(&self, pool: &sqlx::PgPool) -> Result<usize, IndexError> {
+    /// number of documents written and the records the backend refused.
+    pub async fn reindex(&self, pool: &PgPool) -> Result<(usize, Vec<Refusal>), IndexError> {
         match self {
             SearchBackend::Embedded(index) => index.reindex().await,
             SearchBackend::Meilisearch(index) => index.reindex(pool).await,
+        }
+    }
+
+    /// Rebuilds the index when it holds documents of another format than the code
+    /// writes ([`DOCUMENT_FORMAT`]), e.g. after an upgrade. One server does it (the others
+    /// skip while it holds the lock); searches keep working meanwhile. Returns whether it
+    /// rebuilt.
+    pub async fn ensure_format(&self, pool: &PgPool) -> Result<bool, IndexError> {
+        let name = self.state_name();
+        let mut tx = pool.begin().await?;
+        let locked = sqlx::query_scalar!(
+            r#"SELECT pg_try_advisory_xact_lock(hashtextextended('search-format:' || $1, 0)) AS "locked!""#,
+            name
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if !locked {
+            return Ok(false); // another server is rebuilding it
+        }
+        let format = sqlx::query_scalar!(
+            "SELECT format_version FROM search_index_state WHERE index_name = $1",
+            name
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        if format == Some(DOCUMENT_FORMAT) {
+            return Ok(false);
+        }
+        tracing::info!(
+            index = name,
+            found = ?format,
+            wanted = DOCUMENT_FORMAT,
+            "search documents are of another format: rebuilding the index"
+        );
+        let (written, refused) = self.reindex(pool).await?;
+        log_refusals(&refused);
+        self.mark_format_current(&mut *tx).await?;
+        tx.commit().await?;
+        tracing::info!(
+            index = name,
+            written,
+            refused = refused.len(),
+            "search index rebuilt"
+        );
+        Ok(true)
+    }
+
+    /// Records that the index holds documents of the code's format (after a rebuild).
+    pub async fn mark_format_current<'c>(
+        &self,
+        executor: impl sqlx::PgExecutor<'c>,
+    ) -> Result<(), IndexError> {
+        sqlx::query!(
+            "INSERT INTO search_index_state (index_name, format_version, rebuilt_at)
+             VALUES ($1, $2, now())
+             ON CONFLICT (index_name) DO UPDATE
+             SET format_version = EXCLUDED.format_version, rebuilt_at = EXCLUDED.rebuilt_at",
+            self.state_name(),
+            DOCUMENT_FORMAT
+        )
+        .execute(executor)
+        .await?;
+        Ok(())
+    }
+
+    /// Writes today's fair-order keys into an index that stores them (Meilisearch); the
+    /// embedded index computes them at search time and has nothing to do. Returns the
+    /// number of documents written.
+    pub async fn refresh_fair_order(&self, pool: &PgPool) -> Result<usize, IndexError> {
+        match self {
+            SearchBackend::Embedded(_) => Ok(0),
+            SearchBackend::Meilisearch(index) => {
+                let (written, refused) = index.refresh_fair_order(pool).await?;
+                log_refusals(&refused);
+                Ok(written)
+            }
+        }
+    }
+
+    /// The name the index's format version is kept under.
+    pub fn state_name(&self) -> String {
+        match self {
+            SearchBackend::Embedded(index) => index.state_name().to_owned(),
+            SearchBackend::Meilisearch(index) => index.index_uid(),
         }
     }
 
@@ -40,17 +145,46 @@ impl SearchBackend {
         }
     }
 
-    /// A search for a page or the API: failures become a 503, logged here.
+    /// Whether the backend answers now: a search for nothing, bounded by a second.
+    pub async fn health(&self) -> BackendHealth {
+        let probe = SearchQuery {
+            kind: Some(DocumentKind::Organisation),
+            ..SearchQuery::default()
+        };
+        let outcome =
+            tokio::time::timeout(std::time::Duration::from_secs(1), self.search(&probe)).await;
+        let detail = match outcome {
+            Ok(Ok(_)) => None,
+            Ok(Err(error)) => Some(error.to_string()),
+            Err(_) => Some("no answer within a second".to_owned()),
+        };
+        BackendHealth {
+            backend: self.name(),
+            ok: detail.is_none(),
+            detail,
+        }
+    }
+
+    /// A search for a page or the API. A backend failure is logged here and becomes
+    /// [`AppError::SearchUnavailable`] (503, "search is unavailable"), not a database
+    /// error.
     pub async fn run(&self, query: &SearchQuery) -> Result<SearchResults, AppError> {
-        self.search(query)
-            .await
-            .map_err(|error| match error.downcast::<sqlx::Error>() {
-                Ok(database) => AppError::from(*database),
-                Err(other) => {
-                    tracing::warn!(error = %other, "search backend failed");
-                    AppError::Unavailable
-                }
-            })
+        self.search(query).await.map_err(|error| {
+            tracing::warn!(backend = self.name(), %error, "search backend failed");
+            AppError::SearchUnavailable
+        })
+    }
+}
+
+/// Says in the log which records a backend refused, and why.
+pub fn log_refusals(refused: &[Refusal]) {
+    for refusal in refused {
+        tracing::error!(
+            kind = refusal.record.0.code(),
+            id = refusal.record.1,
+            reason = refusal.reason,
+            "the search backend refused a document; it is left out of search"
+        );
     }
 }
 

@@ -21,9 +21,11 @@ mod run_search;
 pub mod segment;
 #[cfg(feature = "ssr")]
 pub mod synonyms;
+#[cfg(feature = "ssr")]
+pub mod writer;
 
 #[cfg(feature = "ssr")]
-pub use backend::SearchBackend;
+pub use backend::{BackendHealth, SearchBackend};
 #[cfg(feature = "ssr")]
 pub use document::SearchDocument;
 #[cfg(feature = "ssr")]

@@ -286,6 +286,11 @@ pub struct SearchResults {
     pub total: i64,
     pub page: u32,
     pub facets: Facets,
+    /// Partner deployments whose index could not be searched this time (missing,
+    /// unreachable, a wrong key): the results hold this site's and the other partners'
+    /// records only. Empty when every configured site answered.
+    #[serde(default)]
+    pub unavailable_sites: Vec<String>,
 }
 
 #[cfg(test)]

@@ -7,7 +7,10 @@ use leptos::server_fn::codec::GetUrl;
 /// server function is an endpoint anyone can call.
 #[server(prefix = "/api", endpoint = "search", input = GetUrl)]
 pub async fn run_search(query: SearchQuery) -> Result<SearchResults, AppError> {
-    let query = query.validate()?;
-    let state = crate::state::app_state()?;
-    state.search.run(&query).await
+    crate::error::with_status(async {
+        let query = query.validate()?;
+        let state = crate::state::app_state()?;
+        state.search.run(&query).await
+    })
+    .await
 }

@@ -6,15 +6,36 @@ use sqlx::postgres::PgPoolOptions;
 use std::path::{Path, PathBuf};
 use tokio::process::Command;
 
+/// How a PostgreSQL client tool reaches the database: the URL without its password on the
+/// command line (where `ps` would show it to every user of the machine), the password in
+/// the tool's environment (`PGPASSWORD`).
+fn client(tool: &str, database_url: &str) -> Result<Command> {
+    let mut url = url::Url::parse(database_url).context("DATABASE_URL is not a valid URL")?;
+    let password = url.password().map(|encoded| {
+        percent_encoding::percent_decode_str(encoded)
+            .decode_utf8_lossy()
+            .into_owned()
+    });
+    if password.is_some() {
+        url.set_password(None)
+            .map_err(|()| anyhow::anyhow!("DATABASE_URL has a password but no user"))?;
+    }
+    let mut command = Command::new(pg_tool(tool));
+    command.env_remove("PGPASSWORD");
+    if let Some(password) = password {
+        command.env("PGPASSWORD", password);
+    }
+    command.arg("--dbname").arg(url.as_str());
+    Ok(command)
+}
+
 /// Writes a backup of the database at `database_url` to `file`. The dump goes to a
 /// temporary file first, so a failed backup never leaves a truncated one behind.
 pub async fn backup(database_url: &str, file: &Path) -> Result<()> {
     let partial = PathBuf::from(format!("{}.partial", file.display()));
-    let status = Command::new(pg_tool("pg_dump"))
+    let status = client("pg_dump", database_url)?
         .args(["--format=custom", "--no-owner", "--no-privileges", "--file"])
         .arg(&partial)
-        .arg("--dbname")
-        .arg(database_url)
         .status()
         .await
         .context("running pg_dump (is the PostgreSQL client installed?)")?;
@@ -47,7 +68,7 @@ pub async fn restore(database_url: &str, file: &Path, replace: bool) -> Result<(
     if !replace && holds_catalogue(database_url).await? {
         bail!("the database already holds a catalogue; restore into an empty database, or pass --replace to drop it first");
     }
-    let mut command = Command::new(pg_tool("pg_restore"));
+    let mut command = client("pg_restore", database_url)?;
     command.args([
         "--no-owner",
         "--no-privileges",
@@ -58,8 +79,6 @@ pub async fn restore(database_url: &str, file: &Path, replace: bool) -> Result<(
         command.args(["--clean", "--if-exists"]);
     }
     let status = command
-        .arg("--dbname")
-        .arg(database_url)
         .arg(file)
         .status()
         .await
@@ -105,5 +124,55 @@ fn pg_tool(name: &str) -> PathBuf {
             }
         }
         None => PathBuf::from(name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client;
+
+    #[test]
+    fn the_password_goes_through_the_environment_not_the_command_line() {
+        let command = client(
+            "pg_dump",
+            "postgres://catalogue:s%40cret@db.internal:5433/catalogue",
+        )
+        .unwrap();
+        let command = command.as_std();
+        let args: Vec<String> = command
+            .get_args()
+            .map(|arg| arg.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            args,
+            [
+                "--dbname",
+                "postgres://catalogue@db.internal:5433/catalogue"
+            ]
+        );
+        let password = command
+            .get_envs()
+            .find(|(name, _)| *name == "PGPASSWORD")
+            .and_then(|(_, value)| value)
+            .map(|value| value.to_string_lossy().into_owned());
+        assert_eq!(password.as_deref(), Some("s@cret"));
+    }
+
+    #[test]
+    fn a_url_without_password_is_passed_as_it_is() {
+        let command = client(
+            "pg_dump",
+            "postgres://postgres@localhost/catalogue?host=/var/run",
+        )
+        .unwrap();
+        let args: Vec<String> = command
+            .as_std()
+            .get_args()
+            .map(|arg| arg.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            args[1],
+            "postgres://postgres@localhost/catalogue?host=/var/run"
+        );
     }
 }

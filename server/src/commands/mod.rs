@@ -24,7 +24,9 @@ pub async fn seed(config: &Config, if_empty: bool) -> Result<()> {
     } else {
         seed::Mode::RefuseIfNotEmpty
     };
-    match seed::run(&pool, mode).await? {
+    let clock = config.clock();
+    let cal = seed::support::DemoCalendar::new(clock.today(), clock.zone());
+    match seed::run(&pool, mode, cal).await? {
         seed::Outcome::Seeded(counts) => tracing::info!(
             organisations = counts.organisations,
             products = counts.products,
@@ -46,7 +48,9 @@ pub async fn seed(config: &Config, if_empty: bool) -> Result<()> {
 pub async fn generate(config: &Config, sizes: generate::Sizes) -> Result<()> {
     let pool = database::connect(config).await?;
     database::migrate(&pool).await?;
-    let report = generate::run(&pool, &sizes).await?;
+    let clock = config.clock();
+    let cal = seed::support::DemoCalendar::new(clock.today(), clock.zone());
+    let report = generate::run(&pool, &sizes, cal).await?;
     println!(
         "generated {} organisations, {} products, {} scenarios, {} projects in {:.1} s",
         report.organisations,
@@ -64,21 +68,28 @@ pub async fn generate(config: &Config, sizes: generate::Sizes) -> Result<()> {
 pub async fn reindex(config: &Config) -> Result<()> {
     let pool = database::connect(config).await?;
     database::migrate(&pool).await?;
-    let backend = crate::startup::search_backend(config, &pool)?;
+    let backend = crate::startup::search_backend(&pool, &config.clock())?;
     let started = std::time::Instant::now();
-    backend
-        .prepare()
-        .await
-        .map_err(|error| anyhow::anyhow!(error))?;
-    let written = backend
-        .reindex(&pool)
-        .await
-        .map_err(|error| anyhow::anyhow!(error))?;
+    backend.prepare().await?;
+    let (written, refused) = backend.reindex(&pool).await?;
+    backend.mark_format_current(&pool).await?;
+    app::search::backend::log_refusals(&refused);
     let seconds = started.elapsed().as_secs_f64();
     println!(
-        "reindexed {written} documents into the {} index in {seconds:.1} s ({:.0} documents/s)",
+        "reindexed {written} documents into the {} index in {seconds:.1} s ({:.0} documents/s); {} refused",
         backend.name(),
-        written as f64 / seconds.max(0.001)
+        written as f64 / seconds.max(0.001),
+        refused.len()
     );
+    Ok(())
+}
+
+/// `catalogue retry-dead-letters`: puts the records the search backend refused back in
+/// line (after the cause was fixed); the running servers' indexers take them.
+pub async fn retry_dead_letters(config: &Config) -> Result<()> {
+    let pool = database::connect(config).await?;
+    database::migrate(&pool).await?;
+    let retried = crate::indexer::retry_dead_letters(&pool).await?;
+    println!("{retried} dead letters queued again for the search index");
     Ok(())
 }

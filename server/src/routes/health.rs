@@ -1,5 +1,13 @@
-//! `/healthz`: is the server up, and can it reach its database?
+//! `/healthz`: is the server up, can it reach its database and its search backend, how far
+//! is the search index behind, what did the index refuse, and when do scheduled steps run.
+//!
+//! The status is 200 when the database answers (pages work), 503 when it does not. A
+//! search backend that does not answer makes the body say `"degraded"` without failing the
+//! check: pages other than search still work, so a load balancer should keep the server.
 
+use crate::indexer::{self, DeadLetter, Lag};
+use crate::scheduler::{self, StepState};
+use app::state::AppState;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
@@ -10,53 +18,73 @@ use std::time::Duration;
 
 #[derive(Serialize)]
 pub struct Health {
+    /// `ok`, `degraded` (search does not answer) or `unavailable` (the database does not).
     pub status: &'static str,
+    /// `ok` or `unavailable`.
     pub database: &'static str,
-    /// How far the search index is behind the catalogue.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub search_lag: Option<SearchLag>,
+    pub search: Option<SearchHealth>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheduler: Option<Vec<StepState>>,
 }
 
 #[derive(Serialize)]
-pub struct SearchLag {
-    pub pending: i64,
-    pub oldest_pending_seconds: f64,
+pub struct SearchHealth {
+    /// `embedded` or `meilisearch`.
+    pub backend: &'static str,
+    /// `ok` or `unavailable`.
+    pub status: &'static str,
+    /// Why not, when not (never a key).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// How far the index is behind the catalogue, and how many records it refused.
+    pub lag: Lag,
+    /// The refused records (at most 20), with the backend's reason.
+    pub dead_letters: Vec<DeadLetter>,
 }
 
-/// 200 when the database answers within a second, 503 otherwise (load balancers and the
-/// run script read the status; people read the body).
-pub async fn healthz(State(pool): State<PgPool>) -> impl IntoResponse {
+pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     let database_ok = matches!(
-        tokio::time::timeout(Duration::from_secs(1), ping(&pool)).await,
+        tokio::time::timeout(Duration::from_secs(1), ping(&state.pool)).await,
         Ok(Ok(()))
     );
-    let (status, health) = if database_ok {
-        let search_lag = crate::indexer::lag(&pool)
-            .await
-            .ok()
-            .map(|(pending, oldest)| SearchLag {
-                pending,
-                oldest_pending_seconds: (oldest * 10.0).round() / 10.0,
-            });
-        (
-            StatusCode::OK,
-            Health {
-                status: "ok",
-                database: "ok",
-                search_lag,
-            },
-        )
-    } else {
-        (
+    if !database_ok {
+        let health = Health {
+            status: "unavailable",
+            database: "unavailable",
+            search: None,
+            scheduler: None,
+        };
+        return (
             StatusCode::SERVICE_UNAVAILABLE,
-            Health {
-                status: "degraded",
-                database: "unavailable",
-                search_lag: None,
-            },
-        )
+            [(header::CACHE_CONTROL, "no-store")],
+            Json(health),
+        );
+    }
+    let backend = state.search.health().await;
+    let lag = indexer::lag(&state.pool).await.ok();
+    let dead_letters = indexer::dead_letters(&state.pool, 20)
+        .await
+        .unwrap_or_default();
+    let search = lag.map(|lag| SearchHealth {
+        backend: backend.backend,
+        status: if backend.ok { "ok" } else { "unavailable" },
+        detail: backend.detail.clone(),
+        lag,
+        dead_letters,
+    });
+    let scheduler = scheduler::states(&state.pool, &state.clock).await.ok();
+    let health = Health {
+        status: if backend.ok { "ok" } else { "degraded" },
+        database: "ok",
+        search,
+        scheduler,
     };
-    (status, [(header::CACHE_CONTROL, "no-store")], Json(health))
+    (
+        StatusCode::OK,
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(health),
+    )
 }
 
 async fn ping(pool: &PgPool) -> Result<(), sqlx::Error> {

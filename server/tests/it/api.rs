@@ -81,7 +81,7 @@ async fn an_export_holds_exactly_the_records_the_search_returned_in_its_order(po
         "a byte-order mark for spreadsheets"
     );
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
-    assert!(lines[0].starts_with("kind,id,title"));
+    assert!(lines[0].starts_with("site,kind,id,title"), "{}", lines[0]);
     let exported: Vec<String> = lines[1..]
         .iter()
         .map(|line| {
@@ -92,7 +92,14 @@ async fn an_export_holds_exactly_the_records_the_search_returned_in_its_order(po
                 .to_owned()
         })
         .collect();
-    assert_eq!(exported, urls, "same records, same order");
+    let urls: Vec<String> = urls
+        .iter()
+        .map(|url| format!("http://127.0.0.1:3000{url}"))
+        .collect();
+    assert_eq!(
+        exported, urls,
+        "same records, same order, as absolute links"
+    );
     assert!(!csv.contains("草稿"), "never a draft");
 
     let bad = app.get("/api/v1/search/export?kind=people").await;

@@ -38,7 +38,13 @@ async fn fingerprint(pool: &PgPool) -> (i64, i64, i64, String) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_backup_restored_into_a_fresh_database_holds_the_same_catalogue(pool: PgPool) {
-    seed::run(&pool, Mode::RefuseIfNotEmpty).await.unwrap();
+    seed::run(
+        &pool,
+        Mode::RefuseIfNotEmpty,
+        crate::helpers::demo_calendar(),
+    )
+    .await
+    .unwrap();
     let options = pool.connect_options();
     let source = options.get_database().unwrap().to_owned();
     // Names are cut at 63 bytes, and the test database's name is already that long.
@@ -84,7 +90,13 @@ async fn a_backup_restored_into_a_fresh_database_holds_the_same_catalogue(pool: 
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_file_that_is_not_a_backup_is_refused_and_changes_nothing(pool: PgPool) {
-    seed::run(&pool, Mode::RefuseIfNotEmpty).await.unwrap();
+    seed::run(
+        &pool,
+        Mode::RefuseIfNotEmpty,
+        crate::helpers::demo_calendar(),
+    )
+    .await
+    .unwrap();
     let before = fingerprint(&pool).await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("not-a-backup.dump");

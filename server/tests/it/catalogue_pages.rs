@@ -36,14 +36,7 @@ async fn every_kind_of_page_answers_200_with_its_record(pool: PgPool) {
         true,
     )
     .await;
-    let batch = batch(
-        &pool,
-        agency,
-        "CZCX-2026-01",
-        "current_date - 30",
-        "current_date + 300",
-    )
-    .await;
+    let batch = batch(&pool, agency, "CZCX-2026-01", -30, 300).await;
     let product = product(
         &pool,
         firm,
@@ -256,22 +249,8 @@ async fn product_filters_and_the_two_first_purchase_facts(pool: PgPool) {
     .await;
     let local = organisation(&pool, "常州本地装备有限公司", "enterprise", "320412", true).await;
     let remote = organisation(&pool, "苏州外地科技有限公司", "enterprise", "outside", true).await;
-    let valid = batch(
-        &pool,
-        agency,
-        "CZCX-2026-01",
-        "current_date - 100",
-        "current_date + 300",
-    )
-    .await;
-    let lapsed = batch(
-        &pool,
-        agency,
-        "CZCX-2024-01",
-        "current_date - 800",
-        "current_date - 400",
-    )
-    .await;
+    let valid = batch(&pool, agency, "CZCX-2026-01", -100, 300).await;
+    let lapsed = batch(&pool, agency, "CZCX-2024-01", -800, -400).await;
 
     let eligible_bought = product(
         &pool,
@@ -309,49 +288,17 @@ async fn product_filters_and_the_two_first_purchase_facts(pool: PgPool) {
         "published",
     )
     .await;
-    first_purchase(
-        &pool,
-        eligible_bought,
-        hospital,
-        local,
-        "awarded",
-        "current_date - 10",
-    )
-    .await;
-    first_purchase(
-        &pool,
-        eligible_bought,
-        agency,
-        local,
-        "cancelled",
-        "current_date - 20",
-    )
-    .await;
-    first_purchase(
-        &pool,
-        lapsed_bought,
-        hospital,
-        local,
-        "awarded",
-        "current_date - 500",
-    )
-    .await;
-    first_purchase(
-        &pool,
-        cancelled_only,
-        hospital,
-        remote,
-        "cancelled",
-        "current_date - 450",
-    )
-    .await;
+    first_purchase(&pool, eligible_bought, hospital, local, "awarded", -10).await;
+    first_purchase(&pool, eligible_bought, agency, local, "cancelled", -20).await;
+    first_purchase(&pool, lapsed_bought, hospital, local, "awarded", -500).await;
+    first_purchase(&pool, cancelled_only, hospital, remote, "cancelled", -450).await;
     first_purchase(
         &pool,
         cancelled_only,
         agency,
         remote,
         "nothing_suitable",
-        "current_date - 440",
+        -440,
     )
     .await;
     let app = spawn_app(pool).await;

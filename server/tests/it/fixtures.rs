@@ -1,6 +1,20 @@
-//! Records for tests, written straight into the database in a given state.
+//! Records for tests, written straight into the database in a given state. Dates are
+//! given in days from the test clock's today (`-30` is thirty days ago), never from the
+//! database's `current_date`.
 
+use crate::helpers::{test_clock, test_today};
+use chrono::{NaiveDate, TimeDelta};
 use sqlx::PgPool;
+
+/// The test day moved by `days`.
+pub fn day(days: i64) -> NaiveDate {
+    test_today() + TimeDelta::days(days)
+}
+
+/// The test clock's now moved by `days` (published a day ago: `at(-1)`).
+pub fn at(days: i64) -> chrono::DateTime<chrono::Utc> {
+    test_clock().now() + TimeDelta::days(days)
+}
 
 /// Inserts an organisation and returns its id. Credit codes are unique per call.
 pub async fn organisation(
@@ -14,34 +28,38 @@ pub async fn organisation(
         "INSERT INTO organisations (kind, name, credit_code, location, verified_at)
          VALUES ($1::organisation_kind, $2,
                  '91' || lpad((nextval(pg_get_serial_sequence('organisations', 'id')) + 1000)::text, 16, '0'),
-                 $3, CASE WHEN $4 THEN now() END)
+                 $3, CASE WHEN $4 THEN $5::timestamptz END)
          RETURNING id",
     )
     .bind(kind)
     .bind(name)
     .bind(location)
     .bind(verified)
+    .bind(at(-400))
     .fetch_one(pool)
     .await
     .unwrap()
 }
 
-/// A product batch valid from `valid_from` to `valid_until` (SQL date expressions).
+/// A product batch valid from `valid_from` to `valid_until` (days from today).
 pub async fn batch(
     pool: &PgPool,
     agency: i64,
     code: &str,
-    valid_from: &str,
-    valid_until: &str,
+    valid_from: i64,
+    valid_until: i64,
 ) -> i64 {
-    sqlx::query_scalar(&format!(
+    sqlx::query_scalar(
         "INSERT INTO calls (kind, organisation_id, code, title, opens_on, closes_on, valid_from, valid_until, status)
-         VALUES ('product_batch', $1, $2, $2 || ' 创新产品推荐目录', DATE '2024-01-01', DATE '2024-02-01',
-                 {valid_from}, {valid_until}, 'finished')
-         RETURNING id"
-    ))
+         VALUES ('product_batch', $1, $2, $2 || ' 创新产品推荐目录', $3, $4, $5, $6, 'finished')
+         RETURNING id",
+    )
     .bind(agency)
     .bind(code)
+    .bind(day(valid_from - 120))
+    .bind(day(valid_from - 90))
+    .bind(day(valid_from))
+    .bind(day(valid_until))
     .fetch_one(pool)
     .await
     .unwrap()
@@ -63,7 +81,7 @@ pub async fn product(
          VALUES ($1, $2, $3::record_status, $4, 'A02100000', '专用设备', $5, $4 || '的说明', '规格',
                  5000000, 30000000,
                  CASE WHEN $3 IN ('in_notice', 'published', 'expired', 'withdrawn')
-                      THEN now() - interval '1 day' END,
+                      THEN $6::timestamptz END,
                  CASE WHEN $3 = 'withdrawn' THEN '供应商申请撤回' END)
          RETURNING id",
     )
@@ -72,6 +90,7 @@ pub async fn product(
     .bind(status)
     .bind(name)
     .bind(industry)
+    .bind(at(-1))
     .fetch_one(pool)
     .await
     .unwrap();
@@ -91,19 +110,20 @@ pub async fn first_purchase(
     buyer: i64,
     supplier: i64,
     outcome: &str,
-    signed_on: &str,
+    signed_on: i64,
 ) {
-    sqlx::query(&format!(
+    sqlx::query(
         "INSERT INTO first_purchases (product_id, product_revision, buyer_organisation_id,
                                       supplier_organisation_id, route, contract_number, signed_on,
                                       amount_fen, outcome)
-         VALUES ($1, 1, $2, $3, 'first_purchase', 'CZCG-TEST-' || $1, {signed_on}, 12000000,
-                 $4::purchase_outcome)"
-    ))
+         VALUES ($1, 1, $2, $3, 'first_purchase', 'CZCG-TEST-' || $1, $5, 12000000,
+                 $4::purchase_outcome)",
+    )
     .bind(product)
     .bind(buyer)
     .bind(supplier)
     .bind(outcome)
+    .bind(day(signed_on))
     .execute(pool)
     .await
     .unwrap();
@@ -120,16 +140,19 @@ pub async fn scenario(
         "INSERT INTO scenarios (organisation_id, status, title, sector, need, expected_outcome,
                                 location, open_until, contact_phone, published_at, notice_until)
          VALUES ($1, $2::record_status, $3, $4, '需求：' || $3, '成效', '320412',
-                 current_date + 30, '0519-85681234',
+                 $5, '0519-85681234',
                  CASE WHEN $2 IN ('in_notice', 'published', 'expired', 'withdrawn')
-                      THEN now() - interval '1 day' END,
-                 CASE WHEN $2 = 'in_notice' THEN current_date + 5 END)
+                      THEN $6::timestamptz END,
+                 CASE WHEN $2 = 'in_notice' THEN $7::date END)
          RETURNING id",
     )
     .bind(publisher)
     .bind(status)
     .bind(title)
     .bind(sector)
+    .bind(day(30))
+    .bind(at(-1))
+    .bind(day(5))
     .fetch_one(pool)
     .await
     .unwrap()
@@ -149,7 +172,7 @@ pub async fn project(
          VALUES ($1, $2::record_status, $3, 'smart_manufacturing', $4::project_stage, 500000000,
                  'equity', '亮点', $5, '13900001111',
                  CASE WHEN $2 IN ('in_notice', 'published', 'expired', 'withdrawn')
-                      THEN now() - interval '1 day' END)
+                      THEN $6::timestamptz END)
          RETURNING id",
     )
     .bind(owner)
@@ -157,6 +180,7 @@ pub async fn project(
     .bind(name)
     .bind(stage)
     .bind(consent)
+    .bind(at(-1))
     .fetch_one(pool)
     .await
     .unwrap()
@@ -169,6 +193,7 @@ pub async fn publish_product(pool: &PgPool, product: i64) {
         &mut tx,
         app::publication::Subject::Product(app::domain::ProductId(product)),
         None,
+        test_clock().now(),
     )
     .await
     .unwrap();
@@ -188,10 +213,20 @@ pub async fn queue_product_for_index(pool: &PgPool, product: i64) {
 
 /// Drains the whole outbox into the embedded index, as the server's indexer does.
 pub async fn drain_all(pool: &PgPool) -> server::indexer::Drained {
-    let index = app::search::EmbeddedIndex::new(pool.clone());
+    let clock = test_clock();
+    let index = app::search::EmbeddedIndex::new(pool.clone(), clock.clone());
+    drain_into(pool, &index, &clock).await
+}
+
+/// Drains the whole outbox into `index`.
+pub async fn drain_into(
+    pool: &PgPool,
+    index: &impl app::search::SearchIndex,
+    clock: &app::clock::Clock,
+) -> server::indexer::Drained {
     let mut total = server::indexer::Drained::default();
     loop {
-        let drained = server::indexer::drain_once(pool, &index, 100)
+        let drained = server::indexer::drain_once(pool, index, clock, 100)
             .await
             .unwrap();
         if drained.rows == 0 {
@@ -200,5 +235,7 @@ pub async fn drain_all(pool: &PgPool) -> server::indexer::Drained {
         total.rows += drained.rows;
         total.upserted += drained.upserted;
         total.deleted += drained.deleted;
+        total.refused += drained.refused;
+        total.deferred += drained.deferred;
     }
 }

@@ -1,11 +1,43 @@
-//! Spawning the real router on port 0 and calling it like a browser.
+//! Spawning the real router on port 0 and calling it like a browser, and the clock every
+//! test runs on.
 
+use app::clock::Clock;
 use app::search::SearchBackend;
-use app::state::AppState;
+use app::state::{AppState, Site};
+use chrono::NaiveDate;
 use leptos::config::LeptosOptions;
+use server::startup::RouterOptions;
 use sqlx::PgPool;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+
+/// The day tests run on unless `CATALOGUE_TEST_TODAY` names another: no test depends on
+/// the machine's date. `scripts/test` runs the date-sensitive tests again with this day a
+/// year and more before and after.
+pub const DEFAULT_TEST_DAY: &str = "2026-11-30";
+
+/// The deployment's time zone in tests (as the default deployment's).
+pub fn zone() -> chrono_tz::Tz {
+    chrono_tz::Asia::Shanghai
+}
+
+/// "Today" for this test run (deployment time zone).
+pub fn test_today() -> NaiveDate {
+    let day = std::env::var("CATALOGUE_TEST_TODAY").unwrap_or_else(|_| DEFAULT_TEST_DAY.into());
+    day.parse()
+        .unwrap_or_else(|_| panic!("CATALOGUE_TEST_TODAY={day:?} is not a date like 2026-11-30"))
+}
+
+/// A fixed clock at noon of [`test_today`], in the deployment's time zone; a test moves it
+/// with `advance`.
+pub fn test_clock() -> Clock {
+    Clock::fixed_local(zone(), test_today(), 12, 0)
+}
+
+/// The demo calendar of a catalogue seeded on [`test_today`].
+pub fn demo_calendar() -> server::commands::seed::support::DemoCalendar {
+    server::commands::seed::support::DemoCalendar::new(test_today(), zone())
+}
 
 pub struct TestApp {
     pub state: AppState,
@@ -37,8 +69,18 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
     spawn_app_with(pool, None).await
 }
 
-/// The app on a given search backend (the embedded index when `None`).
+/// The app on a given search backend (the embedded index when `None`), on the test clock.
 pub async fn spawn_app_with(pool: PgPool, search: Option<SearchBackend>) -> TestApp {
+    spawn_app_on(pool, test_clock(), search, RouterOptions::for_tests()).await
+}
+
+/// The app on `clock`, with these router options (limits, environment).
+pub async fn spawn_app_on(
+    pool: PgPool,
+    clock: Clock,
+    search: Option<SearchBackend>,
+    options: RouterOptions,
+) -> TestApp {
     let site_root = tempfile::tempdir().expect("temporary site root");
     std::fs::create_dir_all(site_root.path().join("pkg")).unwrap();
     let leptos_options = LeptosOptions::builder()
@@ -49,17 +91,18 @@ pub async fn spawn_app_with(pool: PgPool, search: Option<SearchBackend>) -> Test
         .build();
     // The hash file is read beside the running executable, as in production.
     write_hash_file();
-    let state = match search {
-        Some(search) => AppState::with_search(leptos_options, pool, search),
-        None => AppState::new(leptos_options, pool),
-    };
-    let router_state = state.clone();
+    let search = search.unwrap_or_else(|| SearchBackend::embedded(pool.clone(), clock.clone()));
+    let state = AppState::new(leptos_options, pool, clock, search, Site::local());
+    let router = server::startup::build_app(state.clone(), &options);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move {
-        axum::serve(listener, server::startup::build_app(router_state))
-            .await
-            .unwrap();
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
     });
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -90,11 +133,12 @@ fn write_hash_file() {
 pub async fn insert_organisation(pool: &PgPool, name: &str, credit_code: &str, verified: bool) {
     sqlx::query(
         "INSERT INTO organisations (kind, name, credit_code, location, verified_at)
-         VALUES ('enterprise', $1, $2, '320411', CASE WHEN $3 THEN now() END)",
+         VALUES ('enterprise', $1, $2, '320411', CASE WHEN $3 THEN $4::timestamptz END)",
     )
     .bind(name)
     .bind(credit_code)
     .bind(verified)
+    .bind(test_clock().now())
     .execute(pool)
     .await
     .unwrap();

@@ -19,7 +19,7 @@ async fn matching(pool: &PgPool, kind: &str, text: &str) -> Vec<i64> {
         kind: DocumentKind::from_code(kind),
         ..SearchQuery::default()
     };
-    let results = EmbeddedIndex::new(pool.clone())
+    let results = EmbeddedIndex::new(pool.clone(), crate::helpers::test_clock())
         .search(&query)
         .await
         .unwrap();
@@ -54,7 +54,8 @@ async fn publishing_and_withdrawing_reach_the_index_with_chinese_words(pool: PgP
         Drained {
             rows: 1,
             upserted: 1,
-            deleted: 0
+            deleted: 0,
+            ..Drained::default()
         }
     );
     for word in ["机器人", "视觉", "检测", "工业"] {
@@ -62,16 +63,23 @@ async fn publishing_and_withdrawing_reach_the_index_with_chinese_words(pool: PgP
     }
 
     let mut tx = pool.begin().await.unwrap();
-    publication::withdraw(&mut tx, Subject::Product(ProductId(id)), None, "停产")
-        .await
-        .unwrap();
+    publication::withdraw(
+        &mut tx,
+        Subject::Product(ProductId(id)),
+        None,
+        "停产",
+        crate::helpers::test_clock().now(),
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(
         drain_all(&pool).await,
         Drained {
             rows: 1,
             upserted: 0,
-            deleted: 1
+            deleted: 1,
+            ..Drained::default()
         }
     );
     assert_eq!(
@@ -91,7 +99,8 @@ async fn a_record_that_is_not_published_never_reaches_the_index(pool: PgPool) {
         Drained {
             rows: 1,
             upserted: 0,
-            deleted: 1
+            deleted: 1,
+            ..Drained::default()
         }
     );
     let documents: i64 =
@@ -142,11 +151,11 @@ impl SearchIndex for RefusingIndex {
         _upserts: Vec<(DocumentKind, SearchDocument)>,
         _deletes: Vec<(DocumentKind, i64)>,
     ) -> Result<(), IndexError> {
-        Err("the index is unreachable".into())
+        Err(IndexError::Unavailable("the index is unreachable".into()))
     }
 
     async fn search(&self, _query: &SearchQuery) -> Result<SearchResults, IndexError> {
-        Err("the index is unreachable".into())
+        Err(IndexError::Unavailable("the index is unreachable".into()))
     }
 }
 
@@ -164,7 +173,11 @@ async fn a_refused_batch_is_kept_and_retried_after_a_backoff(pool: PgPool) {
     .await;
     publish_product(&pool, id).await;
     // The write to the catalogue succeeded although the index is down.
-    assert!(drain_once(&pool, &RefusingIndex, 100).await.is_err());
+    assert!(
+        drain_once(&pool, &RefusingIndex, &crate::helpers::test_clock(), 100)
+            .await
+            .is_err()
+    );
     let (attempts, error, delayed): (i32, String, bool) =
         sqlx::query_as("SELECT attempts, last_error, next_attempt_at > now() FROM search_outbox")
             .fetch_one(&pool)
@@ -172,11 +185,21 @@ async fn a_refused_batch_is_kept_and_retried_after_a_backoff(pool: PgPool) {
             .unwrap();
     assert_eq!(
         (attempts, error.as_str(), delayed),
-        (1, "the index is unreachable", true)
+        (
+            1,
+            "the search backend is unavailable: the index is unreachable",
+            true
+        )
     );
     // Not due yet: nothing is taken.
-    let index = EmbeddedIndex::new(pool.clone());
-    assert_eq!(drain_once(&pool, &index, 100).await.unwrap().rows, 0);
+    let index = EmbeddedIndex::new(pool.clone(), crate::helpers::test_clock());
+    assert_eq!(
+        drain_once(&pool, &index, &crate::helpers::test_clock(), 100)
+            .await
+            .unwrap()
+            .rows,
+        0
+    );
     // Once due, it goes through and the index catches up.
     sqlx::query("UPDATE search_outbox SET next_attempt_at = now()")
         .execute(&pool)
@@ -188,16 +211,22 @@ async fn a_refused_batch_is_kept_and_retried_after_a_backoff(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_seeded_catalogue_is_indexed_in_batches_and_health_shows_the_lag(pool: PgPool) {
-    server::commands::seed::run(&pool, server::commands::seed::Mode::RefuseIfNotEmpty)
-        .await
-        .unwrap();
+    server::commands::seed::run(
+        &pool,
+        server::commands::seed::Mode::RefuseIfNotEmpty,
+        crate::helpers::demo_calendar(),
+    )
+    .await
+    .unwrap();
     let app = spawn_app(pool.clone()).await;
     let health: serde_json::Value = app.get("/healthz").await.json().await.unwrap();
-    let pending = health["search_lag"]["pending"].as_i64().unwrap();
+    let pending = health["search"]["lag"]["pending"].as_i64().unwrap();
     assert!(pending > 500, "{health}");
 
-    let index = EmbeddedIndex::new(pool.clone());
-    let first = drain_once(&pool, &index, 200).await.unwrap();
+    let index = EmbeddedIndex::new(pool.clone(), crate::helpers::test_clock());
+    let first = drain_once(&pool, &index, &crate::helpers::test_clock(), 200)
+        .await
+        .unwrap();
     assert_eq!(first.rows, 200, "one batch at a time");
     drain_all(&pool).await;
     let published: i64 = sqlx::query_scalar(
@@ -216,5 +245,5 @@ async fn the_seeded_catalogue_is_indexed_in_batches_and_health_shows_the_lag(poo
             .unwrap();
     assert_eq!(indexed, published);
     let health: serde_json::Value = app.get("/healthz").await.json().await.unwrap();
-    assert_eq!(health["search_lag"]["pending"], 0);
+    assert_eq!(health["search"]["lag"]["pending"], 0);
 }

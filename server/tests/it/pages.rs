@@ -25,7 +25,7 @@ async fn health_reports_the_database(pool: PgPool) {
     assert_eq!(json["status"], "ok");
     assert_eq!(json["database"], "ok");
     assert_eq!(
-        json["search_lag"]["pending"], 0,
+        json["search"]["lag"]["pending"], 0,
         "nothing waits for the index: {json}"
     );
 }

@@ -64,9 +64,14 @@ async fn a_reviewed_product_goes_through_notice_to_published_and_into_the_index(
     let notice_until = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
 
     let mut tx = pool.begin().await.unwrap();
-    let to =
-        publication::enter_notice(&mut tx, Subject::Product(ProductId(id)), notice_until, None)
-            .await;
+    let to = publication::enter_notice(
+        &mut tx,
+        Subject::Product(ProductId(id)),
+        notice_until,
+        None,
+        crate::helpers::test_clock().now(),
+    )
+    .await;
     tx.commit().await.unwrap();
     assert_eq!(to, Ok(RecordStatus::InNotice));
     let page = app
@@ -90,9 +95,14 @@ async fn a_reviewed_product_goes_through_notice_to_published_and_into_the_index(
     );
 
     let mut tx = pool.begin().await.unwrap();
-    publication::publish(&mut tx, Subject::Product(ProductId(id)), None)
-        .await
-        .unwrap();
+    publication::publish(
+        &mut tx,
+        Subject::Product(ProductId(id)),
+        None,
+        crate::helpers::test_clock().now(),
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(status(&pool, "products", id).await, "published");
     assert!(app
@@ -144,12 +154,23 @@ async fn withdrawing_and_expiring_take_records_out_of_lists_and_the_index(pool: 
     let app = spawn_app(pool.clone()).await;
 
     let mut tx = pool.begin().await.unwrap();
-    publication::withdraw(&mut tx, Subject::Product(ProductId(p)), None, "供应商停产")
-        .await
-        .unwrap();
-    publication::expire(&mut tx, Subject::Scenario(ScenarioId(s)), None)
-        .await
-        .unwrap();
+    publication::withdraw(
+        &mut tx,
+        Subject::Product(ProductId(p)),
+        None,
+        "供应商停产",
+        crate::helpers::test_clock().now(),
+    )
+    .await
+    .unwrap();
+    publication::expire(
+        &mut tx,
+        Subject::Scenario(ScenarioId(s)),
+        None,
+        crate::helpers::test_clock().now(),
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
 
     assert_eq!(
@@ -207,7 +228,13 @@ async fn a_transition_the_life_cycle_forbids_changes_nothing(pool: PgPool) {
     .await;
 
     let mut tx = pool.begin().await.unwrap();
-    let published = publication::publish(&mut tx, Subject::Product(ProductId(draft)), None).await;
+    let published = publication::publish(
+        &mut tx,
+        Subject::Product(ProductId(draft)),
+        None,
+        crate::helpers::test_clock().now(),
+    )
+    .await;
     assert_eq!(
         published,
         Err(AppError::InvalidTransition {
@@ -215,9 +242,21 @@ async fn a_transition_the_life_cycle_forbids_changes_nothing(pool: PgPool) {
             from: RecordStatus::Draft
         })
     );
-    let expired = publication::expire(&mut tx, Subject::Product(ProductId(withdrawn)), None).await;
+    let expired = publication::expire(
+        &mut tx,
+        Subject::Product(ProductId(withdrawn)),
+        None,
+        crate::helpers::test_clock().now(),
+    )
+    .await;
     assert!(matches!(expired, Err(AppError::InvalidTransition { .. })));
-    let missing = publication::publish(&mut tx, Subject::Product(ProductId(987_654)), None).await;
+    let missing = publication::publish(
+        &mut tx,
+        Subject::Product(ProductId(987_654)),
+        None,
+        crate::helpers::test_clock().now(),
+    )
+    .await;
     assert_eq!(missing, Err(AppError::NotFound));
     tx.commit().await.unwrap();
 
@@ -242,10 +281,21 @@ async fn changes_made_together_are_undone_together(pool: PgPool) {
     let draft = product(&pool, firm, None, "草稿产品", "new_materials", "draft").await;
 
     let mut tx = pool.begin().await.unwrap();
-    publication::publish(&mut tx, Subject::Product(ProductId(reviewed)), None)
-        .await
-        .unwrap();
-    let failed = publication::publish(&mut tx, Subject::Product(ProductId(draft)), None).await;
+    publication::publish(
+        &mut tx,
+        Subject::Product(ProductId(reviewed)),
+        None,
+        crate::helpers::test_clock().now(),
+    )
+    .await
+    .unwrap();
+    let failed = publication::publish(
+        &mut tx,
+        Subject::Product(ProductId(draft)),
+        None,
+        crate::helpers::test_clock().now(),
+    )
+    .await;
     assert!(failed.is_err());
     tx.rollback().await.unwrap();
 
@@ -268,12 +318,18 @@ async fn projects_have_no_public_notice_and_are_published_from_review(pool: PgPo
         Subject::Project(ProjectId(id)),
         NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(),
         None,
+        crate::helpers::test_clock().now(),
     )
     .await;
     assert!(matches!(noticed, Err(AppError::InvalidTransition { .. })));
-    publication::publish(&mut tx, Subject::Project(ProjectId(id)), None)
-        .await
-        .unwrap();
+    publication::publish(
+        &mut tx,
+        Subject::Project(ProjectId(id)),
+        None,
+        crate::helpers::test_clock().now(),
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(status(&pool, "projects", id).await, "published");
     assert_eq!(
@@ -293,22 +349,8 @@ async fn a_batch_whose_validity_changed_sends_its_published_products_to_the_inde
     )
     .await;
     let firm = organisation(&pool, "常州示例科技有限公司", "enterprise", "320411", true).await;
-    let lapsing = batch(
-        &pool,
-        agency,
-        "CZCX-2025-01",
-        "current_date - 300",
-        "current_date - 1",
-    )
-    .await;
-    let other = batch(
-        &pool,
-        agency,
-        "CZCX-2026-01",
-        "current_date - 30",
-        "current_date + 300",
-    )
-    .await;
+    let lapsing = batch(&pool, agency, "CZCX-2025-01", -300, -1).await;
+    let other = batch(&pool, agency, "CZCX-2026-01", -30, 300).await;
     let a = product(
         &pool,
         firm,
@@ -339,9 +381,14 @@ async fn a_batch_whose_validity_changed_sends_its_published_products_to_the_inde
     product(&pool, firm, Some(other), "丁", "new_materials", "published").await;
 
     let mut tx = pool.begin().await.unwrap();
-    let queued = publication::batch_eligibility_changed(&mut tx, CallId(lapsing), None)
-        .await
-        .unwrap();
+    let queued = publication::batch_eligibility_changed(
+        &mut tx,
+        CallId(lapsing),
+        None,
+        crate::helpers::test_clock().now(),
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(queued, 2);
     let mut queued = outbox(&pool).await;
@@ -363,20 +410,38 @@ async fn verifying_publishes_an_organisation_and_unverifying_withdraws_it(pool: 
 
     let mut tx = pool.begin().await.unwrap();
     assert_eq!(
-        publication::verify_organisation(&mut tx, OrganisationId(id), None).await,
+        publication::verify_organisation(
+            &mut tx,
+            OrganisationId(id),
+            None,
+            crate::helpers::test_clock().now()
+        )
+        .await,
         Ok(true)
     );
     assert_eq!(
-        publication::verify_organisation(&mut tx, OrganisationId(id), None).await,
+        publication::verify_organisation(
+            &mut tx,
+            OrganisationId(id),
+            None,
+            crate::helpers::test_clock().now()
+        )
+        .await,
         Ok(false)
     );
     tx.commit().await.unwrap();
     assert_eq!(app.get(&format!("/organisations/{id}")).await.status(), 200);
 
     let mut tx = pool.begin().await.unwrap();
-    publication::unverify_organisation(&mut tx, OrganisationId(id), None, "营业执照已注销")
-        .await
-        .unwrap();
+    publication::unverify_organisation(
+        &mut tx,
+        OrganisationId(id),
+        None,
+        "营业执照已注销",
+        crate::helpers::test_clock().now(),
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(app.get(&format!("/organisations/{id}")).await.status(), 404);
     assert_eq!(
@@ -429,19 +494,39 @@ async fn an_approved_revision_replaces_the_published_text_and_reaches_the_index(
 
     // Only a published product takes a revision this way; a missing revision is a 404.
     let mut tx = pool.begin().await.unwrap();
-    let refused = publication::publish_revision(&mut tx, ProductId(draft), 2, None).await;
+    let refused = publication::publish_revision(
+        &mut tx,
+        ProductId(draft),
+        2,
+        None,
+        crate::helpers::test_clock().now(),
+    )
+    .await;
     assert!(
         matches!(refused, Err(AppError::InvalidTransition { .. })),
         "{refused:?}"
     );
-    let missing = publication::publish_revision(&mut tx, ProductId(id), 7, None).await;
+    let missing = publication::publish_revision(
+        &mut tx,
+        ProductId(id),
+        7,
+        None,
+        crate::helpers::test_clock().now(),
+    )
+    .await;
     assert_eq!(missing, Err(AppError::NotFound));
     drop(tx);
 
     let mut tx = pool.begin().await.unwrap();
-    publication::publish_revision(&mut tx, ProductId(id), 2, None)
-        .await
-        .unwrap();
+    publication::publish_revision(
+        &mut tx,
+        ProductId(id),
+        2,
+        None,
+        crate::helpers::test_clock().now(),
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     let name: String = sqlx::query_scalar("SELECT name FROM products WHERE id = $1")
         .bind(id)

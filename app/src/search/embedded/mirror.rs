@@ -2,9 +2,9 @@
 //! table by revision: before a search, a server that is behind applies the rows it has
 //! not seen (new documents, and tombstones of removed ones).
 
-use super::super::document::days_since_epoch;
-use super::super::DocumentKind;
-use sqlx::{FromRow, PgPool};
+use super::super::document::{days_since_epoch, record_hash};
+use super::super::{DocumentKind, IndexError};
+use sqlx::PgPool;
 use std::sync::atomic::{AtomicI64, Ordering};
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED,
@@ -44,7 +44,8 @@ pub struct Fields {
     pub open_until: Field,
     /// Seconds since 1970-01-01.
     pub published_at: Field,
-    /// A hash of kind and id, for a fair order among equals.
+    /// The record's hash (`document::record_hash`), from which the day's fair order
+    /// among equals is computed at search time.
     pub fair: Field,
 }
 
@@ -97,7 +98,6 @@ pub struct Mirror {
     writer: tokio::sync::Mutex<IndexWriter>,
 }
 
-#[derive(FromRow)]
 struct Row {
     kind: DocumentKind,
     id: i64,
@@ -126,13 +126,6 @@ pub fn key(kind: DocumentKind, id: i64) -> String {
     format!("{}:{id}", kind.code())
 }
 
-/// A stable 64-bit hash (FNV-1a): the same on every server and every run.
-pub fn fair_hash(key: &str) -> u64 {
-    key.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
 impl Mirror {
     pub fn new() -> tantivy::Result<Mirror> {
         let (schema, fields) = schema();
@@ -155,38 +148,33 @@ impl Mirror {
         self.revision.load(Ordering::Acquire)
     }
 
-    /// Applies every row of the table changed since the last call, and returns the
-    /// database's date (searches order by it). Cheap when nothing changed: one look at
-    /// the highest revision.
-    pub async fn catch_up(
-        &self,
-        pool: &PgPool,
-    ) -> Result<chrono::NaiveDate, super::super::IndexError> {
-        let (latest, today): (i64, chrono::NaiveDate) =
-            sqlx::query_as("SELECT COALESCE(max(revision), 0), current_date FROM search_documents")
-                .fetch_one(pool)
-                .await?;
+    /// Applies every row of the table changed since the last call. Cheap when nothing
+    /// changed: one look at the highest revision.
+    pub async fn catch_up(&self, pool: &PgPool) -> Result<(), IndexError> {
+        let latest = super::store::latest_revision(pool).await?;
         if latest <= self.revision.load(Ordering::Acquire) {
-            return Ok(today);
+            return Ok(());
         }
         let mut writer = self.writer.lock().await;
         let mut revision = self.revision.load(Ordering::Acquire);
         if latest <= revision {
-            return Ok(today); // another search caught up while this one waited
+            return Ok(()); // another search caught up while this one waited
         }
         loop {
-            let rows: Vec<Row> = sqlx::query_as(
-                "SELECT kind, id, deleted, revision, title, body, title_words, body_words,
-                        organisation_name, agency_name, category, location, stage, batch_code,
-                        certifications, eligible, first_purchased, amount_min_fen,
-                        amount_max_fen, open_until, published_at
+            // A mirror starting empty needs no tombstones.
+            let rows: Vec<Row> = sqlx::query_as!(
+                Row,
+                r#"SELECT kind AS "kind: DocumentKind", id, deleted, revision, title, body,
+                        title_words, body_words, organisation_name, agency_name, category,
+                        location, stage, batch_code, certifications, eligible,
+                        first_purchased, amount_min_fen, amount_max_fen, open_until,
+                        published_at
                  FROM search_documents
-                 -- A mirror starting empty needs no tombstones.
                  WHERE revision > $1 AND NOT (deleted AND $1 = 0)
-                 ORDER BY revision LIMIT $2",
+                 ORDER BY revision LIMIT $2"#,
+                revision,
+                ROWS_PER_ROUND
             )
-            .bind(revision)
-            .bind(ROWS_PER_ROUND)
             .fetch_all(pool)
             .await?;
             let Some(last) = rows.last() else { break };
@@ -198,7 +186,7 @@ impl Mirror {
         writer.commit()?;
         self.reader.reload()?;
         self.revision.store(revision, Ordering::Release);
-        Ok(today)
+        Ok(())
     }
 
     fn write(&self, writer: &IndexWriter, row: Row) -> tantivy::Result<()> {
@@ -250,7 +238,7 @@ impl Mirror {
                 doc.add_i64(field, value);
             }
         }
-        doc.add_u64(f.fair, fair_hash(&key));
+        doc.add_u64(f.fair, record_hash(row.kind, row.id));
         writer.add_document(doc)?;
         Ok(())
     }

@@ -12,13 +12,16 @@ mod store;
 
 use super::document::{DocumentKind, SearchDocument};
 use super::index::{IndexError, SearchIndex};
+use super::writer::{self, Refusal};
 use super::{SearchQuery, SearchResults};
+use crate::clock::Clock;
 use sqlx::PgPool;
 use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct EmbeddedIndex {
     pool: PgPool,
+    clock: Clock,
     mirror: Arc<mirror::Mirror>,
     /// Searches running at once, at most one per core: more would only share the cores
     /// and make every search slower.
@@ -36,11 +39,12 @@ struct Landing {
 }
 
 impl EmbeddedIndex {
-    pub fn new(pool: PgPool) -> Self {
+    pub fn new(pool: PgPool, clock: Clock) -> Self {
         let mirror = mirror::Mirror::new().expect("an empty in-memory index can always be made");
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         EmbeddedIndex {
             pool,
+            clock,
             mirror: Arc::new(mirror),
             running: Arc::new(tokio::sync::Semaphore::new(cores)),
             landing: Arc::default(),
@@ -49,34 +53,24 @@ impl EmbeddedIndex {
 
     /// Brings this server's mirror up to date with the table (at startup: loads it all).
     pub async fn catch_up(&self) -> Result<(), IndexError> {
-        self.mirror.catch_up(&self.pool).await.map(drop)
+        self.mirror.catch_up(&self.pool).await
     }
-}
 
-impl EmbeddedIndex {
-    /// Rebuilds `search_documents` from the catalogue: every public record is written
-    /// again, then documents that were not are removed. Searches keep working throughout.
-    /// Returns the number of documents written.
-    pub async fn reindex(&self) -> Result<usize, IndexError> {
-        let start: i64 =
-            sqlx::query_scalar("SELECT COALESCE(max(revision), 0) FROM search_documents")
-                .fetch_one(&self.pool)
-                .await?;
-        let mut written = 0;
-        for kind in DocumentKind::ALL {
-            let mut after = 0;
-            loop {
-                let documents =
-                    super::document::public_page(&self.pool, *kind, after, REINDEX_BATCH).await?;
-                let Some(last) = documents.last() else { break };
-                after = last.id;
-                written += documents.len();
-                let upserts = documents.into_iter().map(|doc| (*kind, doc)).collect();
-                store::apply(&self.pool, upserts, Vec::new()).await?;
-            }
-        }
+    /// Rebuilds `search_documents` from the catalogue: every listed record is written
+    /// again under its lock (see `writer`), then documents that were not are removed.
+    /// Searches keep working throughout. Returns the number of documents written and the
+    /// records refused.
+    pub async fn reindex(&self) -> Result<(usize, Vec<Refusal>), IndexError> {
+        let start = store::latest_revision(&self.pool).await?;
+        let outcome =
+            writer::rewrite_all(&self.pool, self, REINDEX_BATCH, self.clock.today()).await?;
         store::remove_not_rewritten_since(&self.pool, start).await?;
-        Ok(written)
+        Ok(outcome)
+    }
+
+    /// The name its format version is kept under (`search_index_state`).
+    pub fn state_name(&self) -> &'static str {
+        "embedded"
     }
 }
 
@@ -95,7 +89,8 @@ impl SearchIndex for EmbeddedIndex {
 
     async fn search(&self, query: &SearchQuery) -> Result<SearchResults, IndexError> {
         let started = std::time::Instant::now();
-        let today = self.mirror.catch_up(&self.pool).await?;
+        let today = self.clock.today();
+        self.mirror.catch_up(&self.pool).await?;
         let caught_up = started.elapsed();
         let revision = self.mirror.revision();
         let is_landing = *query == SearchQuery::default();

@@ -2,8 +2,8 @@
 //! variants) as a tantivy query, the filters, a fair order among equals, facet counts.
 
 use super::facets::{Counts, FacetCollector};
-use super::mirror::{fair_hash, Fields, Mirror};
-use crate::search::document::{date_of_days, days_since_epoch, fen_of_wan};
+use super::mirror::{Fields, Mirror};
+use crate::search::document::{date_of_days, days_since_epoch, fair_key_of_hash, fen_of_wan};
 use crate::search::highlight::{highlight, snippet};
 use crate::search::query::HITS_PER_PAGE;
 use crate::search::segment::{query_words, words};
@@ -72,6 +72,7 @@ pub fn search(
         total: counts.total,
         page: query.page,
         facets: counts.into_facets(),
+        unavailable_sites: Vec::new(),
     })
 }
 
@@ -239,8 +240,10 @@ fn range(field: Field, low: Bound<i64>, high: Bound<i64>) -> Box<dyn Query> {
     Box::new(RangeQuery::new(low, bound(high)))
 }
 
-/// The primary order (by the chosen sort), then the fair order among equals.
-type SortKey = (f64, u64);
+/// The primary order (by the chosen sort), then the fair order among equals (the
+/// complement of the day's fair key: tantivy keeps the highest, Meilisearch sorts the key
+/// ascending, and both give the same order).
+type SortKey = (f64, u32);
 
 /// The order: a primary key by the chosen sort, then a fair order among equals that is
 /// random but the same all day (no paid placement, no advantage for early registrants).
@@ -252,14 +255,14 @@ fn sort_key(
        + Send
        + Sync
        + 'static {
-    let salt = fair_hash(&today.to_string());
     move |segment: &SegmentReader| {
         let fast = segment.fast_fields();
         let fair = fast.u64("fair").ok();
         let published = fast.i64("published_at").ok();
         let open_until = fast.i64("open_until").ok();
         Box::new(move |doc, score| {
-            let fair = fair.as_ref().and_then(|c| c.first(doc)).unwrap_or(0) ^ salt;
+            let hash = fair.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+            let fair = !fair_key_of_hash(hash, today);
             let primary = match (sort, has_words) {
                 (SortOrder::Relevance, true) => f64::from(score),
                 // Only open scenarios are left (see `filters`): nearest deadline first.

@@ -28,30 +28,29 @@ pub async fn apply(
         })
         .collect();
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(WRITE_LOCK)
+    sqlx::query!("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
         .execute(&mut *tx)
         .await?;
     for (kind, id) in deletes {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE search_documents
              SET deleted = true, title = '', body = '', title_words = '', body_words = '',
                  revision = nextval('search_documents_revision'), indexed_at = now()
-             WHERE kind = $1::subject_kind AND id = $2 AND NOT deleted",
+             WHERE kind = ($1::text)::subject_kind AND id = $2 AND NOT deleted",
+            kind.code(),
+            id
         )
-        .bind(kind.code())
-        .bind(id)
         .execute(&mut *tx)
         .await?;
     }
     for ((kind, doc), (title_words, body_words)) in upserts.into_iter().zip(segmented) {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO search_documents (kind, id, title, body, title_words, body_words,
                  organisation_id, organisation_name, agency_name, category, location, stage,
                  eligible, first_purchased, batch_code, certifications, amount_min_fen,
                  amount_max_fen, open_until, published_at, deleted, indexed_at)
-             VALUES ($1::subject_kind, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
-                     $14, $15, $16, $17, $18, $19, $20, false, now())
+             VALUES (($1::text)::subject_kind, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+                     $13, $14, $15, $16, $17, $18, $19, $20, false, now())
              ON CONFLICT (kind, id) DO UPDATE SET
                  title = EXCLUDED.title, body = EXCLUDED.body,
                  title_words = EXCLUDED.title_words, body_words = EXCLUDED.body_words,
@@ -66,47 +65,53 @@ pub async fn apply(
                  amount_max_fen = EXCLUDED.amount_max_fen, open_until = EXCLUDED.open_until,
                  published_at = EXCLUDED.published_at, deleted = false,
                  revision = nextval('search_documents_revision'), indexed_at = now()",
+            kind.code(),
+            doc.id,
+            doc.title,
+            doc.body,
+            title_words,
+            body_words,
+            doc.organisation_id,
+            doc.organisation_name,
+            doc.agency_name,
+            doc.category,
+            doc.location,
+            doc.stage,
+            doc.eligible,
+            doc.first_purchased,
+            doc.batch_code,
+            &doc.certifications,
+            doc.amount_min_fen,
+            doc.amount_max_fen,
+            doc.open_until,
+            doc.published_at,
         )
-        .bind(kind.code())
-        .bind(doc.id)
-        .bind(&doc.title)
-        .bind(&doc.body)
-        .bind(title_words)
-        .bind(body_words)
-        .bind(doc.organisation_id)
-        .bind(&doc.organisation_name)
-        .bind(&doc.agency_name)
-        .bind(&doc.category)
-        .bind(&doc.location)
-        .bind(&doc.stage)
-        .bind(doc.eligible)
-        .bind(doc.first_purchased)
-        .bind(&doc.batch_code)
-        .bind(&doc.certifications)
-        .bind(doc.amount_min_fen)
-        .bind(doc.amount_max_fen)
-        .bind(doc.open_until)
-        .bind(doc.published_at)
         .execute(&mut *tx)
         .await?;
     }
     tx.commit().await
 }
 
+/// The highest revision written so far (0 for an empty table).
+pub async fn latest_revision(pool: &PgPool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(r#"SELECT COALESCE(max(revision), 0) AS "revision!" FROM search_documents"#)
+        .fetch_one(pool)
+        .await
+}
+
 /// Removes every document not written since `revision` (a rebuild wrote all public ones).
 pub async fn remove_not_rewritten_since(pool: &PgPool, revision: i64) -> Result<u64, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(WRITE_LOCK)
+    sqlx::query!("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
         .execute(&mut *tx)
         .await?;
-    let removed = sqlx::query(
+    let removed = sqlx::query!(
         "UPDATE search_documents
          SET deleted = true, title = '', body = '', title_words = '', body_words = '',
              revision = nextval('search_documents_revision'), indexed_at = now()
          WHERE revision <= $1 AND NOT deleted",
+        revision
     )
-    .bind(revision)
     .execute(&mut *tx)
     .await?
     .rows_affected();

@@ -1,7 +1,7 @@
 //! A record as a Meilisearch document. Field names are the attributes that the settings
 //! make searchable, filterable and sortable.
 
-use crate::search::document::{days_since_epoch, SearchDocument};
+use crate::search::document::{days_since_epoch, fair_key, SearchDocument};
 use crate::search::DocumentKind;
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +36,10 @@ pub struct MeiliDocument {
     pub open_until: Option<i64>,
     /// Seconds since 1970-01-01.
     pub published_at: Option<i64>,
+    /// The fair order among equals on the day the document was written
+    /// (`document::fair_key`; ascending). The scheduler rewrites it every day.
+    #[serde(default)]
+    pub fair: u32,
 }
 
 pub fn uid(kind: DocumentKind, id: i64) -> String {
@@ -47,7 +51,14 @@ fn clean(text: &str) -> String {
 }
 
 impl MeiliDocument {
-    pub fn new(site_id: &str, kind: DocumentKind, doc: &SearchDocument) -> MeiliDocument {
+    /// The document of `doc` as written on `day` (deployment time zone), which sets its
+    /// fair-order key.
+    pub fn new(
+        site_id: &str,
+        kind: DocumentKind,
+        doc: &SearchDocument,
+        day: chrono::NaiveDate,
+    ) -> MeiliDocument {
         let (amount_min, amount_max) = doc.amount_range();
         MeiliDocument {
             uid: uid(kind, doc.id),
@@ -69,6 +80,7 @@ impl MeiliDocument {
             amount_max,
             open_until: doc.open_until.map(days_since_epoch),
             published_at: doc.published_at.map(|at| at.timestamp()),
+            fair: fair_key(kind, doc.id, day),
         }
     }
 }

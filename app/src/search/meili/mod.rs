@@ -3,8 +3,13 @@
 //! scoped to `{site_id}_*`, and owns that index's settings. A deployment configured with
 //! partner site ids also searches their indexes (a federated multi-search, with a search
 //! key scoped to those indexes); their hits say which site they come from and link there.
+//!
+//! Meilisearch may be down when the server starts, or go away later: the site keeps
+//! serving pages, searches answer 503 ("search is unavailable"), and the settings are
+//! applied as soon as it answers (`prepare` is retried in the background).
 
 mod document;
+mod errors;
 mod filter;
 mod search;
 mod settings;
@@ -15,11 +20,14 @@ pub use settings::{settings, MAX_TOTAL_HITS};
 
 use super::document::{DocumentKind, SearchDocument};
 use super::index::{IndexError, SearchIndex};
+use super::writer::{self, Refusal};
 use super::{SearchQuery, SearchResults};
+use crate::clock::Clock;
 use meilisearch_sdk::client::{Client, SwapIndexes};
 use meilisearch_sdk::errors::{Error as MeiliError, ErrorCode};
 use meilisearch_sdk::task_info::TaskInfo;
 use meilisearch_sdk::tasks::Task;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -36,7 +44,9 @@ pub struct Partner {
     pub base_url: String,
 }
 
-#[derive(Clone, Debug)]
+/// Where Meilisearch is and the keys to use. The keys never appear in `Debug` output,
+/// logs or pages.
+#[derive(Clone)]
 pub struct MeiliConfig {
     pub url: String,
     pub site_id: String,
@@ -45,6 +55,18 @@ pub struct MeiliConfig {
     /// Scoped to search on this deployment's and its partners' indexes.
     pub search_key: String,
     pub partners: Vec<Partner>,
+}
+
+impl std::fmt::Debug for MeiliConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MeiliConfig")
+            .field("url", &self.url)
+            .field("site_id", &self.site_id)
+            .field("write_key", &"<redacted>")
+            .field("search_key", &"<redacted>")
+            .field("partners", &self.partners)
+            .finish()
+    }
 }
 
 /// A site id names indexes: lower-case letters, digits and `_`, starting with a letter.
@@ -60,12 +82,6 @@ pub fn index_uid_of(site_id: &str) -> String {
     format!("{site_id}_records")
 }
 
-/// The deployment's date, for "still open": China Standard Time has no daylight saving.
-pub fn today() -> chrono::NaiveDate {
-    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("a valid offset");
-    chrono::Utc::now().with_timezone(&china).date_naive()
-}
-
 #[derive(Clone)]
 pub struct MeiliIndex {
     inner: Arc<Inner>,
@@ -75,27 +91,37 @@ struct Inner {
     config: MeiliConfig,
     writer: Client,
     searcher: Client,
+    clock: Clock,
+    /// Whether the index exists with the settings kept in code (set by `prepare`).
+    ready: AtomicBool,
+    partners: search::PartnerHealth,
 }
 
 impl MeiliIndex {
-    pub fn new(config: MeiliConfig) -> Result<MeiliIndex, IndexError> {
+    /// # Errors
+    /// An invalid site id, or a URL the client cannot use.
+    pub fn new(config: MeiliConfig, clock: Clock) -> Result<MeiliIndex, IndexError> {
         for site_id in
             std::iter::once(&config.site_id).chain(config.partners.iter().map(|p| &p.site_id))
         {
             if !valid_site_id(site_id) {
-                return Err(format!(
+                return Err(IndexError::Unavailable(format!(
                     "site id {site_id:?} must be lower-case letters, digits and _, starting with a letter"
-                )
-                .into());
+                )));
             }
         }
-        let writer = Client::new(&config.url, Some(&config.write_key))?;
-        let searcher = Client::new(&config.url, Some(&config.search_key))?;
+        let writer =
+            Client::new(&config.url, Some(&config.write_key)).map_err(IndexError::unavailable)?;
+        let searcher =
+            Client::new(&config.url, Some(&config.search_key)).map_err(IndexError::unavailable)?;
         Ok(MeiliIndex {
             inner: Arc::new(Inner {
                 config,
                 writer,
                 searcher,
+                clock,
+                ready: AtomicBool::new(false),
+                partners: search::PartnerHealth::default(),
             }),
         })
     }
@@ -108,32 +134,64 @@ impl MeiliIndex {
         &self.inner.searcher
     }
 
+    fn today(&self) -> chrono::NaiveDate {
+        self.inner.clock.today()
+    }
+
     pub fn index_uid(&self) -> String {
         index_uid_of(&self.inner.config.site_id)
     }
 
-    /// Creates the index if it is missing and applies the settings kept in code.
-    pub async fn prepare(&self) -> Result<(), IndexError> {
-        self.ensure_index(&self.index_uid()).await
+    /// Whether `prepare` has succeeded since the server started.
+    pub fn is_ready(&self) -> bool {
+        self.inner.ready.load(Ordering::Acquire)
     }
 
+    /// Creates the index if it is missing and applies the settings kept in code.
+    ///
+    /// # Errors
+    /// [`IndexError::Unavailable`] when Meilisearch cannot be reached or refuses the key.
+    pub async fn prepare(&self) -> Result<(), IndexError> {
+        self.ensure_index(&self.index_uid()).await?;
+        self.inner.ready.store(true, Ordering::Release);
+        Ok(())
+    }
+
+    /// Creates `uid` unless it exists (another server may create it at the same moment:
+    /// that is not an error), then applies the settings.
     async fn ensure_index(&self, uid: &str) -> Result<(), IndexError> {
         let writer = &self.inner.writer;
         match writer.get_index(uid).await {
             Ok(_) => {}
             Err(MeiliError::Meilisearch(error)) if error.error_code == ErrorCode::IndexNotFound => {
-                let task = writer.create_index(uid, Some("uid")).await?;
-                self.finished(task).await?;
+                let task = writer
+                    .create_index(uid, Some("uid"))
+                    .await
+                    .map_err(errors::classify)?;
+                match self.finished(task).await {
+                    Ok(()) => {}
+                    Err(error) if errors::is_already_exists(&error) => {}
+                    Err(error) => return Err(error),
+                }
             }
-            Err(other) => return Err(other.into()),
+            Err(other) => return Err(errors::classify(other)),
         }
-        let task = writer.index(uid).set_settings(&settings()).await?;
+        let task = writer
+            .index(uid)
+            .set_settings(&settings())
+            .await
+            .map_err(errors::classify)?;
         self.finished(task).await
     }
 
     /// Deletes this deployment's index (tests clean up with it; the site never does).
     pub async fn delete_own_index(&self) -> Result<(), IndexError> {
-        let task = self.inner.writer.delete_index(self.index_uid()).await?;
+        let task = self
+            .inner
+            .writer
+            .delete_index(self.index_uid())
+            .await
+            .map_err(errors::classify)?;
         self.finished(task).await
     }
 
@@ -141,16 +199,24 @@ impl MeiliIndex {
     async fn finished(&self, task: TaskInfo) -> Result<(), IndexError> {
         match task
             .wait_for_completion(&self.inner.writer, Some(TASK_POLL), Some(TASK_TIMEOUT))
-            .await?
+            .await
+            .map_err(errors::classify)?
         {
             Task::Succeeded { .. } => Ok(()),
-            Task::Failed { content } => Err(format!(
-                "Meilisearch task {} failed: {}",
-                content.task.uid, content.error.error_message
-            )
-            .into()),
-            other => Err(format!("Meilisearch task {} did not finish", other.get_uid()).into()),
+            Task::Failed { content } => Err(errors::failed_task(content.task.uid, &content.error)),
+            other => Err(IndexError::Unavailable(format!(
+                "Meilisearch task {} did not finish",
+                other.get_uid()
+            ))),
         }
+    }
+
+    fn documents(&self, upserts: &[(DocumentKind, SearchDocument)]) -> Vec<MeiliDocument> {
+        let today = self.today();
+        upserts
+            .iter()
+            .map(|(kind, doc)| MeiliDocument::new(&self.inner.config.site_id, *kind, doc, today))
+            .collect()
     }
 
     async fn write(&self, uid: &str, documents: &[MeiliDocument]) -> Result<(), IndexError> {
@@ -162,49 +228,107 @@ impl MeiliIndex {
             .writer
             .index(uid)
             .add_or_replace(documents, Some("uid"))
-            .await?;
+            .await
+            .map_err(errors::classify)?;
+        self.finished(task).await
+    }
+
+    async fn delete(&self, uid: &str, records: &[(DocumentKind, i64)]) -> Result<(), IndexError> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<String> = records
+            .iter()
+            .map(|(kind, id)| document::uid(*kind, *id))
+            .collect();
+        let task = self
+            .inner
+            .writer
+            .index(uid)
+            .delete_documents(&ids)
+            .await
+            .map_err(errors::classify)?;
         self.finished(task).await
     }
 
     /// Rebuilds the index from Postgres into a new index, then swaps it in: searches see
-    /// the old index until the new one is complete. Only this deployment's index is
-    /// touched. Returns the number of documents written.
-    pub async fn reindex(&self, pool: &sqlx::PgPool) -> Result<usize, IndexError> {
+    /// the old index until the new one is complete. Whatever changed while it ran (the
+    /// records the outbox mentions after it started) is then written again into the live
+    /// index from its current state, so a record withdrawn during the rebuild does not
+    /// come back with the swap. Only this deployment's index is touched. Returns the
+    /// number of documents written and the records refused.
+    pub async fn reindex(&self, pool: &sqlx::PgPool) -> Result<(usize, Vec<Refusal>), IndexError> {
         let live = self.index_uid();
         let fresh = format!("{live}_new");
         let writer = &self.inner.writer;
+        let mark = writer::outbox_mark(pool).await?;
         // A `_new` index left by an interrupted rebuild is stale.
         if writer.get_index(&fresh).await.is_ok() {
-            let task = writer.delete_index(&fresh).await?;
+            let task = writer
+                .delete_index(&fresh)
+                .await
+                .map_err(errors::classify)?;
             self.finished(task).await?;
         }
         self.ensure_index(&fresh).await?;
         self.ensure_index(&live).await?;
-        let mut written = 0;
-        for kind in DocumentKind::ALL {
-            let mut after = 0;
-            loop {
-                let page = super::document::public_page(pool, *kind, after, REINDEX_BATCH).await?;
-                let Some(last) = page.last() else { break };
-                after = last.id;
-                let documents: Vec<MeiliDocument> = page
-                    .iter()
-                    .map(|doc| MeiliDocument::new(&self.inner.config.site_id, *kind, doc))
-                    .collect();
-                self.write(&fresh, &documents).await?;
-                written += documents.len();
-            }
-        }
+        let target = IndexAt {
+            index: self.clone(),
+            uid: fresh.clone(),
+        };
+        let (written, mut refused) =
+            writer::rewrite_all(pool, &target, REINDEX_BATCH, self.today()).await?;
         let task = writer
             .swap_indexes([&SwapIndexes {
                 indexes: (live.clone(), fresh.clone()),
                 rename: None,
             }])
-            .await?;
+            .await
+            .map_err(errors::classify)?;
         self.finished(task).await?;
-        let task = writer.delete_index(&fresh).await?;
+        let task = writer
+            .delete_index(&fresh)
+            .await
+            .map_err(errors::classify)?;
         self.finished(task).await?;
-        Ok(written)
+        let changed = writer::records_queued_after(pool, mark).await?;
+        refused.extend(writer::rewrite(pool, self, changed, self.today()).await?);
+        Ok((written, refused))
+    }
+
+    /// Writes every listed record again with today's fair-order key (`fair`), so that
+    /// ties are broken in the day's order (the scheduler runs this once a day). Each record
+    /// is written under its lock from its current state, like any other write.
+    pub async fn refresh_fair_order(
+        &self,
+        pool: &sqlx::PgPool,
+    ) -> Result<(usize, Vec<Refusal>), IndexError> {
+        writer::rewrite_all(pool, self, REINDEX_BATCH, self.today()).await
+    }
+}
+
+/// The backend writing into one named index (a rebuild's `_new`).
+struct IndexAt {
+    index: MeiliIndex,
+    uid: String,
+}
+
+impl SearchIndex for IndexAt {
+    async fn apply(
+        &self,
+        upserts: Vec<(DocumentKind, SearchDocument)>,
+        deletes: Vec<(DocumentKind, i64)>,
+    ) -> Result<(), IndexError> {
+        self.index.delete(&self.uid, &deletes).await?;
+        self.index
+            .write(&self.uid, &self.index.documents(&upserts))
+            .await
+    }
+
+    async fn search(&self, _query: &SearchQuery) -> Result<SearchResults, IndexError> {
+        Err(IndexError::Unavailable(
+            "an index being rebuilt is not searched".to_owned(),
+        ))
     }
 }
 
@@ -215,22 +339,11 @@ impl SearchIndex for MeiliIndex {
         deletes: Vec<(DocumentKind, i64)>,
     ) -> Result<(), IndexError> {
         let uid = self.index_uid();
-        if !deletes.is_empty() {
-            let ids: Vec<String> = deletes
-                .iter()
-                .map(|(kind, id)| document::uid(*kind, *id))
-                .collect();
-            let task = self.inner.writer.index(&uid).delete_documents(&ids).await?;
-            self.finished(task).await?;
-        }
-        let documents: Vec<MeiliDocument> = upserts
-            .iter()
-            .map(|(kind, doc)| MeiliDocument::new(&self.inner.config.site_id, *kind, doc))
-            .collect();
-        self.write(&uid, &documents).await
+        self.delete(&uid, &deletes).await?;
+        self.write(&uid, &self.documents(&upserts)).await
     }
 
     async fn search(&self, query: &SearchQuery) -> Result<SearchResults, IndexError> {
-        Ok(self.run_search(query).await?)
+        self.run_search(query).await
     }
 }

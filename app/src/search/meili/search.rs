@@ -5,8 +5,9 @@
 use super::document::{MeiliDocument, MARK_END, MARK_START};
 use super::filter::conditions;
 use super::settings::FACETS;
-use super::MeiliIndex;
+use super::{errors, index_uid_of, MeiliIndex, Partner};
 use crate::search::document::date_of_days;
+use crate::search::index::IndexError;
 use crate::search::query::HITS_PER_PAGE;
 use crate::search::{
     FacetCount, Facets, Fragment, SearchHit, SearchQuery, SearchResults, SortOrder,
@@ -15,6 +16,8 @@ use meilisearch_sdk::search::{
     FederationOptions, MergeFacets, SearchQuery as MeiliQuery, SearchResult, Selectors,
 };
 use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 type Distribution = HashMap<String, HashMap<String, usize>>;
 
@@ -22,29 +25,116 @@ const HIGHLIGHTED: [&str; 2] = ["title", "body"];
 /// Words of body kept around the first match.
 const CROP_WORDS: usize = 40;
 
+/// How long a partner whose index failed is left out before it is tried again.
+const PARTNER_RETRY: Duration = Duration::from_secs(60);
+
+/// Partners whose index failed recently, and since when: a missing or misconfigured
+/// partner is left out of searches for a minute instead of failing every search.
+#[derive(Default)]
+pub(super) struct PartnerHealth {
+    failed: Mutex<HashMap<String, Instant>>,
+}
+
+impl PartnerHealth {
+    fn unavailable(&self) -> Vec<String> {
+        let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
+        failed.retain(|_, since| since.elapsed() < PARTNER_RETRY);
+        let mut sites: Vec<String> = failed.keys().cloned().collect();
+        sites.sort();
+        sites
+    }
+
+    fn mark_failed(&self, site_id: &str) {
+        let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
+        failed.insert(site_id.to_owned(), Instant::now());
+    }
+}
+
+/// The order of a search, the same on both backends: with keywords and no other order
+/// asked for, relevance; without keywords, or when asked, newest first; closing soon by
+/// nearest deadline. Ties always fall to the day's fair order (`fair`, ascending), which
+/// is also the last ranking rule (see `settings`).
+fn sort_of(query: &SearchQuery) -> &'static [&'static str] {
+    match (query.sort, query.q.trim().is_empty()) {
+        (SortOrder::Relevance, false) => &[],
+        (SortOrder::ClosingSoon, _) => &["open_until:asc", "fair:asc"],
+        _ => &["published_at:desc", "fair:asc"],
+    }
+}
+
 impl MeiliIndex {
     pub(super) async fn run_search(
         &self,
         query: &SearchQuery,
-    ) -> Result<SearchResults, meilisearch_sdk::errors::Error> {
-        let today = super::today();
-        let filters = conditions(query, today);
-        let filter_refs: Vec<&str> = filters.iter().map(String::as_str).collect();
-        let sort: &[&str] = match query.sort {
-            SortOrder::Relevance => &[],
-            SortOrder::Newest => &["published_at:desc"],
-            SortOrder::ClosingSoon => &["open_until:asc"],
-        };
-        let crop = [("body", None)];
-        let own_uid = self.index_uid();
-        let partner_uids: Vec<String> = self
+    ) -> Result<SearchResults, IndexError> {
+        let skipped = self.inner.partners.unavailable();
+        let partners: Vec<&Partner> = self
             .config()
             .partners
             .iter()
-            .map(|p| super::index_uid_of(&p.site_id))
+            .filter(|p| !skipped.contains(&p.site_id))
             .collect();
-        let mut uids = vec![own_uid];
-        uids.extend(partner_uids);
+        match self.search_sites(query, &partners).await {
+            Ok(mut results) => {
+                results.unavailable_sites = skipped;
+                Ok(results)
+            }
+            Err(error) if partners.is_empty() => Err(errors::classify(error)),
+            Err(error) => {
+                // Find out which partners fail on their own, leave them out, search again.
+                let mut failing = Vec::new();
+                for partner in &partners {
+                    if let Err(reason) = self.probe(&index_uid_of(&partner.site_id)).await {
+                        tracing::warn!(
+                            partner = partner.site_id,
+                            error = %reason,
+                            "a partner's search index failed; searching without it for a minute"
+                        );
+                        self.inner.partners.mark_failed(&partner.site_id);
+                        failing.push(partner.site_id.clone());
+                    }
+                }
+                if failing.is_empty() {
+                    return Err(errors::classify(error));
+                }
+                let working: Vec<&Partner> = partners
+                    .into_iter()
+                    .filter(|p| !failing.contains(&p.site_id))
+                    .collect();
+                let mut results = self
+                    .search_sites(query, &working)
+                    .await
+                    .map_err(errors::classify)?;
+                let mut unavailable = skipped;
+                unavailable.extend(failing);
+                unavailable.sort();
+                results.unavailable_sites = unavailable;
+                Ok(results)
+            }
+        }
+    }
+
+    /// A search for nothing on one index: does it answer?
+    async fn probe(&self, uid: &str) -> Result<(), meilisearch_sdk::errors::Error> {
+        let index = self.searcher().index(uid);
+        let mut probe = MeiliQuery::new(&index);
+        probe.with_limit(0);
+        probe.execute::<MeiliDocument>().await.map(drop)
+    }
+
+    /// One search over this site's index and `partners`' (federated when there are any).
+    async fn search_sites(
+        &self,
+        query: &SearchQuery,
+        partners: &[&Partner],
+    ) -> Result<SearchResults, meilisearch_sdk::errors::Error> {
+        let today = self.today();
+        let filters = conditions(query, today);
+        let filter_refs: Vec<&str> = filters.iter().map(String::as_str).collect();
+        let sort = sort_of(query);
+        let crop = [("body", None)];
+        let mut uids = vec![self.index_uid()];
+        uids.extend(partners.iter().map(|p| index_uid_of(&p.site_id)));
         let indexes: Vec<_> = uids.iter().map(|uid| self.searcher().index(uid)).collect();
         let mut queries: Vec<MeiliQuery<'_, _>> = Vec::new();
         for index in &indexes {
@@ -77,6 +167,7 @@ impl MeiliIndex {
                 total: response.total_hits.unwrap_or_default() as i64,
                 page: query.page,
                 facets: facets(response.facet_distribution.unwrap_or_default()),
+                unavailable_sites: Vec::new(),
             });
         }
 
@@ -110,6 +201,7 @@ impl MeiliIndex {
             total: response.estimated_total_hits as i64,
             page: query.page,
             facets: facets(response.facet_distribution.unwrap_or_default()),
+            unavailable_sites: Vec::new(),
         })
     }
 

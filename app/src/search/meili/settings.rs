@@ -25,6 +25,20 @@ pub const FACETS: [&str; 9] = [
     "first_purchased",
 ];
 
+/// Meilisearch's default rules with two changes, so that both backends order the same
+/// search the same way: `sort` comes first (a search sorted by date or deadline is in that
+/// order, not mostly by relevance), and the day's fair order breaks the remaining ties
+/// (without it, equals come in insertion order: whoever registered first).
+pub const RANKING_RULES: [&str; 7] = [
+    "sort",
+    "words",
+    "typo",
+    "proximity",
+    "attribute",
+    "exactness",
+    "fair:asc",
+];
+
 pub fn settings() -> Settings {
     let mut filterable: Vec<&str> = FACETS.to_vec();
     filterable.extend([
@@ -38,7 +52,8 @@ pub fn settings() -> Settings {
         // Order matters: a word in the title ranks above one in the body.
         .with_searchable_attributes(["title", "body", "organisation_name"])
         .with_filterable_attributes(filterable)
-        .with_sortable_attributes(["published_at", "open_until"])
+        .with_sortable_attributes(["published_at", "open_until", "fair"])
+        .with_ranking_rules(RANKING_RULES)
         .with_synonyms(synonym_map().into_iter().collect())
         .with_typo_tolerance(TypoToleranceSettings {
             enabled: Some(true),

@@ -9,6 +9,7 @@ mod form;
 mod results;
 
 use super::{run_search, SearchQuery};
+use crate::components::PageHead;
 use crate::error::AppError;
 use crate::errors::ErrorNotice;
 use crate::i18n::use_messages;
@@ -16,7 +17,6 @@ use facets::FacetPanel;
 use form::SearchForm;
 use futures::future::{AbortHandle, Abortable};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 use results::Results;
 
@@ -54,8 +54,7 @@ pub fn SearchPage() -> impl IntoView {
     });
     let pending = RwSignal::new(false);
     view! {
-        <Title text=move || t.get().search_title />
-        <Meta name="description" content=move || t.get().search_description />
+        <PageHead title=|m| m.search_title description=|m| m.search_description />
         <h1>{move || t.get().search_title}</h1>
         <SearchForm query results />
         <p class="search-pending" aria-live="polite" data-testid="search-pending">

@@ -7,7 +7,7 @@ mod needs;
 mod organisations;
 mod products;
 
-use super::seed::support::SeedRng;
+use super::seed::support::{DemoCalendar, SeedRng};
 use anyhow::{bail, Context, Result};
 use rand::SeedableRng;
 use sqlx::PgPool;
@@ -45,19 +45,21 @@ pub struct Calls {
     pub scenario_call: i64,
 }
 
-pub async fn run(pool: &PgPool, sizes: &Sizes) -> Result<Report> {
+/// Appends the synthetic catalogue, dated around `cal`'s day (the day it is generated).
+pub async fn run(pool: &PgPool, sizes: &Sizes, cal: DemoCalendar) -> Result<Report> {
     if sizes.organisations < 20 {
         bail!("--organisations must be at least 20, so that every kind is present");
     }
     let started = Instant::now();
     let mut rng = SeedRng::seed_from_u64(SEED);
     let mut transaction = pool.begin().await?;
-    let organisations = organisations::insert(&mut transaction, &mut rng, sizes.organisations)
+    let organisations = organisations::insert(&mut transaction, cal, &mut rng, sizes.organisations)
         .await
         .context("generating organisations")?;
-    let calls = organisations::insert_calls(&mut transaction, &organisations).await?;
+    let calls = organisations::insert_calls(&mut transaction, cal, &organisations).await?;
     products::insert(
         &mut transaction,
+        cal,
         &mut rng,
         &organisations,
         &calls,
@@ -67,6 +69,7 @@ pub async fn run(pool: &PgPool, sizes: &Sizes) -> Result<Report> {
     .context("generating products")?;
     needs::scenarios(
         &mut transaction,
+        cal,
         &mut rng,
         &organisations,
         &calls,
@@ -74,9 +77,15 @@ pub async fn run(pool: &PgPool, sizes: &Sizes) -> Result<Report> {
     )
     .await
     .context("generating scenarios")?;
-    needs::projects(&mut transaction, &mut rng, &organisations, sizes.projects)
-        .await
-        .context("generating projects")?;
+    needs::projects(
+        &mut transaction,
+        cal,
+        &mut rng,
+        &organisations,
+        sizes.projects,
+    )
+    .await
+    .context("generating projects")?;
     transaction.commit().await?;
     // Autovacuum would get to it eventually; until then the planner would plan lists for
     // the row counts from before the bulk insert.

@@ -6,13 +6,14 @@ use super::{follow_up, Calls, CHUNK};
 use crate::commands::seed::project_texts::{sectors_for, technologies, SUFFIXES};
 use crate::commands::seed::projects::project_text;
 use crate::commands::seed::scenario_texts::{CALL_TO_ACTION, SCENARIOS};
-use crate::commands::seed::support::{beijing, date, date_between, fen_range, pick, SeedRng};
+use crate::commands::seed::support::{date_between, fen_range, pick, DemoCalendar, SeedRng};
 use anyhow::Result;
 use rand::Rng;
 use sqlx::PgConnection;
 
 pub async fn scenarios(
     conn: &mut PgConnection,
+    cal: DemoCalendar,
     rng: &mut SeedRng,
     organisations: &[Organisation],
     calls: &Calls,
@@ -66,11 +67,15 @@ pub async fn scenarios(
             lo.push(min);
             hi.push(max);
             l.push(publisher.location);
-            ou.push(date_between(rng, date(2026, 12, 1), date(2027, 12, 31)));
+            ou.push(date_between(
+                rng,
+                cal.date(2026, 12, 1),
+                cal.date(2027, 12, 31),
+            ));
             ph.push(publisher.phone.as_str());
             em.push(publisher.email.as_str());
-            let day = date_between(rng, date(2025, 6, 1), date(2026, 11, 20));
-            pb.push(beijing(day, rng));
+            let day = date_between(rng, cal.date(2025, 6, 1), cal.date(2026, 11, 20));
+            pb.push(cal.office_hours(day, rng));
         }
         sqlx::query(&statement)
             .bind(o)
@@ -94,6 +99,7 @@ pub async fn scenarios(
 
 pub async fn projects(
     conn: &mut PgConnection,
+    cal: DemoCalendar,
     rng: &mut SeedRng,
     organisations: &[Organisation],
     count: usize,
@@ -150,8 +156,8 @@ pub async fn projects(
             tr.push(text.traction);
             ph.push(consent.then_some(owner.phone.as_str()));
             em.push(consent.then_some(owner.email.as_str()));
-            let day = date_between(rng, date(2025, 3, 1), date(2026, 11, 20));
-            pb.push(beijing(day, rng));
+            let day = date_between(rng, cal.date(2025, 3, 1), cal.date(2026, 11, 20));
+            pb.push(cal.office_hours(day, rng));
         }
         sqlx::query(&statement)
             .bind(o)

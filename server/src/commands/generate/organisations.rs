@@ -2,7 +2,7 @@
 //! Credit codes are built from a number that grows across runs, so they stay unique.
 
 use super::Calls;
-use crate::commands::seed::support::{office_phone, pick, SeedRng};
+use crate::commands::seed::support::{office_phone, pick, DemoCalendar, SeedRng};
 use anyhow::{Context, Result};
 use app::domain::credit_code::{CreditCode, ALPHABET};
 use sqlx::PgConnection;
@@ -98,6 +98,7 @@ fn base31(mut number: u64) -> String {
 
 pub async fn insert(
     conn: &mut PgConnection,
+    cal: DemoCalendar,
     rng: &mut SeedRng,
     count: usize,
 ) -> Result<Vec<Organisation>> {
@@ -165,7 +166,7 @@ pub async fn insert(
     let rows: Vec<(i64, String)> = sqlx::query_as(
         "INSERT INTO organisations (kind, name, credit_code, location, verified_at,
              public_phone, public_email, description, is_demo)
-         SELECT k::organisation_kind, n, c, l, '2026-01-05 10:00:00+08', p, e,
+         SELECT k::organisation_kind, n, c, l, $7, p, e,
              '基准测试生成的机构。', true
          FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
              AS t(k, n, c, l, p, e)
@@ -177,6 +178,7 @@ pub async fn insert(
     .bind(&locations)
     .bind(&phones)
     .bind(&emails)
+    .bind(cal.office_hours(cal.date(2026, 1, 5), rng))
     .fetch_all(&mut *conn)
     .await?;
     sqlx::query(
@@ -206,6 +208,7 @@ pub async fn insert(
 
 pub async fn insert_calls(
     conn: &mut PgConnection,
+    cal: DemoCalendar,
     organisations: &[Organisation],
 ) -> Result<Calls> {
     let agency = organisations
@@ -218,20 +221,20 @@ pub async fn insert_calls(
             "A",
             "product_batch",
             "基准测试批次（已失效）",
-            Some(("2025-01-01", "2025-12-31")),
+            Some((cal.date(2025, 1, 1), cal.date(2025, 12, 31))),
         ),
         (
             "B",
             "product_batch",
             "基准测试批次（有效）",
-            Some(("2026-01-01", "2027-12-31")),
+            Some((cal.date(2026, 1, 1), cal.date(2027, 12, 31))),
         ),
         ("C", "scenario_call", "基准测试场景征集", None),
     ] {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO calls (kind, organisation_id, code, title, opens_on, closes_on,
                  valid_from, valid_until, status, is_demo)
-             VALUES ($1::call_kind, $2, 'GEN-' || $2 || '-' || $3, $4, '2024-10-01', '2024-11-30',
+             VALUES ($1::call_kind, $2, 'GEN-' || $2 || '-' || $3, $4, $7, $8,
                  $5::date, $6::date, 'finished', true)
              RETURNING id",
         )
@@ -241,6 +244,8 @@ pub async fn insert_calls(
         .bind(title)
         .bind(valid.map(|(from, _)| from))
         .bind(valid.map(|(_, until)| until))
+        .bind(cal.date(2024, 10, 1))
+        .bind(cal.date(2024, 11, 30))
         .fetch_one(&mut *conn)
         .await
         .with_context(|| format!("inserting the call {title}"))?;

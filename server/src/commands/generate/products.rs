@@ -7,7 +7,7 @@ use crate::commands::seed::product_texts::{Base, Kind, BASES};
 use crate::commands::seed::product_words::{
     certifications, description, patents, registration_certificate, specifications,
 };
-use crate::commands::seed::support::{beijing, date, date_between, fen_range, pick, SeedRng};
+use crate::commands::seed::support::{date_between, fen_range, pick, DemoCalendar, SeedRng};
 use crate::commands::seed::SNAPSHOT_SQL;
 use anyhow::Result;
 use rand::Rng;
@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 
 pub async fn insert(
     conn: &mut PgConnection,
+    cal: DemoCalendar,
     rng: &mut SeedRng,
     organisations: &[Organisation],
     calls: &Calls,
@@ -94,12 +95,12 @@ pub async fn insert(
             );
             columns.certificate.push(medical);
             let published = if lapsed {
-                (date(2024, 12, 1), date(2024, 12, 20))
+                (cal.date(2024, 12, 1), cal.date(2024, 12, 20))
             } else {
-                (date(2025, 12, 1), date(2026, 11, 20))
+                (cal.date(2025, 12, 1), cal.date(2026, 11, 20))
             };
             let day = date_between(rng, published.0, published.1);
-            columns.published.push(beijing(day, rng));
+            columns.published.push(cal.office_hours(day, rng));
         }
         let c = columns;
         sqlx::query(&statement)

@@ -7,7 +7,7 @@ use super::product_texts::industry_label;
 use super::products::Product;
 use super::scenario_texts::{affinity, industries_for};
 use super::scenarios::Scenario;
-use super::support::{demo_today, pick, SeedRng};
+use super::support::{pick, DemoCalendar, SeedRng};
 use anyhow::{Context, Result};
 use rand::seq::SliceRandom;
 use rand::Rng;
@@ -87,6 +87,7 @@ fn plan<'a>(
 
 pub async fn insert(
     conn: &mut PgConnection,
+    cal: DemoCalendar,
     rng: &mut SeedRng,
     organisations: &[Organisation],
     products: &[Product],
@@ -115,7 +116,7 @@ pub async fn insert(
                 scenario.title
             ),
         };
-        let closed = scenario.status == "expired" || scenario.open_until < demo_today();
+        let closed = scenario.status == "expired" || scenario.open_until < cal.today();
         let status = if closed {
             *pick(rng, &["shortlisted", "declined", "declined", "sent"])
         } else {

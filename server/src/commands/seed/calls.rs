@@ -1,25 +1,30 @@
-//! The calls: four catalogue batches (two lapsed, two valid on 2026-11-25) and three
-//! scenario calls. Lapsed batches keep their products published but not eligible.
+//! The calls: four catalogue batches (two lapsed, two valid on the day of loading) and
+//! three scenario calls. Lapsed batches keep their products published but not eligible.
+//! Codes and titles carry the year the call opened (after the demo calendar's move), so a
+//! catalogue loaded in 2029 has its own 2029 batches.
 
 use super::organisations::Organisation;
-use super::support::date;
+use super::support::DemoCalendar;
 use anyhow::{Context, Result};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use sqlx::PgConnection;
+use std::collections::BTreeMap;
 
 pub struct Call {
     pub id: i64,
-    pub code: &'static str,
+    /// The call's name in the demo's tables (`CZCX-2026-01`), whatever its code became.
+    pub key: &'static str,
     /// Product batches only.
     pub valid: Option<(NaiveDate, NaiveDate)>,
 }
 
-/// (year, month, day), so the table of calls stays readable.
+/// (year, month, day) in the demo's tables, so the table of calls stays readable.
 type Ymd = (i32, u32, u32);
 
 struct Spec {
     kind: &'static str,
-    code: &'static str,
+    key: &'static str,
+    /// `{year}` and `{batch}` (（第二批）) are filled in when loading.
     title: &'static str,
     agency: &'static str,
     opens: Ymd,
@@ -38,30 +43,54 @@ const SCENARIO_ELIGIBILITY: &str =
 
 #[rustfmt::skip]
 const SPECS: [Spec; 7] = [
-    Spec { kind: "product_batch", code: "CZCX-2024-01", title: "2024年度常州市创新产品推荐目录（第一批）", agency: "常州市工业和信息化局",
+    Spec { kind: "product_batch", key: "CZCX-2024-01", title: "{year}年度常州市创新产品推荐目录{batch}", agency: "常州市工业和信息化局",
         opens: (2024, 3, 1), closes: (2024, 4, 30), valid: Some(((2024, 7, 1), (2025, 6, 30))), status: "finished" },
-    Spec { kind: "product_batch", code: "CZCX-2025-01", title: "2025年度常州市创新产品推荐目录（第一批）", agency: "常州市科学技术局",
+    Spec { kind: "product_batch", key: "CZCX-2025-01", title: "{year}年度常州市创新产品推荐目录{batch}", agency: "常州市科学技术局",
         opens: (2025, 3, 1), closes: (2025, 4, 30), valid: Some(((2025, 7, 1), (2026, 6, 30))), status: "finished" },
-    Spec { kind: "product_batch", code: "CZCX-2025-02", title: "2025年度常州市创新产品推荐目录（第二批）", agency: "常州市财政局",
+    Spec { kind: "product_batch", key: "CZCX-2025-02", title: "{year}年度常州市创新产品推荐目录{batch}", agency: "常州市财政局",
         opens: (2025, 9, 1), closes: (2025, 10, 31), valid: Some(((2026, 1, 1), (2027, 12, 31))), status: "finished" },
     // Collects all year and publishes after each monthly review, so it is still open.
-    Spec { kind: "product_batch", code: "CZCX-2026-01", title: "2026年度常州市创新产品推荐目录（第一批）", agency: "常州市工业和信息化局",
+    Spec { kind: "product_batch", key: "CZCX-2026-01", title: "{year}年度常州市创新产品推荐目录{batch}", agency: "常州市工业和信息化局",
         opens: (2026, 3, 1), closes: (2026, 12, 31), valid: Some(((2026, 7, 1), (2028, 6, 30))), status: "open" },
-    Spec { kind: "scenario_call", code: "CJZJ-2025-01", title: "2025年度常州市应用场景需求征集", agency: "常州市科学技术局",
+    Spec { kind: "scenario_call", key: "CJZJ-2025-01", title: "{year}年度常州市应用场景需求征集{batch}", agency: "常州市科学技术局",
         opens: (2025, 4, 1), closes: (2025, 6, 30), valid: None, status: "finished" },
-    Spec { kind: "scenario_call", code: "CJZJ-2026-01", title: "2026年度常州市“城市机会清单”应用场景征集", agency: "常州市工业和信息化局",
+    Spec { kind: "scenario_call", key: "CJZJ-2026-01", title: "{year}年度常州市“城市机会清单”应用场景征集{batch}", agency: "常州市工业和信息化局",
         opens: (2026, 3, 1), closes: (2026, 6, 30), valid: None, status: "finished" },
-    Spec { kind: "scenario_call", code: "CJZJ-2026-02", title: "2026年度常州市应用场景需求征集（第二批）", agency: "常州市科学技术局",
+    Spec { kind: "scenario_call", key: "CJZJ-2026-02", title: "{year}年度常州市应用场景需求征集{batch}", agency: "常州市科学技术局",
         opens: (2026, 9, 1), closes: (2026, 12, 31), valid: None, status: "open" },
 ];
 
-fn ymd((year, month, day): Ymd) -> NaiveDate {
-    date(year, month, day)
+/// （第二批）: which of the year's calls of its kind this is (the first of a scenario
+/// call year needs no number).
+fn batch_label(kind: &str, number: u32) -> String {
+    const NUMERALS: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
+    let numeral = NUMERALS[(number as usize - 1).min(NUMERALS.len() - 1)];
+    if kind == "scenario_call" && number == 1 {
+        String::new()
+    } else {
+        format!("（第{numeral}批）")
+    }
 }
 
-pub async fn insert(conn: &mut PgConnection, organisations: &[Organisation]) -> Result<Vec<Call>> {
+pub async fn insert(
+    conn: &mut PgConnection,
+    cal: DemoCalendar,
+    organisations: &[Organisation],
+) -> Result<Vec<Call>> {
+    let ymd = |(year, month, day): Ymd| cal.date(year, month, day);
     let mut calls = Vec::with_capacity(SPECS.len());
+    // Codes are numbered per prefix and year, in the order of the table.
+    let mut numbers: BTreeMap<(&str, i32), u32> = BTreeMap::new();
     for spec in &SPECS {
+        let opens = ymd(spec.opens);
+        let prefix = &spec.key[..4];
+        let number = numbers.entry((prefix, opens.year())).or_default();
+        *number += 1;
+        let code = format!("{prefix}-{}-{number:02}", opens.year());
+        let title = spec
+            .title
+            .replace("{year}", &opens.year().to_string())
+            .replace("{batch}", &batch_label(spec.kind, *number));
         let agency = organisations
             .iter()
             .find(|organisation| organisation.name == spec.agency)
@@ -80,8 +109,8 @@ pub async fn insert(conn: &mut PgConnection, organisations: &[Organisation]) -> 
         )
         .bind(spec.kind)
         .bind(agency.id)
-        .bind(spec.code)
-        .bind(spec.title)
+        .bind(&code)
+        .bind(&title)
         .bind(criteria)
         .bind(eligibility)
         .bind(ymd(spec.opens))
@@ -96,10 +125,10 @@ pub async fn insert(conn: &mut PgConnection, organisations: &[Organisation]) -> 
         .bind(spec.status)
         .fetch_one(&mut *conn)
         .await
-        .with_context(|| format!("inserting call {}", spec.code))?;
+        .with_context(|| format!("inserting call {code}"))?;
         calls.push(Call {
             id,
-            code: spec.code,
+            key: spec.key,
             valid,
         });
     }

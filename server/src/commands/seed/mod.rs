@@ -13,12 +13,12 @@ pub(crate) mod project_texts;
 pub(crate) mod projects;
 pub(crate) mod scenario_texts;
 mod scenarios;
-pub(crate) mod support;
+pub mod support;
 
 use anyhow::{bail, Context, Result};
 use rand::SeedableRng;
 use sqlx::{PgConnection, PgPool};
-use support::SeedRng;
+use support::{DemoCalendar, SeedRng};
 
 pub use products::SNAPSHOT_SQL;
 
@@ -49,7 +49,8 @@ pub struct Counts {
     pub projects: usize,
 }
 
-pub async fn run(pool: &PgPool, mode: Mode) -> Result<Outcome> {
+/// Loads the demo catalogue, dated around `cal`'s day (the day of loading).
+pub async fn run(pool: &PgPool, mode: Mode, cal: DemoCalendar) -> Result<Outcome> {
     let mut transaction = pool.begin().await?;
     // Two seeds started together must not both find the catalogue empty.
     sqlx::query("LOCK TABLE organisations IN SHARE ROW EXCLUSIVE MODE")
@@ -70,7 +71,7 @@ pub async fn run(pool: &PgPool, mode: Mode) -> Result<Outcome> {
             ),
         };
     }
-    let counts = write(&mut transaction).await?;
+    let counts = write(&mut transaction, cal).await?;
     transaction
         .commit()
         .await
@@ -78,16 +79,17 @@ pub async fn run(pool: &PgPool, mode: Mode) -> Result<Outcome> {
     Ok(Outcome::Seeded(counts))
 }
 
-async fn write(conn: &mut PgConnection) -> Result<Counts> {
+async fn write(conn: &mut PgConnection, cal: DemoCalendar) -> Result<Counts> {
     let mut rng = SeedRng::seed_from_u64(SEED);
-    let organisations = organisations::insert(conn, &mut rng).await?;
-    let calls = calls::insert(conn, &organisations).await?;
-    let products = products::insert(conn, &mut rng, &organisations, &calls).await?;
-    let scenarios = scenarios::insert(conn, &mut rng, &organisations, &calls).await?;
-    let answers = answers::insert(conn, &mut rng, &organisations, &products, &scenarios).await?;
+    let organisations = organisations::insert(conn, cal, &mut rng).await?;
+    let calls = calls::insert(conn, cal, &organisations).await?;
+    let products = products::insert(conn, cal, &mut rng, &organisations, &calls).await?;
+    let scenarios = scenarios::insert(conn, cal, &mut rng, &organisations, &calls).await?;
+    let answers =
+        answers::insert(conn, cal, &mut rng, &organisations, &products, &scenarios).await?;
     let first_purchases =
-        purchases::insert(conn, &mut rng, &organisations, &products, &scenarios).await?;
-    let projects = projects::insert(conn, &mut rng, &organisations).await?;
+        purchases::insert(conn, cal, &mut rng, &organisations, &products, &scenarios).await?;
+    let projects = projects::insert(conn, cal, &mut rng, &organisations).await?;
     record_publications(conn).await?;
     Ok(Counts {
         organisations: organisations.len(),
@@ -105,14 +107,35 @@ mod purchases;
 /// catalogue was empty (and locked), so every row in these tables is the seed's.
 async fn record_publications(conn: &mut PgConnection) -> Result<()> {
     for (kind, table, public) in [
-        ("organisation", "organisations", "verified_at IS NOT NULL"),
-        ("product", "products", "status = 'published'"),
-        ("scenario", "scenarios", "status = 'published'"),
-        ("project", "projects", "status = 'published'"),
+        (
+            "organisation",
+            "organisations o",
+            "organisation_is_public(o.verified_at)",
+        ),
+        (
+            "product",
+            "products r JOIN organisations o ON o.id = r.organisation_id",
+            "record_is_listed(r.status, o.verified_at)",
+        ),
+        (
+            "scenario",
+            "scenarios r JOIN organisations o ON o.id = r.organisation_id",
+            "record_is_listed(r.status, o.verified_at)",
+        ),
+        (
+            "project",
+            "projects r JOIN organisations o ON o.id = r.organisation_id",
+            "record_is_listed(r.status, o.verified_at)",
+        ),
     ] {
+        let id = if kind == "organisation" {
+            "o.id"
+        } else {
+            "r.id"
+        };
         sqlx::query(&format!(
             "INSERT INTO search_outbox (subject_kind, subject_id, operation)
-             SELECT '{kind}', id, 'upsert' FROM {table} WHERE {public} ORDER BY id"
+             SELECT '{kind}', {id}, 'upsert' FROM {table} WHERE {public} ORDER BY {id}"
         ))
         .execute(&mut *conn)
         .await

@@ -2,7 +2,7 @@
 //! (suppliers from anywhere may list), four not yet verified. Firm names are invented;
 //! agencies and hospitals carry the names a Changzhou user expects to see.
 
-use super::support::{beijing, date, date_between, office_phone, SeedRng};
+use super::support::{date_between, office_phone, DemoCalendar, SeedRng};
 use anyhow::{Context, Result};
 use app::domain::credit_code::{CreditCode, ALPHABET};
 use rand::Rng;
@@ -148,7 +148,11 @@ fn credit_code(rng: &mut SeedRng, row: &Row, taken: &mut BTreeSet<String>) -> St
     }
 }
 
-pub async fn insert(conn: &mut PgConnection, rng: &mut SeedRng) -> Result<Vec<Organisation>> {
+pub async fn insert(
+    conn: &mut PgConnection,
+    cal: DemoCalendar,
+    rng: &mut SeedRng,
+) -> Result<Vec<Organisation>> {
     let mut taken = BTreeSet::new();
     let mut organisations = Vec::with_capacity(ROWS.len());
     for row in &ROWS {
@@ -167,8 +171,8 @@ pub async fn insert(conn: &mut PgConnection, rng: &mut SeedRng) -> Result<Vec<Or
             "service"
         };
         let email = format!("{mailbox}@{slug}.example.com");
-        let verified_on = date_between(rng, date(2025, 1, 6), date(2026, 6, 30));
-        let verified_at = verified.then(|| beijing(verified_on, rng));
+        let verified_on = date_between(rng, cal.date(2025, 1, 6), cal.date(2026, 6, 30));
+        let verified_at = verified.then(|| cal.office_hours(verified_on, rng));
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO organisations (kind, name, credit_code, location, verified_at,
                  description, public_phone, public_email, is_demo)

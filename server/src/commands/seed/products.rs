@@ -8,7 +8,7 @@ use super::product_texts::{of_industry, Kind};
 use super::product_words::{
     certifications, description, patents, registration_certificate, specifications,
 };
-use super::support::{beijing, date, date_between, fen_range, pick, SeedRng};
+use super::support::{date_between, fen_range, pick, DemoCalendar, SeedRng};
 use anyhow::{Context, Result};
 use chrono::{Duration, NaiveDate};
 use rand::seq::SliceRandom;
@@ -83,10 +83,10 @@ pub struct Product {
 
 /// When a batch's products were published: just before a batch becomes valid; the
 /// rolling 2026 batch publishes after each monthly review.
-fn published_window(call: &Call) -> (NaiveDate, NaiveDate) {
+fn published_window(cal: DemoCalendar, call: &Call) -> (NaiveDate, NaiveDate) {
     let (valid_from, _) = call.valid.expect("a product batch");
-    if call.code == "CZCX-2026-01" {
-        (date(2026, 6, 20), date(2026, 11, 20))
+    if call.key == "CZCX-2026-01" {
+        (cal.date(2026, 6, 20), cal.date(2026, 11, 20))
     } else {
         (
             valid_from - Duration::days(21),
@@ -97,6 +97,7 @@ fn published_window(call: &Call) -> (NaiveDate, NaiveDate) {
 
 pub async fn insert(
     conn: &mut PgConnection,
+    cal: DemoCalendar,
     rng: &mut SeedRng,
     organisations: &[Organisation],
     calls: &[Call],
@@ -136,18 +137,20 @@ pub async fn insert(
                     rng.random_range(1..=99) * 100
                 );
                 let name = format!("{}（{}）", base.name, model);
-                let (window_from, window_until) = published_window(batch);
+                let (window_from, window_until) = published_window(cal, batch);
                 let published_on = matches!(status, "published" | "expired" | "withdrawn")
                     .then(|| date_between(rng, window_from, window_until));
                 let valid_until = match status {
                     "expired" => Some(date_between(
                         rng,
                         published_on.unwrap() + Duration::days(270),
-                        date(2026, 10, 31),
+                        cal.date(2026, 10, 31),
                     )),
-                    _ if rng.random_bool(0.25) => {
-                        Some(date_between(rng, date(2027, 3, 31), date(2029, 12, 31)))
-                    }
+                    _ if rng.random_bool(0.25) => Some(date_between(
+                        rng,
+                        cal.date(2027, 3, 31),
+                        cal.date(2029, 12, 31),
+                    )),
                     _ => None,
                 };
                 let status_reason = match status {
@@ -156,7 +159,11 @@ pub async fn insert(
                     _ => None,
                 };
                 let notice_until = match status {
-                    "in_notice" => Some(date_between(rng, date(2026, 11, 27), date(2026, 12, 4))),
+                    "in_notice" => Some(date_between(
+                        rng,
+                        cal.date(2026, 11, 27),
+                        cal.date(2026, 12, 4),
+                    )),
                     _ => published_on.map(|day| day - Duration::days(1)),
                 };
                 let (medical_class, medical_category) = match base.kind {
@@ -169,7 +176,7 @@ pub async fn insert(
                     .map(|_| *pick(rng, &["listed", "listed", "pending", "not_listed"]));
                 let price = fen_range(rng, base.price_wan.0, base.price_wan.1);
                 let certs = certifications(rng, base.kind, industry);
-                let published_at = published_on.map(|day| beijing(day, rng));
+                let published_at = published_on.map(|day| cal.office_hours(day, rng));
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO products (organisation_id, call_id, status, name, procurement_code,
                          procurement_name, industry, description, specifications, price_min_fen,

@@ -3,7 +3,7 @@
 
 use super::organisations::Organisation;
 use super::project_texts::{sectors_for, technologies, CLAIMS, MILESTONES, SUFFIXES, TEAM_SOURCES};
-use super::support::{beijing, date, date_between, pick, SeedRng};
+use super::support::{date_between, pick, DemoCalendar, SeedRng};
 use anyhow::{Context, Result};
 use rand::seq::SliceRandom;
 use rand::Rng;
@@ -76,6 +76,7 @@ pub fn project_text(rng: &mut SeedRng, technology: &str, stage: &str) -> Project
 
 pub async fn insert(
     conn: &mut PgConnection,
+    cal: DemoCalendar,
     rng: &mut SeedRng,
     organisations: &[Organisation],
 ) -> Result<usize> {
@@ -96,7 +97,7 @@ pub async fn insert(
         .collect();
     statuses.shuffle(rng);
     let mut days: Vec<_> = (0..stages.len())
-        .map(|_| date_between(rng, date(2025, 3, 3), date(2026, 11, 20)))
+        .map(|_| date_between(rng, cal.date(2025, 3, 3), cal.date(2026, 11, 20)))
         .collect();
     days.sort();
     let mut names = BTreeSet::new();
@@ -132,7 +133,7 @@ pub async fn insert(
             ],
         );
         let consent = rng.random_bool(0.5);
-        let published_at = (status != "draft").then(|| beijing(day, rng));
+        let published_at = (status != "draft").then(|| cal.office_hours(day, rng));
         let reason = (status == "withdrawn").then_some("项目方撤回：本轮融资已完成");
         sqlx::query(
             "INSERT INTO projects (organisation_id, status, name, sector, stage,

@@ -8,7 +8,7 @@ use super::product_texts::Kind;
 use super::products::Product;
 use super::scenario_texts::affinity;
 use super::scenarios::Scenario;
-use super::support::{date, date_between, pick, SeedRng};
+use super::support::{date_between, pick, DemoCalendar, SeedRng};
 use anyhow::{Context, Result};
 use chrono::{Datelike, Duration, NaiveDate};
 use rand::seq::SliceRandom;
@@ -30,6 +30,7 @@ struct Record<'a> {
 
 pub async fn insert<'a>(
     conn: &mut PgConnection,
+    cal: DemoCalendar,
     rng: &mut SeedRng,
     organisations: &'a [Organisation],
     products: &'a [Product],
@@ -47,7 +48,7 @@ pub async fn insert<'a>(
         .filter(|p| p.kind != Kind::Material)
         .filter_map(|p| {
             let from = p.batch_valid.0.max(p.published_on?);
-            let mut until = p.batch_valid.1.min(date(2026, 11, 20));
+            let mut until = p.batch_valid.1.min(cal.date(2026, 11, 20));
             if let Some(valid_until) = p.valid_until {
                 until = until.min(valid_until);
             }

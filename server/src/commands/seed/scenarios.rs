@@ -5,7 +5,7 @@
 use super::calls::Call;
 use super::organisations::Organisation;
 use super::scenario_texts::{ScenarioBase, CALL_TO_ACTION, SCENARIOS};
-use super::support::{beijing, date, date_between, fen_range, pick, SeedRng};
+use super::support::{date_between, fen_range, pick, DemoCalendar, SeedRng};
 use anyhow::{Context, Result};
 use chrono::{Duration, NaiveDate};
 use rand::seq::SliceRandom;
@@ -129,6 +129,7 @@ fn unique_title(taken: &mut BTreeSet<String>, title: &str, location: &str) -> St
 
 pub async fn insert(
     conn: &mut PgConnection,
+    cal: DemoCalendar,
     rng: &mut SeedRng,
     organisations: &[Organisation],
     calls: &[Call],
@@ -136,7 +137,7 @@ pub async fn insert(
     let call = |code: &str| {
         calls
             .iter()
-            .find(|call| call.code == code)
+            .find(|call| call.key == code)
             .expect("seeded call")
     };
     let mut sectors: Vec<&str> = SECTOR_COUNTS
@@ -156,10 +157,10 @@ pub async fn insert(
     for (status, count) in STATUS_COUNTS {
         for _ in 0..count {
             let (from, until) = match status {
-                "published" => (date(2025, 5, 12), date(2026, 11, 20)),
-                "expired" => (date(2025, 5, 12), date(2025, 12, 31)),
-                "withdrawn" => (date(2025, 8, 1), date(2026, 9, 30)),
-                _ => (date(2026, 11, 1), date(2026, 11, 24)),
+                "published" => (cal.date(2025, 5, 12), cal.date(2026, 11, 20)),
+                "expired" => (cal.date(2025, 5, 12), cal.date(2025, 12, 31)),
+                "withdrawn" => (cal.date(2025, 8, 1), cal.date(2026, 9, 30)),
+                _ => (cal.date(2026, 11, 1), cal.date(2026, 11, 24)),
             };
             plan.push((status, date_between(rng, from, until)));
         }
@@ -178,26 +179,38 @@ pub async fn insert(
         let call_id = match status {
             "in_notice" | "in_review" => Some(call("CJZJ-2026-02").id),
             _ if !published => None,
-            _ if day >= date(2025, 7, 1) && day <= date(2025, 9, 30) && rng.random_bool(0.7) => {
+            _ if day >= cal.date(2025, 7, 1)
+                && day <= cal.date(2025, 9, 30)
+                && rng.random_bool(0.7) =>
+            {
                 Some(call("CJZJ-2025-01").id)
             }
-            _ if day >= date(2026, 7, 15) && day <= date(2026, 9, 30) && rng.random_bool(0.7) => {
+            _ if day >= cal.date(2026, 7, 15)
+                && day <= cal.date(2026, 9, 30)
+                && rng.random_bool(0.7) =>
+            {
                 Some(call("CJZJ-2026-01").id)
             }
-            _ if day >= date(2026, 10, 8) && rng.random_bool(0.7) => Some(call("CJZJ-2026-02").id),
+            _ if day >= cal.date(2026, 10, 8) && rng.random_bool(0.7) => {
+                Some(call("CJZJ-2026-02").id)
+            }
             _ => None,
         };
         let notice_until = match status {
-            "in_notice" => Some(date_between(rng, date(2026, 11, 27), date(2026, 12, 3))),
+            "in_notice" => Some(date_between(
+                rng,
+                cal.date(2026, 11, 27),
+                cal.date(2026, 12, 3),
+            )),
             _ if published && call_id.is_some() => Some(day - Duration::days(1)),
             _ => None,
         };
         let open_until = match status {
-            "expired" => date_between(rng, day + Duration::days(60), date(2026, 6, 30)),
+            "expired" => date_between(rng, day + Duration::days(60), cal.date(2026, 6, 30)),
             "published" if rng.random_bool(0.25) => {
-                date_between(rng, day + Duration::days(30), date(2026, 11, 20))
+                date_between(rng, day + Duration::days(30), cal.date(2026, 11, 20))
             }
-            _ => date_between(rng, date(2026, 12, 10), date(2027, 9, 30)),
+            _ => date_between(rng, cal.date(2026, 12, 10), cal.date(2027, 9, 30)),
         };
         let budget = rng.random_bool(0.85).then(|| fen_range(rng, 20, 500));
         let status_reason = match status {
@@ -205,7 +218,7 @@ pub async fn insert(
             "withdrawn" => Some(*pick(rng, &WITHDRAWAL_REASONS)),
             _ => None,
         };
-        let published_at = published.then(|| beijing(day, rng));
+        let published_at = published.then(|| cal.office_hours(day, rng));
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO scenarios (organisation_id, call_id, status, title, sector, need,
                  expected_outcome, budget_min_fen, budget_max_fen, location, open_until,

@@ -1,29 +1,69 @@
 //! Small helpers shared by the seed modules: dates, money and random picks. Every random
 //! choice goes through the one seeded ChaCha stream, so the catalogue is the same on every
-//! run and machine.
+//! run and machine for the same day.
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 pub type SeedRng = ChaCha8Rng;
 
-/// The date the demo is set around: "today" in the texts, not the machine's clock, so the
-/// rows do not change from one day to the next.
-pub fn demo_today() -> NaiveDate {
-    date(2026, 11, 25)
+/// The demo catalogue's calendar. Its texts and tables are written around one day, the
+/// anchor (2026-11-25: notices ending "in a few days", batches valid "now", deadlines
+/// "next year"); loaded on another day, every date moves by the same number of days, so
+/// the demo looks alive whenever it is seeded (notices still running, batches still
+/// valid, deadlines ahead) and the same day always gives the same catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoCalendar {
+    shift: Duration,
+    zone: Tz,
 }
 
-pub fn date(year: i32, month: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(year, month, day).expect("a valid calendar date")
-}
+impl DemoCalendar {
+    /// The day the demo's tables were written for.
+    pub const ANCHOR: (i32, u32, u32) = (2026, 11, 25);
 
-/// An office-hours moment on a date, Beijing time (UTC+8).
-pub fn beijing(day: NaiveDate, rng: &mut SeedRng) -> DateTime<Utc> {
-    let local = day
-        .and_hms_opt(rng.random_range(9..17), rng.random_range(0..60), 0)
-        .expect("a valid time");
-    Utc.from_utc_datetime(&(local - Duration::hours(8)))
+    /// The calendar of a catalogue loaded on `today` (the deployment's day, in `zone`).
+    pub fn new(today: NaiveDate, zone: Tz) -> DemoCalendar {
+        let (year, month, day) = Self::ANCHOR;
+        let anchor = NaiveDate::from_ymd_opt(year, month, day).expect("a valid anchor");
+        DemoCalendar {
+            shift: today - anchor,
+            zone,
+        }
+    }
+
+    /// The day the tables call `year-month-day`, moved to the day of loading.
+    pub fn date(&self, year: i32, month: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(year, month, day).expect("a valid calendar date") + self.shift
+    }
+
+    /// The day of loading ("today" in the texts).
+    pub fn today(&self) -> NaiveDate {
+        let (year, month, day) = Self::ANCHOR;
+        self.date(year, month, day)
+    }
+
+    /// The year a text of the tables means by `year` ("2025年营业收入" is last year's
+    /// revenue), counted from the year of loading.
+    pub fn year(&self, year: i32) -> i32 {
+        year + (self.today().year() - Self::ANCHOR.0)
+    }
+
+    /// An office-hours moment (09:00–16:59) on `day` in the deployment's time zone.
+    pub fn office_hours(&self, day: NaiveDate, rng: &mut SeedRng) -> DateTime<Utc> {
+        let local = day
+            .and_hms_opt(rng.random_range(9..17), rng.random_range(0..60), 0)
+            .expect("a valid time");
+        self.zone
+            .from_local_datetime(&local)
+            .earliest()
+            .map_or_else(
+                || Utc.from_utc_datetime(&local),
+                |at| at.with_timezone(&Utc),
+            )
+    }
 }
 
 /// A uniformly chosen date in `from..=until` (or `from` when the range is empty).
@@ -101,6 +141,21 @@ mod tests {
             assert_eq!(number.len(), 16, "{number}");
             assert!(number.starts_with("ZL20"), "{number}");
         }
+    }
+
+    #[test]
+    fn the_calendar_moves_every_date_by_the_days_since_the_anchor() {
+        let today = NaiveDate::from_ymd_opt(2028, 2, 29).unwrap();
+        let cal = DemoCalendar::new(today, chrono_tz::Asia::Shanghai);
+        assert_eq!(cal.today(), today);
+        assert_eq!(cal.date(2026, 11, 27), today + Duration::days(2));
+        assert_eq!(cal.year(2026), 2028);
+        let mut rng = SeedRng::seed_from_u64(1);
+        let at = cal.office_hours(today, &mut rng);
+        assert_eq!(
+            at.with_timezone(&chrono_tz::Asia::Shanghai).date_naive(),
+            today
+        );
     }
 
     #[test]

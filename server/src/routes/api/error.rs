@@ -7,7 +7,8 @@ use serde::Serialize;
 /// The API's error body: `{"error": {"code": "invalid_parameter", "message": …, "param": "kind"}}`.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ApiError {
-    /// `invalid_parameter`, `not_found`, `conflict`, `unavailable` or `internal`.
+    /// `invalid_parameter`, `not_found`, `conflict`, `unavailable` (the database),
+    /// `search_unavailable`, `rate_limited` or `internal`.
     pub code: &'static str,
     pub message: String,
     /// The query parameter at fault, for `invalid_parameter`.
@@ -33,6 +34,7 @@ impl From<AppError> for ApiError {
             AppError::InvalidParameter { param } => ("invalid_parameter", Some(param.clone())),
             AppError::InvalidTransition { .. } => ("conflict", None),
             AppError::Unavailable => ("unavailable", None),
+            AppError::SearchUnavailable => ("search_unavailable", None),
             AppError::Internal | AppError::Transport(_) => ("internal", None),
         };
         // Internal details stay in the log; the message says only what kind of failure.

@@ -1,5 +1,5 @@
-//! `GET /api/v1/{products|scenarios|projects|organisations}?after=…&limit=…`: every public
-//! record of a kind, from Postgres, in id order, with keyset pagination: `next_after`
+//! `GET /api/v1/{products|scenarios|projects|organisations}?after=…&limit=…`: every listed
+//! record of a kind (the visibility functions in SQL), from Postgres, in id order, with keyset pagination: `next_after`
 //! is the `after` of the next page (absent on the last), so pages stay stable while
 //! records are published.
 
@@ -57,6 +57,7 @@ fn kind_of(plural: &str) -> Option<DocumentKind> {
 )]
 pub async fn list(
     State(pool): State<PgPool>,
+    State(clock): State<app::clock::Clock>,
     Path(kind): Path<String>,
     params: Result<Query<ListingParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -80,7 +81,7 @@ pub async fn list(
         .into());
     }
     let after = params.after.unwrap_or(0);
-    let items = document::public_page(&pool, kind, after, i64::from(limit)).await?;
+    let items = document::public_page(&pool, kind, after, i64::from(limit), clock.today()).await?;
     let next_after = (items.len() == limit as usize)
         .then(|| items.last().map(|doc| doc.id))
         .flatten();

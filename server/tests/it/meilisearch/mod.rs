@@ -26,13 +26,16 @@ pub async fn mock() -> MeiliMock {
 }
 
 pub fn site(mock: &MeiliMock, site_id: &str, partners: Vec<Partner>) -> MeiliIndex {
-    MeiliIndex::new(MeiliConfig {
-        url: mock.url(),
-        site_id: site_id.to_owned(),
-        write_key: WRITE_KEY.to_owned(),
-        search_key: SEARCH_KEY.to_owned(),
-        partners,
-    })
+    MeiliIndex::new(
+        MeiliConfig {
+            url: mock.url(),
+            site_id: site_id.to_owned(),
+            write_key: WRITE_KEY.to_owned(),
+            search_key: SEARCH_KEY.to_owned(),
+            partners,
+        },
+        crate::helpers::test_clock(),
+    )
     .unwrap()
 }
 

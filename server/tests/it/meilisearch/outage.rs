@@ -15,7 +15,7 @@ async fn while_meilisearch_is_down_writes_succeed_and_the_index_catches_up(pool:
     let mock = mock().await;
     let index = site(&mock, "site1", Vec::new());
     index.prepare().await.unwrap();
-    let firm = organisation(&pool, "常州示例科技有限公司", "enterprise", "320411", false).await;
+    let firm = organisation(&pool, "常州示例科技有限公司", "enterprise", "320411", true).await;
     let id = product(
         &pool,
         firm,
@@ -37,7 +37,11 @@ async fn while_meilisearch_is_down_writes_succeed_and_the_index_catches_up(pool:
         published, "published",
         "the write did not wait for the index"
     );
-    assert!(drain_once(&pool, &index, 100).await.is_err());
+    assert!(
+        drain_once(&pool, &index, &crate::helpers::test_clock(), 100)
+            .await
+            .is_err()
+    );
     let attempts: i32 =
         sqlx::query_scalar("SELECT attempts FROM search_outbox WHERE processed_at IS NULL")
             .fetch_one(&pool)
@@ -50,7 +54,13 @@ async fn while_meilisearch_is_down_writes_succeed_and_the_index_catches_up(pool:
         .execute(&pool)
         .await
         .unwrap();
-    assert_eq!(drain_once(&pool, &index, 100).await.unwrap().upserted, 1);
+    assert_eq!(
+        drain_once(&pool, &index, &crate::helpers::test_clock(), 100)
+            .await
+            .unwrap()
+            .upserted,
+        1
+    );
     let documents = mock.documents("site1_records");
     assert_eq!(documents.len(), 1);
     assert_eq!(documents[0]["title"], "石墨烯导热膜");
@@ -75,7 +85,7 @@ async fn searches_answer_503_when_meilisearch_fails_or_is_unreachable(pool: PgPo
     let api = app.get("/api/v1/search?q=robot").await;
     assert_eq!(api.status(), 503);
     let body: serde_json::Value = api.json().await.unwrap();
-    assert_eq!(body["error"]["code"], "unavailable", "{body}");
+    assert_eq!(body["error"]["code"], "search_unavailable", "{body}");
     let page = app.get("/search?q=robot").await;
     assert_eq!(page.status(), 503);
     assert!(page.text().await.unwrap().contains("<main"));
@@ -88,13 +98,16 @@ async fn searches_answer_503_when_meilisearch_fails_or_is_unreachable(pool: PgPo
 #[tokio::test]
 async fn a_wrong_key_is_refused_and_never_shown() {
     let mock = mock().await;
-    let index = MeiliIndex::new(MeiliConfig {
-        url: mock.url(),
-        site_id: "site1".into(),
-        write_key: "not-a-key".into(),
-        search_key: "not-a-key-either".into(),
-        partners: Vec::new(),
-    })
+    let index = MeiliIndex::new(
+        MeiliConfig {
+            url: mock.url(),
+            site_id: "site1".into(),
+            write_key: "not-a-key".into(),
+            search_key: "not-a-key-either".into(),
+            partners: Vec::new(),
+        },
+        crate::helpers::test_clock(),
+    )
     .unwrap();
     let error = index.prepare().await.unwrap_err().to_string();
     assert!(

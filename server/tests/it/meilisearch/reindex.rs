@@ -12,10 +12,13 @@ use sqlx::PgPool;
 async fn reindex_rebuilds_into_a_new_index_and_swaps_it_in(pool: PgPool) {
     let mock = mock().await;
     mock.add_key("write-key-site2", &["*"], &["site2_*"]);
-    let partner = MeiliIndex::new(MeiliConfig {
-        write_key: "write-key-site2".into(),
-        ..site(&mock, "site2", Vec::new()).config().clone()
-    })
+    let partner = MeiliIndex::new(
+        MeiliConfig {
+            write_key: "write-key-site2".into(),
+            ..site(&mock, "site2", Vec::new()).config().clone()
+        },
+        crate::helpers::test_clock(),
+    )
     .unwrap();
     partner.prepare().await.unwrap();
     partner
@@ -58,7 +61,8 @@ async fn reindex_rebuilds_into_a_new_index_and_swaps_it_in(pool: PgPool) {
     .await;
     mock.clear_requests();
 
-    let written = index.reindex(&pool).await.unwrap();
+    let (written, refused) = index.reindex(&pool).await.unwrap();
+    assert!(refused.is_empty());
     assert_eq!(written, 2, "the product and its verified organisation");
 
     let mut uids: Vec<String> = mock

@@ -104,7 +104,7 @@ async fn documents_and_deletions_are_sent_and_their_tasks_awaited() {
         .find(|r| r.method == "POST" && r.path.starts_with("/indexes/site1_records/documents?"))
         .expect("documents are sent");
     assert!(add.path.contains("primaryKey=uid"), "{}", add.path);
-    let expected = MeiliDocument::new("site1", kind, &robot);
+    let expected = MeiliDocument::new("site1", kind, &robot, crate::helpers::test_today());
     assert_eq!(add.body, json!([expected]));
     assert_eq!(add.body[0]["uid"], json!("product-1"));
     assert_eq!(add.body[0]["site_id"], json!("site1"));
@@ -223,7 +223,8 @@ async fn partners_are_searched_together_and_their_hits_say_where_they_come_from(
     mock.add_key("write-key-site2", &["*"], &["site2_*"]);
     let mut partner_config = site(&mock, "site2", Vec::new()).config().clone();
     partner_config.write_key = "write-key-site2".into();
-    let partner = app::search::meili::MeiliIndex::new(partner_config).unwrap();
+    let partner =
+        app::search::meili::MeiliIndex::new(partner_config, crate::helpers::test_clock()).unwrap();
     partner.prepare().await.unwrap();
     partner
         .apply(vec![document("p02")], Vec::new())

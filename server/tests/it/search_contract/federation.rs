@@ -65,7 +65,7 @@ async fn each_site_sees_its_own_records_unless_partnered() {
         site_id: wuxi.config().site_id.clone(),
         base_url: "https://wuxi.example.cn".into(),
     }];
-    let federated = MeiliIndex::new(config).unwrap();
+    let federated = MeiliIndex::new(config, crate::helpers::test_clock()).unwrap();
     assert_eq!(
         titles(&federated).await,
         vec![

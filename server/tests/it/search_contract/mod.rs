@@ -30,13 +30,16 @@ pub fn real_meilisearch(test: &str, partners: Vec<Partner>) -> Option<MeiliIndex
             .unwrap_or_default()
     };
     Some(
-        MeiliIndex::new(MeiliConfig {
-            url,
-            site_id: unique_site_id(),
-            write_key: key("MEILI_WRITE_KEY"),
-            search_key: key("MEILI_SEARCH_KEY"),
-            partners,
-        })
+        MeiliIndex::new(
+            MeiliConfig {
+                url,
+                site_id: unique_site_id(),
+                write_key: key("MEILI_WRITE_KEY"),
+                search_key: key("MEILI_SEARCH_KEY"),
+                partners,
+            },
+            crate::helpers::test_clock(),
+        )
         .expect("a valid configuration"),
     )
 }
@@ -57,7 +60,7 @@ macro_rules! embedded_contract {
             $(
                 #[sqlx::test(migrations = "../migrations")]
                 async fn $check(pool: PgPool) {
-                    let index = EmbeddedIndex::new(pool);
+                    let index = EmbeddedIndex::new(pool, crate::helpers::test_clock());
                     corpus::load(&index).await;
                     checks::$check(&index).await;
                 }

@@ -13,8 +13,9 @@ async fn some_published_products_are_eligible_today_and_some_are_not(pool: PgPoo
                 count(*) FILTER (WHERE e AND p.status <> 'published')
          FROM products AS p JOIN calls AS c ON c.id = p.call_id,
               first_purchase_eligible(p.status, p.published_at, p.valid_until,
-                                      c.valid_from, c.valid_until, current_date) AS e",
+                                      c.valid_from, c.valid_until, $1) AS e",
     )
+    .bind(crate::helpers::test_today())
     .fetch_one(&pool)
     .await
     .unwrap();
@@ -34,7 +35,14 @@ async fn some_published_products_are_eligible_today_and_some_are_not(pool: PgPoo
         hidden, 0,
         "drafts and submissions in review are never public"
     );
-    assert!(count(&pool, "SELECT count(*) FROM products WHERE status = 'in_notice' AND notice_until > current_date").await >= 1);
+    assert!(
+        count(
+            &pool,
+            "SELECT count(*) FROM products WHERE status = 'in_notice' AND notice_until >= $1"
+        )
+        .await
+            >= 1
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]

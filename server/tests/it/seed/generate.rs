@@ -14,13 +14,17 @@ async fn generate_appends_exactly_the_requested_counts_to_a_seeded_catalogue(poo
         projects: 200,
         organisations: 40,
     };
-    let report = generate::run(&pool, &sizes).await.unwrap();
+    let report = generate::run(&pool, &sizes, crate::helpers::demo_calendar())
+        .await
+        .unwrap();
     assert_eq!(
         (report.products, report.scenarios, report.projects),
         (2_000, 300, 200)
     );
     // A second run must not collide with the first (credit codes, call codes).
-    generate::run(&pool, &sizes).await.unwrap();
+    generate::run(&pool, &sizes, crate::helpers::demo_calendar())
+        .await
+        .unwrap();
 
     assert_eq!(
         count(&pool, "SELECT count(*) FROM products").await,
@@ -42,8 +46,12 @@ async fn generate_appends_exactly_the_requested_counts_to_a_seeded_catalogue(poo
         count(&pool, "SELECT count(*) FROM organisations").await,
         50 + 80
     );
-    let outbox = count(&pool, "SELECT count(*) FROM search_outbox").await;
-    assert_eq!(outbox - 46 - 270 - 160 - 95, 2 * (2_000 + 300 + 200 + 40));
+    let queued = count(
+        &pool,
+        "SELECT count(DISTINCT (subject_kind, subject_id)) FROM search_outbox",
+    )
+    .await;
+    assert_eq!(queued - 46 - 270 - 160 - 95, 2 * (2_000 + 300 + 200 + 40));
     let codes: Vec<String> = sqlx::query_scalar("SELECT credit_code FROM organisations")
         .fetch_all(&pool)
         .await
@@ -53,7 +61,7 @@ async fn generate_appends_exactly_the_requested_counts_to_a_seeded_catalogue(poo
         &pool,
         "SELECT count(*) FROM products AS p JOIN calls AS c ON c.id = p.call_id
          WHERE c.code LIKE 'GEN-%' AND first_purchase_eligible(p.status, p.published_at,
-             p.valid_until, c.valid_from, c.valid_until, current_date)",
+             p.valid_until, c.valid_from, c.valid_until, $1)",
     )
     .await;
     assert!(

@@ -1,0 +1,318 @@
+//! The one limiter of the site: per-client request budgets (`governor`, a keyed GCRA rate
+//! limiter), a request timeout and a limit on requests in flight. Later features take
+//! their own [`Budget`] here (sign-in, uploads, the API per token) rather than adding
+//! another limiter.
+//!
+//! A client is its IP address: the connection's peer, or, when the peer is one of the
+//! configured `TRUSTED_PROXIES`, the nearest address in `X-Forwarded-For` that is not a
+//! trusted proxy. Counters live in each server's memory: behind a load balancer with N
+//! servers, a client may get up to N times a budget.
+
+use crate::config::parse_env;
+use anyhow::{Context, Result};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use governor::clock::{Clock as _, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use http::{header, HeaderMap, StatusCode};
+use ipnet::IpNet;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The limits, from the environment (README, "Configuration").
+#[derive(Clone, Debug)]
+pub struct LimitSettings {
+    /// `RATE_LIMIT_PER_SECOND`: requests a client may make per second, sustained.
+    pub per_second: NonZeroU32,
+    /// `RATE_LIMIT_BURST`: how many it may make at once after a pause.
+    pub burst: NonZeroU32,
+    /// `EXPORT_RATE_PER_MINUTE`: search exports per client per minute (each runs up to 50
+    /// searches), with a burst of 3.
+    pub exports_per_minute: NonZeroU32,
+    /// `REQUEST_TIMEOUT_SECONDS`: longer requests are answered 503.
+    pub request_timeout: Duration,
+    /// `MAX_CONCURRENT_REQUESTS`: requests in flight before more are answered 503.
+    pub max_concurrent: usize,
+    /// `TRUSTED_PROXIES`: addresses or networks (`10.0.0.0/8,127.0.0.1`) whose
+    /// `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpNet>,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        LimitSettings {
+            per_second: NonZeroU32::new(50).expect("not zero"),
+            burst: NonZeroU32::new(200).expect("not zero"),
+            exports_per_minute: NonZeroU32::new(10).expect("not zero"),
+            request_timeout: Duration::from_secs(30),
+            max_concurrent: 512,
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+impl LimitSettings {
+    pub fn from_env() -> Result<LimitSettings> {
+        let defaults = LimitSettings::default();
+        Ok(LimitSettings {
+            per_second: parse_env("RATE_LIMIT_PER_SECOND", defaults.per_second)?,
+            burst: parse_env("RATE_LIMIT_BURST", defaults.burst)?,
+            exports_per_minute: parse_env("EXPORT_RATE_PER_MINUTE", defaults.exports_per_minute)?,
+            request_timeout: Duration::from_secs(parse_env("REQUEST_TIMEOUT_SECONDS", 30)?),
+            max_concurrent: parse_env("MAX_CONCURRENT_REQUESTS", defaults.max_concurrent)?,
+            trusted_proxies: parse_proxies(&crate::config::env_or("TRUSTED_PROXIES", ""))?,
+        })
+    }
+}
+
+fn parse_proxies(list: &str) -> Result<Vec<IpNet>> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry
+                .parse::<IpNet>()
+                .or_else(|_| entry.parse::<IpAddr>().map(IpNet::from))
+                .with_context(|| {
+                    format!("TRUSTED_PROXIES: {entry:?} is not an address or network such as 10.0.0.0/8")
+                })
+        })
+        .collect()
+}
+
+/// What a request spends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Budget {
+    /// Every request but health checks and the bundle.
+    General,
+    /// `/api/v1/search/export`, on top of the general budget.
+    Export,
+}
+
+/// The budgets of every client, for this server.
+pub struct Limiter {
+    general: DefaultKeyedRateLimiter<IpAddr>,
+    export: DefaultKeyedRateLimiter<IpAddr>,
+    trusted_proxies: Vec<IpNet>,
+}
+
+impl Limiter {
+    pub fn new(settings: &LimitSettings) -> Limiter {
+        let general = Quota::per_second(settings.per_second).allow_burst(settings.burst);
+        let export = Quota::per_minute(settings.exports_per_minute)
+            .allow_burst(NonZeroU32::new(3).expect("not zero"));
+        Limiter {
+            general: RateLimiter::keyed(general),
+            export: RateLimiter::keyed(export),
+            trusted_proxies: settings.trusted_proxies.clone(),
+        }
+    }
+
+    /// Spends one request of `budget` for `client`; when none is left, says how long to
+    /// wait.
+    pub fn check(&self, budget: Budget, client: IpAddr) -> Result<(), Duration> {
+        let limiter = match budget {
+            Budget::General => &self.general,
+            Budget::Export => &self.export,
+        };
+        limiter
+            .check_key(&client)
+            .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+    }
+
+    /// The client of a request (see the module's documentation).
+    pub fn client(&self, peer: Option<SocketAddr>, headers: &HeaderMap) -> IpAddr {
+        let Some(peer) = peer else {
+            return IpAddr::V4(Ipv4Addr::UNSPECIFIED);
+        };
+        let peer = peer.ip().to_canonical();
+        if !self.is_trusted(peer) {
+            return peer;
+        }
+        // The proxies append: walk from the right past trusted proxies to the client.
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .map(str::trim)
+            .collect::<Vec<_>>();
+        for hop in forwarded.iter().rev() {
+            match hop.parse::<IpAddr>() {
+                Ok(address) if self.is_trusted(address.to_canonical()) => continue,
+                Ok(address) => return address.to_canonical(),
+                Err(_) => break, // a forged or garbled entry: trust nothing beyond it
+            }
+        }
+        peer
+    }
+
+    fn is_trusted(&self, address: IpAddr) -> bool {
+        self.trusted_proxies
+            .iter()
+            .any(|net| net.contains(&address))
+    }
+
+    /// Forgets clients that have not been seen for a while (call it now and then).
+    pub fn forget_idle(&self) {
+        self.general.retain_recent();
+        self.export.retain_recent();
+    }
+}
+
+/// Paths that spend nothing: load balancers poll health, and the bundle is immutable and
+/// cached by browsers.
+fn is_exempt(path: &str) -> bool {
+    path == "/healthz" || path.starts_with("/pkg/") || path == "/favicon.svg"
+}
+
+/// The middleware for [`Budget::General`].
+pub async fn limit_general(
+    State(limiter): State<Arc<Limiter>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if is_exempt(request.uri().path()) {
+        return next.run(request).await;
+    }
+    spend(&limiter, Budget::General, request, next).await
+}
+
+/// The middleware for [`Budget::Export`] (on the export route only).
+pub async fn limit_export(
+    State(limiter): State<Arc<Limiter>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    spend(&limiter, Budget::Export, request, next).await
+}
+
+async fn spend(limiter: &Limiter, budget: Budget, request: Request, next: Next) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(address)| *address);
+    let client = limiter.client(peer, request.headers());
+    match limiter.check(budget, client) {
+        Ok(()) => next.run(request).await,
+        Err(wait) => too_many_requests(request.uri().path(), wait),
+    }
+}
+
+/// 429 with `Retry-After` (whole seconds, rounded up; RFC 9110 §10.2.3): JSON under the
+/// API, a short bilingual text elsewhere.
+fn too_many_requests(path: &str, wait: Duration) -> Response {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let seconds = seconds.max(1).to_string();
+    let headers = [
+        (header::RETRY_AFTER, seconds.clone()),
+        (header::CACHE_CONTROL, "no-store".to_owned()),
+    ];
+    if path.starts_with("/api/v1/") {
+        let body = serde_json::json!({"error": {
+            "code": "rate_limited",
+            "message": format!("too many requests; try again in {seconds} s"),
+        }});
+        (StatusCode::TOO_MANY_REQUESTS, headers, axum::Json(body)).into_response()
+    } else {
+        let text = format!(
+            "请求过于频繁，请 {seconds} 秒后再试。\nToo many requests: please try again in {seconds} s.\n"
+        );
+        (StatusCode::TOO_MANY_REQUESTS, headers, text).into_response()
+    }
+}
+
+/// 503 for a request the server would not start (too many in flight) or finish in time.
+pub fn overloaded(path: &str) -> Response {
+    if path.starts_with("/api/v1/") {
+        let body = serde_json::json!({"error": {
+            "code": "unavailable",
+            "message": "the server is busy; try again shortly",
+        }});
+        (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response()
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "服务器繁忙，请稍后再试。\nThe server is busy: please try again shortly.\n",
+        )
+            .into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limiter(trusted: &str) -> Limiter {
+        Limiter::new(&LimitSettings {
+            trusted_proxies: parse_proxies(trusted).unwrap(),
+            ..LimitSettings::default()
+        })
+    }
+
+    fn forwarded(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", value.parse().unwrap());
+        headers
+    }
+
+    #[test]
+    fn forwarded_for_counts_only_behind_a_trusted_proxy() {
+        let peer: SocketAddr = "203.0.113.9:5000".parse().unwrap();
+        let spoofed = forwarded("198.51.100.1");
+        assert_eq!(limiter("").client(Some(peer), &spoofed), peer.ip());
+
+        let proxy: SocketAddr = "10.0.0.2:5000".parse().unwrap();
+        let behind = limiter("10.0.0.0/8, 127.0.0.1");
+        assert_eq!(
+            behind.client(Some(proxy), &forwarded("198.51.100.1, 10.0.0.7")),
+            "198.51.100.1".parse::<IpAddr>().unwrap(),
+            "the nearest untrusted hop is the client"
+        );
+        assert_eq!(
+            behind.client(Some(proxy), &forwarded("6.6.6.6, 198.51.100.1")),
+            "198.51.100.1".parse::<IpAddr>().unwrap(),
+            "a client cannot pick its address by prepending one"
+        );
+        assert_eq!(behind.client(Some(proxy), &HeaderMap::new()), proxy.ip());
+        assert_eq!(
+            behind.client(Some(proxy), &forwarded("garbage")),
+            proxy.ip()
+        );
+    }
+
+    #[test]
+    fn a_client_past_its_budget_is_told_when_to_come_back() {
+        let limiter = Limiter::new(&LimitSettings {
+            per_second: NonZeroU32::new(1).unwrap(),
+            burst: NonZeroU32::new(2).unwrap(),
+            ..LimitSettings::default()
+        });
+        let client: IpAddr = "192.0.2.1".parse().unwrap();
+        let other: IpAddr = "192.0.2.2".parse().unwrap();
+        assert!(limiter.check(Budget::General, client).is_ok());
+        assert!(limiter.check(Budget::General, client).is_ok());
+        let wait = limiter.check(Budget::General, client).unwrap_err();
+        assert!(
+            wait > Duration::ZERO && wait <= Duration::from_secs(1),
+            "{wait:?}"
+        );
+        assert!(
+            limiter.check(Budget::General, other).is_ok(),
+            "budgets are per client"
+        );
+    }
+
+    #[test]
+    fn proxies_are_addresses_or_networks() {
+        assert_eq!(parse_proxies("").unwrap(), Vec::<IpNet>::new());
+        assert_eq!(
+            parse_proxies("127.0.0.1, 10.0.0.0/8, ::1").unwrap().len(),
+            3
+        );
+        assert!(parse_proxies("localhost").is_err());
+    }
+}
