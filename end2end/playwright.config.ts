@@ -37,11 +37,20 @@ export default defineConfig({
   projects: [
     {
       name: 'hydrated',
+      testIgnore: 'clock.spec.ts',
       use: { ...devices['Desktop Chrome'], javaScriptEnabled: true },
     },
     {
       name: 'no-js',
+      testIgnore: 'clock.spec.ts',
       use: { ...devices['Desktop Chrome'], javaScriptEnabled: false },
+    },
+    // Moves the server's clock, so it runs once everything else has.
+    {
+      name: 'clock',
+      testMatch: 'clock.spec.ts',
+      dependencies: ['hydrated', 'no-js'],
+      use: { ...devices['Desktop Chrome'] },
     },
   ],
 });

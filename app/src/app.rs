@@ -25,6 +25,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
+                <CanonicalLink />
                 <MetaTags />
             </head>
             <body>
@@ -32,6 +33,30 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// `<link rel="canonical">`: the address of this page (path and query) on the site's public
+/// origin (`PUBLIC_URL`), never on the `Host` the request came with. Rendered with the shell,
+/// on the server only: it is for crawlers and link previews, which read the server's HTML.
+#[component]
+fn CanonicalLink() -> impl IntoView {
+    canonical_url().map(|href| view! { <link rel="canonical" href=href /> })
+}
+
+#[cfg(feature = "ssr")]
+fn canonical_url() -> Option<String> {
+    let state = use_context::<crate::state::AppState>()?;
+    let parts = use_context::<http::request::Parts>()?;
+    let path = parts
+        .uri
+        .path_and_query()
+        .map_or("/", |path_and_query| path_and_query.as_str());
+    Some(state.site.url(path))
+}
+
+#[cfg(not(feature = "ssr"))]
+fn canonical_url() -> Option<String> {
+    None
 }
 
 #[component]

@@ -30,8 +30,9 @@ pub enum AppError {
     #[error("something went wrong")]
     Internal,
     /// The request never reached the server function, or its answer could not be read.
-    #[error("request failed: {0}")]
-    Transport(String),
+    /// (A struct variant: the enum is internally tagged, which cannot carry a bare string.)
+    #[error("request failed: {message}")]
+    Transport { message: String },
 }
 
 impl AppError {
@@ -42,7 +43,7 @@ impl AppError {
             AppError::InvalidParameter { .. } => 400,
             AppError::InvalidTransition { .. } => 409,
             AppError::Unavailable | AppError::SearchUnavailable => 503,
-            AppError::Internal | AppError::Transport(_) => 500,
+            AppError::Internal | AppError::Transport { .. } => 500,
         }
     }
 }
@@ -60,8 +61,102 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            // Arguments the server could not read (`?filter[industry]=steel`): the caller's
+            // mistake, answered 400 naming the parameter, as the pages and the API do.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Args(message) => {
+                set_page_status(400);
+                AppError::InvalidParameter {
+                    param: rejected_argument(&message),
+                }
+            }
+            other => AppError::Transport {
+                message: other.to_string(),
+            },
+        }
     }
+}
+
+/// Which argument of a server function's query string the decoder refused, as far as its
+/// message tells: a field it names (`missing field `page``), else the parameter holding the
+/// value it quotes (`unknown Industry code "steel"`), else the only parameter, else
+/// "arguments".
+/// Nested names (`filter[industry]`) are given by their last part (`industry`).
+#[cfg(feature = "ssr")]
+fn rejected_argument(message: &str) -> String {
+    let quoted = |prefix: &str| {
+        let start = message.find(prefix)? + prefix.len();
+        let end = start + message[start..].find('`')?;
+        Some(message[start..end].to_owned())
+    };
+    if let Some(field) = quoted("missing field `").or_else(|| quoted("unknown field `")) {
+        return field;
+    }
+    let query = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.uri.query().map(str::to_owned))
+        .unwrap_or_default();
+    let pairs: Vec<(String, String)> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(key), percent_decode(value))
+        })
+        .collect();
+    let last_part = |key: &str| {
+        key.trim_end_matches(']')
+            .rsplit(['[', ']'])
+            .next()
+            .unwrap_or(key)
+            .to_owned()
+    };
+    // Decoders quote the value they refuse: `steel` (serde) or "steel" (our vocabularies).
+    let holding = pairs
+        .iter()
+        .find(|(_, value)| {
+            !value.is_empty()
+                && (message.contains(&format!("`{value}`"))
+                    || message.contains(&format!("{value:?}")))
+        })
+        .or(match pairs.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        });
+    match holding {
+        Some((key, _)) => last_part(key),
+        None => "arguments".to_owned(),
+    }
+}
+
+/// `%XX` and `+` of a query string, decoded (an invalid escape is kept as it is).
+#[cfg(feature = "ssr")]
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match (escaped, bytes[i]) {
+            (Some(byte), _) => {
+                decoded.push(byte);
+                i += 3;
+            }
+            (None, b'+') => {
+                decoded.push(b' ');
+                i += 1;
+            }
+            (None, byte) => {
+                decoded.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
 }
 
 #[cfg(feature = "ssr")]
@@ -106,4 +201,42 @@ pub fn set_page_status(status: u16) {
     }
     #[cfg(not(feature = "ssr"))]
     let _ = status;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_crosses_to_the_browser_as_json() {
+        for error in [
+            AppError::NotFound,
+            AppError::InvalidParameter {
+                param: "page".into(),
+            },
+            AppError::Unavailable,
+            AppError::Transport {
+                message: "connection reset".into(),
+            },
+        ] {
+            let json = serde_json::to_string(&error).expect("serialisable");
+            assert_eq!(serde_json::from_str::<AppError>(&json).unwrap(), error);
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn query_strings_are_decoded() {
+        assert_eq!(percent_decode("filter%5Bindustry%5D"), "filter[industry]");
+        assert_eq!(percent_decode("%E9%92%A2+x"), "钢 x");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_field_the_decoder_names_is_the_parameter() {
+        assert_eq!(rejected_argument("missing field `eligible`"), "eligible");
+        assert_eq!(rejected_argument("something else"), "arguments");
+    }
 }

@@ -25,6 +25,23 @@ step() { printf '\n==> %s\n' "$*" >&2; }
 source "$REPO_ROOT/scripts/lib/postgres.sh"
 source "$REPO_ROOT/scripts/lib/toolchain.sh"
 
+# Benchmarks stop at the first socket error or answer other than 2xx in a wrk report: a
+# figure measured while requests fail means nothing.
+fail_on_wrk_errors() {
+  local report=$1 what=$2
+  if grep -qE "Socket errors|Non-2xx or 3xx responses" "$report"; then
+    echo "benchmark failed: $what had failed requests:" >&2
+    grep -E "Socket errors|Non-2xx or 3xx responses" "$report" >&2
+    exit 1
+  fi
+}
+
+# A server for benchmarks: one client (wrk) sends thousands of requests a second, which
+# the per-client limiter would refuse, so its budgets are lifted.
+export_bench_limits() {
+  export RATE_LIMIT_PER_SECOND=1000000 RATE_LIMIT_BURST=1000000 EXPORT_RATE_PER_MINUTE=1000000
+}
+
 # Where the server finds the bundle that `cargo leptos build` wrote (same as Cargo.toml).
 export_site_settings() {
   export LEPTOS_OUTPUT_NAME=catalogue LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg

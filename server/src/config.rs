@@ -1,6 +1,7 @@
 //! Configuration from environment variables; every one has a documented default (README,
-//! "Configuration"). Settings a command does not use are not read by it: `seed`,
-//! `generate`, `migrate`, `backup` and `restore` never refuse to run over a search setting.
+//! "Configuration"). The search settings (`MEILI_*`) are read only by the commands that
+//! search or index: `seed`, `generate`, `migrate`, `backup` and `restore` never refuse to
+//! run over a search setting.
 
 use anyhow::{bail, Context, Result};
 use app::clock::{parse_offset, Clock};
@@ -128,16 +129,11 @@ impl Config {
             self.environment == Environment::Test,
         )
     }
-
-    /// Whether `PUBLIC_URL` is https: cookies are then `Secure` and HSTS is sent.
-    pub fn is_https(&self) -> bool {
-        self.public_url.starts_with("https://")
-    }
 }
 
 /// `MEILI_URL`, `MEILI_SITE_ID`, `MEILI_WRITE_KEY`, `MEILI_SEARCH_KEY`, and optionally
 /// `MEILI_PARTNERS` (`wuxi=https://wuxi.example.cn,suzhou=https://…`). Read only by the
-/// commands that search or index (`serve`, `reindex`, `retry-dead-letters`).
+/// commands that search or index (`serve`, `reindex`).
 pub fn meilisearch_from_env() -> Result<Option<MeiliConfig>> {
     let Ok(url) = std::env::var("MEILI_URL") else {
         return Ok(None);

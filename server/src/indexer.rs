@@ -68,6 +68,7 @@ pub async fn drain_once<I: SearchIndex>(
     .fetch_all(&mut *tx)
     .await?;
     if rows.is_empty() {
+        tx.rollback().await?;
         return Ok(Drained::default());
     }
     let record_of = |row: &Row| Some((DocumentKind::from_code(&row.kind)?, row.subject_id));

@@ -10,7 +10,7 @@
 
 use crate::config::parse_env;
 use anyhow::{Context, Result};
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, OriginalUri, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock as _, DefaultClock};
@@ -18,15 +18,18 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use http::{header, HeaderMap, StatusCode};
 use ipnet::IpNet;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::num::NonZeroU32;
+use std::num::{NonZeroU32, NonZeroU64, NonZeroUsize};
 use std::sync::Arc;
 use std::time::Duration;
+
+const DEFAULT_PER_SECOND: NonZeroU32 = NonZeroU32::new(50).expect("not zero");
 
 /// The limits, from the environment (README, "Configuration").
 #[derive(Clone, Debug)]
 pub struct LimitSettings {
-    /// `RATE_LIMIT_PER_SECOND`: requests a client may make per second, sustained.
-    pub per_second: NonZeroU32,
+    /// `RATE_LIMIT_PER_SECOND`: requests a client may make per second, sustained, kept as
+    /// the time one request's budget takes to come back (a second divided by the rate).
+    pub refill_every: Duration,
     /// `RATE_LIMIT_BURST`: how many it may make at once after a pause.
     pub burst: NonZeroU32,
     /// `EXPORT_RATE_PER_MINUTE`: search exports per client per minute (each runs up to 50
@@ -44,7 +47,7 @@ pub struct LimitSettings {
 impl Default for LimitSettings {
     fn default() -> Self {
         LimitSettings {
-            per_second: NonZeroU32::new(50).expect("not zero"),
+            refill_every: Duration::from_secs(1) / DEFAULT_PER_SECOND.get(),
             burst: NonZeroU32::new(200).expect("not zero"),
             exports_per_minute: NonZeroU32::new(10).expect("not zero"),
             request_timeout: Duration::from_secs(30),
@@ -58,17 +61,30 @@ impl LimitSettings {
     pub fn from_env() -> Result<LimitSettings> {
         let defaults = LimitSettings::default();
         Ok(LimitSettings {
-            per_second: parse_env("RATE_LIMIT_PER_SECOND", defaults.per_second)?,
+            refill_every: Duration::from_secs(1)
+                / parse_env("RATE_LIMIT_PER_SECOND", DEFAULT_PER_SECOND)?.get(),
             burst: parse_env("RATE_LIMIT_BURST", defaults.burst)?,
             exports_per_minute: parse_env("EXPORT_RATE_PER_MINUTE", defaults.exports_per_minute)?,
-            request_timeout: Duration::from_secs(parse_env("REQUEST_TIMEOUT_SECONDS", 30)?),
-            max_concurrent: parse_env("MAX_CONCURRENT_REQUESTS", defaults.max_concurrent)?,
+            // Zero would refuse every request: both are at least 1.
+            request_timeout: Duration::from_secs(
+                parse_env(
+                    "REQUEST_TIMEOUT_SECONDS",
+                    NonZeroU64::new(30).expect("not zero"),
+                )?
+                .get(),
+            ),
+            max_concurrent: parse_env(
+                "MAX_CONCURRENT_REQUESTS",
+                NonZeroUsize::new(defaults.max_concurrent).expect("not zero"),
+            )?
+            .get(),
             trusted_proxies: parse_proxies(&crate::config::env_or("TRUSTED_PROXIES", ""))?,
         })
     }
 }
 
-fn parse_proxies(list: &str) -> Result<Vec<IpNet>> {
+/// `TRUSTED_PROXIES`: addresses or networks, separated by commas.
+pub fn parse_proxies(list: &str) -> Result<Vec<IpNet>> {
     list.split(',')
         .map(str::trim)
         .filter(|entry| !entry.is_empty())
@@ -101,7 +117,10 @@ pub struct Limiter {
 
 impl Limiter {
     pub fn new(settings: &LimitSettings) -> Limiter {
-        let general = Quota::per_second(settings.per_second).allow_burst(settings.burst);
+        let refill = settings.refill_every.max(Duration::from_nanos(1));
+        let general = Quota::with_period(refill)
+            .expect("a refill period is not zero")
+            .allow_burst(settings.burst);
         let export = Quota::per_minute(settings.exports_per_minute)
             .allow_burst(NonZeroU32::new(3).expect("not zero"));
         Limiter {
@@ -198,7 +217,14 @@ async fn spend(limiter: &Limiter, budget: Budget, request: Request, next: Next) 
     let client = limiter.client(peer, request.headers());
     match limiter.check(budget, client) {
         Ok(()) => next.run(request).await,
-        Err(wait) => too_many_requests(request.uri().path(), wait),
+        Err(wait) => {
+            // Inside a nested router (the export, under /api/v1) the URI has lost its prefix.
+            let path = match request.extensions().get::<OriginalUri>() {
+                Some(OriginalUri(uri)) => uri.path(),
+                None => request.uri().path(),
+            };
+            too_many_requests(path, wait)
+        }
     }
 }
 
@@ -287,7 +313,7 @@ mod tests {
     #[test]
     fn a_client_past_its_budget_is_told_when_to_come_back() {
         let limiter = Limiter::new(&LimitSettings {
-            per_second: NonZeroU32::new(1).unwrap(),
+            refill_every: Duration::from_secs(1),
             burst: NonZeroU32::new(2).unwrap(),
             ..LimitSettings::default()
         });

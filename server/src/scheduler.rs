@@ -161,10 +161,13 @@ impl Scheduler {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
+            tx.rollback().await?;
             return Ok(Ran::Skipped); // another server is running it
         };
         let (now, today) = (self.clock.now(), self.clock.today());
         if !is_due(step, &row, now, today) {
+            // At once, not when the pool gets round to it: the row lock goes with it.
+            tx.rollback().await?;
             return Ok(Ran::Skipped);
         }
         let outcome = match step {

@@ -15,7 +15,6 @@ use axum::handler::HandlerWithoutStateExt;
 use axum::routing::get;
 use axum::serve::{Listener, ListenerExt};
 use axum::Router;
-use http::StatusCode;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
@@ -24,7 +23,6 @@ use std::time::Duration;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// How the router is built besides the app state: limits, and what kind of deployment.
@@ -40,7 +38,7 @@ impl RouterOptions {
     pub fn for_tests() -> RouterOptions {
         RouterOptions {
             limits: LimitSettings {
-                per_second: std::num::NonZeroU32::new(100_000).expect("not zero"),
+                refill_every: Duration::from_micros(10),
                 burst: std::num::NonZeroU32::new(100_000).expect("not zero"),
                 exports_per_minute: std::num::NonZeroU32::new(100_000).expect("not zero"),
                 ..LimitSettings::default()
@@ -97,12 +95,20 @@ pub fn build_app(state: AppState, options: &RouterOptions) -> Router {
                 .with_state(scheduler),
         );
     }
+    // More requests in flight than allowed, or one that takes too long: 503, in the API's
+    // error format under /api/v1.
     let overload = ServiceBuilder::new()
-        .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
-            limits::overloaded("")
-        }))
+        .layer(HandleErrorLayer::new(
+            |uri: http::Uri, error: tower::BoxError| async move {
+                if error.is::<tower::timeout::error::Elapsed>() {
+                    tracing::warn!(path = uri.path(), "request timed out: answered 503");
+                }
+                limits::overloaded(uri.path())
+            },
+        ))
         .load_shed()
-        .concurrency_limit(options.limits.max_concurrent);
+        .concurrency_limit(options.limits.max_concurrent)
+        .timeout(options.limits.request_timeout);
     router
         .nest_service("/pkg", assets::pkg_service(&leptos_options))
         // Files from `public/` (copied into the site root), else the 404 page.
@@ -113,10 +119,6 @@ pub fn build_app(state: AppState, options: &RouterOptions) -> Router {
         // A panic while answering one request becomes that request's logged 500 page;
         // it never drops the connection or reaches another request.
         .layer(CatchPanicLayer::custom(security::panic_page))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            options.limits.request_timeout,
-        ))
         .layer(overload)
         .layer(axum::middleware::from_fn_with_state(
             limiter,
@@ -163,6 +165,8 @@ pub fn search_backend(pool: &sqlx::PgPool, clock: &Clock) -> Result<SearchBacken
 }
 
 pub async fn serve(config: Config) -> Result<()> {
+    // A half-configured search backend is refused before anything else happens.
+    config::meilisearch_from_env()?;
     std::fs::create_dir_all(&config.data_dir).with_context(|| {
         format!(
             "cannot create the data folder {} (CATALOGUE_DATA_DIR)",

@@ -1,4 +1,5 @@
-//! The catalogue's closed vocabularies (DOMAIN.md), with names in both languages.
+//! The catalogue's closed vocabularies (docs/domain.md, "Vocabulary" and "Codes"), with
+//! names in both languages.
 
 use super::labelled::labelled_enum;
 

@@ -1,5 +1,5 @@
 //! The life cycle every submitted record shares, and who may see a record in each state
-//! (DOMAIN.md, "Who sees what").
+//! (docs/domain.md, "Who sees what").
 
 use super::labelled::labelled_enum;
 

@@ -144,6 +144,7 @@ pub const EN: Messages = Messages {
     search_remove_filter: "Remove this filter",
     search_active_filters: "Active filters",
     search_from_site: "From partner site",
+    search_sites_unavailable: "These partner sites could not be searched just now, so their records are missing from the results: {sites}",
     search_updating: "Updating results…",
     search_suggestions: "Title suggestions",
     search_drop_filter: "Remove filter: ",

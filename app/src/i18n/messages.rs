@@ -143,6 +143,8 @@ pub struct Messages {
     pub search_remove_filter: &'static str,
     pub search_active_filters: &'static str,
     pub search_from_site: &'static str,
+    /// Partner sites left out of a search; `{sites}` is their site ids.
+    pub search_sites_unavailable: &'static str,
     pub search_updating: &'static str,
     pub search_suggestions: &'static str,
     pub search_drop_filter: &'static str,

@@ -140,11 +140,13 @@ fn browser_cookie() -> Option<String> {
         .ok()
 }
 
-/// The `Set-Cookie` value that remembers a language for a year.
-pub fn cookie_value(locale: Locale) -> String {
+/// The `Set-Cookie` value that remembers a language for a year; `Secure` when the site is
+/// served over https (`PUBLIC_URL` on the server, the page's own address in the browser).
+pub fn cookie_value(locale: Locale, secure: bool) -> String {
     format!(
-        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        locale.tag()
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{}",
+        locale.tag(),
+        if secure { "; Secure" } else { "" }
     )
 }
 

@@ -61,11 +61,19 @@ fn native_name(locale: Locale) -> &'static str {
 #[cfg(feature = "hydrate")]
 fn store_locale(locale: Locale) {
     use wasm_bindgen::JsCast;
-    let document = web_sys::window()
-        .and_then(|window| window.document())
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    // As the server does for an https PUBLIC_URL: the page's own scheme says it here.
+    let secure = window
+        .location()
+        .protocol()
+        .is_ok_and(|protocol| protocol == "https:");
+    let document = window
+        .document()
         .and_then(|document| document.dyn_into::<web_sys::HtmlDocument>().ok());
     if let Some(document) = document {
-        let _ = document.set_cookie(&super::cookie_value(locale));
+        let _ = document.set_cookie(&super::cookie_value(locale, secure));
     }
 }
 

@@ -144,6 +144,7 @@ pub const ZH_CN: Messages = Messages {
     search_remove_filter: "去掉此条件",
     search_active_filters: "当前条件",
     search_from_site: "来自合作站点",
+    search_sites_unavailable: "以下合作站点暂时无法搜索，结果中不含其记录：{sites}",
     search_updating: "正在更新结果…",
     search_suggestions: "标题建议",
     search_drop_filter: "去掉条件：",

@@ -141,12 +141,18 @@ fn FirstPurchaseHistory(records: Vec<FirstPurchaseEntry>) -> impl IntoView {
                             {records
                                 .into_iter()
                                 .map(|record| {
-                                    let buyer_href = format!("/organisations/{}", record.buyer.id);
+                                    // Only a public (verified) buyer has a page to link to.
+                                    let buyer = if record.buyer_public {
+                                        let href = format!("/organisations/{}", record.buyer.id);
+                                        view! { <a href=href>{record.buyer.name}</a> }.into_any()
+                                    } else {
+                                        record.buyer.name.into_any()
+                                    };
                                     let amount = record.amount;
                                     view! {
                                         <tr data-outcome=record.outcome.code()>
                                             <td>{record.signed_on.to_string()}</td>
-                                            <td><a href=buyer_href>{record.buyer.name}</a></td>
+                                            <td>{buyer}</td>
                                             <td>{move || record.route.label(locale.get())}</td>
                                             <td>{move || amount.map(|a| a.display(locale.get())).unwrap_or_default()}</td>
                                             <td>

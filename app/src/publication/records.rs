@@ -65,7 +65,8 @@ async fn locked_status(tx: &mut PgConnection, subject: Subject) -> Result<Record
 }
 
 /// Writes the new status. Publishing stamps `published_at` once (`now`); entering notice
-/// sets the notice's last day (projects have no notice).
+/// sets the notice's last day (projects have no notice). One statement per table, spelled
+/// out, so that each is checked at compile time like every other query of the site.
 async fn write_status(
     tx: &mut PgConnection,
     subject: Subject,

@@ -68,6 +68,7 @@ impl SearchBackend {
         .fetch_one(&mut *tx)
         .await?;
         if !locked {
+            tx.rollback().await?;
             return Ok(false); // another server is rebuilding it
         }
         let format = sqlx::query_scalar!(
@@ -77,6 +78,8 @@ impl SearchBackend {
         .fetch_optional(&mut *tx)
         .await?;
         if format == Some(DOCUMENT_FORMAT) {
+            // At once, not when the pool gets round to it: the lock goes with it.
+            tx.rollback().await?;
             return Ok(false);
         }
         tracing::info!(

@@ -198,7 +198,7 @@ pub async fn rewrite<I: SearchIndex>(
             remaining.retain(|record| !locked.contains(record));
             wait = Duration::from_millis(10);
         } else {
-            drop(tx);
+            tx.rollback().await?;
             // Another writer holds every remaining record; it finishes within one write.
             tokio::time::sleep(wait).await;
             wait = (wait * 2).min(Duration::from_secs(1));

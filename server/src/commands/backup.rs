@@ -21,7 +21,8 @@ fn client(tool: &str, database_url: &str) -> Result<Command> {
             .map_err(|()| anyhow::anyhow!("DATABASE_URL has a password but no user"))?;
     }
     let mut command = Command::new(pg_tool(tool));
-    command.env_remove("PGPASSWORD");
+    // Without a password in the URL, the tool finds one where the server's own connection
+    // did (sqlx reads them too): an inherited PGPASSWORD, or ~/.pgpass.
     if let Some(password) = password {
         command.env("PGPASSWORD", password);
     }
@@ -173,6 +174,13 @@ mod tests {
         assert_eq!(
             args[1],
             "postgres://postgres@localhost/catalogue?host=/var/run"
+        );
+        assert!(
+            command
+                .as_std()
+                .get_envs()
+                .all(|(name, _)| name != "PGPASSWORD"),
+            "an inherited PGPASSWORD is left as the server's own connection used it"
         );
     }
 }

@@ -1,7 +1,8 @@
 //! `/lang/{tag}?next=/path`: the language switch for readers without JavaScript.
 
 use app::i18n::{cookie_value, Locale};
-use axum::extract::{Path, Query};
+use app::state::Site;
+use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -12,6 +13,7 @@ pub struct SwitchQuery {
 }
 
 pub async fn switch_language(
+    State(site): State<Site>,
     Path(tag): Path<String>,
     Query(query): Query<SwitchQuery>,
 ) -> Response {
@@ -26,7 +28,8 @@ pub async fn switch_language(
     (
         StatusCode::SEE_OTHER,
         [
-            (header::SET_COOKIE, cookie_value(locale)),
+            // `Secure` when the site is public over https (`PUBLIC_URL`).
+            (header::SET_COOKIE, cookie_value(locale, site.is_https())),
             (header::LOCATION, next.to_owned()),
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],

@@ -239,3 +239,36 @@ pub async fn drain_into(
         total.deferred += drained.deferred;
     }
 }
+
+/// A record's status (`table` is a fixed table name).
+pub async fn status(pool: &PgPool, table: &str, id: i64) -> String {
+    sqlx::query_scalar(&format!("SELECT status::text FROM {table} WHERE id = $1"))
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+/// A search backend that is down, like a Meilisearch that cannot be reached.
+pub struct DownIndex;
+
+impl app::search::SearchIndex for DownIndex {
+    async fn apply(
+        &self,
+        _upserts: Vec<(app::search::DocumentKind, app::search::SearchDocument)>,
+        _deletes: Vec<(app::search::DocumentKind, i64)>,
+    ) -> Result<(), app::search::IndexError> {
+        Err(app::search::IndexError::Unavailable(
+            "the index is unreachable".into(),
+        ))
+    }
+
+    async fn search(
+        &self,
+        _query: &app::search::SearchQuery,
+    ) -> Result<app::search::SearchResults, app::search::IndexError> {
+        Err(app::search::IndexError::Unavailable(
+            "the index is unreachable".into(),
+        ))
+    }
+}

@@ -81,6 +81,17 @@ pub async fn spawn_app_on(
     search: Option<SearchBackend>,
     options: RouterOptions,
 ) -> TestApp {
+    spawn_app_at(pool, clock, search, options, Site::local()).await
+}
+
+/// The app as [`spawn_app_on`], reached from outside at `site` (`PUBLIC_URL`).
+pub async fn spawn_app_at(
+    pool: PgPool,
+    clock: Clock,
+    search: Option<SearchBackend>,
+    options: RouterOptions,
+    site: Site,
+) -> TestApp {
     let site_root = tempfile::tempdir().expect("temporary site root");
     std::fs::create_dir_all(site_root.path().join("pkg")).unwrap();
     let leptos_options = LeptosOptions::builder()
@@ -92,7 +103,7 @@ pub async fn spawn_app_on(
     // The hash file is read beside the running executable, as in production.
     write_hash_file();
     let search = search.unwrap_or_else(|| SearchBackend::embedded(pool.clone(), clock.clone()));
-    let state = AppState::new(leptos_options, pool, clock, search, Site::local());
+    let state = AppState::new(leptos_options, pool, clock, search, site);
     let router = server::startup::build_app(state.clone(), &options);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();

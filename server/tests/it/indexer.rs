@@ -5,10 +5,7 @@ use crate::fixtures::*;
 use crate::helpers::spawn_app;
 use app::domain::ProductId;
 use app::publication::{self, Subject};
-use app::search::{
-    DocumentKind, EmbeddedIndex, IndexError, SearchDocument, SearchIndex, SearchQuery,
-    SearchResults,
-};
+use app::search::{DocumentKind, EmbeddedIndex, SearchIndex, SearchQuery};
 use server::indexer::{drain_once, Drained};
 use sqlx::PgPool;
 
@@ -142,23 +139,6 @@ async fn replaying_the_outbox_leaves_the_same_index(pool: PgPool) {
     assert_eq!(again, vec![first]);
 }
 
-/// An index that refuses everything, like a Meilisearch that is down.
-struct RefusingIndex;
-
-impl SearchIndex for RefusingIndex {
-    async fn apply(
-        &self,
-        _upserts: Vec<(DocumentKind, SearchDocument)>,
-        _deletes: Vec<(DocumentKind, i64)>,
-    ) -> Result<(), IndexError> {
-        Err(IndexError::Unavailable("the index is unreachable".into()))
-    }
-
-    async fn search(&self, _query: &SearchQuery) -> Result<SearchResults, IndexError> {
-        Err(IndexError::Unavailable("the index is unreachable".into()))
-    }
-}
-
 #[sqlx::test(migrations = "../migrations")]
 async fn a_refused_batch_is_kept_and_retried_after_a_backoff(pool: PgPool) {
     let firm = organisation(&pool, "常州示例科技有限公司", "enterprise", "320411", true).await;
@@ -174,7 +154,7 @@ async fn a_refused_batch_is_kept_and_retried_after_a_backoff(pool: PgPool) {
     publish_product(&pool, id).await;
     // The write to the catalogue succeeded although the index is down.
     assert!(
-        drain_once(&pool, &RefusingIndex, &crate::helpers::test_clock(), 100)
+        drain_once(&pool, &DownIndex, &crate::helpers::test_clock(), 100)
             .await
             .is_err()
     );

@@ -9,14 +9,6 @@ use app::publication::{self, Subject};
 use chrono::NaiveDate;
 use sqlx::PgPool;
 
-async fn status(pool: &PgPool, table: &str, id: i64) -> String {
-    sqlx::query_scalar(&format!("SELECT status::text FROM {table} WHERE id = $1"))
-        .bind(id)
-        .fetch_one(pool)
-        .await
-        .unwrap()
-}
-
 /// (subject_kind, subject_id, operation) of every outbox row, oldest first.
 async fn outbox(pool: &PgPool) -> Vec<(String, i64, String)> {
     sqlx::query_as(
@@ -61,7 +53,7 @@ async fn a_reviewed_product_goes_through_notice_to_published_and_into_the_index(
     )
     .await;
     let app = spawn_app(pool.clone()).await;
-    let notice_until = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+    let notice_until = day(5);
 
     let mut tx = pool.begin().await.unwrap();
     let to = publication::enter_notice(
@@ -80,7 +72,9 @@ async fn a_reviewed_product_goes_through_notice_to_published_and_into_the_index(
         .text()
         .await
         .unwrap();
-    assert!(page.contains(r#"data-status="in_notice""#) && page.contains("2026-12-05"));
+    assert!(
+        page.contains(r#"data-status="in_notice""#) && page.contains(&notice_until.to_string())
+    );
     assert!(!app
         .get("/products")
         .await

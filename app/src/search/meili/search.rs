@@ -81,30 +81,42 @@ impl MeiliIndex {
             }
             Err(error) if partners.is_empty() => Err(errors::classify(error)),
             Err(error) => {
-                // Find out which partners fail on their own, leave them out, search again.
+                // This site's index alone first: if it fails, that is the failure, and no
+                // partner is to blame.
+                let own = self
+                    .search_sites(query, &[])
+                    .await
+                    .map_err(errors::classify)?;
+                // Then each partner with this site, the same search (facets and sort
+                // included): a missing index, a key that does not cover it, settings
+                // that lack an attribute this search filters or sorts by, or ranking rules
+                // that do not merge with ours all fail here. Those are left out for a minute.
                 let mut failing = Vec::new();
-                for partner in &partners {
-                    if let Err(reason) = self.probe(&index_uid_of(&partner.site_id)).await {
-                        tracing::warn!(
-                            partner = partner.site_id,
-                            error = %reason,
-                            "a partner's search index failed; searching without it for a minute"
-                        );
-                        self.inner.partners.mark_failed(&partner.site_id);
-                        failing.push(partner.site_id.clone());
+                let mut working = Vec::new();
+                for partner in partners {
+                    match self.search_sites(query, &[partner]).await {
+                        Ok(_) => working.push(partner),
+                        Err(reason) => {
+                            tracing::warn!(
+                                partner = partner.site_id,
+                                error = %reason,
+                                "a partner's search index failed; searching without it for a minute"
+                            );
+                            self.inner.partners.mark_failed(&partner.site_id);
+                            failing.push(partner.site_id.clone());
+                        }
                     }
                 }
                 if failing.is_empty() {
                     return Err(errors::classify(error));
                 }
-                let working: Vec<&Partner> = partners
-                    .into_iter()
-                    .filter(|p| !failing.contains(&p.site_id))
-                    .collect();
-                let mut results = self
-                    .search_sites(query, &working)
-                    .await
-                    .map_err(errors::classify)?;
+                let mut results = if working.is_empty() {
+                    own
+                } else {
+                    self.search_sites(query, &working)
+                        .await
+                        .map_err(errors::classify)?
+                };
                 let mut unavailable = skipped;
                 unavailable.extend(failing);
                 unavailable.sort();
@@ -112,14 +124,6 @@ impl MeiliIndex {
                 Ok(results)
             }
         }
-    }
-
-    /// A search for nothing on one index: does it answer?
-    async fn probe(&self, uid: &str) -> Result<(), meilisearch_sdk::errors::Error> {
-        let index = self.searcher().index(uid);
-        let mut probe = MeiliQuery::new(&index);
-        probe.with_limit(0);
-        probe.execute::<MeiliDocument>().await.map(drop)
     }
 
     /// One search over this site's index and `partners`' (federated when there are any).

@@ -14,9 +14,15 @@ pub fn Results(results: SearchResults, query: SearchQuery) -> impl IntoView {
         .div_ceil(HITS_PER_PAGE)
         .clamp(1, MAX_SEARCH_PAGE);
     let empty = results.hits.is_empty();
+    let unavailable = results.unavailable_sites.join(", ");
     view! {
         <section class="search-results" aria-labelledby="results-heading">
             <h2 id="results-heading" class="sr-only">{move || t.get().search_results}</h2>
+            {(!unavailable.is_empty()).then(|| view! {
+                <p class="status-banner" role="status" data-testid="search-unavailable-sites">
+                    {move || t.get().search_sites_unavailable.replace("{sites}", &unavailable)}
+                </p>
+            })}
             <ListSummary total=results.total />
             {empty.then(|| view! {
                 <p data-testid="search-empty-hint">{move || t.get().search_empty_hint}</p>

@@ -35,11 +35,11 @@ impl From<AppError> for ApiError {
             AppError::InvalidTransition { .. } => ("conflict", None),
             AppError::Unavailable => ("unavailable", None),
             AppError::SearchUnavailable => ("search_unavailable", None),
-            AppError::Internal | AppError::Transport(_) => ("internal", None),
+            AppError::Internal | AppError::Transport { .. } => ("internal", None),
         };
         // Internal details stay in the log; the message says only what kind of failure.
         let message = match &error {
-            AppError::Internal | AppError::Transport(_) => "something went wrong".to_owned(),
+            AppError::Internal | AppError::Transport { .. } => "something went wrong".to_owned(),
             other => other.to_string(),
         };
         ApiError {

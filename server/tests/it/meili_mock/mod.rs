@@ -75,8 +75,13 @@ const BODY_LIMIT: usize = 100 * 1024 * 1024;
 impl MeiliMock {
     /// Starts a mock on a free port of 127.0.0.1. `master_key` may do anything.
     pub async fn start(master_key: &str) -> MeiliMock {
+        MeiliMock::start_on(master_key, "127.0.0.1:0".parse().unwrap()).await
+    }
+
+    /// Starts a mock on `address` (a server told to use it may be running already).
+    pub async fn start_on(master_key: &str, address: std::net::SocketAddr) -> MeiliMock {
         let store = Arc::new(Mutex::new(Store::new(master_key)));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        let listener = tokio::net::TcpListener::bind(address)
             .await
             .expect("a free port for the Meilisearch mock");
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -149,6 +154,16 @@ impl MeiliMock {
         self.store().task_polls_before_done = polls;
     }
 
+    /// The next `n` reads of an index (`GET /indexes/{uid}`) are answered only once all `n`
+    /// have arrived, as when `n` servers start at the same moment: they all see the same
+    /// state (an index still missing, which each then tries to create). A read that waits
+    /// more than 10 seconds for the others is answered anyway.
+    pub fn hold_index_lookups(&self, n: usize) {
+        let mut store = self.store();
+        store.held_lookups = n;
+        store.lookup_barrier = Some(Arc::new(tokio::sync::Barrier::new(n)));
+    }
+
     /// The documents of an index, in the order they were first added.
     pub fn documents(&self, index: &str) -> Vec<Value> {
         self.store()
@@ -219,6 +234,10 @@ fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
 
 async fn handle(State(store): State<Arc<Mutex<Store>>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
+    let held = lock(&store).held(&parts);
+    if let Some(barrier) = held {
+        let _ = tokio::time::timeout(Duration::from_secs(10), barrier.wait()).await;
+    }
     let Ok(body) = axum::body::to_bytes(body, BODY_LIMIT).await else {
         let error = MeiliError::invalid(
             413,

@@ -1,7 +1,9 @@
 //! `POST /multi-search`: separate results per query (fixture 24), or with `federation`
 //! one list merged by weighted ranking score (fixture 23), where each hit says where it
 //! came from in `_federation`. Equal scores keep the queries' order, then each query's
-//! ranking: that is how fixture 23's hits interleave.
+//! ranking: that is how fixture 23's hits interleave. (Meilisearch also compares the hits
+//! of a sorted federated search by their sort values; the mock does not, so that order is
+//! checked on a real Meilisearch, in `search_contract::federation`.)
 
 use std::collections::{BTreeMap, HashSet};
 use std::time::Instant;
@@ -81,8 +83,11 @@ pub fn handle(store: &mut Store, req: &Req) -> Reply {
     let request_uid = store.request_uid();
     let mut outcomes = Vec::new();
     for (i, query) in parsed.iter().enumerate() {
+        // A missing index is a 400 here, not the 404 of a single search (as Meilisearch
+        // 1.50 answers).
         let outcome = store
             .index(&query.index)
+            .map_err(|e| MeiliError { status: 400, ..e })
             .and_then(|index| search::run(index, &query.params))
             .map_err(|e| e.prefixed(&format!("Inside `.queries[{i}]`: ")))?;
         outcomes.push(outcome);

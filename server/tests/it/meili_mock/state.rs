@@ -2,10 +2,12 @@
 //! the requests received, and the failures a test asked for.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
+use tokio::sync::Barrier;
 
 use super::auth::{bearer, ApiKey};
 use super::errors::MeiliError;
@@ -28,6 +30,9 @@ pub struct Store {
     pub failing_document_tasks: usize,
     /// How many times a new task is reported `processing` before it is reported done.
     pub task_polls_before_done: usize,
+    /// How many of the next index reads still wait at `lookup_barrier`.
+    pub held_lookups: usize,
+    pub lookup_barrier: Option<Arc<Barrier>>,
     request_count: u64,
 }
 
@@ -42,6 +47,8 @@ impl Store {
             failing: None,
             failing_document_tasks: 0,
             task_polls_before_done: 0,
+            held_lookups: 0,
+            lookup_barrier: None,
             request_count: 0,
         }
     }
@@ -50,6 +57,24 @@ impl Store {
         self.indexes
             .get(uid)
             .ok_or_else(|| MeiliError::index_not_found(uid))
+    }
+
+    /// The barrier a request waits at before it is answered: one of the reads of an index
+    /// (`GET /indexes/{uid}`) that `MeiliMock::hold_index_lookups` holds.
+    pub fn held(&mut self, parts: &Parts) -> Option<Arc<Barrier>> {
+        let segments: Vec<&str> = parts
+            .uri
+            .path()
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .collect();
+        let lookup = parts.method == axum::http::Method::GET
+            && matches!(segments.as_slice(), ["indexes", _]);
+        if !lookup || self.held_lookups == 0 {
+            return None;
+        }
+        self.held_lookups -= 1;
+        self.lookup_barrier.clone()
     }
 
     pub fn record(&mut self, parts: &Parts, body: &[u8]) {

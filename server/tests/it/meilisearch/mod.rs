@@ -3,9 +3,14 @@
 //! filters, task polling and index swap it sends, and how it behaves when Meilisearch
 //! returns errors or cannot be reached.
 
+mod export;
+mod federation;
+mod health;
+mod order;
 mod outage;
 mod reindex;
 mod requests;
+mod startup;
 
 use crate::meili_mock::MeiliMock;
 use crate::search_contract::corpus;
@@ -19,7 +24,15 @@ pub const SEARCH_KEY: &str = "search-key-site1-and-site2";
 /// A mock with keys as an operator would make them: the write key may do everything on
 /// `site1_*` only; the search key may search `site1_*` and `site2_*`.
 pub async fn mock() -> MeiliMock {
-    let mock = MeiliMock::start(MASTER_KEY).await;
+    with_keys(MeiliMock::start(MASTER_KEY).await)
+}
+
+/// The same on `address`.
+pub async fn mock_on(address: std::net::SocketAddr) -> MeiliMock {
+    with_keys(MeiliMock::start_on(MASTER_KEY, address).await)
+}
+
+fn with_keys(mock: MeiliMock) -> MeiliMock {
     mock.add_key(WRITE_KEY, &["*"], &["site1_*"]);
     mock.add_key(SEARCH_KEY, &["search"], &["site1_*", "site2_*"]);
     mock
@@ -72,6 +85,7 @@ mod contract_on_the_mock {
         facets_count_every_match,
         filters_return_exactly_the_matching_records,
         sorting_orders_as_asked,
+        equal_records_fall_in_the_days_fair_order,
         pages_split_the_hits_without_overlap,
         matched_words_are_highlighted,
         withdrawn_records_leave_and_republished_ones_return,

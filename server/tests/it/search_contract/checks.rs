@@ -2,6 +2,7 @@
 
 use super::corpus::{corpus, judgements, key_of, Entry, CATALOGUE_AGENCY};
 use app::domain::Certification;
+use app::search::document::fair_key;
 use app::search::{DocumentKind, SearchIndex, SearchQuery, SearchResults, SortOrder};
 use std::collections::BTreeSet;
 
@@ -231,13 +232,13 @@ pub async fn filters_return_exactly_the_matching_records(index: &impl SearchInde
         ),
         (
             SearchQuery {
-                closes_from: "2026-06-01".parse().ok(),
-                closes_to: "2026-12-31".parse().ok(),
+                closes_from: Some(super::corpus::day(2026, 6, 1)),
+                closes_to: Some(super::corpus::day(2026, 12, 31)),
                 ..base()
             },
             Box::new(|e| {
                 e.open_until.is_some_and(|d| {
-                    d >= "2026-06-01".parse().unwrap() && d <= "2026-12-31".parse().unwrap()
+                    d >= super::corpus::day(2026, 6, 1) && d <= super::corpus::day(2026, 12, 31)
                 })
             }),
         ),
@@ -300,7 +301,7 @@ pub async fn sorting_orders_as_asked(index: &impl SearchIndex) {
         })
         .collect();
     // Only scenarios still open, nearest deadline first.
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::helpers::test_today();
     let open = corpus
         .iter()
         .filter(|e| e.open_until.is_some_and(|d| d >= today))
@@ -308,6 +309,126 @@ pub async fn sorting_orders_as_asked(index: &impl SearchIndex) {
     assert!(open >= 2, "the corpus has open scenarios");
     assert_eq!(deadlines.len(), open, "{deadlines:?}");
     assert!(deadlines.windows(2).all(|w| w[0] <= w[1]), "{deadlines:?}");
+}
+
+/// Every hit of a search in the order given, page by page.
+async fn ordered_keys(index: &impl SearchIndex, query: SearchQuery) -> Vec<String> {
+    let mut found = Vec::new();
+    for page in 1.. {
+        let results = run(
+            index,
+            SearchQuery {
+                page,
+                ..query.clone()
+            },
+        )
+        .await;
+        if results.hits.is_empty() {
+            break;
+        }
+        found.extend(keys(&results));
+    }
+    found
+}
+
+/// Searches ordered by date (no keywords, or "newest") or by deadline ("closing soon") put
+/// records of the same date in the day's fair order, ascending
+/// `document::fair_key(kind, id, today)`, on every backend: never in insertion or id order.
+pub async fn equal_records_fall_in_the_days_fair_order(index: &impl SearchIndex) {
+    use std::cmp::Ordering;
+    let today = crate::helpers::test_today();
+    let corpus = corpus();
+    let entry = |key: &String| {
+        corpus
+            .iter()
+            .find(|e| &e.key == key)
+            .expect("a corpus record")
+    };
+    let fair = |e: &Entry| fair_key(e.kind, e.id(), today);
+    // Newest first (a record without a date last), then the fair order.
+    let by_date = |a: &Entry, b: &Entry| {
+        b.published_at
+            .cmp(&a.published_at)
+            .then(fair(a).cmp(&fair(b)))
+    };
+    let by_deadline =
+        |a: &Entry, b: &Entry| a.open_until.cmp(&b.open_until).then(fair(a).cmp(&fair(b)));
+    let sorted = |mut entries: Vec<&Entry>, order: &dyn Fn(&Entry, &Entry) -> Ordering| {
+        entries.sort_by(|a, b| order(a, b));
+        entries
+            .into_iter()
+            .map(|e| e.key.clone())
+            .collect::<Vec<_>>()
+    };
+    // The corpus has records sharing a date and a deadline, or nothing here would be tested.
+    let ties = |keys: &[String], same: &dyn Fn(&Entry, &Entry) -> bool| {
+        keys.windows(2)
+            .filter(|w| same(entry(&w[0]), entry(&w[1])))
+            .count()
+    };
+    let same_date = |a: &Entry, b: &Entry| a.published_at == b.published_at;
+    let same_deadline = |a: &Entry, b: &Entry| a.open_until == b.open_until;
+
+    let newest_first = sorted(corpus.iter().collect(), &by_date);
+    assert!(ties(&newest_first, &same_date) >= 5, "{newest_first:?}");
+    // Equals in the order they were written (the corpus's, by kind and id) would be
+    // Meilisearch's order without the fair key.
+    let as_written = sorted(corpus.iter().collect(), &|a: &Entry, b: &Entry| {
+        b.published_at.cmp(&a.published_at)
+    });
+    assert_ne!(
+        newest_first, as_written,
+        "the fair order is not the insertion order"
+    );
+    for sort in [SortOrder::Relevance, SortOrder::Newest] {
+        let got = ordered_keys(
+            index,
+            SearchQuery {
+                sort,
+                ..SearchQuery::default()
+            },
+        )
+        .await;
+        assert_eq!(got, newest_first, "no keywords, {sort:?}");
+    }
+
+    let open: Vec<&Entry> = corpus
+        .iter()
+        .filter(|e| e.open_until.is_some_and(|d| d >= today))
+        .collect();
+    let closing_first = sorted(open, &by_deadline);
+    assert!(
+        ties(&closing_first, &same_deadline) >= 2,
+        "{closing_first:?}"
+    );
+    let got = ordered_keys(
+        index,
+        SearchQuery {
+            sort: SortOrder::ClosingSoon,
+            ..SearchQuery::default()
+        },
+    )
+    .await;
+    assert_eq!(got, closing_first, "closing soon");
+    // With keywords too: whichever records match, they come newest first, equals in the
+    // day's order (the two robots of the same day included).
+    let got = ordered_keys(
+        index,
+        SearchQuery {
+            q: "机器人".into(),
+            sort: SortOrder::Newest,
+            ..SearchQuery::default()
+        },
+    )
+    .await;
+    assert!(ties(&got, &same_date) >= 1, "{got:?}");
+    let entries: Vec<&Entry> = got.iter().map(entry).collect();
+    assert!(
+        entries
+            .windows(2)
+            .all(|w| by_date(w[0], w[1]) != Ordering::Greater),
+        "newest with keywords: {got:?}"
+    );
 }
 
 pub async fn pages_split_the_hits_without_overlap(index: &impl SearchIndex) {

@@ -1,5 +1,7 @@
 //! The fixed corpus (`corpus.json`) as search documents, and its graded queries
-//! (`judgements.json`).
+//! (`judgements.json`). The corpus's dates were written around one day, the anchor; they
+//! move with the test clock's day, so "still open", "newest" and date ranges mean the
+//! same on any day the tests run.
 
 use app::search::{DocumentKind, SearchDocument};
 use serde::Deserialize;
@@ -77,8 +79,29 @@ pub struct Judgement {
     pub grades: BTreeMap<String, u8>,
 }
 
+/// The day the corpus's dates were written around.
+const ANCHOR: (i32, u32, u32) = (2026, 11, 26);
+
+/// How far the test day is from the anchor.
+fn shift() -> chrono::TimeDelta {
+    let (year, month, day) = ANCHOR;
+    crate::helpers::test_today() - chrono::NaiveDate::from_ymd_opt(year, month, day).unwrap()
+}
+
+/// A date as the corpus writes it (`2026-06-01`), moved to the test day like the corpus.
+pub fn day(year: i32, month: u32, day: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(year, month, day).expect("a valid date") + shift()
+}
+
 pub fn corpus() -> Vec<Entry> {
-    serde_json::from_str(include_str!("corpus.json")).expect("corpus.json is valid")
+    let mut entries: Vec<Entry> =
+        serde_json::from_str(include_str!("corpus.json")).expect("corpus.json is valid");
+    let shift = shift();
+    for entry in &mut entries {
+        entry.open_until = entry.open_until.map(|date| date + shift);
+        entry.published_at = entry.published_at.map(|at| at + shift);
+    }
+    entries
 }
 
 pub fn judgements() -> Vec<Judgement> {

@@ -101,6 +101,7 @@ contract!(
     facets_count_every_match,
     filters_return_exactly_the_matching_records,
     sorting_orders_as_asked,
+    equal_records_fall_in_the_days_fair_order,
     pages_split_the_hits_without_overlap,
     matched_words_are_highlighted,
     withdrawn_records_leave_and_republished_ones_return,

@@ -405,13 +405,23 @@ async fn federation_weights_pagination_and_facets() {
         "Inside `.queries[0]`: Using pagination options is not allowed in federated queries."
     ));
 
+    // A missing index fails the whole multi-search with 400 (not the 404 of a single
+    // search), federated or not, as Meilisearch 1.50 answers.
     let missing = json!({"queries": [{"indexUid": "site1_products"}, {"indexUid": "nowhere"}]});
-    let (status, response) = call(&mock, "POST", "/multi-search", Some(missing)).await;
-    assert_eq!(
-        (status, response["message"].clone()),
-        (
-            404,
-            json!("Inside `.queries[1]`: Index `nowhere` not found.")
-        )
-    );
+    let federated = json!({"federation": {}, "queries": [{"indexUid": "site1_products"}, {"indexUid": "nowhere"}]});
+    for body in [missing, federated] {
+        let (status, response) = call(&mock, "POST", "/multi-search", Some(body)).await;
+        assert_eq!(
+            (status, response),
+            (
+                400,
+                json!({
+                    "message": "Inside `.queries[1]`: Index `nowhere` not found.",
+                    "code": "index_not_found",
+                    "type": "invalid_request",
+                    "link": "https://docs.meilisearch.com/errors#index_not_found"
+                })
+            )
+        );
+    }
 }
