@@ -3,25 +3,7 @@
 
 use server::commands::backup::{backup, restore};
 use server::commands::seed::{self, Mode};
-use sqlx::postgres::PgConnectOptions;
 use sqlx::PgPool;
-
-/// The libpq URL of the database `options` points at, under another database name.
-fn url(options: &PgConnectOptions, database: &str) -> String {
-    match options.get_socket() {
-        Some(dir) => format!(
-            "postgres://{}@localhost/{database}?host={}",
-            options.get_username(),
-            dir.display()
-        ),
-        None => format!(
-            "postgres://{}@{}:{}/{database}",
-            options.get_username(),
-            options.get_host(),
-            options.get_port()
-        ),
-    }
-}
 
 /// A fingerprint of the catalogue: counts and a hash of every name, in id order.
 async fn fingerprint(pool: &PgPool) -> (i64, i64, i64, String) {
@@ -52,17 +34,28 @@ async fn a_backup_restored_into_a_fresh_database_holds_the_same_catalogue(pool: 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("catalogue.dump");
 
-    backup(&url(&options, &source), &file).await.unwrap();
+    backup(
+        &crate::helpers::database_url_named(&options, &source),
+        &file,
+    )
+    .await
+    .unwrap();
     assert!(std::fs::metadata(&file).unwrap().len() > 10_000);
 
     sqlx::query(&format!(r#"CREATE DATABASE "{target}""#))
         .execute(&pool)
         .await
         .unwrap();
-    restore(&url(&options, &target), &file, false)
+    restore(
+        &crate::helpers::database_url_named(&options, &target),
+        &file,
+        false,
+    )
+    .await
+    .unwrap();
+    let restored = PgPool::connect(&crate::helpers::database_url_named(&options, &target))
         .await
         .unwrap();
-    let restored = PgPool::connect(&url(&options, &target)).await.unwrap();
     assert_eq!(fingerprint(&restored).await, fingerprint(&pool).await);
     let original = fingerprint(&pool).await;
     assert_eq!(original.0, 300);
@@ -70,16 +63,26 @@ async fn a_backup_restored_into_a_fresh_database_holds_the_same_catalogue(pool: 
     server::database::migrate(&restored).await.unwrap();
 
     // A second restore into the now occupied database is refused and changes nothing.
-    let error = restore(&url(&options, &target), &file, false)
-        .await
-        .unwrap_err();
+    let error = restore(
+        &crate::helpers::database_url_named(&options, &target),
+        &file,
+        false,
+    )
+    .await
+    .unwrap_err();
     assert!(
         error.to_string().contains("already holds a catalogue"),
         "{error}"
     );
     assert_eq!(fingerprint(&restored).await, original);
     // With --replace it drops and restores in one go.
-    restore(&url(&options, &target), &file, true).await.unwrap();
+    restore(
+        &crate::helpers::database_url_named(&options, &target),
+        &file,
+        true,
+    )
+    .await
+    .unwrap();
     assert_eq!(fingerprint(&restored).await, original);
     restored.close().await;
     sqlx::query(&format!(r#"DROP DATABASE "{target}""#))
@@ -103,9 +106,13 @@ async fn a_file_that_is_not_a_backup_is_refused_and_changes_nothing(pool: PgPool
     std::fs::write(&file, "PGDMP but not really").unwrap();
     let options = pool.connect_options();
     let database = options.get_database().unwrap().to_owned();
-    let error = restore(&url(&options, &database), &file, true)
-        .await
-        .unwrap_err();
+    let error = restore(
+        &crate::helpers::database_url_named(&options, &database),
+        &file,
+        true,
+    )
+    .await
+    .unwrap_err();
     assert!(error.to_string().contains("is not a backup"), "{error}");
     assert_eq!(fingerprint(&pool).await, before);
 }

@@ -166,3 +166,27 @@ pub fn figure(body: &str, test_id: &str) -> Option<i64> {
         .collect();
     digits.parse().ok()
 }
+
+/// The URL of the database `pool` uses (each test's own), for another process.
+pub fn database_url(pool: &PgPool) -> String {
+    let options = pool.connect_options();
+    let database = options.get_database().expect("a test database has a name");
+    database_url_named(&options, database)
+}
+
+/// The URL of the database named `database` on the server `options` points at.
+pub fn database_url_named(options: &sqlx::postgres::PgConnectOptions, database: &str) -> String {
+    match options.get_socket() {
+        Some(dir) => format!(
+            "postgres://{}@localhost/{database}?host={}",
+            options.get_username(),
+            dir.display()
+        ),
+        None => format!(
+            "postgres://{}@{}:{}/{database}",
+            options.get_username(),
+            options.get_host(),
+            options.get_port()
+        ),
+    }
+}

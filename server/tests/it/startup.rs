@@ -4,7 +4,6 @@
 //! Each spawned binary gets exactly the environment the test gives it (nothing inherited
 //! from the shell that runs the tests, such as `MEILI_URL` or `RUST_LOG`).
 
-use sqlx::postgres::PgConnectOptions;
 use sqlx::PgPool;
 use std::process::{Command, Output};
 
@@ -29,25 +28,6 @@ fn catalogue(dir: &tempfile::TempDir) -> Command {
 
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// The URL of the test's own database (fresh for each test) as the binary takes it.
-fn database_url(pool: &PgPool) -> String {
-    let options: &PgConnectOptions = &pool.connect_options();
-    let database = options.get_database().expect("a test database has a name");
-    match options.get_socket() {
-        Some(dir) => format!(
-            "postgres://{}@localhost/{database}?host={}",
-            options.get_username(),
-            dir.display()
-        ),
-        None => format!(
-            "postgres://{}@{}:{}/{database}",
-            options.get_username(),
-            options.get_host(),
-            options.get_port()
-        ),
-    }
 }
 
 /// Nothing listens on port 1 of loopback: the binary gets as far as connecting, and stops.
@@ -171,7 +151,7 @@ async fn migrate_runs_whatever_the_search_settings_say(pool: PgPool) {
     let mut command = catalogue(&dir);
     with_search_settings(&mut command)
         .arg("migrate")
-        .env("DATABASE_URL", database_url(&pool));
+        .env("DATABASE_URL", crate::helpers::database_url(&pool));
     let output = run(command).await;
     assert!(output.status.success(), "{}", stderr(&output));
     let applied: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success")
@@ -184,7 +164,7 @@ async fn migrate_runs_whatever_the_search_settings_say(pool: PgPool) {
     let mut command = catalogue(&dir);
     with_search_settings(&mut command)
         .arg("serve")
-        .env("DATABASE_URL", database_url(&pool))
+        .env("DATABASE_URL", crate::helpers::database_url(&pool))
         .env("LEPTOS_SITE_ADDR", "127.0.0.1:0");
     let output = run(command).await;
     assert!(!output.status.success());
@@ -198,7 +178,7 @@ async fn seed_runs_whatever_the_search_settings_say(pool: PgPool) {
     let mut command = catalogue(&dir);
     with_search_settings(&mut command)
         .args(["seed", "--if-empty"])
-        .env("DATABASE_URL", database_url(&pool));
+        .env("DATABASE_URL", crate::helpers::database_url(&pool));
     let output = run(command).await;
     assert!(output.status.success(), "{}", stderr(&output));
     let products: i64 = sqlx::query_scalar("SELECT count(*) FROM products")

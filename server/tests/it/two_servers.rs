@@ -25,18 +25,6 @@ impl Drop for Server {
     }
 }
 
-/// The URL of the database `pool` uses, for another process.
-fn database_url(pool: &PgPool) -> String {
-    let database = pool
-        .connect_options()
-        .get_database()
-        .expect("a test database")
-        .to_owned();
-    let mut url = url::Url::parse(&std::env::var("DATABASE_URL").unwrap()).unwrap();
-    url.set_path(&format!("/{database}"));
-    url.to_string()
-}
-
 impl Server {
     /// Starts the server binary with its whole environment set here: a test deployment
     /// whose clock starts where the test clock is.
@@ -48,7 +36,7 @@ impl Server {
             .arg("serve")
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("DATABASE_URL", database_url(pool))
+            .env("DATABASE_URL", crate::helpers::database_url(pool))
             .env("DATABASE_MAX_CONNECTIONS", "5")
             .env("CATALOGUE_ENVIRONMENT", "test")
             .env("CLOCK_OFFSET", format!("{offset}s"))
