@@ -18,9 +18,6 @@
 //! routes of those names, `filter/` parses and evaluates filters, `text.rs` matches words,
 //! `state.rs` holds the data, `errors.rs` shapes errors; `tests/` are the mock's own tests.
 
-// Tests added later use the whole API; until they do, parts of it are unused.
-#![allow(dead_code)]
-
 mod auth;
 mod documents;
 mod errors;
