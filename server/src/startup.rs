@@ -20,6 +20,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
@@ -107,7 +108,9 @@ pub fn build_app(state: AppState, options: &RouterOptions) -> Router {
             },
         ))
         .load_shed()
-        .concurrency_limit(options.limits.max_concurrent)
+        // Global: `Router::layer` wraps each route on its own, and a plain concurrency
+        // limit would give every route its own allowance.
+        .layer(GlobalConcurrencyLimitLayer::new(options.limits.max_concurrent))
         .timeout(options.limits.request_timeout);
     router
         .nest_service("/pkg", assets::pkg_service(&leptos_options))

@@ -82,6 +82,12 @@ impl SearchBackend {
             tx.rollback().await?;
             return Ok(false);
         }
+        if format.is_none() && self.holds_no_documents(pool).await? {
+            // A new index: nothing in it is of an old format, and the outbox fills it.
+            self.mark_format_current(&mut *tx).await?;
+            tx.commit().await?;
+            return Ok(false);
+        }
         tracing::info!(
             index = name,
             found = ?format,
@@ -99,6 +105,19 @@ impl SearchBackend {
             "search index rebuilt"
         );
         Ok(true)
+    }
+
+    /// Whether the index has never held a document (the embedded table is empty; a
+    /// Meilisearch index cannot tell, so it is rebuilt to be sure).
+    async fn holds_no_documents(&self, pool: &PgPool) -> Result<bool, IndexError> {
+        match self {
+            SearchBackend::Embedded(_) => Ok(sqlx::query_scalar!(
+                r#"SELECT NOT EXISTS (SELECT 1 FROM search_documents) AS "empty!""#
+            )
+            .fetch_one(pool)
+            .await?),
+            SearchBackend::Meilisearch(_) => Ok(false),
+        }
     }
 
     /// Records that the index holds documents of the code's format (after a rebuild).

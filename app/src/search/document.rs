@@ -246,7 +246,7 @@ pub async fn load(
 /// by who registered first nor by paid placement (docs/domain.md, "Fair ordering").
 /// Ascending keys come first.
 pub fn fair_key(kind: DocumentKind, id: i64, day: NaiveDate) -> u32 {
-    fair_key_of_hash(record_hash(kind, id), day)
+    fair_key_of_hash(record_hash(kind, id), day_salt(day))
 }
 
 /// The stable per-record part of [`fair_key`] (FNV-1a of `kind:id`), kept in an index so
@@ -255,10 +255,15 @@ pub fn record_hash(kind: DocumentKind, id: i64) -> u64 {
     fnv1a(format!("{}:{id}", kind.code()).as_bytes())
 }
 
-/// [`fair_key`] from a [`record_hash`]: the record's hash mixed with the day's (the
-/// SplitMix64 finaliser), top 32 bits, so that JSON numbers hold it exactly.
-pub fn fair_key_of_hash(record_hash: u64, day: NaiveDate) -> u32 {
-    let mut z = record_hash ^ fnv1a(day.to_string().as_bytes());
+/// The day's part of [`fair_key`]: computed once per search, not once per document.
+pub fn day_salt(day: NaiveDate) -> u64 {
+    fnv1a(day.to_string().as_bytes())
+}
+
+/// [`fair_key`] from a [`record_hash`] and a [`day_salt`]: the two mixed (the SplitMix64
+/// finaliser), top 32 bits, so that JSON numbers hold it exactly.
+pub fn fair_key_of_hash(record_hash: u64, day_salt: u64) -> u32 {
+    let mut z = record_hash ^ day_salt;
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^= z >> 31;
@@ -307,7 +312,7 @@ mod tests {
         let today = day("2027-02-28");
         for id in [1, 77, 123_456] {
             assert_eq!(
-                fair_key_of_hash(record_hash(DocumentKind::Scenario, id), today),
+                fair_key_of_hash(record_hash(DocumentKind::Scenario, id), day_salt(today)),
                 fair_key(DocumentKind::Scenario, id, today)
             );
         }

@@ -221,17 +221,20 @@ async fn past_the_concurrency_limit_requests_are_shed_with_503(pool: PgPool) {
         let (client, url) = (app.client.clone(), app.url("/api/v1/products"));
         async move { client.get(url).send().await.unwrap().status() }
     });
-    // Until the slow request is in flight, the next one may still get through.
+    // Until the slow request is in flight, the next one may still get through. The limit is
+    // the whole site's: another route (the language switch) is shed too.
     let deadline = Instant::now() + Duration::from_secs(4);
     let shed = loop {
-        let response = app.get("/api/v1/organisations").await;
+        let response = app.get("/lang/en?next=/").await;
         if response.status() == 503 || Instant::now() > deadline {
             break response;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
     assert_eq!(shed.status(), 503, "the one slot is taken");
-    let body: Value = shed.json().await.unwrap();
+    let also = app.get("/api/v1/organisations").await;
+    assert_eq!(also.status(), 503);
+    let body: Value = also.json().await.unwrap();
     assert_eq!(body["error"]["code"], "unavailable", "{body}");
     held.rollback().await.unwrap();
     assert_eq!(slow.await.unwrap(), 200);

@@ -36,7 +36,10 @@ async fn an_index_of_another_format_is_rebuilt_once_by_the_server(pool: PgPool) 
     .await;
     let backend = SearchBackend::embedded(pool.clone(), test_clock());
     let total = || async { backend.search(&SearchQuery::default()).await.unwrap().total };
-    assert_eq!(total().await, 0, "nothing was ever indexed");
+    // An index written before formats were recorded: only the product is in it.
+    queue_product_for_index(&pool, id).await;
+    drain_all(&pool).await;
+    assert_eq!(total().await, 1);
 
     assert!(
         backend.ensure_format(&pool).await.unwrap(),
@@ -100,4 +103,11 @@ async fn a_meilisearch_index_of_another_format_is_rebuilt_and_swapped_in(pool: P
         "{documents:?}"
     );
     assert!(!backend.ensure_format(&pool).await.unwrap());
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_new_embedded_index_is_not_rebuilt_the_outbox_fills_it(pool: PgPool) {
+    let backend = SearchBackend::embedded(pool.clone(), test_clock());
+    assert!(!backend.ensure_format(&pool).await.unwrap(), "nothing to rebuild");
+    assert_eq!(format_of(&pool, "embedded").await, Some(DOCUMENT_FORMAT));
 }

@@ -3,7 +3,9 @@
 
 use super::facets::{Counts, FacetCollector};
 use super::mirror::{Fields, Mirror};
-use crate::search::document::{date_of_days, days_since_epoch, fair_key_of_hash, fen_of_wan};
+use crate::search::document::{
+    date_of_days, day_salt, days_since_epoch, fair_key_of_hash, fen_of_wan,
+};
 use crate::search::highlight::{highlight, snippet};
 use crate::search::query::HITS_PER_PAGE;
 use crate::search::segment::{query_words, words};
@@ -255,6 +257,7 @@ fn sort_key(
        + Send
        + Sync
        + 'static {
+    let salt = day_salt(today);
     move |segment: &SegmentReader| {
         let fast = segment.fast_fields();
         let fair = fast.u64("fair").ok();
@@ -262,7 +265,7 @@ fn sort_key(
         let open_until = fast.i64("open_until").ok();
         Box::new(move |doc, score| {
             let hash = fair.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
-            let fair = !fair_key_of_hash(hash, today);
+            let fair = !fair_key_of_hash(hash, salt);
             let primary = match (sort, has_words) {
                 (SortOrder::Relevance, true) => f64::from(score),
                 // Only open scenarios are left (see `filters`): nearest deadline first.
