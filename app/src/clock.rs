@@ -46,6 +46,20 @@ enum Source {
 pub enum ClockError {
     #[error("this clock follows the system time and cannot be moved (production deployment)")]
     NotAdjustable,
+    #[error("a clock may be moved at most {MAX_OFFSET_DAYS} days from the system time")]
+    OutOfRange,
+}
+
+/// How far a clock may be moved from the system time, in days (about a century): far
+/// enough for any test, near enough that no date computation overflows.
+pub const MAX_OFFSET_DAYS: i64 = 36_525;
+
+fn within_range(offset: TimeDelta) -> Result<TimeDelta, ClockError> {
+    if offset.abs() <= TimeDelta::days(MAX_OFFSET_DAYS) {
+        Ok(offset)
+    } else {
+        Err(ClockError::OutOfRange)
+    }
 }
 
 impl Clock {
@@ -54,13 +68,15 @@ impl Clock {
         Clock::system_with_offset(zone, TimeDelta::zero(), false)
     }
 
-    /// The system time moved by `offset`; `adjustable` lets `set_offset` move it later.
-    /// Configuration allows an offset only for test and demo deployments.
+    /// The system time moved by `offset` (at most [`MAX_OFFSET_DAYS`] either way; more is
+    /// cut to that); `adjustable` lets `set_offset` move it later. Configuration allows an
+    /// offset only for test and demo deployments.
     pub fn system_with_offset(zone: Tz, offset: TimeDelta, adjustable: bool) -> Clock {
+        let limit = TimeDelta::days(MAX_OFFSET_DAYS);
         Clock::from_source(
             zone,
             Source::System {
-                offset: RwLock::new(offset),
+                offset: RwLock::new(offset.clamp(-limit, limit)),
                 adjustable,
             },
         )
@@ -129,8 +145,10 @@ impl Clock {
     /// to the system time plus `offset`.
     ///
     /// # Errors
-    /// [`ClockError::NotAdjustable`] on a production clock.
+    /// [`ClockError::NotAdjustable`] on a production clock, [`ClockError::OutOfRange`]
+    /// beyond [`MAX_OFFSET_DAYS`].
     pub fn set_offset(&self, new_offset: TimeDelta) -> Result<(), ClockError> {
+        let new_offset = within_range(new_offset)?;
         match &self.inner.source {
             Source::System {
                 offset,
@@ -149,7 +167,9 @@ impl Clock {
     pub fn advance(&self, by: TimeDelta) -> Result<(), ClockError> {
         match &self.inner.source {
             Source::Fixed(at) => {
-                let moved = read(at) + by;
+                let moved = read(at)
+                    .checked_add_signed(within_range(by)?)
+                    .ok_or(ClockError::OutOfRange)?;
                 write(at, moved);
                 Ok(())
             }
@@ -212,7 +232,8 @@ pub fn parse_offset(text: &str) -> Result<TimeDelta, String> {
         "s" => TimeDelta::try_seconds(amount),
         _ => None,
     };
-    delta.ok_or_else(invalid)
+    let delta = delta.ok_or_else(invalid)?;
+    within_range(delta).map_err(|error| format!("{text:?}: {error}"))
 }
 
 #[cfg(test)]
@@ -275,7 +296,17 @@ mod tests {
         assert_eq!(parse_offset("12h"), Ok(TimeDelta::hours(12)));
         assert_eq!(parse_offset("90m"), Ok(TimeDelta::minutes(90)));
         assert_eq!(parse_offset("45s"), Ok(TimeDelta::seconds(45)));
-        for bad in ["", "d", "30", "+30x", "1.5d", "--3d", "99999999999999d"] {
+        for bad in [
+            "",
+            "d",
+            "30",
+            "+30x",
+            "1.5d",
+            "--3d",
+            "99999999999999d",
+            "+100000000d",
+            "36526d",
+        ] {
             assert!(parse_offset(bad).is_err(), "{bad:?}");
         }
     }

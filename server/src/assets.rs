@@ -54,8 +54,11 @@ where
         + 'static,
     S::Future: Send + 'static,
 {
+    // Any other method on a path that is no file is the 404 page too (not 405: there is no
+    // such resource at all).
     let files = ServeDir::new(options.site_root.as_ref())
         .append_index_html_on_directories(false)
+        .call_fallback_on_method_not_allowed(true)
         .fallback(not_found);
     let service = SetResponseHeaderLayer::if_not_present(
         header::CACHE_CONTROL,

@@ -102,7 +102,7 @@ pub fn parse_proxies(list: &str) -> Result<Vec<IpNet>> {
 /// What a request spends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Budget {
-    /// Every request but health checks and the bundle.
+    /// Every request but the bundle's files.
     General,
     /// `/api/v1/search/export`, on top of the general budget.
     Export,
@@ -138,7 +138,7 @@ impl Limiter {
             Budget::Export => &self.export,
         };
         limiter
-            .check_key(&client)
+            .check_key(&budget_key(client))
             .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
     }
 
@@ -160,10 +160,10 @@ impl Limiter {
             .map(str::trim)
             .collect::<Vec<_>>();
         for hop in forwarded.iter().rev() {
-            match hop.parse::<IpAddr>() {
-                Ok(address) if self.is_trusted(address.to_canonical()) => continue,
-                Ok(address) => return address.to_canonical(),
-                Err(_) => break, // a forged or garbled entry: trust nothing beyond it
+            match parse_hop(hop) {
+                Some(address) if self.is_trusted(address) => continue,
+                Some(address) => return address,
+                None => break, // a forged or garbled entry: trust nothing beyond it
             }
         }
         peer
@@ -182,10 +182,33 @@ impl Limiter {
     }
 }
 
-/// Paths that spend nothing: load balancers poll health, and the bundle is immutable and
-/// cached by browsers.
+/// Paths that spend nothing: the bundle is immutable and cached by browsers. (Health
+/// checks do spend: a load balancer polls far below any budget, and each check queries
+/// the database and the search backend.)
 fn is_exempt(path: &str) -> bool {
-    path == "/healthz" || path.starts_with("/pkg/") || path == "/favicon.svg"
+    path.starts_with("/pkg/") || path == "/favicon.svg"
+}
+
+/// An address in `X-Forwarded-For`, with or without a port (`198.51.100.7`,
+/// `198.51.100.7:4444`, `[2001:db8::1]:4444`).
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    hop.parse::<IpAddr>()
+        .or_else(|_| hop.parse::<SocketAddr>().map(|address| address.ip()))
+        .ok()
+        .map(|address| address.to_canonical())
+}
+
+/// What a budget is kept per: an IPv4 address, or an IPv6 /64 network (one household or
+/// office gets a whole /64, so counting its addresses one by one would give it unlimited
+/// budgets and this server unbounded memory).
+fn budget_key(client: IpAddr) -> IpAddr {
+    match client {
+        IpAddr::V6(address) => {
+            let network = u128::from(address) & !((1u128 << 64) - 1);
+            IpAddr::V6(std::net::Ipv6Addr::from(network))
+        }
+        v4 => v4,
+    }
 }
 
 /// The middleware for [`Budget::General`].

@@ -180,10 +180,8 @@ impl Scheduler {
                 format!("{} products expired", expired.len())
             }
             Step::EligibilityChanges => {
-                let from = row
-                    .last_day
-                    .filter(|day| *day < today)
-                    .unwrap_or_else(|| today - TimeDelta::days(1));
+                // The day it last ran for, before or (a clock moved back) after today.
+                let from = row.last_day.unwrap_or_else(|| today - TimeDelta::days(1));
                 let changed =
                     publication::eligibility_changed_between(&mut tx, from, today, now).await?;
                 format!(
@@ -236,7 +234,9 @@ impl Scheduler {
 
 fn is_due(step: Step, row: &StepRow, now: DateTime<Utc>, today: NaiveDate) -> bool {
     match step.cadence() {
-        Cadence::Daily => row.last_day.is_none_or(|day| day < today),
+        // Any other day than today, before or after: a clock moved back (a test or demo
+        // deployment) must not leave the daily steps asleep until the day it came from.
+        Cadence::Daily => row.last_day != Some(today),
         Cadence::Every(interval) => row
             .last_finished_at
             // A clock moved back (tests) must not stop the step for the distance moved.
@@ -253,7 +253,8 @@ pub struct StepState {
     pub last_run_at: Option<DateTime<Utc>>,
     pub last_outcome: Option<String>,
     pub last_error: Option<String>,
-    /// When it runs next (at the first tick after this moment).
+    /// When it is due: it runs at the first tick after this moment. A moment minutes in the
+    /// past means it did not run when it should have (`/healthz` then says `degraded`).
     pub next_run_at: DateTime<Utc>,
 }
 
@@ -271,12 +272,17 @@ pub async fn states(pool: &PgPool, clock: &Clock) -> Result<Vec<StepState>, sqlx
             let row = rows.iter().find(|row| row.step == step.name());
             let last_day = row.and_then(|row| row.last_day);
             let last_run_at = row.and_then(|row| row.last_finished_at);
+            // When it is (or was) due: in the past when it should have run already.
             let next_run_at = match step.cadence() {
-                Cadence::Daily if last_day.is_some_and(|day| day >= today) => {
-                    start_of_day(clock, today + TimeDelta::days(1)).max(now)
+                Cadence::Daily if last_day == Some(today) => {
+                    start_of_day(clock, today + TimeDelta::days(1))
                 }
-                Cadence::Every(interval) => last_run_at.map_or(now, |at| (at + interval).max(now)),
-                Cadence::Daily => now,
+                // Due since today began (or since now, if it never ran: it runs at start).
+                Cadence::Daily => match last_day {
+                    Some(_) => start_of_day(clock, today).min(now),
+                    None => now,
+                },
+                Cadence::Every(interval) => last_run_at.map_or(now, |at| at + interval),
             };
             StepState {
                 step: step.name(),

@@ -110,7 +110,9 @@ pub fn build_app(state: AppState, options: &RouterOptions) -> Router {
         .load_shed()
         // Global: `Router::layer` wraps each route on its own, and a plain concurrency
         // limit would give every route its own allowance.
-        .layer(GlobalConcurrencyLimitLayer::new(options.limits.max_concurrent))
+        .layer(GlobalConcurrencyLimitLayer::new(
+            options.limits.max_concurrent,
+        ))
         .timeout(options.limits.request_timeout);
     router
         .nest_service("/pkg", assets::pkg_service(&leptos_options))
@@ -210,10 +212,19 @@ pub async fn serve(config: Config) -> Result<()> {
             "the search backend is not ready; serving without search and trying again"
         ),
     }
-    tokio::spawn(keep_search_ready(pool.clone(), search.clone()));
+    supervise("search readiness", {
+        let (pool, search) = (pool.clone(), search.clone());
+        move || keep_search_ready(pool.clone(), search.clone())
+    });
     // Keeps the search index up to date from the outbox.
-    tokio::spawn(crate::indexer::run(pool.clone(), search, clock.clone()));
-    tokio::spawn(Scheduler::from_state(&state).run());
+    supervise("search indexer", {
+        let (pool, clock) = (pool.clone(), clock.clone());
+        move || crate::indexer::run(pool.clone(), search.clone(), clock.clone())
+    });
+    supervise("scheduler", {
+        let scheduler = Scheduler::from_state(&state);
+        move || scheduler.clone().run()
+    });
 
     let address = config.leptos_options.site_addr;
     let listener = tokio::net::TcpListener::bind(address)
@@ -239,27 +250,59 @@ pub async fn serve(config: Config) -> Result<()> {
     Ok(())
 }
 
-/// Until the backend has been prepared, tries again with back-off (Meilisearch unreachable
-/// at start-up); then rebuilds the index once if its documents are of an older format.
-async fn keep_search_ready(pool: sqlx::PgPool, search: SearchBackend) {
-    let mut wait = Duration::from_secs(1);
-    loop {
-        let ready = match &search {
-            SearchBackend::Meilisearch(index) if !index.is_ready() => search.prepare().await,
-            _ => Ok(()),
-        };
-        let outcome = match ready {
-            Ok(()) => search.ensure_format(&pool).await.map(drop),
-            Err(error) => Err(error),
-        };
-        match outcome {
-            Ok(()) => return,
-            Err(error) => {
-                tracing::warn!(backend = search.name(), %error, retry_in = ?wait, "search backend not ready");
-                tokio::time::sleep(wait).await;
-                wait = (wait * 2).min(Duration::from_secs(60));
+/// Runs a background task for the life of the server: if it panics (a bug), the panic is
+/// logged and the task starts again a few seconds later, instead of that work stopping
+/// silently for good.
+fn supervise<F, Fut>(name: &'static str, start: F)
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    tokio::spawn(async move {
+        loop {
+            match tokio::spawn(start()).await {
+                Ok(()) => return,
+                Err(error) if error.is_panic() => {
+                    tracing::error!(
+                        task = name,
+                        "a background task panicked; restarting it in 5 s"
+                    );
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                }
+                Err(_) => return, // cancelled: the server is stopping
             }
         }
+    });
+}
+
+/// How often the server checks its search index (see `SearchBackend::repair`).
+const REPAIR_EVERY: Duration = Duration::from_secs(60);
+
+/// Keeps the search index as the code wants it: at start-up, then every minute, repairs
+/// what is wrong (`SearchBackend::repair`: Meilisearch down at start-up, an index lost or
+/// re-created with other settings, documents of an older format). While the backend
+/// cannot be reached, tries again sooner, with back-off.
+async fn keep_search_ready(pool: sqlx::PgPool, search: SearchBackend) {
+    let mut failing_for: Option<Duration> = None;
+    loop {
+        let wait = match search.repair(&pool).await {
+            Ok(repaired) => {
+                if let Some(what) = repaired {
+                    tracing::info!(backend = search.name(), what, "search index repaired");
+                }
+                failing_for = None;
+                REPAIR_EVERY
+            }
+            Err(error) => {
+                // 1 s after the first failure, then twice as long each time, up to a minute.
+                let wait =
+                    failing_for.map_or(Duration::from_secs(1), |last| (last * 2).min(REPAIR_EVERY));
+                failing_for = Some(wait);
+                tracing::warn!(backend = search.name(), %error, retry_in = ?wait, "search backend not ready");
+                wait
+            }
+        };
+        tokio::time::sleep(wait).await;
     }
 }
 

@@ -5,9 +5,11 @@ mod fact;
 mod page_head;
 mod record_page;
 mod status_banner;
+mod url_memo;
 
 pub use code_select::CodeSelect;
 pub use fact::{Fact, Facts};
 pub use page_head::PageHead;
 pub use record_page::RecordPage;
 pub use status_banner::StatusBanner;
+pub use url_memo::url_memo;

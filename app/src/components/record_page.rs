@@ -19,13 +19,18 @@ where
 {
     let t = use_messages();
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|id| id.parse::<Id>().ok());
-    let record = Resource::new(id, move |id| async move {
-        match id {
-            Some(id) => load(id).await,
-            None => Err(AppError::NotFound),
-        }
+    let id = crate::components::url_memo(move || {
+        params.read().get("id").and_then(|id| id.parse::<Id>().ok())
     });
+    let record = Resource::new(
+        move || id.get(),
+        move |id| async move {
+            match id {
+                Some(id) => load(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     view! {
         <Suspense fallback=move || view! { <p>{move || t.get().loading}</p> }>
             {move || Suspend::new(async move {

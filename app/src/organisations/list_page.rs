@@ -9,7 +9,8 @@ use leptos_router::hooks::use_query_map;
 pub fn OrganisationListPage() -> impl IntoView {
     let t = use_messages();
     let query = use_query_map();
-    let filter = Memo::new(move |_| OrganisationFilter::from_query(&*query.read()));
+    let filter =
+        crate::components::url_memo(move || OrganisationFilter::from_query(&*query.read()));
     let results = Resource::new(
         move || filter.get(),
         |filter| async move { list_organisations(filter?).await },

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 pub fn ProjectListPage() -> impl IntoView {
     let t = use_messages();
     let query = use_query_map();
-    let filter = Memo::new(move |_| ProjectFilter::from_query(&*query.read()));
+    let filter = crate::components::url_memo(move || ProjectFilter::from_query(&*query.read()));
     let results = Resource::new(
         move || filter.get(),
         |filter| async move { list_projects(filter?).await },

@@ -94,7 +94,16 @@ async fn set_verified(
          WHERE organisation_id = $1 AND status = 'published'
          UNION ALL
          SELECT 'project'::subject_kind, id, ($2::text)::outbox_operation FROM projects
-         WHERE organisation_id = $1 AND status = 'published'",
+         WHERE organisation_id = $1 AND status = 'published'
+         UNION ALL
+         -- Records listed in its calls name it as their agency (only while it is public).
+         SELECT 'product'::subject_kind, p.id, 'upsert'::outbox_operation FROM products p
+         JOIN calls c ON c.id = p.call_id
+         WHERE c.organisation_id = $1 AND p.organisation_id <> $1 AND p.status = 'published'
+         UNION ALL
+         SELECT 'scenario'::subject_kind, s.id, 'upsert'::outbox_operation FROM scenarios s
+         JOIN calls c ON c.id = s.call_id
+         WHERE c.organisation_id = $1 AND s.organisation_id <> $1 AND s.status = 'published'",
         organisation.0,
         work.code()
     )

@@ -22,8 +22,8 @@ pub struct BackendHealth {
     /// `embedded` or `meilisearch`.
     pub backend: &'static str,
     pub ok: bool,
-    /// Why not, when not.
-    pub detail: Option<String>,
+    /// Why not, when not: a kind of failure, never the backend's own message.
+    pub detail: Option<&'static str>,
 }
 
 impl SearchBackend {
@@ -54,6 +54,51 @@ impl SearchBackend {
         }
     }
 
+    /// Checks that the index is as the code wants it and puts right what is not: a missing
+    /// Meilisearch index or one with other settings gets the settings and a rebuild,
+    /// settings never applied (Meilisearch was down at start-up) are applied, documents of
+    /// another format are rebuilt. The server runs this every minute. One server repairs
+    /// at a time. Returns what it did, if anything.
+    ///
+    /// # Errors
+    /// [`IndexError::Unavailable`] when the backend or the database cannot be reached.
+    pub async fn repair(&self, pool: &PgPool) -> Result<Option<String>, IndexError> {
+        if let SearchBackend::Meilisearch(index) = self {
+            if let Some(reason) = index.drift().await? {
+                let mut tx = pool.begin().await?;
+                if !Self::try_lock_repair(&mut tx, &self.state_name()).await? {
+                    tx.rollback().await?;
+                    return Ok(None); // another server is on it
+                }
+                index.prepare().await?;
+                let (written, refused) = index.reindex(pool).await?;
+                log_refusals(&refused);
+                self.mark_format_current(&mut *tx).await?;
+                tx.commit().await?;
+                return Ok(Some(format!(
+                    "{reason}: settings applied, {written} documents written again"
+                )));
+            }
+            if !index.is_ready() {
+                index.prepare().await?;
+            }
+        }
+        Ok(self
+            .ensure_format(pool)
+            .await?
+            .then(|| "documents of another format: index rebuilt".to_owned()))
+    }
+
+    /// The lock that lets one server at a time repair or rebuild the index `name`.
+    async fn try_lock_repair(tx: &mut sqlx::PgConnection, name: &str) -> Result<bool, sqlx::Error> {
+        sqlx::query_scalar!(
+            r#"SELECT pg_try_advisory_xact_lock(hashtextextended('search-format:' || $1, 0)) AS "locked!""#,
+            name
+        )
+        .fetch_one(tx)
+        .await
+    }
+
     /// Rebuilds the index when it holds documents of another format than the code
     /// writes ([`DOCUMENT_FORMAT`]), e.g. after an upgrade. One server does it (the others
     /// skip while it holds the lock); searches keep working meanwhile. Returns whether it
@@ -61,13 +106,7 @@ impl SearchBackend {
     pub async fn ensure_format(&self, pool: &PgPool) -> Result<bool, IndexError> {
         let name = self.state_name();
         let mut tx = pool.begin().await?;
-        let locked = sqlx::query_scalar!(
-            r#"SELECT pg_try_advisory_xact_lock(hashtextextended('search-format:' || $1, 0)) AS "locked!""#,
-            name
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        if !locked {
+        if !Self::try_lock_repair(&mut tx, &name).await? {
             tx.rollback().await?;
             return Ok(false); // another server is rebuilding it
         }
@@ -175,10 +214,18 @@ impl SearchBackend {
         };
         let outcome =
             tokio::time::timeout(std::time::Duration::from_secs(1), self.search(&probe)).await;
+        // The detail is public (`/healthz`): a kind of failure, never the backend's own
+        // message, which may name internal addresses. That goes to the log.
         let detail = match outcome {
             Ok(Ok(_)) => None,
-            Ok(Err(error)) => Some(error.to_string()),
-            Err(_) => Some("no answer within a second".to_owned()),
+            Ok(Err(error)) => {
+                tracing::debug!(backend = self.name(), %error, "search health check failed");
+                Some(match error {
+                    IndexError::Unavailable(_) => "cannot be reached or answered an error",
+                    IndexError::Refused(_) => "refused the check",
+                })
+            }
+            Err(_) => Some("no answer within a second"),
         };
         BackendHealth {
             backend: self.name(),

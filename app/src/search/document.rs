@@ -26,7 +26,7 @@ pub struct SearchDocument {
     pub organisation_id: Option<i64>,
     pub organisation_name: Option<String>,
     /// The agency that published it: the batch's agency for a product, the call's (or the
-    /// buyer's own) for a scenario.
+    /// publisher's own) for a scenario; only a verified (public) agency is named.
     pub agency_name: Option<String>,
     pub category: Option<String>,
     pub location: Option<String>,
@@ -157,7 +157,9 @@ pub async fn load(
                               p.procurement_name, array_to_string(p.patents, ' '),
                               p.registration_certificate, c.code) AS "body!",
                     o.id AS "organisation_id?", o.name AS "organisation_name?",
-                    agency.name AS "agency_name?", p.industry::text AS category,
+                    CASE WHEN organisation_is_public(agency.verified_at) THEN agency.name END
+                        AS "agency_name?",
+                    p.industry::text AS category,
                     o.location::text AS location, NULL::text AS stage,
                     first_purchase_eligible(p.status, p.published_at, p.valid_until,
                                             c.valid_from, c.valid_until, $2) AS "eligible!",
@@ -181,7 +183,9 @@ pub async fn load(
                 SearchDocument,
                 r#"SELECT s.id, s.title, concat_ws(' ', s.need, s.expected_outcome) AS "body!",
                     o.id AS "organisation_id?", o.name AS "organisation_name?",
-                    COALESCE(agency.name, o.name) AS agency_name, s.sector::text AS category,
+                    COALESCE(CASE WHEN organisation_is_public(agency.verified_at)
+                                  THEN agency.name END, o.name) AS agency_name,
+                    s.sector::text AS category,
                     s.location::text AS location, NULL::text AS stage,
                     false AS "eligible!", false AS "first_purchased!", c.code AS "batch_code?",
                     '{}'::text[] AS "certifications!",

@@ -234,16 +234,42 @@ pub async fn rewrite_all<I: SearchIndex>(
     Ok((written.saturating_sub(refused.len()), refused))
 }
 
-/// The records the outbox mentions after row `after`, processed or not (not set aside):
-/// what changed while a rebuild ran, to replay into the rebuilt index.
-pub async fn records_queued_after(
+/// Where the outbox stood when a rebuild started: its newest row, and the database's time.
+#[derive(Debug, Clone, Copy)]
+pub struct OutboxMark {
+    last_id: i64,
+    at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The outbox now: a rebuild replays what came after it.
+pub async fn outbox_mark(pool: &PgPool) -> Result<OutboxMark, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT COALESCE(max(id), 0) AS "last_id!", now() AS "at!" FROM search_outbox"#
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(OutboxMark {
+        last_id: row.last_id,
+        at: row.at,
+    })
+}
+
+/// The records the outbox mentions since `mark` (not set aside): what changed while a
+/// rebuild ran, to replay into the rebuilt index. That is every row after the newest one
+/// then, and also every row an indexer handled since, or has not handled yet: a row's id
+/// is taken when its transaction writes it, not when it commits, so a change that
+/// committed during the rebuild can carry an id from before the mark.
+pub async fn records_queued_since(
     pool: &PgPool,
-    after: i64,
+    mark: OutboxMark,
 ) -> Result<BTreeSet<Record>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT DISTINCT subject_kind::text AS "kind!", subject_id
-           FROM search_outbox WHERE id > $1 AND dead_at IS NULL"#,
-        after
+           FROM search_outbox
+           WHERE dead_at IS NULL
+             AND (id > $1 OR processed_at IS NULL OR processed_at >= $2)"#,
+        mark.last_id,
+        mark.at
     )
     .fetch_all(pool)
     .await?;
@@ -251,13 +277,6 @@ pub async fn records_queued_after(
         .into_iter()
         .filter_map(|row| Some((DocumentKind::from_code(&row.kind)?, row.subject_id)))
         .collect())
-}
-
-/// The newest outbox row now: a rebuild replays what comes after it.
-pub async fn outbox_mark(pool: &PgPool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!(r#"SELECT COALESCE(max(id), 0) AS "mark!" FROM search_outbox"#)
-        .fetch_one(pool)
-        .await
 }
 
 #[cfg(test)]

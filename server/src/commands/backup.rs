@@ -11,7 +11,7 @@ use tokio::process::Command;
 /// the tool's environment (`PGPASSWORD`).
 fn client(tool: &str, database_url: &str) -> Result<Command> {
     let mut url = url::Url::parse(database_url).context("DATABASE_URL is not a valid URL")?;
-    let password = url.password().map(|encoded| {
+    let mut password = url.password().map(|encoded| {
         percent_encoding::percent_decode_str(encoded)
             .decode_utf8_lossy()
             .into_owned()
@@ -19,6 +19,19 @@ fn client(tool: &str, database_url: &str) -> Result<Command> {
     if password.is_some() {
         url.set_password(None)
             .map_err(|()| anyhow::anyhow!("DATABASE_URL has a password but no user"))?;
+    }
+    // libpq also takes it as a parameter: `?password=…`.
+    let (secret, kept): (Vec<_>, Vec<_>) = url
+        .query_pairs()
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .partition(|(name, _)| name == "password");
+    if let Some((_, value)) = secret.into_iter().last() {
+        password = Some(value);
+        if kept.is_empty() {
+            url.set_query(None);
+        } else {
+            url.query_pairs_mut().clear().extend_pairs(kept);
+        }
     }
     let mut command = Command::new(pg_tool(tool));
     // Without a password in the URL, the tool finds one where the server's own connection
@@ -157,6 +170,33 @@ mod tests {
             .and_then(|(_, value)| value)
             .map(|value| value.to_string_lossy().into_owned());
         assert_eq!(password.as_deref(), Some("s@cret"));
+    }
+
+    #[test]
+    fn a_password_given_as_a_parameter_leaves_the_command_line_too() {
+        let command = client(
+            "pg_dump",
+            "postgres://catalogue@db.internal/catalogue?sslmode=require&password=s3cret",
+        )
+        .unwrap();
+        let command = command.as_std();
+        let args: Vec<String> = command
+            .get_args()
+            .map(|arg| arg.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            args,
+            [
+                "--dbname",
+                "postgres://catalogue@db.internal/catalogue?sslmode=require"
+            ]
+        );
+        let password = command
+            .get_envs()
+            .find(|(name, _)| *name == "PGPASSWORD")
+            .and_then(|(_, value)| value)
+            .map(|value| value.to_string_lossy().into_owned());
+        assert_eq!(password.as_deref(), Some("s3cret"));
     }
 
     #[test]

@@ -18,7 +18,9 @@ use std::time::Duration;
 
 #[derive(Serialize)]
 pub struct Health {
-    /// `ok`, `degraded` (search does not answer) or `unavailable` (the database does not).
+    /// `ok`; `degraded` when search does not answer, a scheduled step is overdue by more
+    /// than 5 minutes or changes have waited for the index that long (pages still work);
+    /// `unavailable` when the database does not answer.
     pub status: &'static str,
     /// `ok` or `unavailable`.
     pub database: &'static str,
@@ -34,14 +36,18 @@ pub struct SearchHealth {
     pub backend: &'static str,
     /// `ok` or `unavailable`.
     pub status: &'static str,
-    /// Why not, when not (never a key).
+    /// Why not, when not: a kind of failure (never an address, a key or the backend's
+    /// own message).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
+    pub detail: Option<&'static str>,
     /// How far the index is behind the catalogue, and how many records it refused.
     pub lag: Lag,
     /// The refused records (at most 20), with the backend's reason.
     pub dead_letters: Vec<DeadLetter>,
 }
+
+/// How late scheduled work or index updates may be before the server says it is degraded.
+const OVERDUE_MINUTES: i64 = 5;
 
 pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     let database_ok = matches!(
@@ -69,13 +75,25 @@ pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     let search = lag.map(|lag| SearchHealth {
         backend: backend.backend,
         status: if backend.ok { "ok" } else { "unavailable" },
-        detail: backend.detail.clone(),
+        detail: backend.detail,
         lag,
         dead_letters,
     });
     let scheduler = scheduler::states(&state.pool, &state.clock).await.ok();
+    // Work that should have happened and did not: a step overdue by minutes (its task
+    // stopped or keeps failing), or changes waiting for the index for minutes.
+    let now = state.clock.now();
+    let overdue = scheduler
+        .iter()
+        .flatten()
+        .any(|step| now - step.next_run_at > chrono::TimeDelta::minutes(OVERDUE_MINUTES));
+    let lagging = lag.is_some_and(|lag| lag.oldest_pending_seconds > (OVERDUE_MINUTES * 60) as f64);
     let health = Health {
-        status: if backend.ok { "ok" } else { "degraded" },
+        status: if backend.ok && !overdue && !lagging {
+            "ok"
+        } else {
+            "degraded"
+        },
         database: "ok",
         search,
         scheduler,

@@ -85,7 +85,7 @@ async fn past_its_burst_a_client_gets_429_with_retry_after(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn health_checks_and_the_bundle_are_never_limited(pool: PgPool) {
+async fn the_bundle_is_never_limited_and_health_checks_are(pool: PgPool) {
     let app = spawn(pool, tight(1, "")).await;
     std::fs::write(app.pkg_dir().join("catalogue.testjs.js"), "// bundle").unwrap();
     assert_eq!(app.get("/lang/en?next=/").await.status(), 303);
@@ -95,10 +95,12 @@ async fn health_checks_and_the_bundle_are_never_limited(pool: PgPool) {
         "the budget is spent"
     );
     for _ in 0..5 {
-        assert_eq!(app.get("/healthz").await.status(), 200);
         assert_eq!(app.get("/pkg/catalogue.testjs.js").await.status(), 200);
         assert_ne!(app.get("/favicon.svg").await.status(), 429);
     }
+    // A health check queries the database and the search backend: one client may not
+    // hammer it (a load balancer polls far below any budget).
+    assert_eq!(app.get("/healthz").await.status(), 429);
     assert_eq!(app.get("/lang/en?next=/").await.status(), 429);
 }
 
@@ -301,4 +303,30 @@ async fn a_server_function_names_the_argument_it_cannot_read(pool: PgPool) {
             "{call}"
         );
     }
+}
+
+#[test]
+fn forwarded_addresses_may_carry_a_port_and_ipv6_clients_count_per_network() {
+    use server::limits::Limiter;
+    let limiter = Limiter::new(&tight(1, "10.0.0.0/8"));
+    let proxy: std::net::SocketAddr = "10.0.0.2:5000".parse().unwrap();
+    let mut headers = http::HeaderMap::new();
+    headers.insert("x-forwarded-for", "198.51.100.7:4444".parse().unwrap());
+    assert_eq!(
+        limiter.client(Some(proxy), &headers),
+        "198.51.100.7".parse::<std::net::IpAddr>().unwrap()
+    );
+    headers.insert("x-forwarded-for", "[2001:db8::7]:4444".parse().unwrap());
+    assert_eq!(
+        limiter.client(Some(proxy), &headers),
+        "2001:db8::7".parse::<std::net::IpAddr>().unwrap()
+    );
+    // Two addresses of one /64 share a budget; another /64 has its own.
+    let one: std::net::IpAddr = "2001:db8:1:2::1".parse().unwrap();
+    let same_network: std::net::IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+    let other_network: std::net::IpAddr = "2001:db8:1:3::1".parse().unwrap();
+    use server::limits::Budget;
+    assert!(limiter.check(Budget::General, one).is_ok());
+    assert!(limiter.check(Budget::General, same_network).is_err());
+    assert!(limiter.check(Budget::General, other_network).is_ok());
 }

@@ -77,6 +77,11 @@ async fn every_page_kind_answers_every_request_under_32_concurrent_clients(pool:
         ("/organisations".into(), 200),
         (format!("/organisations/{firm}"), 200),
         ("/search?q=%E6%9C%BA%E5%99%A8%E4%BA%BA".into(), 200),
+        (
+            "/search?q=%E6%9C%BA%E5%99%A8%E4%BA%BA&sort=newest".into(),
+            200,
+        ),
+        ("/search?kind=scenario&sort=closing_soon".into(), 200),
         ("/products/999999".into(), 404),
         ("/no-such-page".into(), 404),
         ("/products?industry=steel".into(), 400),

@@ -116,3 +116,13 @@ async fn pages_are_compressed_for_browsers_that_accept_it(pool: PgPool) {
         assert_eq!(response.headers()["content-encoding"], expected);
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn any_method_on_an_unknown_path_is_a_404_and_production_has_no_test_clock(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    for path in ["/no-such-page", "/_test/clock"] {
+        let post = app.client.post(app.url(path)).send().await.unwrap();
+        assert_eq!(post.status(), 404, "POST {path}");
+        assert_eq!(app.get(path).await.status(), 404, "GET {path}");
+    }
+}

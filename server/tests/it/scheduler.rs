@@ -445,3 +445,83 @@ async fn health_shows_each_steps_last_and_next_run(pool: PgPool) {
     );
     assert!(notices["last_run_at"].is_string());
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_clock_moved_back_does_not_put_the_daily_steps_to_sleep(pool: PgPool) {
+    let agency = organisation(
+        &pool,
+        "常州市科学技术局",
+        "government_agency",
+        "320400",
+        true,
+    )
+    .await;
+    let firm = organisation(
+        &pool,
+        "常州星辰智能装备有限公司",
+        "enterprise",
+        "320411",
+        true,
+    )
+    .await;
+    let lapsing = batch(&pool, agency, "CZCX-2025-01", -300, 5).await;
+    let product = product(
+        &pool,
+        firm,
+        Some(lapsing),
+        "六轴工业机器人",
+        "intelligent_manufacturing",
+        "published",
+    )
+    .await;
+    queue_product_for_index(&pool, product).await;
+    let clock = test_clock();
+    let index = EmbeddedIndex::new(pool.clone(), clock.clone());
+    drain_into(&pool, &index, &clock).await;
+    assert_eq!(searched(&pool, &clock, true).await, vec![product]);
+
+    scheduler(&pool, &clock).tick().await; // the steps ran today
+                                           // Ten days ahead the batch has lapsed; back again it is valid once more.
+    clock.advance(TimeDelta::days(10)).unwrap();
+    scheduler(&pool, &clock).tick().await;
+    drain_into(&pool, &index, &clock).await;
+    assert!(searched(&pool, &clock, true).await.is_empty());
+    clock.advance(TimeDelta::days(-10)).unwrap();
+    let report = scheduler(&pool, &clock).tick().await;
+    assert!(
+        matches!(ran(&report, Step::EligibilityChanges), Ran::Done(ref outcome) if outcome.starts_with("1 products")),
+        "the steps run for the earlier day too: {report:?}"
+    );
+    drain_into(&pool, &index, &clock).await;
+    assert_eq!(searched(&pool, &clock, true).await, vec![product]);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn health_says_degraded_when_a_step_is_overdue(pool: PgPool) {
+    let clock = test_clock();
+    let app = spawn_app_on(
+        pool.clone(),
+        clock.clone(),
+        None,
+        RouterOptions::for_tests(),
+    )
+    .await;
+    // Every step last ran yesterday: at noon today they are twelve hours overdue (their
+    // task stopped, or keeps failing).
+    for step in Step::ALL {
+        sqlx::query(
+            "INSERT INTO scheduler_steps (step, last_day, last_finished_at) VALUES ($1, $2, $3)",
+        )
+        .bind(step.name())
+        .bind(day(-1))
+        .bind(at(-1))
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    let health: serde_json::Value = app.get("/healthz").await.json().await.unwrap();
+    assert_eq!(health["status"], "degraded", "{health}");
+    scheduler(&pool, &clock).tick().await;
+    let health: serde_json::Value = app.get("/healthz").await.json().await.unwrap();
+    assert_eq!(health["status"], "ok", "{health}");
+}

@@ -108,6 +108,135 @@ async fn a_meilisearch_index_of_another_format_is_rebuilt_and_swapped_in(pool: P
 #[sqlx::test(migrations = "../migrations")]
 async fn a_new_embedded_index_is_not_rebuilt_the_outbox_fills_it(pool: PgPool) {
     let backend = SearchBackend::embedded(pool.clone(), test_clock());
-    assert!(!backend.ensure_format(&pool).await.unwrap(), "nothing to rebuild");
+    assert!(
+        !backend.ensure_format(&pool).await.unwrap(),
+        "nothing to rebuild"
+    );
     assert_eq!(format_of(&pool, "embedded").await, Some(DOCUMENT_FORMAT));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_lost_meilisearch_index_is_noticed_and_rebuilt_with_its_settings(pool: PgPool) {
+    let firm = organisation(
+        &pool,
+        "常州天枢北斗科技有限公司",
+        "enterprise",
+        "320411",
+        true,
+    )
+    .await;
+    let id = product(
+        &pool,
+        firm,
+        None,
+        "北斗高精度定位终端",
+        "aerospace_information",
+        "published",
+    )
+    .await;
+    let mock = crate::meilisearch::mock().await;
+    let index = crate::meilisearch::site(&mock, "site1", Vec::new());
+    index.prepare().await.unwrap();
+    let backend = SearchBackend::Meilisearch(index.clone());
+    assert_eq!(
+        backend.repair(&pool).await.unwrap().as_deref(),
+        Some("documents of another format: index rebuilt")
+    );
+    assert_eq!(backend.repair(&pool).await.unwrap(), None, "all is well");
+
+    // Meilisearch restarted on an empty data folder; then a write re-created the index
+    // with Meilisearch's default settings and one document.
+    index.delete_own_index().await.unwrap();
+    assert_eq!(index.drift().await.unwrap(), Some("the index is missing"));
+    let (kind, doc) = app::search::document::load(
+        &pool,
+        app::search::DocumentKind::Product,
+        &[id],
+        crate::helpers::test_today(),
+    )
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|doc| (app::search::DocumentKind::Product, doc))
+    .next()
+    .unwrap();
+    index.apply(vec![(kind, doc)], Vec::new()).await.unwrap();
+    assert_eq!(
+        index.drift().await.unwrap(),
+        Some("the index's settings are not the code's")
+    );
+    let repaired = backend.repair(&pool).await.unwrap().unwrap();
+    assert!(repaired.contains("2 documents written again"), "{repaired}");
+    assert_eq!(index.drift().await.unwrap(), None);
+    assert_eq!(mock.documents("site1_records").len(), 2);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_server_follows_a_restored_table_not_the_revisions_it_remembers(pool: PgPool) {
+    let firm = organisation(
+        &pool,
+        "常州天枢北斗科技有限公司",
+        "enterprise",
+        "320411",
+        true,
+    )
+    .await;
+    let kept = product(
+        &pool,
+        firm,
+        None,
+        "北斗高精度定位终端",
+        "aerospace_information",
+        "published",
+    )
+    .await;
+    let gone = product(
+        &pool,
+        firm,
+        None,
+        "北斗授时服务器",
+        "aerospace_information",
+        "published",
+    )
+    .await;
+    for id in [kept, gone] {
+        queue_product_for_index(&pool, id).await;
+    }
+    drain_all(&pool).await;
+    let backend = SearchBackend::embedded(pool.clone(), test_clock());
+    let found = || async {
+        let results = backend
+            .search(&SearchQuery {
+                q: "北斗".into(),
+                ..SearchQuery::default()
+            })
+            .await
+            .unwrap();
+        let mut ids: Vec<i64> = results.hits.iter().map(|hit| hit.id).collect();
+        ids.sort_unstable();
+        ids
+    };
+    assert_eq!(found().await, vec![kept, gone]);
+
+    // A restore brings back an older table: another table, lower revisions, without the
+    // second product.
+    for statement in [
+        "ALTER TABLE search_documents RENAME TO search_documents_before",
+        "CREATE TABLE search_documents (LIKE search_documents_before INCLUDING ALL)",
+        "INSERT INTO search_documents SELECT * FROM search_documents_before WHERE id <> $1",
+        "DROP TABLE search_documents_before",
+    ] {
+        let query = sqlx::query(statement);
+        let query = if statement.contains("$1") {
+            query.bind(gone)
+        } else {
+            query
+        };
+        query.execute(&pool).await.unwrap();
+    }
+    assert_eq!(
+        found().await,
+        vec![kept],
+        "the server reloaded what the table holds"
+    );
 }

@@ -152,3 +152,41 @@ async fn a_first_purchase_names_an_unverified_buyer_without_linking_to_it(pool: 
         "no link to a page that answers 404"
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_unverified_agency_is_not_named_on_the_products_of_its_batches(pool: PgPool) {
+    let agency = organisation(&pool, "常州市财政局", "government_agency", "320400", true).await;
+    let firm = organisation(
+        &pool,
+        "常州烯创新材料科技有限公司",
+        "enterprise",
+        "320413",
+        true,
+    )
+    .await;
+    let batch = batch(&pool, agency, "CZCX-2025-02", -30, 300).await;
+    let id = product(
+        &pool,
+        firm,
+        Some(batch),
+        "石墨烯导热膜",
+        "new_materials",
+        "published",
+    )
+    .await;
+    queue_product_for_index(&pool, id).await;
+    drain_all(&pool).await;
+    let app = spawn_app(pool.clone()).await;
+    let agencies = |json: serde_json::Value| json["facets"]["agency"].to_string();
+    let search = "/api/v1/search?kind=product";
+    let before: serde_json::Value = app.get(search).await.json().await.unwrap();
+    assert!(agencies(before).contains("常州市财政局"));
+
+    set_verified(&pool, agency, false).await;
+    drain_all(&pool).await;
+    let after: serde_json::Value = app.get(search).await.json().await.unwrap();
+    assert_eq!(after["total"], 1, "the product stays public: {after}");
+    assert!(!agencies(after.clone()).contains("常州市财政局"), "{after}");
+    let listing = text(&app, "/api/v1/products").await;
+    assert!(!listing.contains("常州市财政局"), "{listing}");
+}

@@ -95,6 +95,8 @@ pub struct Mirror {
     pub reader: IndexReader,
     /// The highest revision applied; read without the lock to skip it when current.
     revision: AtomicI64,
+    /// The table followed (its OID): a restored database has a new one.
+    table: AtomicI64,
     writer: tokio::sync::Mutex<IndexWriter>,
 }
 
@@ -139,6 +141,7 @@ impl Mirror {
             fields,
             reader,
             revision: AtomicI64::new(0),
+            table: AtomicI64::new(0),
             writer: tokio::sync::Mutex::new(writer),
         })
     }
@@ -151,14 +154,33 @@ impl Mirror {
     /// Applies every row of the table changed since the last call. Cheap when nothing
     /// changed: one look at the highest revision.
     pub async fn catch_up(&self, pool: &PgPool) -> Result<(), IndexError> {
-        let latest = super::store::latest_revision(pool).await?;
-        if latest <= self.revision.load(Ordering::Acquire) {
+        let super::store::Latest {
+            revision: latest,
+            table,
+        } = super::store::latest(pool).await?;
+        let same_table = table == self.table.load(Ordering::Acquire);
+        if same_table && latest == self.revision.load(Ordering::Acquire) {
             return Ok(());
         }
         let mut writer = self.writer.lock().await;
         let mut revision = self.revision.load(Ordering::Acquire);
-        if latest <= revision {
+        let same_table = table == self.table.load(Ordering::Acquire);
+        if same_table && latest == revision {
             return Ok(()); // another search caught up while this one waited
+        }
+        if !same_table || latest < revision {
+            // Another table (the database was restored), or revisions went back: what this
+            // server holds no longer follows the table; start again from nothing.
+            if revision > 0 {
+                tracing::warn!(
+                    revision,
+                    latest,
+                    "search documents replaced: reloading the in-memory index"
+                );
+            }
+            writer.delete_all_documents()?;
+            revision = 0;
+            self.table.store(table, Ordering::Release);
         }
         loop {
             // A mirror starting empty needs no tombstones.

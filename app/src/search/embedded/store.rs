@@ -94,9 +94,25 @@ pub async fn apply(
 
 /// The highest revision written so far (0 for an empty table).
 pub async fn latest_revision(pool: &PgPool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!(r#"SELECT COALESCE(max(revision), 0) AS "revision!" FROM search_documents"#)
-        .fetch_one(pool)
-        .await
+    Ok(latest(pool).await?.revision)
+}
+
+/// Where the table stands: its highest revision, and which table it is (its OID, which a
+/// restore of the database changes, along with the revisions it brings back).
+pub struct Latest {
+    pub revision: i64,
+    pub table: i64,
+}
+
+pub async fn latest(pool: &PgPool) -> Result<Latest, sqlx::Error> {
+    sqlx::query_as!(
+        Latest,
+        r#"SELECT COALESCE(max(revision), 0) AS "revision!",
+                  'search_documents'::regclass::oid::bigint AS "table!"
+           FROM search_documents"#
+    )
+    .fetch_one(pool)
+    .await
 }
 
 /// Removes every document not written since `revision` (a rebuild wrote all public ones).

@@ -184,6 +184,36 @@ impl MeiliIndex {
         self.finished(task).await
     }
 
+    /// Whether this deployment's index is not as the code wants it, and how: missing (a
+    /// Meilisearch restarted on an empty data folder), or with other ranking rules or
+    /// sortable attributes (re-created by a write with Meilisearch's defaults).
+    ///
+    /// # Errors
+    /// [`IndexError::Unavailable`] when Meilisearch cannot be asked.
+    pub async fn drift(&self) -> Result<Option<&'static str>, IndexError> {
+        let index = match self.inner.writer.get_index(self.index_uid()).await {
+            Ok(index) => index,
+            Err(MeiliError::Meilisearch(error)) if error.error_code == ErrorCode::IndexNotFound => {
+                return Ok(Some("the index is missing"));
+            }
+            Err(other) => return Err(errors::classify(other)),
+        };
+        let current = index.get_settings().await.map_err(errors::classify)?;
+        let wanted = settings();
+        let as_set = |list: &Option<Vec<String>>| {
+            list.iter()
+                .flatten()
+                .cloned()
+                .collect::<std::collections::BTreeSet<String>>()
+        };
+        if current.ranking_rules != wanted.ranking_rules
+            || as_set(&current.sortable_attributes) != as_set(&wanted.sortable_attributes)
+        {
+            return Ok(Some("the index's settings are not the code's"));
+        }
+        Ok(None)
+    }
+
     /// Deletes this deployment's index (tests clean up with it; the site never does).
     pub async fn delete_own_index(&self) -> Result<(), IndexError> {
         let task = self
@@ -286,13 +316,18 @@ impl MeiliIndex {
             .await
             .map_err(errors::classify)?;
         self.finished(task).await?;
-        let task = writer
-            .delete_index(&fresh)
-            .await
-            .map_err(errors::classify)?;
-        self.finished(task).await?;
-        let changed = writer::records_queued_after(pool, mark).await?;
+        // What changed while the rebuild ran, written again into what is now the live
+        // index, before anything else can fail.
+        let changed = writer::records_queued_since(pool, mark).await?;
         refused.extend(writer::rewrite(pool, self, changed, self.today()).await?);
+        // The old index, now named `_new`: leaving it behind costs space, never results.
+        let dropped = match writer.delete_index(&fresh).await {
+            Ok(task) => self.finished(task).await,
+            Err(error) => Err(errors::classify(error)),
+        };
+        if let Err(error) = dropped {
+            tracing::warn!(index = fresh, %error, "the replaced index could not be deleted; the next rebuild deletes it");
+        }
         Ok((written, refused))
     }
 

@@ -24,7 +24,7 @@ use results::Results;
 pub fn SearchPage() -> impl IntoView {
     let t = use_messages();
     let params = use_query_map();
-    let query = Memo::new(move |_| SearchQuery::from_query(&*params.read()));
+    let query = crate::components::url_memo(move || SearchQuery::from_query(&*params.read()));
     // A search still in flight when the URL moves on is aborted: its future is dropped,
     // and with it the browser's request (the server-function client aborts a request it
     // drops). The resource itself would only discard the stale answer after it arrived.
@@ -53,6 +53,32 @@ pub fn SearchPage() -> impl IntoView {
         });
     });
     let pending = RwSignal::new(false);
+    let fallback = move || view! { <p>{move || t.get().loading}</p> };
+    let shown = move || {
+        Suspend::new(async move {
+            let current = query.get_untracked().unwrap_or_default();
+            match results.await {
+                Ok(results) => view! {
+                    <div class="search-layout">
+                        <FacetPanel results=results.clone() query=current.clone() />
+                        <Results results query=current />
+                    </div>
+                }
+                .into_any(),
+                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+            }
+        })
+    };
+    // "Updating…" is for the browser, where a search runs while the previous results stay.
+    // On the server the page renders once: `set_pending` there would leave an effect
+    // (Leptos runs it on the server too) that wakes after the request and reads the
+    // disposed page ("Tried to access a reactive value that has already been disposed").
+    #[cfg(feature = "ssr")]
+    let results_view = view! { <Transition fallback>{shown}</Transition> };
+    #[cfg(not(feature = "ssr"))]
+    let results_view = view! {
+        <Transition fallback set_pending=pending.write_only()>{shown}</Transition>
+    };
     view! {
         <PageHead title=|m| m.search_title description=|m| m.search_description />
         <h1>{move || t.get().search_title}</h1>
@@ -60,23 +86,6 @@ pub fn SearchPage() -> impl IntoView {
         <p class="search-pending" aria-live="polite" data-testid="search-pending">
             {move || pending.get().then(|| t.get().search_updating)}
         </p>
-        <Transition
-            fallback=move || view! { <p>{move || t.get().loading}</p> }
-            set_pending=pending.write_only()
-        >
-            {move || Suspend::new(async move {
-                let current = query.get_untracked().unwrap_or_default();
-                match results.await {
-                    Ok(results) => view! {
-                        <div class="search-layout">
-                            <FacetPanel results=results.clone() query=current.clone() />
-                            <Results results query=current />
-                        </div>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        {results_view}
     }
 }

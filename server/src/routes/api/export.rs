@@ -16,6 +16,10 @@ use axum::response::IntoResponse;
 use sqlx::PgPool;
 use std::collections::HashMap;
 
+/// The header naming the partner sites whose records are missing from the file (their
+/// index could not be searched); empty when every site answered.
+pub const UNAVAILABLE_SITES: &str = "x-unavailable-sites";
+
 /// The columns of the file.
 const HEADER: &str = "site,kind,id,title,organisation,category,location,amount_min_yuan,amount_max_yuan,open_until,url";
 
@@ -27,7 +31,7 @@ const HEADER: &str = "site,kind,id,title,organisation,category,location,amount_m
     path = "/api/v1/search/export",
     params(SearchQuery),
     responses(
-        (status = 200, description = "CSV: site (empty for this site, else the partner's site id), kind, id, title, organisation, category, location, amount_min_yuan, amount_max_yuan, open_until, url (absolute)", content_type = "text/csv"),
+        (status = 200, description = "CSV: site (empty for this site, else the partner's site id), kind, id, title, organisation, category, location, amount_min_yuan, amount_max_yuan, open_until, url (absolute). The header `X-Unavailable-Sites` lists, comma-separated, the partner sites left out because their index could not be searched (empty when none).", content_type = "text/csv"),
         (status = 400, body = super::error::ErrorBody, description = "a parameter is invalid (named in `param`)"),
         (status = 429, body = super::error::ErrorBody, description = "too many exports from this client; `Retry-After` says when to try again"),
         (status = 503, body = super::error::ErrorBody, description = "search or the database is unavailable"),
@@ -42,6 +46,7 @@ pub async fn export(
 ) -> Result<impl IntoResponse, ApiError> {
     let query = super::search_query(&params)?;
     let mut hits: Vec<SearchHit> = Vec::new();
+    let mut unavailable: std::collections::BTreeSet<String> = Default::default();
     for page in 1..=MAX_SEARCH_PAGE {
         let results = search
             .run(&SearchQuery {
@@ -51,6 +56,7 @@ pub async fn export(
             .await?;
         let last = results.hits.len() < HITS_PER_PAGE as usize;
         hits.extend(results.hits);
+        unavailable.extend(results.unavailable_sites);
         if last {
             break;
         }
@@ -115,15 +121,18 @@ pub async fn export(
         csv.push_str(&cells.join(","));
         csv.push_str("\r\n");
     }
+    // A partner whose index could not be searched is missing from the file: say which.
+    let unavailable = unavailable.into_iter().collect::<Vec<_>>().join(",");
     Ok((
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"search.csv\"",
+                "attachment; filename=\"search.csv\"".to_owned(),
             ),
-            (header::CACHE_CONTROL, "no-store"),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
+        [(UNAVAILABLE_SITES, unavailable)],
         csv,
     ))
 }
