@@ -2,7 +2,7 @@
 
 use crate::errors::NotFound;
 use crate::home::HomePage;
-use crate::i18n::{initial_locale, provide_locale, use_messages, HeadLocale, LanguageSwitch};
+use crate::i18n::{initial_locale, provide_locale, use_messages, LanguageSwitch};
 use crate::organisations::{OrganisationDetailPage, OrganisationListPage};
 use crate::products::{ProductDetailPage, ProductListPage};
 use crate::projects::{ProjectDetailPage, ProjectListPage};
@@ -24,7 +24,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <HashedStylesheet options=options.clone() id="leptos" />
-                <HydrationScripts options />
+                <IslandScripts options />
                 <CanonicalLink />
                 <MetaTags />
             </head>
@@ -32,6 +32,40 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// The pages that contain islands (`#[island]` components), by path. Only these load the
+/// wasm bundle; every other page is complete HTML that needs no JavaScript at all. A page
+/// that gains an island adds its path here (the test
+/// `pages::only_pages_with_islands_load_the_bundle` fails otherwise).
+pub const PAGES_WITH_ISLANDS: &[&str] = &["/search"];
+
+/// Whether the page being rendered is one of [`PAGES_WITH_ISLANDS`].
+#[cfg(feature = "ssr")]
+fn page_has_islands() -> bool {
+    use_context::<http::request::Parts>()
+        .is_some_and(|parts| PAGES_WITH_ISLANDS.contains(&parts.uri.path()))
+}
+
+#[cfg(not(feature = "ssr"))]
+fn page_has_islands() -> bool {
+    false
+}
+
+/// The islands loader and the bundle's preloads, on pages with islands only. Either way the
+/// page renders in islands mode, where only what is inside an island is hydrated: nothing
+/// else is serialized into the page for the browser.
+#[component]
+fn IslandScripts(options: LeptosOptions) -> impl IntoView {
+    if page_has_islands() {
+        Some(view! { <HydrationScripts options islands=true /> })
+    } else {
+        // What `HydrationScripts` does first in islands mode.
+        if let Some(context) = Owner::current_shared_context() {
+            context.set_is_hydrating(false);
+        }
+        None
     }
 }
 
@@ -62,30 +96,29 @@ fn canonical_url() -> Option<String> {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_locale(initial_locale());
+    let locale = initial_locale();
+    provide_locale(locale);
     let t = use_messages();
-    // Rendered into the head after the body: reads the reference-counted handle.
-    let HeadLocale(head_locale) = expect_context::<HeadLocale>();
 
     view! {
-        <Html {..} lang=move || head_locale.get().tag() />
+        <Html {..} lang=locale.tag() />
         <Router>
             <a class="skip-link" href="#main">
-                {move || t.get().skip_to_content}
+                {t.skip_to_content}
             </a>
             <header class="site-header">
                 <A href="/" attr:class="site-name">
-                    {move || t.get().site_name}
+                    {t.site_name}
                 </A>
-                <nav aria-label=move || t.get().main_navigation>
-                    <A href="/">{move || t.get().nav_home}</A>
-                    <A href="/scenarios">{move || t.get().nav_scenarios}</A>
-                    <A href="/products">{move || t.get().nav_products}</A>
-                    <A href="/projects">{move || t.get().nav_projects}</A>
-                    <A href="/organisations">{move || t.get().nav_organisations}</A>
-                    <A href="/search">{move || t.get().nav_search}</A>
+                <nav aria-label=t.main_navigation>
+                    <A href="/">{t.nav_home}</A>
+                    <A href="/scenarios">{t.nav_scenarios}</A>
+                    <A href="/products">{t.nav_products}</A>
+                    <A href="/projects">{t.nav_projects}</A>
+                    <A href="/organisations">{t.nav_organisations}</A>
+                    <A href="/search">{t.nav_search}</A>
                 </nav>
-                <div class="language" role="group" aria-label=move || t.get().switch_language>
+                <div class="language" role="group" aria-label=t.switch_language>
                     <LanguageSwitch />
                 </div>
             </header>
@@ -110,7 +143,7 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
             <footer class="site-footer">
-                <p>{move || t.get().footer_note}</p>
+                <p>{t.footer_note}</p>
             </footer>
         </Router>
     }

@@ -3,7 +3,6 @@
 //! Variants are machine-readable; the UI translates them. Internal details stay in the
 //! server log: the browser only learns which kind of failure happened.
 
-use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
@@ -58,7 +57,7 @@ impl From<crate::domain::InvalidTransition> for AppError {
 }
 
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    type Encoder = crate::codec::JsonText;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {

@@ -9,6 +9,7 @@
 pub mod app;
 #[cfg(feature = "ssr")]
 pub mod clock;
+pub mod codec;
 pub mod components;
 pub mod domain;
 pub mod error;
@@ -29,10 +30,12 @@ pub mod url;
 
 pub use app::{shell, App};
 
-/// The wasm entry point: hydrates the server-rendered page.
+/// The wasm entry point. Pages are rendered on the server and only their islands
+/// (`#[island]` components) run in the browser: this sets up the reactive system, and the
+/// loader then hydrates each `<leptos-island>` it finds on the page.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
 }

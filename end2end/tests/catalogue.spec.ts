@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { expectNoSeriousA11yViolations, mainHeading } from './support/site';
 
 // These pages read the demo catalogue that the test script seeds into the e2e database.
@@ -57,17 +57,67 @@ test('list and detail pages have no serious accessibility problems', async ({ pa
 test.describe('on a phone', () => {
   test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 
-  // Measuring the layout runs a script in the page; the layout is the same without one.
-  test.skip(({ javaScriptEnabled }) => !javaScriptEnabled, 'measures with a script');
+  /** A product detail page's path, taken from the first card of the list. */
+  async function productPath(page: Page) {
+    await page.goto('/products');
+    const href = await page.getByTestId('product-list').getByRole('link').first().getAttribute('href');
+    expect(href).toMatch(/^\/products\//);
+    return href!;
+  }
 
-  test('pages fit the screen without sideways scrolling', async ({ page }) => {
-    for (const path of ['/', '/products', '/scenarios']) {
+  test('pages fit the screen and no navigation label wraps', async ({ page, javaScriptEnabled }) => {
+    // Measuring the layout runs a script in the page; the layout is the same without one.
+    test.skip(!javaScriptEnabled, 'measures with a script');
+    const product = await productPath(page);
+    for (const path of ['/', '/products', '/scenarios', '/search', '/search?q=机器人', product]) {
       await page.goto(path);
       await expect(mainHeading(page)).toBeVisible();
       const overflow = await page.evaluate(
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
       );
       expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
+      // One line box per label: a wrapped label has two.
+      const lines = await page.locator('.site-header nav a').evaluateAll((links) =>
+        links.map((link) => {
+          const range = document.createRange();
+          range.selectNodeContents(link);
+          const tops = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+          return `${link.textContent?.trim()}: ${tops.size}`;
+        }),
+      );
+      expect(lines.length).toBe(6);
+      for (const line of lines) expect(line, `${path}: a label wraps`).toMatch(/: 1$/);
     }
+  });
+
+  test('the first result is on the first screen, with the filters folded away', async ({
+    page,
+    javaScriptEnabled,
+  }) => {
+    for (const path of ['/search', '/search?q=%E6%9C%BA%E5%99%A8%E4%BA%BA', '/products']) {
+      await page.goto(path);
+      const first = page.locator('.cards > li').first();
+      await expect(first).toBeVisible();
+      const box = await first.boundingBox();
+      expect(box, path).not.toBeNull();
+      expect(box!.y, `${path}: the first result starts ${box!.y}px down`).toBeLessThan(844 - 60);
+    }
+    // The filters are one tap away (a <details>: no script needed) and go with the form.
+    await page.goto('/search?q=%E6%9C%BA%E5%99%A8%E4%BA%BA');
+    const kind = page.getByLabel('类别');
+    await expect(kind).toBeHidden();
+    await page.getByTestId('search-filters').locator('summary').click();
+    await expect(kind).toBeVisible();
+    await kind.selectOption('product');
+    if (!javaScriptEnabled) {
+      // Without JavaScript, choosing does nothing until the form is sent.
+      await page.getByRole('button', { name: '搜索', exact: true }).click();
+    }
+    await expect(page).toHaveURL(/kind=product/);
+    const kinds = page.getByTestId('search-hit');
+    await expect(kinds.first()).toHaveAttribute('data-kind', 'product');
+    // A chosen filter keeps the fold open on the next page, so it can be seen and undone.
+    await page.reload();
+    await expect(page.getByLabel('类别')).toBeVisible();
   });
 });

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import {
   en,
   expectLanguage,
@@ -6,7 +6,6 @@ import {
   languageSwitch,
   mainHeading,
   zh,
-  type Language,
 } from './support/site';
 
 // Each test gets a fresh browser context, so no `lang` cookie is left from another test.
@@ -31,10 +30,10 @@ test('the home page has no serious accessibility problems', async ({ page }) => 
   await expectNoSeriousA11yViolations(page);
 });
 
-test.describe('once hydrated', () => {
+test.describe('with JavaScript', () => {
   test.skip(({ javaScriptEnabled }) => !javaScriptEnabled, 'needs the WebAssembly app');
 
-  test('the language switch works in place, persists, and nothing logs an error', async ({
+  test('the language switch persists, the search island hydrates in that language, and nothing logs an error', async ({
     page,
     context,
   }) => {
@@ -52,29 +51,53 @@ test.describe('once hydrated', () => {
       });
     });
 
-    // A click before the app has hydrated would follow the plain link to /lang/…; block
-    // those navigations so that such a click leaves the page (and the marker) as it was
-    // and is simply tried again once the app is running.
-    await page.route('**/lang/**', (route) => route.abort('aborted'));
-
+    // Pages are rendered on the server; the switch asks the server for the same page in
+    // the other language (through /lang/…, which sets the cookie).
     await page.goto('/');
-    await page.waitForLoadState('networkidle');
     await expectLanguage(page, zh);
-
-    await switchInPlace(page, en);
+    await languageSwitch(page).click();
+    await expectLanguage(page, en);
+    expect(new URL(page.url()).pathname).toBe('/');
     await expect.poll(() => context.cookies()).toContainEqual(
       expect.objectContaining({ name: 'lang', value: 'en' }),
     );
 
-    // The server now renders English itself, not only the app after hydrating.
-    const reloaded = await page.reload();
-    expect(await reloaded?.text()).toMatch(/<html[^>]*\slang="en"/);
+    // The search island hydrates in English: typing searches in place, in English.
+    await page.goto('/search');
     await page.waitForLoadState('networkidle');
-    await expectLanguage(page, en);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    const box = page.getByLabel('Keywords');
+    await expect(async () => {
+      await box.fill('');
+      await box.fill('机器人');
+      await expect(page).toHaveURL(/q=%E6%9C%BA%E5%99%A8%E4%BA%BA/, { timeout: 2_000 });
+    }).toPass({ timeout: 20_000 });
+    await expect(page.getByTestId('search-hit').first().locator('mark').first()).toContainText(/机器/);
+    await expect(page.getByTestId('result-count')).toHaveText(/\d+ results/);
 
-    await switchInPlace(page, zh);
+    // Back to Chinese from the search: the switch comes back to this very search.
+    await languageSwitch(page).click();
+    await expect(page).toHaveURL(/\/search\?q=%E6%9C%BA%E5%99%A8%E4%BA%BA/);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+    await expect(page.getByLabel('关键词')).toHaveValue('机器人');
+    await expect(page.getByTestId('result-count')).toHaveText(/共 \d+ 条/);
 
     expect(errors, errors.join('\n')).toEqual([]);
+  });
+
+  test('a page without islands loads no JavaScript or WebAssembly', async ({ page }) => {
+    const scripts: string[] = [];
+    page.on('request', (request) => {
+      if (/\.(js|wasm)(\?|$)/.test(request.url())) scripts.push(request.url());
+    });
+    await page.goto('/');
+    await expectLanguage(page, zh);
+    await page.waitForLoadState('networkidle');
+    expect(scripts).toEqual([]);
+    // The search page has an island, and loads the bundle.
+    await page.goto('/search');
+    await page.waitForLoadState('networkidle');
+    expect(scripts.length).toBeGreaterThan(0);
   });
 });
 
@@ -110,20 +133,3 @@ test.describe('without JavaScript', () => {
     expect(steps).toEqual(['/', '/lang/en next=/', '/', '/lang/zh-CN next=/', '/']);
   });
 });
-
-/**
- * Clicks the language switch until the page shows `to`, and checks that this happened
- * without leaving the page. Retrying covers the moment between load and hydration.
- */
-async function switchInPlace(page: Page, to: Language) {
-  await page.evaluate(() => ((window as any).__marker = 1));
-  await expect(async () => {
-    if ((await mainHeading(page).innerText()).trim() !== to.title) {
-      await languageSwitch(page).click();
-    }
-    await expect(mainHeading(page)).toHaveText(to.title, { timeout: 1_000 });
-  }).toPass({ timeout: 15_000 });
-  await expectLanguage(page, to);
-  // Still the same document: the switch did not navigate.
-  expect(await page.evaluate(() => (window as any).__marker)).toBe(1);
-}

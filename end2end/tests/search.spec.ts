@@ -75,6 +75,19 @@ test.describe('as you type, once hydrated', () => {
     await expect(page).toHaveURL(/kind=product/);
     await expect(hits.first()).toBeVisible();
     expect(await page.evaluate(() => (window as any).__marker)).toBe(1);
+    // Back goes to the search before the facet, in place: typing replaced its entries
+    // (the box shows the address's words once the reader has left it).
+    await box.blur();
+    await page.goBack();
+    await expect(page).not.toHaveURL(/kind=product/);
+    await expect(page).toHaveURL(/q=%E6%9C%BA%E5%99%A8%E4%BA%BA/);
+    await expect(page.getByLabel('类别')).toHaveValue('');
+    await expect(box).toHaveValue('机器人');
+    await page.goForward();
+    await expect(page).toHaveURL(/q=%E5%B7%A5%E4%B8%9A.*kind=product/);
+    await expect(box).toHaveValue('工业机器人');
+    await expect(page.getByLabel('类别')).toHaveValue('product');
+    expect(await page.evaluate(() => (window as any).__marker)).toBe(1);
     // The language switch comes back to this very search.
     await expect(page.getByTestId('language-switch')).toHaveAttribute(
       'href',

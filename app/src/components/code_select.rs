@@ -8,7 +8,7 @@ pub fn CodeSelect<T: Vocabulary>(
     /// The query parameter.
     name: &'static str,
     /// The visible label, in the reader's language.
-    label: Signal<&'static str>,
+    label: &'static str,
     selected: Option<T>,
 ) -> impl IntoView {
     let locale = use_locale();
@@ -19,14 +19,14 @@ pub fn CodeSelect<T: Vocabulary>(
             <label for=id.clone()>{label}</label>
             <select id=id name=name>
                 <option value="" selected=selected.is_none()>
-                    {move || t.get().any}
+                    {t.any}
                 </option>
                 {T::all()
                     .iter()
                     .map(|&value| {
                         view! {
                             <option value=value.code() selected=selected == Some(value)>
-                                {move || value.label(locale.get())}
+                                {value.label(locale)}
                             </option>
                         }
                     })

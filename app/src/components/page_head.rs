@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
 /// `<title>` and `<meta name="description">` of a page, from its messages. The head is
-/// rendered after the body, when the page's reactive owner may be gone, so the text reads
-/// the language through [`crate::i18n::HeadLocale`] and never a signal the page owns.
+/// rendered after the body, when the page's reactive owner may be gone, so the text is a
+/// plain value taken when the page rendered ([`crate::i18n::head_text`]), never a signal.
 #[component]
 pub fn PageHead(
     title: fn(&Messages) -> &'static str,

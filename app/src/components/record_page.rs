@@ -32,7 +32,7 @@ where
         },
     );
     view! {
-        <Suspense fallback=move || view! { <p>{move || t.get().loading}</p> }>
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match record.await {
                     Ok(record) => render(record).into_any(),

@@ -17,14 +17,11 @@ pub fn StatusBanner(
     let t = use_messages();
     let text = move || match status {
         RecordStatus::InNotice => Some(match notice_until {
-            Some(day) => t
-                .get()
-                .banner_in_notice_until
-                .replace("{date}", &day.to_string()),
-            None => t.get().banner_in_notice.to_owned(),
+            Some(day) => t.banner_in_notice_until.replace("{date}", &day.to_string()),
+            None => t.banner_in_notice.to_owned(),
         }),
-        RecordStatus::Expired => Some(t.get().banner_expired.to_owned()),
-        RecordStatus::Withdrawn => Some(t.get().banner_withdrawn.to_owned()),
+        RecordStatus::Expired => Some(t.banner_expired.to_owned()),
+        RecordStatus::Withdrawn => Some(t.banner_withdrawn.to_owned()),
         _ => None,
     };
     let reason = reason.filter(|reason| !reason.trim().is_empty());

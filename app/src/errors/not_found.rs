@@ -12,10 +12,10 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <PageHead title=|m| m.not_found_title />
         <section class="error-page" data-testid="not-found">
-            <h1>{move || t.get().not_found_title}</h1>
-            <p>{move || t.get().not_found_text}</p>
+            <h1>{t.not_found_title}</h1>
+            <p>{t.not_found_text}</p>
             <p>
-                <A href="/">{move || t.get().back_home}</A>
+                <A href="/">{t.back_home}</A>
             </p>
         </section>
     }

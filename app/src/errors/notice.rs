@@ -10,11 +10,11 @@ use leptos::prelude::*;
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     set_page_status(error.status_code());
     let t = use_messages();
-    let text = move || match &error {
-        AppError::InvalidParameter { param } => t.get().invalid_parameter.replace("{param}", param),
-        AppError::Unavailable => t.get().unavailable_text.to_owned(),
-        AppError::SearchUnavailable => t.get().search_unavailable_text.to_owned(),
-        _ => t.get().internal_error_text.to_owned(),
+    let text = match &error {
+        AppError::InvalidParameter { param } => t.invalid_parameter.replace("{param}", param),
+        AppError::Unavailable => t.unavailable_text.to_owned(),
+        AppError::SearchUnavailable => t.search_unavailable_text.to_owned(),
+        _ => t.internal_error_text.to_owned(),
     };
     view! {
         <p class="error-notice" role="alert" data-testid="error-notice">
@@ -33,7 +33,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     view! {
         <PageHead title=|m| m.error_title />
         <section class="error-page">
-            <h1>{move || t.get().error_title}</h1>
+            <h1>{t.error_title}</h1>
             <ErrorNotice error />
         </section>
     }

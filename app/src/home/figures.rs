@@ -26,7 +26,7 @@ pub struct HomeFigures {
 }
 
 /// Public and cacheable, hence GET. Counts only what the public may see.
-#[server(prefix = "/api", endpoint = "home/figures", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "home/figures", input = GetUrl, output = crate::codec::JsonAnswer)]
 pub async fn load_home_figures() -> Result<HomeFigures, AppError> {
     crate::error::with_status(async {
         let state = crate::state::app_state()?;

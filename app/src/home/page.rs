@@ -16,10 +16,10 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <PageHead title=|m| m.home_title description=|m| m.home_description />
         <section class="hero" aria-labelledby="home-heading">
-            <h1 id="home-heading">{move || t.get().home_title}</h1>
-            <p class="lead">{move || t.get().home_lead}</p>
+            <h1 id="home-heading">{t.home_title}</h1>
+            <p class="lead">{t.home_lead}</p>
         </section>
-        <Suspense fallback=move || view! { <p>{move || t.get().figures_loading}</p> }>
+        <Suspense fallback=move || view! { <p>{t.figures_loading}</p> }>
             {move || Suspend::new(async move {
                 match figures.await {
                     Ok(figures) => view! { <HomeContent figures /> }.into_any(),
@@ -28,19 +28,19 @@ pub fn HomePage() -> impl IntoView {
             })}
         </Suspense>
         <section class="audiences" aria-labelledby="audiences-heading">
-            <h2 id="audiences-heading">{move || t.get().audiences_heading}</h2>
+            <h2 id="audiences-heading">{t.audiences_heading}</h2>
             <ul class="audience-list">
                 <li>
-                    <h3>{move || t.get().audience_buyers_title}</h3>
-                    <p>{move || t.get().audience_buyers_text}</p>
+                    <h3>{t.audience_buyers_title}</h3>
+                    <p>{t.audience_buyers_text}</p>
                 </li>
                 <li>
-                    <h3>{move || t.get().audience_firms_title}</h3>
-                    <p>{move || t.get().audience_firms_text}</p>
+                    <h3>{t.audience_firms_title}</h3>
+                    <p>{t.audience_firms_text}</p>
                 </li>
                 <li>
-                    <h3>{move || t.get().audience_investors_title}</h3>
-                    <p>{move || t.get().audience_investors_text}</p>
+                    <h3>{t.audience_investors_title}</h3>
+                    <p>{t.audience_investors_text}</p>
                 </li>
             </ul>
         </section>
@@ -59,7 +59,7 @@ fn HomeContent(figures: HomeFigures) -> impl IntoView {
         view! {
             <div class="figure">
                 <dt>
-                    <a href=href>{move || label(t.get())}</a>
+                    <a href=href>{move || label(t)}</a>
                 </dt>
                 <dd>
                     <span class="figure-value" data-testid=test_id>{value}</span>
@@ -69,10 +69,10 @@ fn HomeContent(figures: HomeFigures) -> impl IntoView {
     };
     view! {
         {figures.has_demo_data.then(|| view! {
-            <p class="demo-notice" role="note" data-testid="demo-notice">{move || t.get().demo_notice}</p>
+            <p class="demo-notice" role="note" data-testid="demo-notice">{t.demo_notice}</p>
         })}
         <section class="figures" aria-labelledby="figures-heading">
-            <h2 id="figures-heading">{move || t.get().figures_heading}</h2>
+            <h2 id="figures-heading">{t.figures_heading}</h2>
             <dl class="figure-list">
                 {figure("published-scenarios", |m| m.count_scenarios, "/scenarios", figures.published_scenarios)}
                 {figure("published-products", |m| m.count_products, "/products", figures.published_products)}
@@ -80,13 +80,13 @@ fn HomeContent(figures: HomeFigures) -> impl IntoView {
                 {figure("verified-organisations", |m| m.verified_organisations, "/organisations", figures.verified_organisations)}
             </dl>
             <div class="target" data-testid="scenario-target" data-met=target_met.to_string()>
-                <label for="scenario-target-progress">{move || t.get().scenario_target}</label>
+                <label for="scenario-target-progress">{t.scenario_target}</label>
                 <progress id="scenario-target-progress" max=SCENARIO_TARGET value=published.min(SCENARIO_TARGET)>
                     {published}
                 </progress>
                 <p>
-                    {move || t.get().scenario_target_progress.replace("{count}", &published.to_string())}
-                    {move || target_met.then(|| format!(" · {}", t.get().scenario_target_met))}
+                    {t.scenario_target_progress.replace("{count}", &published.to_string())}
+                    {move || target_met.then(|| format!(" · {}", t.scenario_target_met))}
                 </p>
             </div>
         </section>
@@ -120,10 +120,10 @@ fn LatestSection(
     let (heading_id, labelled_by) = (format!("latest-{id}"), format!("latest-{id}"));
     view! {
         <section class="latest" aria-labelledby=labelled_by>
-            <h2 id=heading_id>{move || heading(t.get())}</h2>
+            <h2 id=heading_id>{move || heading(t)}</h2>
             <ol class="cards">{children()}</ol>
             <p>
-                <a href=href>{move || format!("{} →", t.get().view_all)}</a>
+                <a href=href>{move || format!("{} →", t.view_all)}</a>
             </p>
         </section>
     }

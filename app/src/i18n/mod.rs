@@ -1,7 +1,7 @@
 //! Languages: Chinese (zh-CN) first, English second.
 //!
-//! The choice lives in the `lang` cookie so the server renders the same language the
-//! browser will hydrate; without JavaScript the switch is a plain link to `/lang/{tag}`.
+//! The choice lives in the `lang` cookie, which the server reads to render each page; the
+//! switch is a plain link to `/lang/{tag}`, which sets it.
 
 mod en;
 mod messages;
@@ -10,12 +10,15 @@ mod zh_cn;
 
 use leptos::prelude::*;
 pub use messages::Messages;
+#[cfg(feature = "hydrate")]
+pub use switch::point_switch_at;
 pub use switch::LanguageSwitch;
 
 /// Name of the cookie that remembers the reader's language.
 pub const LANG_COOKIE: &str = "lang";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// A language of the site. Crosses to the browser as an island prop (`"ZhCn"`, `"En"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Locale {
     #[default]
     ZhCn,
@@ -65,45 +68,38 @@ impl Locale {
     }
 }
 
-/// The reader's language as a signal, provided once by the app shell.
-pub fn use_locale() -> RwSignal<Locale> {
-    expect_context::<RwSignal<Locale>>()
+/// The reader's language, provided once per page render (by the app shell, or by an
+/// island for its own tree in the browser). It never changes during a render: pages are
+/// rendered on the server in the language of the `lang` cookie, and switching language
+/// renders the page again, so text is plain text, never a reactive closure.
+pub fn use_locale() -> Locale {
+    use_context::<Locale>().unwrap_or_default()
 }
 
-/// The same language signal, reference-counted rather than owned by the page's reactive
-/// owner. Leptos reads the document head (`<title>`, `<meta>`, `<html lang>`) after the
-/// body has rendered, when the page's owner may already be disposed: a closure there that
-/// read an owned signal panicked under load ("Tried to access a reactive value that has
-/// already been disposed") and dropped the connection. Text for the head reads this one.
-#[derive(Clone)]
-pub struct HeadLocale(pub ArcRwSignal<Locale>);
-
-/// Provides the reader's language (both handles) for the whole app; called once.
-pub fn provide_locale(initial: Locale) -> RwSignal<Locale> {
-    let shared = ArcRwSignal::new(initial);
-    provide_context(HeadLocale(shared.clone()));
-    let locale = RwSignal::from(shared);
+/// Provides the reader's language to everything rendered below; see [`use_locale`].
+pub fn provide_locale(locale: Locale) {
     provide_context(locale);
-    locale
 }
 
-/// A message for the document head, in the reader's language, safe to read after the
-/// page's owner is gone (see [`HeadLocale`]).
+/// A message for the document head, in the reader's language. Leptos reads the head
+/// (`<title>`, `<meta>`) after the body has rendered, when the page's reactive owner may
+/// be gone: the text is a plain value captured here, never a signal (reading a disposed
+/// signal there panicked under load).
 pub fn head_text(
     pick: fn(&Messages) -> &'static str,
 ) -> impl Fn() -> &'static str + Send + Sync + Clone + 'static {
-    let HeadLocale(locale) = expect_context::<HeadLocale>();
-    move || pick(locale.get().messages())
+    let text = pick(use_locale().messages());
+    move || text
 }
 
-/// The messages of the reader's current language, tracked reactively.
-pub fn use_messages() -> Signal<&'static Messages> {
-    let locale = use_locale();
-    Signal::derive(move || locale.get().messages())
+/// The messages of the reader's language.
+pub fn use_messages() -> &'static Messages {
+    use_locale().messages()
 }
 
-/// The language this request is rendered in: from the cookie on the server, and from the
-/// same cookie in the browser so hydration matches what the server sent.
+/// The language this request is rendered in, from its `lang` cookie. Pages are rendered
+/// on the server only; an island is given the language as a prop, so it hydrates in the
+/// language the server rendered.
 pub fn initial_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
@@ -117,27 +113,10 @@ pub fn initial_locale() -> Locale {
             })
             .unwrap_or_default()
     }
-    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-    {
-        browser_cookie()
-            .map(|cookies| Locale::from_cookie_header(&cookies))
-            .unwrap_or_default()
-    }
-    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    #[cfg(not(feature = "ssr"))]
     {
         Locale::default()
     }
-}
-
-#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-fn browser_cookie() -> Option<String> {
-    use wasm_bindgen::JsCast;
-    let document = web_sys::window()?.document()?;
-    document
-        .dyn_into::<web_sys::HtmlDocument>()
-        .ok()?
-        .cookie()
-        .ok()
 }
 
 /// The `Set-Cookie` value that remembers a language for a year; `Secure` when the site is

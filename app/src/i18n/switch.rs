@@ -1,54 +1,61 @@
-//! The language switch: a real link without JavaScript, an instant switch after hydration.
+//! The language switch: a link through `/lang/{tag}`, which stores the choice in the
+//! `lang` cookie and sends the reader back to the same page, rendered in that language.
 
 use super::{use_locale, Locale};
 use crate::url::encode_query_value;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-/// Shows the other language's own name. Without JavaScript the link goes through
-/// `/lang/{tag}`, which sets the cookie and redirects back; once hydrated, a click switches
-/// in place and stores the same cookie.
+/// Shows the other language's own name. A plain link with or without JavaScript: pages are
+/// rendered on the server and only their islands run in the browser, so a page changes
+/// language by being rendered again (its islands then hydrate in the new language).
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
-    let locale = use_locale();
+    let target = use_locale().other();
     let location = use_location();
-    let target = move || locale.get().other();
-    let href = move || {
-        // The router gives the query with its `?` on the server and without it after a
-        // client-side navigation; either way the link must come back to the same page.
-        let search = location.search.get();
-        let here = match search.trim_start_matches('?') {
-            "" => location.pathname.get(),
-            query => format!("{}?{query}", location.pathname.get()),
-        };
-        format!(
-            "/lang/{}?next={}",
-            target().tag(),
-            encode_query_value(&here)
-        )
-    };
-    let on_click = move |event: leptos::ev::MouseEvent| {
-        // Let modified clicks (new tab, new window) follow the link as usual.
-        if event.ctrl_key() || event.meta_key() || event.shift_key() || event.button() != 0 {
-            return;
+    let here = {
+        let path = location.pathname.get_untracked();
+        match location.search.get_untracked().trim_start_matches('?') {
+            "" => path,
+            query => format!("{path}?{query}"),
         }
-        event.prevent_default();
-        let next = target();
-        store_locale(next);
-        locale.set(next);
     };
+    let href = switch_href(target, &here);
     view! {
         <a
             class="language-switch"
             href=href
-            hreflang=move || target().tag()
-            lang=move || target().tag()
+            hreflang=target.tag()
+            lang=target.tag()
             data-testid="language-switch"
-            on:click=on_click
         >
-            {move || native_name(target())}
+            {native_name(target)}
         </a>
     }
+}
+
+/// `/lang/{tag}?next={here}`: switches to `target` and comes back to `here` (a path with
+/// its query string).
+fn switch_href(target: Locale, here: &str) -> String {
+    format!("/lang/{}?next={}", target.tag(), encode_query_value(here))
+}
+
+/// Points the language switch at `here`. The switch is rendered by the server, outside
+/// any island; an island that moves the address bar with the history API (the search
+/// island) calls this so that switching language comes back to what the reader sees now.
+#[cfg(feature = "hydrate")]
+pub fn point_switch_at(here: &str) {
+    let Ok(Some(link)) = document().query_selector("a.language-switch") else {
+        return;
+    };
+    let Some(target) = link
+        .get_attribute("hreflang")
+        .as_deref()
+        .and_then(Locale::from_tag)
+    else {
+        return;
+    };
+    let _ = link.set_attribute("href", &switch_href(target, here));
 }
 
 fn native_name(locale: Locale) -> &'static str {
@@ -57,25 +64,3 @@ fn native_name(locale: Locale) -> &'static str {
         Locale::En => "English",
     }
 }
-
-#[cfg(feature = "hydrate")]
-fn store_locale(locale: Locale) {
-    use wasm_bindgen::JsCast;
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    // As the server does for an https PUBLIC_URL: the page's own scheme says it here.
-    let secure = window
-        .location()
-        .protocol()
-        .is_ok_and(|protocol| protocol == "https:");
-    let document = window
-        .document()
-        .and_then(|document| document.dyn_into::<web_sys::HtmlDocument>().ok());
-    if let Some(document) = document {
-        let _ = document.set_cookie(&super::cookie_value(locale, secure));
-    }
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn store_locale(_locale: Locale) {}

@@ -2,36 +2,40 @@ use crate::i18n::use_messages;
 use leptos::prelude::*;
 
 /// A list's filters as a plain GET form: it works without JavaScript, and the URL holds
-/// the whole filter, so a filtered list can be shared or bookmarked.
+/// the whole filter, so a filtered list can be shared or bookmarked. On a phone the form
+/// folds behind one "Filters" button (a `<details>`) so the list comes first; it starts
+/// open when a filter is chosen, and on a wide screen it always shows.
 #[component]
 pub fn FilterForm(
     action: &'static str,
+    /// The filters as query pairs: any non-empty one opens the fold.
+    chosen: Vec<(&'static str, String)>,
     /// Filters kept but not shown, e.g. the organisation when coming from its page.
     #[prop(optional)]
     hidden: Vec<(&'static str, String)>,
     children: Children,
 ) -> impl IntoView {
     let t = use_messages();
+    let open = chosen.iter().any(|(_, value)| !value.is_empty());
     view! {
-        <form class="filters" method="get" action=action role="search" aria-label=move || t.get().filters>
-            {hidden
-                .into_iter()
-                .filter(|(_, value)| !value.is_empty())
-                .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
-                .collect_view()}
-            {children()}
-            <button type="submit">{move || t.get().apply_filters}</button>
-        </form>
+        <details class="fold" open=open data-testid="filters-fold">
+            <summary>{t.filters}</summary>
+            <form class="filters" method="get" action=action role="search" aria-label=t.filters>
+                {hidden
+                    .into_iter()
+                    .filter(|(_, value)| !value.is_empty())
+                    .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
+                    .collect_view()}
+                {children()}
+                <button type="submit">{t.apply_filters}</button>
+            </form>
+        </details>
     }
 }
 
 /// A checkbox filter that sends `name=1` when ticked.
 #[component]
-pub fn CheckboxFilter(
-    name: &'static str,
-    label: Signal<&'static str>,
-    checked: bool,
-) -> impl IntoView {
+pub fn CheckboxFilter(name: &'static str, label: &'static str, checked: bool) -> impl IntoView {
     let id = format!("filter-{name}");
     view! {
         <div class="field field-check">

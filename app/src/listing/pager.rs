@@ -30,12 +30,12 @@ pub fn Pager(
     let previous = (page > 1).then(|| href(page - 1));
     let next = (page < total_pages).then(|| href(page + 1));
     view! {
-        <nav class="pager" aria-label=move || t.get().pagination>
-            {previous.map(|href| view! { <a href=href rel="prev">{move || t.get().previous_page}</a> })}
+        <nav class="pager" aria-label=t.pagination>
+            {previous.map(|href| view! { <a href=href rel="prev">{t.previous_page}</a> })}
             <span class="pager-position">
-                {move || t.get().page_of.replace("{page}", &page.to_string()).replace("{pages}", &total_pages.to_string())}
+                {t.page_of.replace("{page}", &page.to_string()).replace("{pages}", &total_pages.to_string())}
             </span>
-            {next.map(|href| view! { <a href=href rel="next">{move || t.get().next_page}</a> })}
+            {next.map(|href| view! { <a href=href rel="next">{t.next_page}</a> })}
         </nav>
     }
 }

@@ -16,6 +16,17 @@ impl QueryParams for leptos_router::params::ParamsMap {
     }
 }
 
+/// Decoded pairs in URL order (the search island's address); a repeated name's last value
+/// counts, as in the router's map.
+impl QueryParams for [(String, String)] {
+    fn value(&self, name: &str) -> Option<String> {
+        self.iter()
+            .rev()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+    }
+}
+
 impl QueryParams for [(&str, &str)] {
     fn value(&self, name: &str) -> Option<String> {
         self.iter()

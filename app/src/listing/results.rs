@@ -24,7 +24,7 @@ where
 {
     let t = use_messages();
     view! {
-        <Suspense fallback=move || view! { <p>{move || t.get().loading}</p> }>
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match results.await {
                     Ok(page) => {

@@ -5,15 +5,14 @@ use leptos::prelude::*;
 #[component]
 pub fn ListSummary(total: i64) -> impl IntoView {
     let t = use_messages();
+    let text = if total == 0 {
+        t.no_results.to_owned()
+    } else {
+        t.results_count.replace("{count}", &total.to_string())
+    };
     view! {
         <p class="list-summary" role="status" data-testid="result-count" data-count=total>
-            {move || {
-                if total == 0 {
-                    t.get().no_results.to_owned()
-                } else {
-                    t.get().results_count.replace("{count}", &total.to_string())
-                }
-            }}
+            {text}
         </p>
     }
 }

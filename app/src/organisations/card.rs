@@ -13,7 +13,7 @@ pub fn OrganisationCard(organisation: OrganisationSummary) -> impl IntoView {
                 <a href=href>{organisation.name}</a>
             </h3>
             <p class="card-meta">
-                {move || format!("{} · {}", kind.label(locale.get()), location.label(locale.get()))}
+                {move || format!("{} · {}", kind.label(locale), location.label(locale))}
             </p>
         </li>
     }

@@ -30,9 +30,9 @@ fn OrganisationView(organisation: OrganisationDetail) -> impl IntoView {
     let organisation_id = organisation.summary.id;
     let o = StoredValue::new(organisation);
     let fact = move |read: fn(&OrganisationDetail, Locale) -> Option<String>| {
-        Signal::derive(move || o.with_value(|o| read(o, locale.get())))
+        Signal::derive(move || o.with_value(|o| read(o, locale)))
     };
-    let label = move |pick: fn(&Messages) -> &'static str| Signal::derive(move || pick(t.get()));
+    let label = move |pick: fn(&Messages) -> &'static str| Signal::stored(pick(t));
     view! {
         <Title text=title.clone() />
         <Meta name="description" content=description />
@@ -97,15 +97,15 @@ fn PublishedRecords<T: 'static>(
     let all_href = format!("/{id}?organisation={organisation}");
     view! {
         <section aria-labelledby=labelled_by data-testid=format!("organisation-{id}")>
-            <h2 id=heading_id>{move || format!("{}（{total}）", heading(t.get()))}</h2>
+            <h2 id=heading_id>{move || format!("{}（{total}）", heading(t))}</h2>
             {if page.items.is_empty() {
-                view! { <p>{move || t.get().none_published}</p> }.into_any()
+                view! { <p>{t.none_published}</p> }.into_any()
             } else {
                 view! { <ol class="cards">{page.items.into_iter().map(card).collect_view()}</ol> }.into_any()
             }}
             {more.then(|| view! {
                 <p>
-                    <a href=all_href>{move || format!("{} →", t.get().view_all)}</a>
+                    <a href=all_href>{move || format!("{} →", t.view_all)}</a>
                 </p>
             })}
         </section>

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 /// Verified organisations matching the filter, by name. Public.
-#[server(prefix = "/api", endpoint = "organisations/list", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "organisations/list", input = GetUrl, output = crate::codec::JsonAnswer)]
 pub async fn list_organisations(
     filter: OrganisationFilter,
 ) -> Result<Page<OrganisationSummary>, AppError> {

@@ -17,13 +17,13 @@ pub fn OrganisationListPage() -> impl IntoView {
     );
     view! {
         <PageHead title=|m| m.organisations_title description=|m| m.organisations_description />
-        <h1>{move || t.get().organisations_title}</h1>
-        <p class="lead">{move || t.get().organisations_description}</p>
+        <h1>{t.organisations_title}</h1>
+        <p class="lead">{t.organisations_description}</p>
         {move || {
             filter.get().ok().map(|filter| view! {
-                <FilterForm action="/organisations">
-                    <CodeSelect name="kind" label=Signal::derive(move || t.get().kind) selected=filter.kind />
-                    <CodeSelect name="location" label=Signal::derive(move || t.get().location) selected=filter.location />
+                <FilterForm action="/organisations" chosen=filter.query_pairs()>
+                    <CodeSelect name="kind" label=t.kind selected=filter.kind />
+                    <CodeSelect name="location" label=t.location selected=filter.location />
                 </FilterForm>
             })
         }}

@@ -22,7 +22,7 @@ pub fn ProductCard(product: ProductSummary) -> impl IntoView {
         ..
     } = product;
     let price = move || {
-        Money::display_range(price_min, price_max, locale.get())
+        Money::display_range(price_min, price_max, locale)
             .map(|price| format!("{price} / {price_unit}"))
     };
     view! {
@@ -33,14 +33,14 @@ pub fn ProductCard(product: ProductSummary) -> impl IntoView {
             <p class="card-meta">
                 <a href=supplier_href>{supplier.name}</a>
                 " · "
-                {move || industry.label(locale.get())}
+                {move || industry.label(locale)}
                 {move || price().map(|price| format!(" · {price}"))}
             </p>
             <p class="badges">
                 <FirstPurchaseBadges eligible first_purchased=first_purchased_on.is_some() />
                 {certifications
                     .into_iter()
-                    .map(|c| view! { <span class="badge">{move || c.label(locale.get())}</span> })
+                    .map(|c| view! { <span class="badge">{move || c.label(locale)}</span> })
                     .collect_view()}
             </p>
         </li>
@@ -53,11 +53,11 @@ pub fn FirstPurchaseBadges(eligible: bool, first_purchased: bool) -> impl IntoVi
     let t = use_messages();
     view! {
         <span class="badge" class:badge-positive=eligible data-testid="eligibility">
-            {move || if eligible { t.get().eligible } else { t.get().not_eligible }}
+            {move || if eligible { t.eligible } else { t.not_eligible }}
         </span>
         <span class="badge" class:badge-positive=first_purchased data-testid="first-purchased">
             {move || {
-                if first_purchased { t.get().first_purchased } else { t.get().not_first_purchased }
+                if first_purchased { t.first_purchased } else { t.not_first_purchased }
             }}
         </span>
     }

@@ -34,11 +34,9 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
     // The record never changes on this page; only the language does.
     let p = StoredValue::new(product);
     let fact = move |read: fn(&ProductDetail, crate::i18n::Locale) -> Option<String>| {
-        Signal::derive(move || p.with_value(|p| read(p, locale.get())))
+        Signal::derive(move || p.with_value(|p| read(p, locale)))
     };
-    let label = move |pick: fn(&crate::i18n::Messages) -> &'static str| {
-        Signal::derive(move || pick(t.get()))
-    };
+    let label = move |pick: fn(&crate::i18n::Messages) -> &'static str| Signal::stored(pick(t));
 
     view! {
         <Title text=title.clone() />
@@ -50,12 +48,12 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                 <a href=supplier_href>{supplier_name}</a>
             </p>
             <section class="first-purchase-facts" aria-labelledby="first-purchase-heading">
-                <h2 id="first-purchase-heading" class="sr-only">{move || t.get().first_purchase}</h2>
+                <h2 id="first-purchase-heading" class="sr-only">{t.first_purchase}</h2>
                 <p class="badges">
                     <FirstPurchaseBadges eligible first_purchased=first_purchased_on.is_some() />
                 </p>
                 {first_purchased_on.map(|day| view! {
-                    <p>{move || t.get().first_purchased_since.replace("{date}", &day.to_string())}</p>
+                    <p>{t.first_purchased_since.replace("{date}", &day.to_string())}</p>
                 })}
             </section>
             <Facts>
@@ -101,11 +99,11 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                 <Fact label=label(|m| m.patents) value=fact(|p, _| (!p.patents.is_empty()).then(|| p.patents.join("；"))) />
             </Facts>
             <section aria-labelledby="description-heading">
-                <h2 id="description-heading">{move || t.get().description}</h2>
+                <h2 id="description-heading">{t.description}</h2>
                 <p class="prose">{text}</p>
             </section>
             <section aria-labelledby="specifications-heading">
-                <h2 id="specifications-heading">{move || t.get().specifications}</h2>
+                <h2 id="specifications-heading">{t.specifications}</h2>
                 <p class="prose">{specifications}</p>
             </section>
             <FirstPurchaseHistory records />
@@ -122,19 +120,19 @@ fn FirstPurchaseHistory(records: Vec<FirstPurchaseEntry>) -> impl IntoView {
     let empty = records.is_empty();
     view! {
         <section aria-labelledby="history-heading" data-testid="first-purchase-history">
-            <h2 id="history-heading">{move || t.get().first_purchase_history}</h2>
-            {empty.then(|| view! { <p>{move || t.get().no_first_purchases}</p> })}
+            <h2 id="history-heading">{t.first_purchase_history}</h2>
+            {empty.then(|| view! { <p>{t.no_first_purchases}</p> })}
             {(!empty).then(|| view! {
                 <div class="table-scroll">
                     <table>
                         <thead>
                             <tr>
-                                <th scope="col">{move || t.get().signed_on}</th>
-                                <th scope="col">{move || t.get().buyer}</th>
-                                <th scope="col">{move || t.get().route}</th>
-                                <th scope="col">{move || t.get().amount}</th>
-                                <th scope="col">{move || t.get().contract_number}</th>
-                                <th scope="col">{move || t.get().outcome}</th>
+                                <th scope="col">{t.signed_on}</th>
+                                <th scope="col">{t.buyer}</th>
+                                <th scope="col">{t.route}</th>
+                                <th scope="col">{t.amount}</th>
+                                <th scope="col">{t.contract_number}</th>
+                                <th scope="col">{t.outcome}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -153,8 +151,8 @@ fn FirstPurchaseHistory(records: Vec<FirstPurchaseEntry>) -> impl IntoView {
                                         <tr data-outcome=record.outcome.code()>
                                             <td>{record.signed_on.to_string()}</td>
                                             <td>{buyer}</td>
-                                            <td>{move || record.route.label(locale.get())}</td>
-                                            <td>{move || amount.map(|a| a.display(locale.get())).unwrap_or_default()}</td>
+                                            <td>{move || record.route.label(locale)}</td>
+                                            <td>{move || amount.map(|a| a.display(locale)).unwrap_or_default()}</td>
                                             <td>
                                                 {match record.notice_url {
                                                     Some(url) => view! {
@@ -163,7 +161,7 @@ fn FirstPurchaseHistory(records: Vec<FirstPurchaseEntry>) -> impl IntoView {
                                                     None => record.contract_number.unwrap_or_default().into_any(),
                                                 }}
                                             </td>
-                                            <td>{move || record.outcome.label(locale.get())}</td>
+                                            <td>{move || record.outcome.label(locale)}</td>
                                         </tr>
                                     }
                                 })

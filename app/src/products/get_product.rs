@@ -6,7 +6,7 @@ use leptos::server_fn::codec::GetUrl;
 
 /// A product's public page data; records the public may not see are `NotFound`, exactly
 /// like records that do not exist.
-#[server(prefix = "/api", endpoint = "products/get", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "products/get", input = GetUrl, output = crate::codec::JsonAnswer)]
 pub async fn get_product(id: ProductId) -> Result<ProductDetail, AppError> {
     crate::error::with_status(async {
         let state = crate::state::app_state()?;

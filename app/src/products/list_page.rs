@@ -17,8 +17,8 @@ pub fn ProductListPage() -> impl IntoView {
 
     view! {
         <PageHead title=|m| m.products_title description=|m| m.products_description />
-        <h1>{move || t.get().products_title}</h1>
-        <p class="lead">{move || t.get().products_description}</p>
+        <h1>{t.products_title}</h1>
+        <p class="lead">{t.products_description}</p>
         {move || filter.get().ok().map(|filter| view! { <ProductFilterForm filter /> })}
         <ListResults
             results
@@ -34,17 +34,17 @@ pub fn ProductListPage() -> impl IntoView {
 fn ProductFilterForm(filter: ProductFilter) -> impl IntoView {
     let t = use_messages();
     view! {
-        <FilterForm action="/products" hidden=organisation_hidden(filter.organisation)>
-            <CodeSelect name="industry" label=Signal::derive(move || t.get().industry) selected=filter.industry />
+        <FilterForm action="/products" chosen=filter.query_pairs() hidden=organisation_hidden(filter.organisation)>
+            <CodeSelect name="industry" label=t.industry selected=filter.industry />
             <CodeSelect
                 name="location"
-                label=Signal::derive(move || t.get().supplier_location)
+                label=t.supplier_location
                 selected=filter.location
             />
-            <CheckboxFilter name="eligible" label=Signal::derive(move || t.get().eligible) checked=filter.eligible />
+            <CheckboxFilter name="eligible" label=t.eligible checked=filter.eligible />
             <CheckboxFilter
                 name="first_purchased"
-                label=Signal::derive(move || t.get().first_purchased)
+                label=t.first_purchased
                 checked=filter.first_purchased
             />
         </FilterForm>

@@ -6,7 +6,7 @@ use leptos::server_fn::codec::GetUrl;
 
 /// Published products matching the filter, newest first. Public: no sign-in needed, and
 /// only published records can match.
-#[server(prefix = "/api", endpoint = "products/list", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "products/list", input = GetUrl, output = crate::codec::JsonAnswer)]
 pub async fn list_products(filter: ProductFilter) -> Result<Page<ProductSummary>, AppError> {
     crate::error::with_status(async {
         let filter = filter.validate()?;

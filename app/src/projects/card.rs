@@ -24,13 +24,13 @@ pub fn ProjectCard(project: ProjectSummary) -> impl IntoView {
             </h3>
             <p class="card-meta">
                 <a href=owner_href>{owner.name}</a>
-                {move || format!(" · {}", sector.label(locale.get()))}
+                {move || format!(" · {}", sector.label(locale))}
             </p>
             <p class="badges">
-                <span class="badge">{move || stage.label(locale.get())}</span>
+                <span class="badge">{move || stage.label(locale)}</span>
                 {move || {
                     financing_sought.map(|amount| {
-                        format!("{} · {}", amount.display(locale.get()), financing_form.label(locale.get()))
+                        format!("{} · {}", amount.display(locale), financing_form.label(locale))
                     })
                 }}
             </p>

@@ -33,9 +33,9 @@ fn ProjectView(project: ProjectDetail) -> impl IntoView {
     let contact = project.contact.clone();
     let p = StoredValue::new(project);
     let fact = move |read: fn(&ProjectDetail, Locale) -> Option<String>| {
-        Signal::derive(move || p.with_value(|p| read(p, locale.get())))
+        Signal::derive(move || p.with_value(|p| read(p, locale)))
     };
-    let label = move |pick: fn(&Messages) -> &'static str| Signal::derive(move || pick(t.get()));
+    let label = move |pick: fn(&Messages) -> &'static str| Signal::stored(pick(t));
     view! {
         <Title text=title.clone() />
         <Meta name="description" content=description />
@@ -65,17 +65,17 @@ fn ProjectView(project: ProjectDetail) -> impl IntoView {
                     let (heading_id, labelled_by) = (format!("{id}-heading"), format!("{id}-heading"));
                     view! {
                         <section aria-labelledby=labelled_by>
-                            <h2 id=heading_id>{move || heading(t.get())}</h2>
+                            <h2 id=heading_id>{move || heading(t)}</h2>
                             <p class="prose">{text}</p>
                         </section>
                     }
                 })
                 .collect_view()}
             <section aria-labelledby="contact-heading">
-                <h2 id="contact-heading">{move || t.get().public_contact}</h2>
+                <h2 id="contact-heading">{t.public_contact}</h2>
                 {match contact {
                     Some(contact) => view! { <p data-testid="project-contact">{contact}</p> }.into_any(),
-                    None => view! { <p>{move || t.get().contact_withheld}</p> }.into_any(),
+                    None => view! { <p>{t.contact_withheld}</p> }.into_any(),
                 }}
             </section>
         </article>

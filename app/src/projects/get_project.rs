@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 /// A project's public page data; anything the public may not see is `NotFound`.
-#[server(prefix = "/api", endpoint = "projects/get", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "projects/get", input = GetUrl, output = crate::codec::JsonAnswer)]
 pub async fn get_project(id: ProjectId) -> Result<ProjectDetail, AppError> {
     crate::error::with_status(async {
         let state = crate::state::app_state()?;

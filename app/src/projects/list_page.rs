@@ -16,13 +16,13 @@ pub fn ProjectListPage() -> impl IntoView {
     );
     view! {
         <PageHead title=|m| m.projects_title description=|m| m.projects_description />
-        <h1>{move || t.get().projects_title}</h1>
-        <p class="lead">{move || t.get().projects_description}</p>
+        <h1>{t.projects_title}</h1>
+        <p class="lead">{t.projects_description}</p>
         {move || {
             filter.get().ok().map(|filter| view! {
-                <FilterForm action="/projects" hidden=organisation_hidden(filter.organisation)>
-                    <CodeSelect name="sector" label=Signal::derive(move || t.get().sector) selected=filter.sector />
-                    <CodeSelect name="stage" label=Signal::derive(move || t.get().stage) selected=filter.stage />
+                <FilterForm action="/projects" chosen=filter.query_pairs() hidden=organisation_hidden(filter.organisation)>
+                    <CodeSelect name="sector" label=t.sector selected=filter.sector />
+                    <CodeSelect name="stage" label=t.stage selected=filter.stage />
                 </FilterForm>
             })
         }}

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 /// Published projects matching the filter, newest first. Public.
-#[server(prefix = "/api", endpoint = "projects/list", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "projects/list", input = GetUrl, output = crate::codec::JsonAnswer)]
 pub async fn list_projects(filter: ProjectFilter) -> Result<Page<ProjectSummary>, AppError> {
     crate::error::with_status(async {
         let filter = filter.validate()?;

@@ -28,10 +28,10 @@ pub fn ScenarioCard(scenario: ScenarioSummary) -> impl IntoView {
             </h3>
             <p class="card-meta">
                 <a href=publisher_href>{publisher.name}</a>
-                {move || format!(" · {} · {}", sector.label(locale.get()), location.label(locale.get()))}
+                {move || format!(" · {} · {}", sector.label(locale), location.label(locale))}
                 {move || {
-                    Money::display_range(budget_min, budget_max, locale.get())
-                        .map(|budget| format!(" · {}：{budget}", t.get().budget))
+                    Money::display_range(budget_min, budget_max, locale)
+                        .map(|budget| format!(" · {}：{budget}", t.budget))
                 }}
             </p>
             <p class="badges">
@@ -39,9 +39,9 @@ pub fn ScenarioCard(scenario: ScenarioSummary) -> impl IntoView {
                     <span class="badge" class:badge-positive=open>
                         {move || {
                             if open {
-                                format!("{} {day}", t.get().open_until)
+                                format!("{} {day}", t.open_until)
                             } else {
-                                t.get().closed.to_owned()
+                                t.closed.to_owned()
                             }
                         }}
                     </span>

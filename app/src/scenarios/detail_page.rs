@@ -26,9 +26,9 @@ fn ScenarioView(scenario: ScenarioDetail) -> impl IntoView {
     let (need, outcome) = (scenario.need.clone(), scenario.expected_outcome.clone());
     let s = StoredValue::new(scenario);
     let fact = move |read: fn(&ScenarioDetail, Locale) -> Option<String>| {
-        Signal::derive(move || s.with_value(|s| read(s, locale.get())))
+        Signal::derive(move || s.with_value(|s| read(s, locale)))
     };
-    let label = move |pick: fn(&Messages) -> &'static str| Signal::derive(move || pick(t.get()));
+    let label = move |pick: fn(&Messages) -> &'static str| Signal::stored(pick(t));
     view! {
         <Title text=title.clone() />
         <Meta name="description" content=description />
@@ -64,11 +64,11 @@ fn ScenarioView(scenario: ScenarioDetail) -> impl IntoView {
                 />
             </Facts>
             <section aria-labelledby="need-heading">
-                <h2 id="need-heading">{move || t.get().need}</h2>
+                <h2 id="need-heading">{t.need}</h2>
                 <p class="prose">{need}</p>
             </section>
             <section aria-labelledby="outcome-heading">
-                <h2 id="outcome-heading">{move || t.get().expected_outcome}</h2>
+                <h2 id="outcome-heading">{t.expected_outcome}</h2>
                 <p class="prose">{outcome}</p>
             </section>
         </article>

@@ -16,13 +16,13 @@ pub fn ScenarioListPage() -> impl IntoView {
     );
     view! {
         <PageHead title=|m| m.scenarios_title description=|m| m.scenarios_description />
-        <h1>{move || t.get().scenarios_title}</h1>
-        <p class="lead">{move || t.get().scenarios_description}</p>
+        <h1>{t.scenarios_title}</h1>
+        <p class="lead">{t.scenarios_description}</p>
         {move || {
             filter.get().ok().map(|filter| view! {
-                <FilterForm action="/scenarios" hidden=organisation_hidden(filter.organisation)>
-                    <CodeSelect name="sector" label=Signal::derive(move || t.get().sector) selected=filter.sector />
-                    <CodeSelect name="location" label=Signal::derive(move || t.get().location) selected=filter.location />
+                <FilterForm action="/scenarios" chosen=filter.query_pairs() hidden=organisation_hidden(filter.organisation)>
+                    <CodeSelect name="sector" label=t.sector selected=filter.sector />
+                    <CodeSelect name="location" label=t.location selected=filter.location />
                 </FilterForm>
             })
         }}

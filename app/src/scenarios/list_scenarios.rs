@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 /// Published scenarios matching the filter, newest first. Public.
-#[server(prefix = "/api", endpoint = "scenarios/list", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "scenarios/list", input = GetUrl, output = crate::codec::JsonAnswer)]
 pub async fn list_scenarios(filter: ScenarioFilter) -> Result<Page<ScenarioSummary>, AppError> {
     crate::error::with_status(async {
         let filter = filter.validate()?;

@@ -33,7 +33,8 @@ async fn health_reports_the_database(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn pages_carry_a_nonce_policy_that_matches_their_scripts(pool: PgPool) {
     let app = spawn_app(pool).await;
-    for path in ["/", "/no-such-page"] {
+    // The search page has an island, so scripts; the others carry the policy all the same.
+    for path in ["/search", "/", "/no-such-page"] {
         let response = app.get(path).await;
         let policy = response.headers()["content-security-policy"]
             .to_str()
@@ -69,10 +70,12 @@ async fn pages_carry_a_nonce_policy_that_matches_their_scripts(pool: PgPool) {
         assert_eq!(headers["x-frame-options"], "DENY");
 
         let body = response.text().await.unwrap();
-        assert!(
-            body.contains(&format!(r#"nonce="{nonce}""#)),
-            "{path}: scripts lack the nonce"
-        );
+        if path == "/search" {
+            assert!(
+                body.contains(&format!(r#"nonce="{nonce}""#)),
+                "{path}: scripts lack the nonce"
+            );
+        }
         // Every inline script carries the nonce, or the browser would refuse it.
         assert_eq!(
             body.matches("<script").count(),
@@ -124,5 +127,54 @@ async fn any_method_on_an_unknown_path_is_a_404_and_production_has_no_test_clock
         let post = app.client.post(app.url(path)).send().await.unwrap();
         assert_eq!(post.status(), 404, "POST {path}");
         assert_eq!(app.get(path).await.status(), 404, "GET {path}");
+    }
+}
+
+/// Only pages with islands load the wasm bundle, and every page with an island loads it
+/// (`app::app::PAGES_WITH_ISLANDS` must name each such page).
+#[sqlx::test(migrations = "../migrations")]
+async fn only_pages_with_islands_load_the_bundle(pool: PgPool) {
+    use crate::fixtures::{organisation, product};
+    let firm = organisation(
+        &pool,
+        "常州星辰智能装备有限公司",
+        "enterprise",
+        "320411",
+        true,
+    )
+    .await;
+    let product = product(
+        &pool,
+        firm,
+        None,
+        "工业机器人视觉检测系统",
+        "intelligent_manufacturing",
+        "published",
+    )
+    .await;
+    let app = spawn_app(pool.clone()).await;
+    let product_page = format!("/products/{product}");
+    let organisation_page = format!("/organisations/{firm}");
+    for path in [
+        "/",
+        &product_page,
+        &organisation_page,
+        "/products",
+        "/scenarios",
+        "/projects",
+        "/organisations",
+        "/search",
+        "/search?q=%E6%9C%BA%E5%99%A8%E4%BA%BA&kind=product",
+        "/no-such-page",
+        "/products?industry=nonsense",
+    ] {
+        let body = app.get(path).await.text().await.unwrap();
+        let has_island = body.contains("<leptos-island");
+        let loads_bundle = body.contains(r#"rel="modulepreload""#) && body.contains("<script");
+        assert_eq!(
+            has_island, loads_bundle,
+            "{path}: islands {has_island}, bundle {loads_bundle}"
+        );
+        assert_eq!(has_island, path.starts_with("/search"), "{path}");
     }
 }

@@ -74,15 +74,16 @@ pub fn FacetPanel(results: SearchResults, query: SearchQuery) -> impl IntoView {
             .map(|(_, value)| value.clone())
             .filter(|value| !value.is_empty())
     };
-    let group = {
-        let query = query.clone();
-        move |name: &'static str,
-              heading: Signal<&'static str>,
-              counts: Vec<FacetCount>,
-              label: fn(&str, Locale) -> String| {
-            let active = chosen(name);
+    let group =
+        {
             let query = query.clone();
-            (!counts.is_empty()).then(|| view! {
+            move |name: &'static str,
+                  heading: &'static str,
+                  counts: Vec<FacetCount>,
+                  label: fn(&str, Locale) -> String| {
+                let active = chosen(name);
+                let query = query.clone();
+                (!counts.is_empty()).then(|| view! {
                 <section class="facet" data-facet=name>
                     <h3>{heading}</h3>
                     <ul>
@@ -102,9 +103,9 @@ pub fn FacetPanel(results: SearchResults, query: SearchQuery) -> impl IntoView {
                                             href=href
                                             aria-current=is_active.then_some("true")
                                             class:facet-active=is_active
-                                            title=move || is_active.then(|| t.get().search_remove_filter)
+                                            title=is_active.then_some(t.search_remove_filter)
                                         >
-                                            {move || label(&value, locale.get())}
+                                            {label(&value, locale)}
                                         </a>
                                         " "
                                         <span class="facet-count">{facet.count}</span>
@@ -115,9 +116,9 @@ pub fn FacetPanel(results: SearchResults, query: SearchQuery) -> impl IntoView {
                     </ul>
                 </section>
             })
-        }
-    };
-    let flag = |name: &'static str, on: bool, label: Signal<&'static str>, count: i64| {
+            }
+        };
+    let flag = |name: &'static str, on: bool, label: &'static str, count: i64| {
         let href = search_link(&query, name, (!on).then_some("1"));
         view! {
             <li>
@@ -128,10 +129,9 @@ pub fn FacetPanel(results: SearchResults, query: SearchQuery) -> impl IntoView {
         }
     };
     let facets = results.facets;
-    let heading =
-        |pick: fn(&crate::i18n::Messages) -> &'static str| Signal::derive(move || pick(t.get()));
+    let heading = |pick: fn(&crate::i18n::Messages) -> &'static str| pick(t);
     view! {
-        <aside class="facets" aria-label=move || t.get().search_facets data-testid="search-facets">
+        <aside class="facets" aria-label=t.search_facets data-testid="search-facets">
             {group("kind", heading(|m| m.search_kind), facets.kind, kind_label)}
             <section class="facet" data-facet="flags">
                 <ul>

@@ -1,9 +1,13 @@
 //! The search form. It is rendered once, so the text box keeps focus and caret while
-//! results change; only the filter fields are rebuilt, and only when the URL's filters
+//! results change; only the filter fields are rebuilt, and only when the address's filters
 //! change (a facet link, back and forward). After hydration, typing submits the form
-//! (debounced) and choosing a filter submits it at once; both change the URL in place
-//! through the router, which runs the new search.
+//! (debounced) and choosing a filter submits it at once; both move the island's
+//! [`Address`], which runs the new search and updates the address bar.
+//!
+//! On a narrow screen the filters fold away behind one "Filters" toggle (a `<details>`,
+//! so it works without JavaScript) and the results come first; on a wide one they show.
 
+use super::Address;
 use crate::components::CodeSelect;
 use crate::error::AppError;
 use crate::i18n::use_messages;
@@ -22,6 +26,7 @@ const SUGGESTIONS: usize = 8;
 pub fn SearchForm(
     query: Memo<Result<SearchQuery, AppError>>,
     results: Resource<Result<SearchResults, AppError>>,
+    address: Address,
 ) -> impl IntoView {
     let t = use_messages();
     let form_ref = NodeRef::<html::Form>::new();
@@ -50,7 +55,11 @@ pub fn SearchForm(
             );
         }
     });
-    let live = live::Live::new(form_ref, input_ref, query);
+    let live = live::Live::new(form_ref, input_ref, query, address);
+    // Open when a filter is chosen, so a reader on a phone sees what narrows the results.
+    let filtered = filters
+        .get_untracked()
+        .is_some_and(|q| q != SearchQuery::default());
     view! {
         <form
             node_ref=form_ref
@@ -62,7 +71,7 @@ pub fn SearchForm(
             on:change=move |ev| live.on_change(ev)
         >
             <div class="field field-wide">
-                <label for="search-q">{move || t.get().search_label}</label>
+                <label for="search-q">{t.search_label}</label>
                 <input
                     node_ref=input_ref
                     id="search-q"
@@ -74,12 +83,17 @@ pub fn SearchForm(
                     list="search-suggestions"
                     on:input=move |_| live.on_input()
                 />
-                <datalist id="search-suggestions" aria-label=move || t.get().search_suggestions>
+                <datalist id="search-suggestions" aria-label=t.search_suggestions>
                     {move || suggestions.get().into_iter().map(|title| view! { <option value=title></option> }).collect_view()}
                 </datalist>
             </div>
-            {move || filters.get().map(|query| view! { <FilterFields query /> })}
-            <button type="submit">{move || t.get().search_button}</button>
+            <button type="submit">{t.search_button}</button>
+            <details class="search-filters" open=filtered data-testid="search-filters">
+                <summary>{t.filters}</summary>
+                <div class="search-filter-fields">
+                    {move || filters.get().map(|query| view! { <FilterFields query /> })}
+                </div>
+            </details>
         </form>
     }
 }
@@ -87,43 +101,42 @@ pub fn SearchForm(
 #[component]
 fn FilterFields(query: SearchQuery) -> impl IntoView {
     let t = use_messages();
-    let label =
-        |pick: fn(&crate::i18n::Messages) -> &'static str| Signal::derive(move || pick(t.get()));
+    let label = |pick: fn(&crate::i18n::Messages) -> &'static str| pick(t);
     let text = |value: Option<String>| value.unwrap_or_default();
     view! {
         <CodeSelect name="kind" label=label(|m| m.search_kind) selected=query.kind />
         <CodeSelect name="location" label=label(|m| m.location) selected=query.location />
         <CodeSelect name="stage" label=label(|m| m.stage) selected=query.stage />
         <div class="field">
-            <label for="search-sort">{move || t.get().sort_by}</label>
+            <label for="search-sort">{t.sort_by}</label>
             <select id="search-sort" name="sort">
                 {[SortOrder::Relevance, SortOrder::Newest, SortOrder::ClosingSoon]
                     .into_iter()
                     .map(|sort| view! {
                         <option value=sort.code() selected=query.sort == sort>
-                            {move || sort_label(sort, t.get())}
+                            {sort_label(sort, t)}
                         </option>
                     })
                     .collect_view()}
             </select>
         </div>
         <div class="field field-narrow">
-            <label for="search-amount-min">{move || t.get().search_amount_min}</label>
+            <label for="search-amount-min">{t.search_amount_min}</label>
             <input id="search-amount-min" type="number" name="amount_min" min="0" step="1" inputmode="numeric"
                 value=text(query.amount_min.map(|v| v.to_string())) />
         </div>
         <div class="field field-narrow">
-            <label for="search-amount-max">{move || t.get().search_amount_max}</label>
+            <label for="search-amount-max">{t.search_amount_max}</label>
             <input id="search-amount-max" type="number" name="amount_max" min="0" step="1" inputmode="numeric"
                 value=text(query.amount_max.map(|v| v.to_string())) />
         </div>
         <div class="field field-narrow">
-            <label for="search-closes-from">{move || t.get().search_closes_from}</label>
+            <label for="search-closes-from">{t.search_closes_from}</label>
             <input id="search-closes-from" type="date" name="closes_from"
                 value=text(query.closes_from.map(|d| d.to_string())) />
         </div>
         <div class="field field-narrow">
-            <label for="search-closes-to">{move || t.get().search_closes_to}</label>
+            <label for="search-closes-to">{t.search_closes_to}</label>
             <input id="search-closes-to" type="date" name="closes_to"
                 value=text(query.closes_to.map(|d| d.to_string())) />
         </div>
@@ -154,10 +167,6 @@ fn sort_label(sort: SortOrder, m: &crate::i18n::Messages) -> &'static str {
 mod live {
     use super::*;
 
-    /// The router's `navigate`, kept so handlers can call it after the component ran.
-    #[cfg(feature = "hydrate")]
-    type Navigate = std::sync::Arc<dyn Fn(&str, leptos_router::NavigateOptions) + Send + Sync>;
-
     #[derive(Clone, Copy)]
     pub struct Live {
         #[cfg(feature = "hydrate")]
@@ -165,7 +174,7 @@ mod live {
         #[cfg(feature = "hydrate")]
         timer: StoredValue<Option<leptos::prelude::TimeoutHandle>>,
         #[cfg(feature = "hydrate")]
-        navigate: StoredValue<Navigate>,
+        address: Address,
     }
 
     impl Live {
@@ -173,6 +182,7 @@ mod live {
             form: NodeRef<html::Form>,
             input: NodeRef<html::Input>,
             query: Memo<Result<SearchQuery, AppError>>,
+            address: Address,
         ) -> Live {
             #[cfg(feature = "hydrate")]
             {
@@ -189,18 +199,15 @@ mod live {
                         input.set_value(&query.q);
                     }
                 });
-                let navigate = leptos_router::hooks::use_navigate();
                 Live {
                     form,
                     timer: StoredValue::new(None),
-                    navigate: StoredValue::new(std::sync::Arc::new(move |url: &str, options| {
-                        navigate(url, options)
-                    })),
+                    address,
                 }
             }
             #[cfg(not(feature = "hydrate"))]
             {
-                let _ = (form, input, query);
+                let _ = (form, input, query, address);
                 Live {}
             }
         }
@@ -252,22 +259,13 @@ mod live {
             let Some(form) = self.form.get_untracked() else {
                 return;
             };
-            let url = form_url(&form);
-            let navigate = self.navigate.get_value();
-            navigate(
-                &url,
-                leptos_router::NavigateOptions {
-                    replace,
-                    scroll: false,
-                    ..Default::default()
-                },
-            );
+            self.address.go(form_pairs(&form), replace);
         }
     }
 
-    /// `/search?…` with the form's non-empty fields, as the browser would send them.
+    /// The form's non-empty fields, in order, as the browser would send them.
     #[cfg(feature = "hydrate")]
-    fn form_url(form: &web_sys::HtmlFormElement) -> String {
+    fn form_pairs(form: &web_sys::HtmlFormElement) -> Vec<(String, String)> {
         use wasm_bindgen::JsCast;
         let elements = form.elements();
         let mut pairs = Vec::new();
@@ -288,9 +286,9 @@ mod live {
             };
             let value = value.trim().to_owned();
             if !name.is_empty() && !value.is_empty() {
-                pairs.push(format!("{name}={}", crate::url::encode_query_value(&value)));
+                pairs.push((name, value));
             }
         }
-        format!("/search?{}", pairs.join("&"))
+        pairs
     }
 }

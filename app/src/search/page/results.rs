@@ -17,15 +17,15 @@ pub fn Results(results: SearchResults, query: SearchQuery) -> impl IntoView {
     let unavailable = results.unavailable_sites.join(", ");
     view! {
         <section class="search-results" aria-labelledby="results-heading">
-            <h2 id="results-heading" class="sr-only">{move || t.get().search_results}</h2>
+            <h2 id="results-heading" class="sr-only">{t.search_results}</h2>
             {(!unavailable.is_empty()).then(|| view! {
                 <p class="status-banner" role="status" data-testid="search-unavailable-sites">
-                    {move || t.get().search_sites_unavailable.replace("{sites}", &unavailable)}
+                    {t.search_sites_unavailable.replace("{sites}", &unavailable)}
                 </p>
             })}
             <ListSummary total=results.total />
             {empty.then(|| view! {
-                <p data-testid="search-empty-hint">{move || t.get().search_empty_hint}</p>
+                <p data-testid="search-empty-hint">{t.search_empty_hint}</p>
                 <DropFilters query=query.clone() />
             })}
             <ol class="cards" data-testid="search-results">
@@ -55,8 +55,8 @@ fn DropFilters(query: SearchQuery) -> impl IntoView {
                         view! {
                             <li>
                                 <a href=href>
-                                    {move || t.get().search_drop_filter}
-                                    {move || filter_label(name, t.get())}
+                                    {t.search_drop_filter}
+                                    {filter_label(name, t)}
                                 </a>
                             </li>
                         }
@@ -94,6 +94,22 @@ fn HitCard(hit: SearchHit) -> impl IntoView {
     let category = hit.category.clone();
     let location = hit.location.clone();
     let site = hit.site.clone();
+    let meta = {
+        let mut parts = vec![kind.label(locale).to_owned()];
+        parts.extend(hit.organisation_name.clone());
+        parts.extend(
+            category
+                .as_deref()
+                .map(|c| super::facets::category_label(c, locale)),
+        );
+        parts.extend(
+            location
+                .as_deref()
+                .and_then(Location::from_code)
+                .map(|l| l.label(locale).to_owned()),
+        );
+        parts.join(" · ")
+    };
     view! {
         <li class="card" data-testid="search-hit" data-kind=kind.code()>
             <h3 class="card-title">
@@ -101,26 +117,18 @@ fn HitCard(hit: SearchHit) -> impl IntoView {
                     <Marked fragments=hit.title />
                 </a>
             </h3>
-            <p class="card-meta">
-                {move || {
-                    let mut parts = vec![kind.label(locale.get()).to_owned()];
-                    parts.extend(hit.organisation_name.clone());
-                    parts.extend(category.as_deref().map(|c| super::facets::category_label(c, locale.get())));
-                    parts.extend(location.as_deref().and_then(Location::from_code).map(|l| l.label(locale.get()).to_owned()));
-                    parts.join(" · ")
-                }}
-            </p>
+            <p class="card-meta">{meta}</p>
             <p class="snippet"><Marked fragments=hit.snippet /></p>
             <p class="badges">
                 {(kind == DocumentKind::Product && hit.eligible).then(|| view! {
-                    <span class="badge badge-positive">{move || t.get().eligible}</span>
+                    <span class="badge badge-positive">{t.eligible}</span>
                 })}
                 {hit.first_purchased.then(|| view! {
-                    <span class="badge badge-positive">{move || t.get().first_purchased}</span>
+                    <span class="badge badge-positive">{t.first_purchased}</span>
                 })}
                 {site.map(|site| view! {
                     <span class="badge" data-testid="search-hit-site">
-                        {move || t.get().search_from_site} " " {site.clone()}
+                        {t.search_from_site} " " {site.clone()}
                     </span>
                 })}
             </p>
