@@ -20,6 +20,12 @@ pub enum AppError {
         action: String,
         from: crate::domain::RecordStatus,
     },
+    /// The action needs a signed-in account and nobody is signed in (401).
+    #[error("sign in first")]
+    Unauthorized,
+    /// The signed-in account may not take this action (403); see `auth::check`.
+    #[error("not allowed")]
+    Forbidden,
     #[error("the database is unavailable")]
     Unavailable,
     /// The search backend (the embedded index or Meilisearch) cannot answer now; pages
@@ -41,6 +47,8 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::InvalidParameter { .. } => 400,
             AppError::InvalidTransition { .. } => 409,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
             AppError::Unavailable | AppError::SearchUnavailable => 503,
             AppError::Internal | AppError::Transport { .. } => 500,
         }
@@ -214,6 +222,8 @@ mod tests {
                 param: "page".into(),
             },
             AppError::Unavailable,
+            AppError::Unauthorized,
+            AppError::Forbidden,
             AppError::Transport {
                 message: "connection reset".into(),
             },

@@ -7,6 +7,7 @@
 #![recursion_limit = "256"]
 
 pub mod app;
+pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod clock;
 pub mod codec;

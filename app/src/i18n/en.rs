@@ -29,6 +29,8 @@ pub const EN: Messages = Messages {
     unavailable_text: "The database cannot be reached right now. Please try again shortly.",
     search_unavailable_text: "Search is unavailable right now. Please try again shortly; the rest of the site still works.",
     internal_error_text: "Something went wrong. Please try again shortly.",
+    unauthorized_text: "Please sign in first.",
+    forbidden_text: "Your account is not allowed to do this.",
     loading: "Loading…",
     any: "Any",
     filters: "Filters",

@@ -28,6 +28,8 @@ pub struct Messages {
     pub unavailable_text: &'static str,
     pub search_unavailable_text: &'static str,
     pub internal_error_text: &'static str,
+    pub unauthorized_text: &'static str,
+    pub forbidden_text: &'static str,
     pub loading: &'static str,
     pub any: &'static str,
     pub filters: &'static str,

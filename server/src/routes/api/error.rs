@@ -33,6 +33,8 @@ impl From<AppError> for ApiError {
             AppError::NotFound => ("not_found", None),
             AppError::InvalidParameter { param } => ("invalid_parameter", Some(param.clone())),
             AppError::InvalidTransition { .. } => ("conflict", None),
+            AppError::Unauthorized => ("unauthorized", None),
+            AppError::Forbidden => ("forbidden", None),
             AppError::Unavailable => ("unavailable", None),
             AppError::SearchUnavailable => ("search_unavailable", None),
             AppError::Internal | AppError::Transport { .. } => ("internal", None),

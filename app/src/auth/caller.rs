@@ -1,0 +1,63 @@
+//! The caller of a server function or an API route, as the permission table sees it.
+
+use super::Role;
+use crate::domain::{OrganisationId, OrganisationKind, UserId};
+use serde::{Deserialize, Serialize};
+
+/// Who is asking: nobody signed in, or an account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Caller {
+    Anonymous,
+    SignedIn(SignedIn),
+}
+
+/// A signed-in account, with what it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedIn {
+    pub user: UserId,
+    /// Whether the email address (or mobile number) is confirmed. Until it is, the
+    /// account may sign in and manage itself but not act for any organisation: its
+    /// memberships grant nothing.
+    pub confirmed: bool,
+    pub memberships: Vec<Membership>,
+    /// `PlatformReviewer` and/or `PlatformAdmin`; never an organisation role.
+    pub platform_roles: Vec<Role>,
+}
+
+/// One organisation the account belongs to, with the set of roles it holds there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    pub organisation: OrganisationId,
+    pub kind: OrganisationKind,
+    /// Verified by a platform admin (listed, and its members may submit for review).
+    pub verified: bool,
+    /// `Admin`, `Member`, and in a government agency or public institution `Buyer`.
+    pub roles: Vec<Role>,
+}
+
+impl Caller {
+    /// The account, if one is signed in.
+    pub fn signed_in(&self) -> Option<&SignedIn> {
+        match self {
+            Caller::Anonymous => None,
+            Caller::SignedIn(account) => Some(account),
+        }
+    }
+}
+
+impl SignedIn {
+    /// The membership in `organisation`, if the account may act for it (confirmed).
+    pub fn acting_for(&self, organisation: OrganisationId) -> Option<&Membership> {
+        if !self.confirmed {
+            return None;
+        }
+        self.memberships
+            .iter()
+            .find(|membership| membership.organisation == organisation)
+    }
+
+    /// Whether the account holds a platform role.
+    pub fn has_platform_role(&self, role: Role) -> bool {
+        self.platform_roles.contains(&role)
+    }
+}
