@@ -3,9 +3,13 @@
 //! checks before doing anything that is not public.
 
 mod caller;
+#[cfg(feature = "ssr")]
+mod db;
 mod permissions;
 
 pub use caller::{Caller, Membership, SignedIn};
+#[cfg(feature = "ssr")]
+pub use db::load_caller;
 pub use permissions::{
     check, markdown_table, Action, Condition, Grant, Holder, Reviewer, Role, Target, PERMISSIONS,
 };

@@ -6,6 +6,7 @@
 
 mod api;
 mod assets;
+mod auth;
 mod backup;
 mod catalogue_pages;
 mod clock;
