@@ -44,8 +44,16 @@ pub const PAGES_WITH_ISLANDS: &[&str] = &["/search"];
 /// Whether the page being rendered is one of [`PAGES_WITH_ISLANDS`].
 #[cfg(feature = "ssr")]
 fn page_has_islands() -> bool {
-    use_context::<http::request::Parts>()
-        .is_some_and(|parts| PAGES_WITH_ISLANDS.contains(&parts.uri.path()))
+    use_context::<http::request::Parts>().is_some_and(|parts| {
+        // The router also matches `/search/`.
+        let path = parts.uri.path();
+        let path = if path.len() > 1 {
+            path.trim_end_matches('/')
+        } else {
+            path
+        };
+        PAGES_WITH_ISLANDS.contains(&path)
+    })
 }
 
 #[cfg(not(feature = "ssr"))]

@@ -103,14 +103,7 @@ fn rejected_argument(message: &str) -> String {
     let query = leptos::prelude::use_context::<http::request::Parts>()
         .and_then(|parts| parts.uri.query().map(str::to_owned))
         .unwrap_or_default();
-    let pairs: Vec<(String, String)> = query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(key), percent_decode(value))
-        })
-        .collect();
+    let pairs = crate::url::query_pairs(&query);
     let last_part = |key: &str| {
         key.trim_end_matches(']')
             .rsplit(['[', ']'])
@@ -134,36 +127,6 @@ fn rejected_argument(message: &str) -> String {
         Some((key, _)) => last_part(key),
         None => "arguments".to_owned(),
     }
-}
-
-/// `%XX` and `+` of a query string, decoded (an invalid escape is kept as it is).
-#[cfg(feature = "ssr")]
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%')
-            .then(|| bytes.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|hex| std::str::from_utf8(hex).ok())
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match (escaped, bytes[i]) {
-            (Some(byte), _) => {
-                decoded.push(byte);
-                i += 3;
-            }
-            (None, b'+') => {
-                decoded.push(b' ');
-                i += 1;
-            }
-            (None, byte) => {
-                decoded.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&decoded).into_owned()
 }
 
 #[cfg(feature = "ssr")]
@@ -236,10 +199,13 @@ mod tests {
     #[cfg(feature = "ssr")]
     #[test]
     fn query_strings_are_decoded() {
-        assert_eq!(percent_decode("filter%5Bindustry%5D"), "filter[industry]");
-        assert_eq!(percent_decode("%E9%92%A2+x"), "钢 x");
-        assert_eq!(percent_decode("100%"), "100%");
-        assert_eq!(percent_decode("%zz"), "%zz");
+        assert_eq!(
+            crate::url::percent_decode("filter%5Bindustry%5D"),
+            "filter[industry]"
+        );
+        assert_eq!(crate::url::percent_decode("%E9%92%A2+x"), "钢 x");
+        assert_eq!(crate::url::percent_decode("100%"), "100%");
+        assert_eq!(crate::url::percent_decode("%zz"), "%zz");
     }
 
     #[cfg(feature = "ssr")]

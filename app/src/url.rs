@@ -15,6 +15,51 @@ pub fn encode_query_value(value: &str) -> String {
     encoded
 }
 
+/// The decoded pairs of a raw query string (`a=1&b=%E6%9C%BA+x`), in order, each value
+/// decoded exactly once (`%2541` stays `%41`). Empty pieces are skipped. Pages read their
+/// query string on the server only (`components::request_query`).
+#[cfg(feature = "ssr")]
+pub fn query_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(key), percent_decode(value))
+        })
+        .collect()
+}
+
+/// `%XX` and `+` of a query string, decoded (an invalid escape is kept as it is).
+#[cfg(feature = "ssr")]
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match (escaped, bytes[i]) {
+            (Some(byte), _) => {
+                decoded.push(byte);
+                i += 3;
+            }
+            (None, b'+') => {
+                decoded.push(b' ');
+                i += 1;
+            }
+            (None, byte) => {
+                decoded.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
+}
+
 /// Whether a stored link may become an `href`: only absolute `http:` and `https:`
 /// addresses with a host, and nothing a browser would strip or reinterpret (spaces,
 /// control characters, backslashes). Anything else (`javascript:`, `data:`, a relative

@@ -116,8 +116,29 @@ test.describe('on a phone', () => {
     await expect(page).toHaveURL(/kind=product/);
     const kinds = page.getByTestId('search-hit');
     await expect(kinds.first()).toHaveAttribute('data-kind', 'product');
-    // A chosen filter keeps the fold open on the next page, so it can be seen and undone.
+    // The fold stays closed on the next page (results first), and its button says that a
+    // filter is chosen.
     await page.reload();
-    await expect(page.getByLabel('类别')).toBeVisible();
+    await expect(page.getByLabel('类别')).toBeHidden();
+    await expect(page.getByTestId('search-filters').locator('summary')).toHaveText(/已选 1 项/);
+  });
+
+  test('in English, with every filter shown, nothing scrolls sideways', async ({
+    page,
+    context,
+    javaScriptEnabled,
+  }) => {
+    test.skip(!javaScriptEnabled, 'measures with a script');
+    await page.goto('/');
+    await context.addCookies([{ name: 'lang', value: 'en', url: page.url() }]);
+    for (const path of ['/products', '/scenarios', '/organisations', '/search']) {
+      await page.goto(path);
+      await page.locator('details.fold > summary').first().click();
+      await expect(page.locator('details.fold').first()).toHaveAttribute('open', '');
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow, `${path} with its filters open scrolls sideways`).toBeLessThanOrEqual(0);
+    }
   });
 });

@@ -129,6 +129,87 @@ test.describe('as you type, once hydrated', () => {
   });
 });
 
+test.describe('the live form, once hydrated', () => {
+  test.skip(({ javaScriptEnabled }) => !javaScriptEnabled, 'needs the WebAssembly app');
+
+  /** Waits until typing searches in place (the island is live). */
+  async function live(page: import('@playwright/test').Page, words: string, url: RegExp) {
+    const box = page.getByLabel('关键词');
+    await expect(async () => {
+      await box.fill('');
+      await box.fill(words);
+      await expect(page).toHaveURL(url, { timeout: 2_000 });
+    }).toPass({ timeout: 20_000 });
+    return box;
+  }
+
+  test('fields follow back and forward, and an invalid pair of fields can be corrected', async ({
+    page,
+  }) => {
+    await page.goto('/search');
+    await live(page, '系统', /q=%E7%B3%BB%E7%BB%9F/);
+    const eligible = page.getByLabel('符合首购条件');
+    await eligible.check();
+    await expect(page).toHaveURL(/eligible=1/);
+    await page.getByTestId('search-facets').locator('[data-facet="flags"] a[aria-current="true"]').click();
+    await expect(page).not.toHaveURL(/eligible=1/);
+    await expect(eligible).not.toBeChecked();
+    await eligible.check();
+    await expect(page).toHaveURL(/eligible=1/);
+    await page.goBack();
+    await expect(page).not.toHaveURL(/eligible=1/);
+    await expect(eligible).not.toBeChecked();
+
+    // A minimum above the maximum: the error shows, the fields stay to be corrected.
+    await page.getByLabel('金额下限（万元）').fill('100');
+    await page.getByLabel('金额下限（万元）').press('Tab');
+    await page.getByLabel('金额上限（万元）').fill('10');
+    await page.getByLabel('金额上限（万元）').press('Tab');
+    await expect(page.getByTestId('error-notice')).toBeVisible();
+    await expect(page.getByLabel('金额下限（万元）')).toHaveValue('100');
+    await page.getByLabel('金额上限（万元）').fill('1000');
+    await page.getByLabel('金额上限（万元）').press('Tab');
+    await expect(page).toHaveURL(/amount_min=100&amount_max=1000/);
+    await expect(page.getByTestId('error-notice')).toHaveCount(0);
+  });
+
+  test('an input method composing pinyin searches only for the composed words', async ({ page }) => {
+    await page.goto('/search');
+    const box = await live(page, '系统', /q=%E7%B3%BB%E7%BB%9F/);
+    // What an input method sends while composing: input events marked isComposing.
+    await box.evaluate((input: HTMLInputElement) => {
+      for (const text of ['j', 'ji', 'jiqi', 'jiqiren']) {
+        input.value = text;
+        input.dispatchEvent(new InputEvent('input', { bubbles: true, isComposing: true }));
+      }
+    });
+    await page.waitForTimeout(800);
+    await expect(page).toHaveURL(/q=%E7%B3%BB%E7%BB%9F/);
+    await box.evaluate((input: HTMLInputElement) => {
+      input.value = '机器人';
+      input.dispatchEvent(new CompositionEvent('compositionend', { bubbles: true, data: '机器人' }));
+    });
+    await expect(page).toHaveURL(/q=%E6%9C%BA%E5%99%A8%E4%BA%BA/);
+  });
+
+  test('words typed before the page became live are searched once it is', async ({ page }) => {
+    // Hold the bundle back, as a slow phone network would.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/*.wasm', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto('/search?q=%E7%B3%BB%E7%BB%9F');
+    await page.getByLabel('关键词').fill('机器人');
+    await page.getByRole('heading', { level: 1 }).click(); // the box loses focus
+    release();
+    await expect(page).toHaveURL(/q=%E6%9C%BA%E5%99%A8%E4%BA%BA/, { timeout: 20_000 });
+    await expect(page.getByLabel('关键词')).toHaveValue('机器人');
+    await expect(page.getByTestId('search-hit').first().locator('mark').first()).toContainText(/机器/);
+  });
+});
+
 test('the same search works as a plain GET form with JavaScript off', async ({ page }) => {
   await page.goto('/search?q=%E6%9C%BA%E5%99%A8%E4%BA%BA&kind=product&eligible=1');
   await expect(page.getByLabel('关键词')).toHaveValue('机器人');

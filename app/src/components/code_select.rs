@@ -17,7 +17,9 @@ pub fn CodeSelect<T: Vocabulary>(
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
-            <select id=id name=name>
+            // The property as well as the options' attribute: a field the reader changed
+            // ignores attribute updates when the search island rebuilds it.
+            <select id=id name=name prop:value=selected.map_or("", |value| value.code())>
                 <option value="" selected=selected.is_none()>
                     {t.any}
                 </option>

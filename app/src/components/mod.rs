@@ -4,6 +4,7 @@ mod code_select;
 mod fact;
 mod page_head;
 mod record_page;
+mod request_query;
 mod status_banner;
 mod url_memo;
 
@@ -11,5 +12,6 @@ pub use code_select::CodeSelect;
 pub use fact::{Fact, Facts};
 pub use page_head::PageHead;
 pub use record_page::RecordPage;
+pub use request_query::request_query;
 pub use status_banner::StatusBanner;
 pub use url_memo::url_memo;

@@ -30,6 +30,7 @@ pub const EN: Messages = Messages {
     search_unavailable_text: "Search is unavailable right now. Please try again shortly; the rest of the site still works.",
     internal_error_text: "Something went wrong. Please try again shortly.",
     unauthorized_text: "Please sign in first.",
+    filters_chosen: "Filters · {count} chosen",
     forbidden_text: "Your account is not allowed to do this.",
     loading: "Loading…",
     any: "Any",

@@ -29,6 +29,7 @@ pub struct Messages {
     pub search_unavailable_text: &'static str,
     pub internal_error_text: &'static str,
     pub unauthorized_text: &'static str,
+    pub filters_chosen: &'static str,
     pub forbidden_text: &'static str,
     pub loading: &'static str,
     pub any: &'static str,

@@ -30,6 +30,7 @@ pub const ZH_CN: Messages = Messages {
     search_unavailable_text: "搜索服务暂时不可用，请稍后再试；其他页面仍可正常浏览。",
     internal_error_text: "出了点问题，请稍后再试。",
     unauthorized_text: "请先登录。",
+    filters_chosen: "筛选 · 已选 {count} 项",
     forbidden_text: "您的账号无权进行此操作。",
     loading: "正在读取……",
     any: "不限",

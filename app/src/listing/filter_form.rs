@@ -3,12 +3,13 @@ use leptos::prelude::*;
 
 /// A list's filters as a plain GET form: it works without JavaScript, and the URL holds
 /// the whole filter, so a filtered list can be shared or bookmarked. On a phone the form
-/// folds behind one "Filters" button (a `<details>`) so the list comes first; it starts
-/// open when a filter is chosen, and on a wide screen it always shows.
+/// folds behind one "Filters" button (a `<details>`) so the list comes first; the button
+/// says how many filters are chosen, and on a wide screen the form always shows.
 #[component]
 pub fn FilterForm(
     action: &'static str,
-    /// The filters as query pairs: any non-empty one opens the fold.
+    /// The filters as query pairs: the non-empty ones (but the hidden ones) are counted
+    /// on the fold's button.
     chosen: Vec<(&'static str, String)>,
     /// Filters kept but not shown, e.g. the organisation when coming from its page.
     #[prop(optional)]
@@ -16,10 +17,13 @@ pub fn FilterForm(
     children: Children,
 ) -> impl IntoView {
     let t = use_messages();
-    let open = chosen.iter().any(|(_, value)| !value.is_empty());
+    let count = chosen
+        .iter()
+        .filter(|(name, value)| !value.is_empty() && !hidden.iter().any(|(kept, _)| kept == name))
+        .count();
     view! {
-        <details class="fold" open=open data-testid="filters-fold">
-            <summary>{t.filters}</summary>
+        <details class="fold" data-testid="filters-fold">
+            <summary>{crate::listing::fold_label(t, count)}</summary>
             <form class="filters" method="get" action=action role="search" aria-label=t.filters>
                 {hidden
                     .into_iter()
@@ -39,7 +43,7 @@ pub fn CheckboxFilter(name: &'static str, label: &'static str, checked: bool) ->
     let id = format!("filter-{name}");
     view! {
         <div class="field field-check">
-            <input type="checkbox" id=id.clone() name=name value="1" checked=checked />
+            <input type="checkbox" id=id.clone() name=name value="1" checked=checked prop:checked=checked />
             <label for=id>{label}</label>
         </div>
     }

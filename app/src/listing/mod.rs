@@ -13,6 +13,16 @@ pub use results::ListResults;
 use serde::{Deserialize, Serialize};
 pub use summary::ListSummary;
 
+/// The label of a filters fold's button: "筛选", or with the number of chosen filters
+/// ("筛选 · 2"), so a reader on a phone sees that the list is narrowed without opening it.
+pub fn fold_label(t: &crate::i18n::Messages, chosen: usize) -> String {
+    if chosen == 0 {
+        t.filters.to_owned()
+    } else {
+        t.filters_chosen.replace("{count}", &chosen.to_string())
+    }
+}
+
 /// Records per list page.
 pub const PER_PAGE: u32 = 20;
 /// Deep pages cost the database more than they help anyone; search is the way further.

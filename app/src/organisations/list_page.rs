@@ -3,14 +3,12 @@ use crate::components::{CodeSelect, PageHead};
 use crate::i18n::use_messages;
 use crate::listing::{FilterForm, ListResults};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn OrganisationListPage() -> impl IntoView {
     let t = use_messages();
-    let query = use_query_map();
-    let filter =
-        crate::components::url_memo(move || OrganisationFilter::from_query(&*query.read()));
+    let params = crate::components::request_query();
+    let filter = crate::components::url_memo(move || OrganisationFilter::from_query(&params[..]));
     let results = Resource::new(
         move || filter.get(),
         |filter| async move { list_organisations(filter?).await },

@@ -3,13 +3,12 @@ use crate::components::{CodeSelect, PageHead};
 use crate::i18n::use_messages;
 use crate::listing::{organisation_hidden, FilterForm, ListResults};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ProjectListPage() -> impl IntoView {
     let t = use_messages();
-    let query = use_query_map();
-    let filter = crate::components::url_memo(move || ProjectFilter::from_query(&*query.read()));
+    let params = crate::components::request_query();
+    let filter = crate::components::url_memo(move || ProjectFilter::from_query(&params[..]));
     let results = Resource::new(
         move || filter.get(),
         |filter| async move { list_projects(filter?).await },

@@ -178,6 +178,14 @@ impl SearchQuery {
     }
 
     /// The search as query pairs (without the page), for links that keep it.
+    /// How many filters are chosen: every parameter but the words, the sort and the page.
+    pub fn chosen_filters(&self) -> usize {
+        self.query_pairs()
+            .iter()
+            .filter(|(name, value)| !matches!(*name, "q" | "sort") && !value.is_empty())
+            .count()
+    }
+
     pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
         let flag = |on: bool| if on { "1".to_owned() } else { String::new() };
         fn text(value: Option<impl ToString>) -> String {

@@ -178,3 +178,17 @@ async fn only_pages_with_islands_load_the_bundle(pool: PgPool) {
         assert_eq!(has_island, path.starts_with("/search"), "{path}");
     }
 }
+
+/// A query value is decoded once: `%2541` is the text `%41` (the router's own query map
+/// decoded it twice, leptos-rs/leptos#4731, and searched for `A`).
+#[sqlx::test(migrations = "../migrations")]
+async fn query_values_are_decoded_exactly_once(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let body = app.get("/search?q=%2541+x").await.text().await.unwrap();
+    assert!(body.contains(r#"value="%41 x""#), "{body}");
+    assert!(
+        body.contains(r#"{&quot;params&quot;:[[&quot;q&quot;,&quot;%41 x&quot;]]"#)
+            || body.contains(r#"[["q","%41 x"]]"#),
+        "the island's props carry the same text"
+    );
+}

@@ -5,6 +5,10 @@
 
 use leptos::prelude::*;
 
+/// The `id` of the element around the results, where the keyboard focus goes after a
+/// link is followed in place (it has `tabindex="-1"`).
+pub const RESULTS_ID: &str = "search-body";
+
 /// The decoded query-string pairs of the search being shown, in URL order.
 #[derive(Clone, Copy)]
 pub struct Address {
@@ -37,8 +41,11 @@ impl Address {
     /// Shows the search `pairs` and records it in history: a new entry, or in place of
     /// the current one while the reader is typing (`replace`), so back goes to the search
     /// before, not to every keystroke.
+    /// The same search again (the button pressed after typing already searched) replaces
+    /// its entry, so back never seems to do nothing.
     #[cfg(feature = "hydrate")]
     pub fn go(self, pairs: Vec<(String, String)>, replace: bool) {
+        let replace = replace || self.params.with_untracked(|current| *current == pairs);
         let url = href(&pairs);
         browser::record(&url, replace);
         crate::i18n::point_switch_at(&url);
@@ -46,14 +53,16 @@ impl Address {
     }
 
     /// A click inside the results: a plain click on a link to `/search?…` is followed in
-    /// place (scrolled to the top, as a new page would be); any other link, and any
-    /// modified click (new tab, new window), is left to the browser.
+    /// place (scrolled to the top, and the keyboard focus moved to the results, as a new
+    /// page would be); any other link, and any modified click (new tab, new window), is
+    /// left to the browser.
     pub fn follow_link(self, event: leptos::ev::MouseEvent) {
         #[cfg(feature = "hydrate")]
         if let Some(pairs) = browser::search_link_target(&event) {
             event.prevent_default();
             self.go(pairs, false);
             window().scroll_to_with_x_and_y(0.0, 0.0);
+            browser::focus_results();
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = event;
@@ -117,6 +126,17 @@ mod browser {
         let url = web_sys::Url::new_with_base(&href, &origin).ok()?;
         (url.origin() == origin && url.pathname() == "/search")
             .then(|| pairs_of(&url.search_params()))
+    }
+
+    /// Moves the keyboard focus to the results (the next Tab starts there, not at the
+    /// link that was followed, now far down a page that scrolled to the top).
+    pub fn focus_results() {
+        let body = document()
+            .get_element_by_id(super::RESULTS_ID)
+            .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(body) = body {
+            let _ = body.focus();
+        }
     }
 
     fn pairs_of(params: &web_sys::UrlSearchParams) -> Vec<(String, String)> {

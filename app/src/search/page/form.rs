@@ -11,7 +11,7 @@ use super::Address;
 use crate::components::CodeSelect;
 use crate::error::AppError;
 use crate::i18n::use_messages;
-use crate::listing::CheckboxFilter;
+use crate::listing::{CheckboxFilter, QueryParams};
 use crate::search::{SearchQuery, SearchResults, SortOrder};
 use leptos::html;
 use leptos::prelude::*;
@@ -31,15 +31,20 @@ pub fn SearchForm(
     let t = use_messages();
     let form_ref = NodeRef::<html::Form>::new();
     let input_ref = NodeRef::<html::Input>::new();
-    let initial = query.get_untracked().unwrap_or_default();
+    // The words as the address has them, even when a filter there is invalid.
+    let initial_q = address.with(|pairs| pairs.value("q")).unwrap_or_default();
     // The filters without the text and page: rebuilding the fields only when these change.
-    let filters = Memo::new(move |_| {
-        query.get().ok().map(|q| SearchQuery {
+    // While the address holds an invalid filter (a minimum above the maximum), the fields
+    // stay as they were, so the reader can correct them.
+    let filters = Memo::new(move |previous: Option<&SearchQuery>| match query.get() {
+        Ok(q) => SearchQuery {
             q: String::new(),
             page: 1,
             ..q
-        })
+        },
+        Err(_) => previous.cloned().unwrap_or_default(),
     });
+    let chosen = Memo::new(move |_| filters.with(SearchQuery::chosen_filters));
     // Filled only in the browser, after hydration (effects never run on the server): the
     // server renders an empty list, so the page hydrates whatever the resource holds.
     let suggestions = RwSignal::new(Vec::<String>::new());
@@ -56,10 +61,6 @@ pub fn SearchForm(
         }
     });
     let live = live::Live::new(form_ref, input_ref, query, address);
-    // Open when a filter is chosen, so a reader on a phone sees what narrows the results.
-    let filtered = filters
-        .get_untracked()
-        .is_some_and(|q| q != SearchQuery::default());
     view! {
         <form
             node_ref=form_ref
@@ -77,21 +78,24 @@ pub fn SearchForm(
                     id="search-q"
                     type="search"
                     name="q"
-                    value=initial.q
+                    value=initial_q
                     maxlength="200"
                     autocomplete="off"
                     list="search-suggestions"
-                    on:input=move |_| live.on_input()
+                    on:input=move |ev| live.on_input(ev)
+                    on:compositionend=move |_| live.on_composed()
                 />
                 <datalist id="search-suggestions" aria-label=t.search_suggestions>
                     {move || suggestions.get().into_iter().map(|title| view! { <option value=title></option> }).collect_view()}
                 </datalist>
             </div>
             <button type="submit">{t.search_button}</button>
-            <details class="search-filters" open=filtered data-testid="search-filters">
-                <summary>{t.filters}</summary>
+            // Closed until opened, so results come first on a phone; the button says how
+            // many filters are chosen.
+            <details class="fold search-filters" data-testid="search-filters">
+                <summary>{move || crate::listing::fold_label(t, chosen.get())}</summary>
                 <div class="search-filter-fields">
-                    {move || filters.get().map(|query| view! { <FilterFields query /> })}
+                    {move || { let query = filters.get(); view! { <FilterFields query /> } }}
                 </div>
             </details>
         </form>
@@ -109,7 +113,7 @@ fn FilterFields(query: SearchQuery) -> impl IntoView {
         <CodeSelect name="stage" label=label(|m| m.stage) selected=query.stage />
         <div class="field">
             <label for="search-sort">{t.sort_by}</label>
-            <select id="search-sort" name="sort">
+            <select id="search-sort" name="sort" prop:value=query.sort.code()>
                 {[SortOrder::Relevance, SortOrder::Newest, SortOrder::ClosingSoon]
                     .into_iter()
                     .map(|sort| view! {
@@ -123,22 +127,26 @@ fn FilterFields(query: SearchQuery) -> impl IntoView {
         <div class="field field-narrow">
             <label for="search-amount-min">{t.search_amount_min}</label>
             <input id="search-amount-min" type="number" name="amount_min" min="0" step="1" inputmode="numeric"
-                value=text(query.amount_min.map(|v| v.to_string())) />
+                value=text(query.amount_min.map(|v| v.to_string()))
+                prop:value=text(query.amount_min.map(|v| v.to_string())) />
         </div>
         <div class="field field-narrow">
             <label for="search-amount-max">{t.search_amount_max}</label>
             <input id="search-amount-max" type="number" name="amount_max" min="0" step="1" inputmode="numeric"
-                value=text(query.amount_max.map(|v| v.to_string())) />
+                value=text(query.amount_max.map(|v| v.to_string()))
+                prop:value=text(query.amount_max.map(|v| v.to_string())) />
         </div>
         <div class="field field-narrow">
             <label for="search-closes-from">{t.search_closes_from}</label>
             <input id="search-closes-from" type="date" name="closes_from"
-                value=text(query.closes_from.map(|d| d.to_string())) />
+                value=text(query.closes_from.map(|d| d.to_string()))
+                prop:value=text(query.closes_from.map(|d| d.to_string())) />
         </div>
         <div class="field field-narrow">
             <label for="search-closes-to">{t.search_closes_to}</label>
             <input id="search-closes-to" type="date" name="closes_to"
-                value=text(query.closes_to.map(|d| d.to_string())) />
+                value=text(query.closes_to.map(|d| d.to_string()))
+                prop:value=text(query.closes_to.map(|d| d.to_string())) />
         </div>
         <CheckboxFilter name="eligible" label=label(|m| m.eligible) checked=query.eligible />
         <CheckboxFilter name="first_purchased" label=label(|m| m.first_purchased) checked=query.first_purchased />
@@ -175,6 +183,8 @@ mod live {
         timer: StoredValue<Option<leptos::prelude::TimeoutHandle>>,
         #[cfg(feature = "hydrate")]
         address: Address,
+        #[cfg(feature = "hydrate")]
+        input: NodeRef<html::Input>,
     }
 
     impl Live {
@@ -186,11 +196,28 @@ mod live {
         ) -> Live {
             #[cfg(feature = "hydrate")]
             {
+                let live = Live {
+                    form,
+                    timer: StoredValue::new(None),
+                    address,
+                    input,
+                };
                 // Back and forward (or a link) change the text in the URL: show it, unless
-                // the reader is typing in the box.
-                Effect::new(move |_| {
+                // the reader is typing in the box. The first run is hydration itself: what
+                // the reader typed or chose before the page became live is kept, and
+                // searched for if it differs from the address.
+                Effect::new(move |previous: Option<()>| {
                     let Ok(query) = query.get() else { return };
                     let Some(input) = input.get() else { return };
+                    if previous.is_none() {
+                        let typed = form.get_untracked().map(|form| form_pairs(&form));
+                        if typed
+                            .is_some_and(|typed| !address.with(|pairs| same_search(&typed, pairs)))
+                        {
+                            live.go(true);
+                        }
+                        return;
+                    }
                     let focused = document().active_element().is_some_and(|active| {
                         let input: &web_sys::Element = input.as_ref();
                         &active == input
@@ -199,11 +226,7 @@ mod live {
                         input.set_value(&query.q);
                     }
                 });
-                Live {
-                    form,
-                    timer: StoredValue::new(None),
-                    address,
-                }
+                live
             }
             #[cfg(not(feature = "hydrate"))]
             {
@@ -212,8 +235,27 @@ mod live {
             }
         }
 
-        /// Typing: search once the reader pauses, replacing the history entry.
-        pub fn on_input(self) {
+        /// Typing: search once the reader pauses, replacing the history entry. While an
+        /// input method is composing (pinyin becoming 机器人), nothing is searched: the
+        /// search runs when the composition ends ([`Live::on_composed`]).
+        pub fn on_input(self, ev: leptos::ev::Event) {
+            #[cfg(feature = "hydrate")]
+            {
+                use wasm_bindgen::JsCast;
+                let composing = ev
+                    .dyn_ref::<web_sys::InputEvent>()
+                    .is_some_and(|input| input.is_composing());
+                if !composing {
+                    self.on_composed();
+                }
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = ev;
+        }
+
+        /// The words are final (typed, or composed by an input method): search once the
+        /// reader pauses.
+        pub fn on_composed(self) {
             #[cfg(feature = "hydrate")]
             {
                 if let Some(previous) = self.timer.get_value() {
@@ -246,6 +288,10 @@ mod live {
             {
                 ev.prevent_default();
                 self.go(false);
+                // Sent: a phone's keyboard may close.
+                if let Some(input) = self.input.get_untracked() {
+                    let _ = input.blur();
+                }
             }
             #[cfg(not(feature = "hydrate"))]
             let _ = ev;
@@ -285,10 +331,28 @@ mod live {
                 continue;
             };
             let value = value.trim().to_owned();
-            if !name.is_empty() && !value.is_empty() {
+            // The default order is no filter: the address stays the one facet links make.
+            let default_sort = name == "sort" && value == SortOrder::default().code();
+            if !name.is_empty() && !value.is_empty() && !default_sort {
                 pairs.push((name, value));
             }
         }
         pairs
+    }
+
+    /// Whether two sets of pairs ask for the same search (order and empty values aside).
+    #[cfg(feature = "hydrate")]
+    fn same_search(a: &[(String, String)], b: &[(String, String)]) -> bool {
+        let normal = |pairs: &[(String, String)]| {
+            let mut kept: Vec<(String, String)> = pairs
+                .iter()
+                .filter(|(name, value)| !value.trim().is_empty() && name != "page")
+                .filter(|(name, value)| !(name == "sort" && value == SortOrder::default().code()))
+                .map(|(name, value)| (name.clone(), value.trim().to_owned()))
+                .collect();
+            kept.sort();
+            kept
+        };
+        normal(a) == normal(b)
     }
 }

@@ -22,19 +22,13 @@ use facets::FacetPanel;
 use form::SearchForm;
 use futures::future::{AbortHandle, Abortable};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use results::Results;
 
 /// The page around the island: its head and heading, rendered on the server only.
 #[component]
 pub fn SearchPage() -> impl IntoView {
     let t = use_messages();
-    // A page renders once on the server: the query string is read once.
-    let params: Vec<(String, String)> = use_query_map()
-        .get_untracked()
-        .latest_values()
-        .map(|(name, value)| (name.to_string(), value.to_owned()))
-        .collect();
+    let params = crate::components::request_query();
     let locale = use_locale();
     view! {
         <PageHead title=|m| m.search_title description=|m| m.search_description />
@@ -115,7 +109,12 @@ fn LiveSearch(params: Vec<(String, String)>, locale: Locale) -> impl IntoView {
             {move || pending.get().then_some(t.search_updating)}
         </p>
         // Facet, pager and "drop this filter" links stay on this page: followed in place.
-        <div class="search-body" on:click=move |ev| address.follow_link(ev)>
+        <div
+            class="search-body"
+            id=address::RESULTS_ID
+            tabindex="-1"
+            on:click=move |ev| address.follow_link(ev)
+        >
             {results_view}
         </div>
     }
