@@ -5,6 +5,8 @@
 mod caller;
 #[cfg(feature = "ssr")]
 mod db;
+#[cfg(feature = "ssr")]
+pub mod password;
 mod permissions;
 
 pub use caller::{Caller, Membership, SignedIn};
