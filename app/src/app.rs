@@ -77,6 +77,38 @@ fn IslandScripts(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The site's filing numbers (ICP, public security, website identifier), as configured;
+/// nothing when none is. Server-rendered like the rest of the frame.
+#[component]
+fn SiteFilings() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        let t = use_messages();
+        let filings = use_context::<crate::state::AppState>()
+            .map(|state| state.site.filings.clone())
+            .unwrap_or_default();
+        let security_url = filings.public_security_url();
+        (!filings.is_empty()).then(|| {
+            view! {
+                <p class="filings" data-testid="site-filings">
+                    {filings.icp.map(|icp| view! {
+                        <a href=crate::state::ICP_FILING_URL rel="noopener noreferrer" target="_blank">{icp}</a>
+                    })}
+                    {filings.public_security.map(|number| match security_url {
+                        Some(url) => view! {
+                            <a href=url rel="noopener noreferrer" target="_blank">{number}</a>
+                        }.into_any(),
+                        None => view! { <span>{number}</span> }.into_any(),
+                    })}
+                    {filings.site_identifier.map(|id| view! {
+                        <span>{format!("{} {id}", t.site_identifier)}</span>
+                    })}
+                </p>
+            }
+        })
+    }
+}
+
 /// `<link rel="canonical">`: the address of this page (path and query) on the site's public
 /// origin (`PUBLIC_URL`), never on the `Host` the request came with. Rendered with the shell,
 /// on the server only: it is for crawlers and link previews, which read the server's HTML.
@@ -152,6 +184,7 @@ pub fn App() -> impl IntoView {
             </main>
             <footer class="site-footer">
                 <p>{t.footer_note}</p>
+                <SiteFilings />
             </footer>
         </Router>
     }

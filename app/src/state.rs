@@ -31,13 +31,54 @@ pub struct Site {
     /// links that leave the site (canonical tags, and later mail, feeds, sitemaps and QR
     /// codes) are built on it, never on the request's `Host` header.
     pub public_url: String,
+    /// The filing numbers every page's footer shows (from configuration).
+    pub filings: Filings,
 }
+
+/// The registrations a website in mainland China shows in its footer. Each is shown only
+/// when configured.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filings {
+    /// ICP filing number (ICP备案号, `苏ICP备12345678号-1`), linked to the MIIT filing
+    /// system as the MIIT requires (《互联网信息服务管理办法》; `SITE_ICP_FILING`).
+    pub icp: Option<String>,
+    /// Public-security filing number (公安机关备案号, `苏公网安备32040202000001号`), linked to
+    /// its record on the national public-security filing site (`SITE_PUBLIC_SECURITY_FILING`).
+    pub public_security: Option<String>,
+    /// Government website identifier (网站标识码, ten digits), which 《政府网站发展指引》
+    /// (国办发〔2017〕47号) asks government sites to show in the footer (`SITE_IDENTIFIER`).
+    pub site_identifier: Option<String>,
+}
+
+impl Filings {
+    /// Where the public-security filing number is looked up: its record, by the number's
+    /// digits.
+    pub fn public_security_url(&self) -> Option<String> {
+        let digits: String = self
+            .public_security
+            .as_deref()?
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        (!digits.is_empty())
+            .then(|| format!("https://beian.mps.gov.cn/#/query/webSearch?code={digits}"))
+    }
+
+    /// Whether anything is configured.
+    pub fn is_empty(&self) -> bool {
+        self.icp.is_none() && self.public_security.is_none() && self.site_identifier.is_none()
+    }
+}
+
+/// The MIIT ICP filing system, where an ICP number links to.
+pub const ICP_FILING_URL: &str = "https://beian.miit.gov.cn/";
 
 impl Site {
     /// `http://127.0.0.1:3000`, for tests.
     pub fn local() -> Site {
         Site {
             public_url: "http://127.0.0.1:3000".to_owned(),
+            filings: Filings::default(),
         }
     }
 

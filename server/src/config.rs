@@ -63,6 +63,9 @@ pub struct Config {
     pub log_format: LogFormat,
     /// The site's public origin, `scheme://host[:port]` without a trailing slash.
     pub public_url: String,
+    /// The filing numbers the footer shows (`SITE_ICP_FILING`,
+    /// `SITE_PUBLIC_SECURITY_FILING`, `SITE_IDENTIFIER`).
+    pub filings: app::state::Filings,
     /// Where the server keeps files (`CATALOGUE_DATA_DIR`).
     pub data_dir: PathBuf,
     pub limits: crate::limits::LimitSettings,
@@ -114,6 +117,7 @@ impl Config {
             leptos_options,
             log_format,
             public_url,
+            filings: filings()?,
             data_dir: data_dir(),
             limits: crate::limits::LimitSettings::from_env()?,
         })
@@ -198,6 +202,34 @@ fn public_url(value: &str) -> Result<String> {
              https://kjcx.changzhou.gov.cn (scheme and host, no path)"
         ),
     }
+}
+
+/// The footer's filing numbers, each optional: `SITE_ICP_FILING` (`苏ICP备12345678号-1`),
+/// `SITE_PUBLIC_SECURITY_FILING` (`苏公网安备32040202000001号`), `SITE_IDENTIFIER` (the
+/// government website identifier, ten digits).
+fn filings() -> Result<app::state::Filings> {
+    let read = |name: &str| filing(name, std::env::var(name).ok().as_deref());
+    Ok(app::state::Filings {
+        icp: read("SITE_ICP_FILING")?,
+        public_security: read("SITE_PUBLIC_SECURITY_FILING")?,
+        site_identifier: read("SITE_IDENTIFIER")?,
+    })
+}
+
+/// One filing number: unset or blank is none; otherwise at most 60 characters of text.
+fn filing(name: &str, value: Option<&str>) -> Result<Option<String>> {
+    let Some(value) = value.map(str::trim).filter(|value| !value.is_empty()) else {
+        return Ok(None);
+    };
+    if value.chars().count() > 60 || value.chars().any(char::is_control) {
+        bail!("{name}={value:?} must be the number as issued (at most 60 characters, one line)");
+    }
+    if name == "SITE_IDENTIFIER"
+        && !(value.len() == 10 && value.bytes().all(|b| b.is_ascii_digit()))
+    {
+        bail!("{name}={value:?} must be the ten-digit government website identifier (网站标识码)");
+    }
+    Ok(Some(value.to_owned()))
 }
 
 /// `CATALOGUE_DATA_DIR`, else a folder the operating system does not clean: under
@@ -292,6 +324,22 @@ mod tests {
         ] {
             assert!(public_url(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn filing_numbers_are_one_line_and_the_identifier_ten_digits() {
+        assert_eq!(filing("SITE_ICP_FILING", None).unwrap(), None);
+        assert_eq!(filing("SITE_ICP_FILING", Some("  ")).unwrap(), None);
+        assert_eq!(
+            filing("SITE_ICP_FILING", Some(" 苏ICP备12345678号-1 "))
+                .unwrap()
+                .as_deref(),
+            Some("苏ICP备12345678号-1")
+        );
+        assert!(filing("SITE_ICP_FILING", Some("a\nb")).is_err());
+        assert!(filing("SITE_ICP_FILING", Some(&"x".repeat(61))).is_err());
+        assert!(filing("SITE_IDENTIFIER", Some("3204000001")).is_ok());
+        assert!(filing("SITE_IDENTIFIER", Some("320400001")).is_err());
     }
 
     #[test]

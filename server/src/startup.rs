@@ -192,6 +192,7 @@ pub async fn serve(config: Config) -> Result<()> {
     let search = search_backend(&pool, &clock)?;
     let site = Site {
         public_url: config.public_url.clone(),
+        filings: config.filings.clone(),
     };
     let state = AppState::new(
         config.leptos_options.clone(),

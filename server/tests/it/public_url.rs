@@ -11,6 +11,7 @@ use sqlx::PgPool;
 async fn spawn_at(pool: PgPool, public_url: &str) -> TestApp {
     let site = Site {
         public_url: public_url.to_owned(),
+        ..Site::local()
     };
     spawn_app_at(pool, test_clock(), None, RouterOptions::for_tests(), site).await
 }
@@ -166,5 +167,47 @@ async fn a_stored_link_is_a_link_only_when_it_is_http(pool: PgPool) {
     assert!(
         body.contains(&format!("CZCG-TEST-{product}")),
         "the contract number is still shown, as text"
+    );
+}
+
+/// The footer shows the configured filing numbers on every page, each linked where it is
+/// looked up, and nothing when none is configured.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_footer_shows_the_configured_filing_numbers(pool: PgPool) {
+    let site = Site {
+        filings: app::state::Filings {
+            icp: Some("苏ICP备12345678号-1".to_owned()),
+            public_security: Some("苏公网安备32040202000001号".to_owned()),
+            site_identifier: Some("3204000001".to_owned()),
+        },
+        ..Site::local()
+    };
+    let app = spawn_app_at(
+        pool.clone(),
+        test_clock(),
+        None,
+        RouterOptions::for_tests(),
+        site,
+    )
+    .await;
+    for path in ["/", "/products", "/search", "/no-such-page"] {
+        let body = app.get(path).await.text().await.unwrap();
+        assert!(
+            body.contains(r#"<a href="https://beian.miit.gov.cn/" rel="noopener noreferrer" target="_blank">苏ICP备12345678号-1</a>"#),
+            "{path}: {body}"
+        );
+        assert!(
+            body.contains(
+                r#"href="https://beian.mps.gov.cn/#/query/webSearch?code=32040202000001""#
+            ),
+            "{path}"
+        );
+        assert!(body.contains("网站标识码 3204000001"), "{path}");
+    }
+    let plain = spawn_at(pool, "http://127.0.0.1:3000").await;
+    let body = page(&plain, "/").await;
+    assert!(
+        !body.contains("site-filings"),
+        "nothing configured, nothing shown"
     );
 }
