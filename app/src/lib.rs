@@ -7,6 +7,8 @@
 #![recursion_limit = "256"]
 
 pub mod app;
+#[cfg(feature = "ssr")]
+pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod clock;

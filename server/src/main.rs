@@ -42,6 +42,11 @@ enum Command {
     Reindex,
     /// Queue the records the search backend refused (dead letters) again.
     RetryDeadLetters,
+    /// What only an operator at the command line may do.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
     /// Append a large synthetic published catalogue for benchmarks.
     Generate {
         #[arg(long, default_value_t = 100_000)]
@@ -55,6 +60,13 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Make the existing account with this email address a platform admin (audited with
+    /// the actor `cli`); the first platform admin can be made only this way.
+    GrantPlatformAdmin { email: String },
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
@@ -65,6 +77,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate => server::commands::migrate(&config).await,
         Command::Seed { if_empty } => server::commands::seed(&config, if_empty).await,
         Command::Reindex => server::commands::reindex(&config).await,
+        Command::Admin {
+            command: AdminCommand::GrantPlatformAdmin { email },
+        } => server::commands::grant_platform_admin(&config, &email).await,
         Command::RetryDeadLetters => server::commands::retry_dead_letters(&config).await,
         Command::Backup { file } => {
             server::commands::backup::backup(&config.database_url, &file).await?;

@@ -5,6 +5,7 @@
 
 use super::records::{expire, publish, Subject};
 use super::{audit, queue_for_index, AuditEntry, IndexWork};
+use crate::audit::Actor;
 use crate::domain::{ProductId, ScenarioId};
 use crate::error::AppError;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -111,7 +112,7 @@ pub async fn eligibility_changed_between(
         audit(
             tx,
             AuditEntry {
-                actor: None,
+                actor: Actor::System,
                 subject_kind: "product",
                 subject_id: row.id,
                 action: "eligibility_changed",

@@ -24,8 +24,7 @@ pub use records::{
 };
 pub use revisions::publish_revision;
 
-use crate::domain::UserId;
-use chrono::{DateTime, Utc};
+use crate::audit::{record as audit, AuditEntry};
 use sqlx::PgConnection;
 
 /// What the search index must do about a record. The indexer reads the record's state
@@ -58,36 +57,6 @@ async fn queue_for_index(
         subject_kind,
         subject_id,
         work.code()
-    )
-    .execute(tx)
-    .await?;
-    Ok(())
-}
-
-struct AuditEntry<'a> {
-    actor: Option<UserId>,
-    subject_kind: &'a str,
-    subject_id: i64,
-    action: &'a str,
-    from_state: Option<&'a str>,
-    to_state: Option<&'a str>,
-    reason: Option<&'a str>,
-    at: DateTime<Utc>,
-}
-
-async fn audit(tx: &mut PgConnection, entry: AuditEntry<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "INSERT INTO audit_log (actor_id, subject_kind, subject_id, action, from_state,
-                                to_state, reason, at)
-         VALUES ($1, ($2::text)::subject_kind, $3, $4, $5, $6, $7, $8)",
-        entry.actor.map(|id| id.0),
-        entry.subject_kind,
-        entry.subject_id,
-        entry.action,
-        entry.from_state,
-        entry.to_state,
-        entry.reason,
-        entry.at
     )
     .execute(tx)
     .await?;

@@ -67,7 +67,7 @@ async fn set_verified(
     audit(
         tx,
         AuditEntry {
-            actor,
+            actor: actor.into(),
             subject_kind: "organisation",
             subject_id: organisation.0,
             action: if verified { "verify" } else { "unverify" },

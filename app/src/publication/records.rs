@@ -161,7 +161,7 @@ async fn change(
     audit(
         tx,
         AuditEntry {
-            actor: transition.actor,
+            actor: transition.actor.into(),
             subject_kind: subject.kind(),
             subject_id: subject.id(),
             action: transition.action,
@@ -311,7 +311,7 @@ pub async fn batch_eligibility_changed(
     audit(
         tx,
         AuditEntry {
-            actor,
+            actor: actor.into(),
             subject_kind: "call",
             subject_id: batch.0,
             action: "batch_eligibility_changed",

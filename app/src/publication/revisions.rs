@@ -59,7 +59,7 @@ pub async fn publish_revision(
     audit(
         tx,
         AuditEntry {
-            actor,
+            actor: actor.into(),
             subject_kind: "product",
             subject_id: product.0,
             action: "publish_revision",

@@ -1,6 +1,7 @@
 //! Maintenance commands of the `catalogue` binary: migrations, the demo catalogue, the
 //! synthetic benchmark catalogue, rebuilding the search index, backup and restore.
 
+pub mod admin;
 pub mod backup;
 pub mod generate;
 pub mod seed;
@@ -81,6 +82,23 @@ pub async fn reindex(config: &Config) -> Result<()> {
         written as f64 / seconds.max(0.001),
         refused.len()
     );
+    Ok(())
+}
+
+/// `catalogue admin grant-platform-admin EMAIL`: makes an existing account a platform
+/// admin (audited with the actor `cli`).
+pub async fn grant_platform_admin(config: &Config, email: &str) -> Result<()> {
+    let pool = database::connect(config).await?;
+    database::migrate(&pool).await?;
+    match admin::grant_platform_admin(&pool, &config.clock(), email).await? {
+        admin::Granted::Now(user) => println!("account {} is now a platform admin", user.0),
+        admin::Granted::Already(user) => {
+            println!(
+                "account {} was a platform admin already; nothing changed",
+                user.0
+            )
+        }
+    }
     Ok(())
 }
 

@@ -183,3 +183,64 @@ async fn roles_are_a_set_and_only_agencies_have_buyers(pool: PgPool) {
     .unwrap_err();
     assert!(later.to_string().contains("buyers"), "{later}");
 }
+
+/// `catalogue admin grant-platform-admin EMAIL`: the only way to the first platform admin;
+/// audited with the actor `cli`, once.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_first_platform_admin_is_granted_at_the_command_line_and_audited(pool: PgPool) {
+    use server::commands::admin::{grant_platform_admin, Granted};
+    let clock = crate::helpers::test_clock();
+    let person = user(&pool, "Ops@Example.cn", true).await;
+    assert_eq!(
+        grant_platform_admin(&pool, &clock, " ops@example.cn ")
+            .await
+            .unwrap(),
+        Granted::Now(person)
+    );
+    assert_eq!(
+        grant_platform_admin(&pool, &clock, "OPS@example.cn")
+            .await
+            .unwrap(),
+        Granted::Already(person)
+    );
+    let Caller::SignedIn(account) = load_caller(&pool, person).await.unwrap() else {
+        panic!("signed in");
+    };
+    assert_eq!(account.platform_roles, vec![Role::PlatformAdmin]);
+    /// actor_id, actor_kind, subject_kind, subject_id, action, to_state
+    type Entry = (Option<i64>, String, String, i64, String, Option<String>);
+    let audit: Vec<Entry> = sqlx::query_as(
+        "SELECT actor_id, actor_kind::text, subject_kind::text, subject_id, action, to_state
+         FROM audit_log WHERE action = 'grant_platform_role'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        audit,
+        vec![(
+            None,
+            "cli".to_owned(),
+            "user".to_owned(),
+            person.0,
+            "grant_platform_role".to_owned(),
+            Some("platform_admin".to_owned())
+        )]
+    );
+    let unknown = grant_platform_admin(&pool, &clock, "nobody@example.cn")
+        .await
+        .unwrap_err();
+    assert!(unknown.to_string().contains("no account"), "{unknown}");
+    // The log says an account acted exactly when it names one.
+    let inconsistent = sqlx::query(
+        "INSERT INTO audit_log (actor_kind, subject_kind, subject_id, action)
+         VALUES ('user', 'user', 1, 'x')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap_err();
+    assert!(
+        inconsistent.to_string().contains("audit_log_actor_kind"),
+        "{inconsistent}"
+    );
+}
