@@ -38,6 +38,10 @@ test('an unknown filter value gets a 400 page that names it', async ({ page }) =
   const response = await page.goto('/products?industry=steel');
   expect(response?.status()).toBe(400);
   await expect(page.getByTestId('error-notice')).toContainText('industry');
+  // No form is left to correct it with: the notice links to the list without filters.
+  await page.getByTestId('clear-filters').click();
+  await expect(page).toHaveURL(/\/products$/);
+  await expect(page.getByTestId('product-list').getByRole('listitem').first()).toBeVisible();
 });
 
 test('list and detail pages have no serious accessibility problems', async ({ page }) => {

@@ -37,6 +37,7 @@ pub const EN: Messages = Messages {
     any: "Any",
     filters: "Filters",
     apply_filters: "Apply filters",
+    clear_filters: "Clear the filters",
     pagination: "Pagination",
     previous_page: "Previous page",
     next_page: "Next page",

@@ -36,6 +36,7 @@ pub struct Messages {
     pub any: &'static str,
     pub filters: &'static str,
     pub apply_filters: &'static str,
+    pub clear_filters: &'static str,
     pub pagination: &'static str,
     pub previous_page: &'static str,
     pub next_page: &'static str,

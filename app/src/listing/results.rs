@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use serde::{de::DeserializeOwned, Serialize};
 
 /// The body of every list page: the count, the cards, the pager, or the error (whose
-/// status the page then carries: 400 for a bad filter, 503 without a database).
+/// status the page then carries: 400 for a bad filter, 503 without a database). A bad
+/// filter leaves no form to correct it with, so its notice links to the list unfiltered.
 #[component]
 pub fn ListResults<T, F>(
     results: Resource<Result<Page<T>, AppError>>,
@@ -38,7 +39,16 @@ where
                         }
                             .into_any()
                     }
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    Err(error) => {
+                        let bad_filter = matches!(error, AppError::InvalidParameter { .. });
+                        view! {
+                            <ErrorNotice error />
+                            {bad_filter.then(|| view! {
+                                <p><a href=path data-testid="clear-filters">{t.clear_filters}</a></p>
+                            })}
+                        }
+                        .into_any()
+                    }
                 }
             })}
         </Suspense>

@@ -224,6 +224,14 @@ async fn malformed_query_parameters_give_a_400_that_names_them(pool: PgPool) {
         let page = body(&app, path, 400).await;
         assert!(page.contains(r#"data-testid="error-notice""#), "{path}");
         assert!(page.contains(&format!("“{param}”")), "{path} names {param}");
+        // No form is left to correct the filter with: the notice links to the list.
+        let list = path.split('?').next().unwrap();
+        assert!(
+            page.contains(&format!(
+                r#"<a href="{list}" data-testid="clear-filters">清除筛选条件</a>"#
+            )),
+            "{path}: {page}"
+        );
     }
     // An empty value is "any", not an error.
     body(&app, "/products?industry=&location=&page=", 200).await;
