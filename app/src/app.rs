@@ -1,5 +1,9 @@
 //! The HTML shell, the page frame (header, main, footer) and the routes.
 
+use crate::accounts::{
+    AccountPage, ConfirmPage, MailboxMessagePage, MailboxPage, PrivacyPage, ResetPasswordPage,
+    ResetRequestPage, SessionsPage, SignInPage, SignUpPage,
+};
 use crate::errors::NotFound;
 use crate::home::HomePage;
 use crate::i18n::{initial_locale, provide_locale, use_messages, LanguageSwitch};
@@ -161,8 +165,13 @@ pub fn App() -> impl IntoView {
                 <div class="language" role="group" aria-label=t.switch_language>
                     <LanguageSwitch />
                 </div>
+                <crate::accounts::pages::AccountMenu />
             </header>
             <main id="main" tabindex="-1">
+                // A posted form whose action failed shows that error instead of the page.
+                {match use_context::<crate::accounts::form::ActionFailed>() {
+                    Some(failed) => view! { <crate::accounts::AccessDenied error=failed.0 /> }.into_any(),
+                    None => view! {
                 <Routes fallback=NotFound>
                     // Async: the page is sent once its data is read, so it is complete
                     // without JavaScript and carries the right status code (404, 503).
@@ -175,12 +184,24 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/projects") view=ProjectListPage ssr=SsrMode::Async />
                     <Route path=path!("/projects/:id") view=ProjectDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/organisations") view=OrganisationListPage ssr=SsrMode::Async />
+                    <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />
+                    <Route path=path!("/reset") view=ResetRequestPage ssr=SsrMode::Async />
+                    <Route path=path!("/reset/:token") view=ResetPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/confirm/:token") view=ConfirmPage ssr=SsrMode::Async />
+                    <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/sessions") view=SessionsPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/mailbox") view=MailboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/mailbox/:name") view=MailboxMessagePage ssr=SsrMode::Async />
                     <Route
                         path=path!("/organisations/:id")
                         view=OrganisationDetailPage
                         ssr=SsrMode::Async
                     />
                 </Routes>
+                    }.into_any(),
+                }}
             </main>
             <footer class="site-footer">
                 <p>{t.footer_note}</p>

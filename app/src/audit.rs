@@ -46,6 +46,9 @@ pub struct AuditEntry<'a> {
     pub from_state: Option<&'a str>,
     pub to_state: Option<&'a str>,
     pub reason: Option<&'a str>,
+    /// The names of the fields a change touched (`display_name`, `roles`), never their
+    /// values.
+    pub changed_fields: &'a [&'a str],
     /// From the server's clock.
     pub at: DateTime<Utc>,
 }
@@ -59,8 +62,8 @@ pub async fn record(tx: &mut PgConnection, entry: AuditEntry<'_>) -> Result<(), 
     };
     sqlx::query!(
         "INSERT INTO audit_log (actor_id, actor_kind, subject_kind, subject_id, action,
-                                from_state, to_state, reason, at)
-         VALUES ($1, ($2::text)::audit_actor, ($3::text)::subject_kind, $4, $5, $6, $7, $8, $9)",
+                                from_state, to_state, reason, changed_fields, at)
+         VALUES ($1, ($2::text)::audit_actor, ($3::text)::subject_kind, $4, $5, $6, $7, $8, $9, $10)",
         actor_id,
         entry.actor.code(),
         entry.subject_kind,
@@ -69,6 +72,11 @@ pub async fn record(tx: &mut PgConnection, entry: AuditEntry<'_>) -> Result<(), 
         entry.from_state,
         entry.to_state,
         entry.reason,
+        &entry
+            .changed_fields
+            .iter()
+            .map(|field| (*field).to_owned())
+            .collect::<Vec<_>>(),
         entry.at
     )
     .execute(tx)

@@ -6,6 +6,7 @@
 // Leptos views are deeply nested types; rendering them needs a deeper limit.
 #![recursion_limit = "256"]
 
+pub mod accounts;
 pub mod app;
 #[cfg(feature = "ssr")]
 pub mod audit;
@@ -20,6 +21,8 @@ pub mod errors;
 pub mod home;
 pub mod i18n;
 pub mod listing;
+#[cfg(feature = "ssr")]
+pub mod mail;
 pub mod organisations;
 pub mod products;
 pub mod projects;

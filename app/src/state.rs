@@ -22,6 +22,8 @@ pub struct AppState {
     pub home_figures: Arc<Cached<HomeFigures>>,
     pub search: SearchBackend,
     pub site: Site,
+    /// Passwords, mail and sign-ins.
+    pub accounts: crate::accounts::AccountServices,
 }
 
 /// How the site is reached from outside.
@@ -108,6 +110,7 @@ impl AppState {
             home_figures: Arc::new(Cached::new(HOME_FIGURES_TTL)),
             search,
             site,
+            accounts: crate::accounts::AccountServices::default(),
         }
     }
 }

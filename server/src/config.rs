@@ -69,6 +69,10 @@ pub struct Config {
     /// Where the server keeps files (`CATALOGUE_DATA_DIR`).
     pub data_dir: PathBuf,
     pub limits: crate::limits::LimitSettings,
+    /// How mail leaves the site (`SMTP_URL`, `MAIL_FROM`, `DKIM_*`), or the demo mailbox.
+    pub mail: crate::mail::MailSettings,
+    /// `SESSION_IDLE_MINUTES`: a sign-in ends after this long without a request (30).
+    pub session_idle: chrono::TimeDelta,
 }
 
 impl Config {
@@ -107,6 +111,10 @@ impl Config {
             &std::env::var("PUBLIC_URL")
                 .unwrap_or_else(|_| format!("http://{}", leptos_options.site_addr)),
         )?;
+        let limits = crate::limits::LimitSettings::from_env()?;
+        let session_idle = chrono::TimeDelta::minutes(parse_env("SESSION_IDLE_MINUTES", 30)?);
+        // Last: every other setting is named first when it is malformed.
+        let mail = crate::mail::MailSettings::from_env(environment, &public_url, &data_dir())?;
         Ok(Config {
             database_url,
             database_max_connections,
@@ -118,8 +126,10 @@ impl Config {
             log_format,
             public_url,
             filings: filings()?,
+            mail,
             data_dir: data_dir(),
-            limits: crate::limits::LimitSettings::from_env()?,
+            limits,
+            session_idle,
         })
     }
 

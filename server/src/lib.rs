@@ -7,11 +7,14 @@
 pub mod assets;
 pub mod commands;
 pub mod config;
+pub mod csrf;
 pub mod database;
 pub mod indexer;
 pub mod limits;
+pub mod mail;
 pub mod routes;
 pub mod scheduler;
 pub mod security;
+pub mod sessions;
 pub mod startup;
 pub mod telemetry;

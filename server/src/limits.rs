@@ -35,6 +35,10 @@ pub struct LimitSettings {
     /// `EXPORT_RATE_PER_MINUTE`: search exports per client per minute (each runs up to 50
     /// searches), with a burst of 3.
     pub exports_per_minute: NonZeroU32,
+    /// `ACCOUNT_RATE_PER_MINUTE`: sign-in, sign-up, reset and confirmation posts per
+    /// client per minute, and sign-in and reset attempts per account address (10, with
+    /// that burst).
+    pub account_actions_per_minute: NonZeroU32,
     /// `REQUEST_TIMEOUT_SECONDS`: longer requests are answered 503.
     pub request_timeout: Duration,
     /// `MAX_CONCURRENT_REQUESTS`: requests in flight before more are answered 503.
@@ -50,6 +54,7 @@ impl Default for LimitSettings {
             refill_every: Duration::from_secs(1) / DEFAULT_PER_SECOND.get(),
             burst: NonZeroU32::new(200).expect("not zero"),
             exports_per_minute: NonZeroU32::new(10).expect("not zero"),
+            account_actions_per_minute: NonZeroU32::new(10).expect("not zero"),
             request_timeout: Duration::from_secs(30),
             max_concurrent: 512,
             trusted_proxies: Vec::new(),
@@ -65,6 +70,10 @@ impl LimitSettings {
                 / parse_env("RATE_LIMIT_PER_SECOND", DEFAULT_PER_SECOND)?.get(),
             burst: parse_env("RATE_LIMIT_BURST", defaults.burst)?,
             exports_per_minute: parse_env("EXPORT_RATE_PER_MINUTE", defaults.exports_per_minute)?,
+            account_actions_per_minute: parse_env(
+                "ACCOUNT_RATE_PER_MINUTE",
+                defaults.account_actions_per_minute,
+            )?,
             // Zero would refuse every request: both are at least 1.
             request_timeout: Duration::from_secs(
                 parse_env(
@@ -106,12 +115,17 @@ pub enum Budget {
     General,
     /// `/api/v1/search/export`, on top of the general budget.
     Export,
+    /// Account posts (sign-in, sign-up, reset, confirmation), on top of the general budget.
+    AccountAction,
 }
 
 /// The budgets of every client, for this server.
 pub struct Limiter {
     general: DefaultKeyedRateLimiter<IpAddr>,
     export: DefaultKeyedRateLimiter<IpAddr>,
+    account_action: DefaultKeyedRateLimiter<IpAddr>,
+    /// Sign-in and reset attempts per account address (normalised), from any client.
+    per_account: DefaultKeyedRateLimiter<String>,
     trusted_proxies: Vec<IpNet>,
 }
 
@@ -123,9 +137,12 @@ impl Limiter {
             .allow_burst(settings.burst);
         let export = Quota::per_minute(settings.exports_per_minute)
             .allow_burst(NonZeroU32::new(3).expect("not zero"));
+        let account = Quota::per_minute(settings.account_actions_per_minute);
         Limiter {
             general: RateLimiter::keyed(general),
             export: RateLimiter::keyed(export),
+            account_action: RateLimiter::keyed(account),
+            per_account: RateLimiter::keyed(account),
             trusted_proxies: settings.trusted_proxies.clone(),
         }
     }
@@ -136,9 +153,18 @@ impl Limiter {
         let limiter = match budget {
             Budget::General => &self.general,
             Budget::Export => &self.export,
+            Budget::AccountAction => &self.account_action,
         };
         limiter
             .check_key(&budget_key(client))
+            .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+    }
+
+    /// Spends one attempt on the account with address `email` (normalised), whoever
+    /// makes it; when none is left, says how long to wait.
+    pub fn check_account(&self, email: &str) -> Result<(), Duration> {
+        self.per_account
+            .check_key(&email.to_owned())
             .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
     }
 
@@ -179,6 +205,8 @@ impl Limiter {
     pub fn forget_idle(&self) {
         self.general.retain_recent();
         self.export.retain_recent();
+        self.account_action.retain_recent();
+        self.per_account.retain_recent();
     }
 }
 

@@ -3,7 +3,7 @@
 use crate::config::{Config, Environment};
 use crate::limits::{self, LimitSettings, Limiter};
 use crate::scheduler::Scheduler;
-use crate::{assets, config, database, routes, security};
+use crate::{assets, config, csrf, database, routes, security, sessions};
 use anyhow::{Context, Result};
 use app::clock::Clock;
 use app::search::meili::MeiliIndex;
@@ -42,6 +42,7 @@ impl RouterOptions {
                 refill_every: Duration::from_micros(10),
                 burst: std::num::NonZeroU32::new(100_000).expect("not zero"),
                 exports_per_minute: std::num::NonZeroU32::new(100_000).expect("not zero"),
+                account_actions_per_minute: std::num::NonZeroU32::new(100_000).expect("not zero"),
                 ..LimitSettings::default()
             },
             environment: Environment::Production,
@@ -80,6 +81,7 @@ pub fn build_app(state: AppState, options: &RouterOptions) -> Router {
         .route("/healthz", get(routes::health::healthz))
         .route("/lang/{tag}", get(routes::lang::switch_language))
         .nest("/api/v1", routes::api::router(&limiter))
+        .merge(routes::accounts::router(limiter.clone()))
         .leptos_routes_with_context(&state, routes, security::page_context, {
             let leptos_options = leptos_options.clone();
             move || shell(leptos_options.clone())
@@ -121,6 +123,16 @@ pub fn build_app(state: AppState, options: &RouterOptions) -> Router {
             &leptos_options,
             not_found_page.into_service(),
         ))
+        // Innermost first: the CSRF check needs the viewer, which needs the session.
+        .layer(axum::middleware::from_fn_with_state(
+            csrf::SiteOrigin(state.site.public_url.clone()),
+            csrf::protect,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            sessions::resolve_viewer,
+        ))
+        .layer(sessions::layer(&state.pool, state.site.is_https()))
         // A panic while answering one request becomes that request's logged 500 page;
         // it never drops the connection or reaches another request.
         .layer(CatchPanicLayer::custom(security::panic_page))
@@ -194,13 +206,16 @@ pub async fn serve(config: Config) -> Result<()> {
         public_url: config.public_url.clone(),
         filings: config.filings.clone(),
     };
-    let state = AppState::new(
+    let mut state = AppState::new(
         config.leptos_options.clone(),
         pool.clone(),
         clock.clone(),
         search.clone(),
         site,
     );
+    state.accounts.mailbox = config.mail.mailbox();
+    state.accounts.sessions.idle = config.session_idle;
+    let mailer = config.mail.mailer()?;
     let started = std::time::Instant::now();
     match search.prepare().await {
         Ok(()) => {
@@ -221,6 +236,18 @@ pub async fn serve(config: Config) -> Result<()> {
     supervise("search indexer", {
         let (pool, clock) = (pool.clone(), clock.clone());
         move || crate::indexer::run(pool.clone(), search.clone(), clock.clone())
+    });
+    supervise("mail sender", {
+        let (pool, clock, wake) = (
+            pool.clone(),
+            clock.clone(),
+            state.accounts.mail_queued.clone(),
+        );
+        move || crate::mail::run(pool.clone(), mailer.clone(), clock.clone(), wake.clone())
+    });
+    supervise("session clean-up", {
+        let state = state.clone();
+        move || sessions::clean_up(state.clone())
     });
     supervise("scheduler", {
         let scheduler = Scheduler::from_state(&state);

@@ -61,3 +61,21 @@ impl SignedIn {
         self.platform_roles.contains(&role)
     }
 }
+
+/// The one way an API route or server function gets its caller: the viewer the session
+/// middleware resolved for this request (`server::sessions`), else anonymous. In a server
+/// function, `leptos_axum::extract::<Caller>()`; in an axum handler, an argument.
+#[cfg(feature = "ssr")]
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Caller {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<crate::accounts::Viewer>()
+            .map_or(Caller::Anonymous, |viewer| viewer.caller.clone()))
+    }
+}

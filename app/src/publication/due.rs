@@ -119,6 +119,7 @@ pub async fn eligibility_changed_between(
                 from_state: Some(was),
                 to_state: Some(is),
                 reason: None,
+                changed_fields: &[],
                 at: now,
             },
         )

@@ -74,6 +74,7 @@ async fn set_verified(
             from_state: Some(from),
             to_state: Some(to),
             reason,
+            changed_fields: &[],
             at: now,
         },
     )

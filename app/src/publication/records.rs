@@ -168,6 +168,7 @@ async fn change(
             from_state: Some(from.code()),
             to_state: Some(to.code()),
             reason: transition.reason,
+            changed_fields: &[],
             at: transition.now,
         },
     )
@@ -318,6 +319,7 @@ pub async fn batch_eligibility_changed(
             from_state: None,
             to_state: None,
             reason: None,
+            changed_fields: &[],
             at: now,
         },
     )

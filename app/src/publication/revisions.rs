@@ -66,6 +66,7 @@ pub async fn publish_revision(
             from_state: Some(status.code()),
             to_state: Some(status.code()),
             reason: Some(&reason),
+            changed_fields: &[],
             at: now,
         },
     )

@@ -51,6 +51,7 @@ pub async fn grant_platform_admin(pool: &PgPool, clock: &Clock, email: &str) -> 
             from_state: None,
             to_state: Some("platform_admin"),
             reason: None,
+            changed_fields: &[],
             at: clock.now(),
         },
     )

@@ -92,6 +92,19 @@ pub async fn spawn_app_at(
     options: RouterOptions,
     site: Site,
 ) -> TestApp {
+    spawn_app_configured(pool, clock, search, options, site, |_| {}).await
+}
+
+/// The app as [`spawn_app_at`], with its state changed by `configure` before it serves
+/// (the demo mailbox, the session policy…).
+pub async fn spawn_app_configured(
+    pool: PgPool,
+    clock: Clock,
+    search: Option<SearchBackend>,
+    options: RouterOptions,
+    site: Site,
+    configure: impl FnOnce(&mut AppState),
+) -> TestApp {
     let site_root = tempfile::tempdir().expect("temporary site root");
     std::fs::create_dir_all(site_root.path().join("pkg")).unwrap();
     let leptos_options = LeptosOptions::builder()
@@ -103,7 +116,8 @@ pub async fn spawn_app_at(
     // The hash file is read beside the running executable, as in production.
     write_hash_file();
     let search = search.unwrap_or_else(|| SearchBackend::embedded(pool.clone(), clock.clone()));
-    let state = AppState::new(leptos_options, pool, clock, search, site);
+    let mut state = AppState::new(leptos_options, pool, clock, search, site);
+    configure(&mut state);
     let router = server::startup::build_app(state.clone(), &options);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();

@@ -4,6 +4,7 @@
 // Leptos views are deeply nested types; rendering them needs a deeper limit.
 #![recursion_limit = "256"]
 
+mod accounts;
 mod api;
 mod assets;
 mod auth;

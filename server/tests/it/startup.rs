@@ -22,6 +22,8 @@ fn catalogue(dir: &tempfile::TempDir) -> Command {
         .env("CATALOGUE_DATA_DIR", dir.path().join("data"))
         // No bundle: nothing is written beside the repository's build.
         .env("LEPTOS_SITE_ROOT", dir.path().join("site"))
+        // A production deployment sends mail; nothing listens here, and nothing is sent.
+        .env("SMTP_URL", "smtp://127.0.0.1:1")
         .env("RUST_LOG", "warn");
     command
 }
@@ -59,6 +61,34 @@ fn serving_without_a_reachable_database_exits_with_a_clear_message() {
     assert!(
         !stderr.contains("secret-password"),
         "the password must not be printed: {stderr}"
+    );
+}
+
+#[test]
+fn a_production_deployment_without_mail_refuses_to_start_but_a_demo_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let serve = |environment: &str| {
+        let output = catalogue(&dir)
+            .arg("serve")
+            .env_remove("SMTP_URL")
+            .env("CATALOGUE_ENVIRONMENT", environment)
+            .env("DATABASE_URL", UNREACHABLE)
+            .env("DATABASE_ACQUIRE_TIMEOUT_MS", "300")
+            .output()
+            .unwrap();
+        assert!(!output.status.success());
+        stderr(&output)
+    };
+    let production = serve("production");
+    assert!(production.contains("SMTP_URL"), "{production}");
+    assert!(
+        !production.contains("cannot connect"),
+        "refused before connecting: {production}"
+    );
+    let demo = serve("demo");
+    assert!(
+        demo.contains("cannot connect"),
+        "a demo gets as far as the database: {demo}"
     );
 }
 

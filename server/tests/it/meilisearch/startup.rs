@@ -44,6 +44,8 @@ impl Server {
             .env("LEPTOS_HASH_FILES", "false")
             .env("CATALOGUE_DATA_DIR", dir)
             .env("RUST_LOG", "info")
+            // A production deployment sends mail; nothing is sent in this test.
+            .env("SMTP_URL", "smtp://127.0.0.1:1")
             .env("MEILI_URL", meili_url)
             .env("MEILI_SITE_ID", "site1")
             .env("MEILI_WRITE_KEY", WRITE_KEY)

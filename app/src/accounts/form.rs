@@ -1,0 +1,276 @@
+//! Forms that work without JavaScript: a form posts to its page's own address; the server
+//! either redirects (303) on success or renders the same page again with what was typed
+//! and an error next to each field it names (422). With JavaScript, `/forms.js` posts the
+//! same form with `Accept: application/json` and shows the same errors without a reload
+//! (see [`FormAnswer`]).
+
+use super::texts::{use_account_texts, AccountTexts};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What is wrong with one field. Serialized into the JSON answer as `{"field", "message"}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    Required,
+    TooLong,
+    InvalidEmail,
+    PasswordTooShort,
+    PasswordTooLong,
+    /// A strength estimate below "safely unguessable" (see `auth::password`).
+    PasswordGuessable,
+    ConsentRequired,
+    /// Sign-in: wrong address or password, or a locked account (indistinguishable).
+    BadCredentials,
+    WrongPassword,
+    LastAdmin,
+    TooManyAttempts,
+}
+
+impl Problem {
+    pub fn message(self, t: &AccountTexts) -> &'static str {
+        match self {
+            Problem::Required => t.problem_required,
+            Problem::TooLong => t.problem_too_long,
+            Problem::InvalidEmail => t.problem_invalid_email,
+            Problem::PasswordTooShort => t.problem_password_too_short,
+            Problem::PasswordTooLong => t.problem_password_too_long,
+            Problem::PasswordGuessable => t.problem_password_guessable,
+            Problem::ConsentRequired => t.problem_consent,
+            Problem::BadCredentials => t.problem_bad_credentials,
+            Problem::WrongPassword => t.problem_wrong_password,
+            Problem::LastAdmin => t.problem_last_admin,
+            Problem::TooManyAttempts => t.problem_too_many_attempts,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::auth::password::PasswordProblem> for Problem {
+    fn from(problem: crate::auth::password::PasswordProblem) -> Self {
+        use crate::auth::password::PasswordProblem;
+        match problem {
+            PasswordProblem::TooShort { .. } => Problem::PasswordTooShort,
+            PasswordProblem::TooLong { .. } => Problem::PasswordTooLong,
+            PasswordProblem::TooGuessable => Problem::PasswordGuessable,
+        }
+    }
+}
+
+/// A problem with the field named `field` (the input's `name`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub problem: Problem,
+}
+
+/// A form that was posted and refused: what was typed (passwords never) and why. Provided
+/// as context when the server renders the page again.
+#[derive(Debug, Clone, Default)]
+pub struct FormOutcome {
+    /// The address the form posted to: only that form shows the error summary.
+    pub form: String,
+    pub values: Vec<(String, String)>,
+    pub errors: Vec<FieldError>,
+}
+
+impl FormOutcome {
+    /// The value typed into `field`, to fill it in again.
+    pub fn value(&self, field: &str) -> Option<String> {
+        self.values
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, value)| value.clone())
+    }
+
+    pub fn error(&self, field: &str) -> Option<Problem> {
+        self.errors
+            .iter()
+            .find(|error| error.field == field)
+            .map(|error| error.problem)
+    }
+}
+
+/// The JSON answer to a form posted by `/forms.js`: where to go next, or the errors.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FormAnswer {
+    Redirect { location: String },
+    Invalid { errors: Vec<FieldMessage> },
+}
+
+/// One field's error, in the reader's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldMessage {
+    pub field: String,
+    pub label: String,
+    pub message: String,
+}
+
+/// The outcome of the form being rendered again, if any.
+pub fn use_form_outcome() -> FormOutcome {
+    use_context::<FormOutcome>().unwrap_or_default()
+}
+
+/// The `name` of the hidden field carrying the session's CSRF token.
+pub const CSRF_FIELD: &str = "csrf_token";
+
+/// A form that posts to `action`, with the session's CSRF token when someone is signed
+/// in, and the error summary above its fields when it was refused.
+#[component]
+pub fn PostForm(
+    action: String,
+    /// Names the form for assistive technology and tests.
+    #[prop(into)]
+    label: String,
+    #[prop(optional, into)] class: Option<String>,
+    children: Children,
+) -> impl IntoView {
+    let token = super::viewer::use_viewer().map(|viewer| viewer.csrf_token);
+    let refused = use_form_outcome().form == action;
+    view! {
+        <form method="post" action=action class=class aria-label=label data-enhance="">
+            {token.map(|token| view! { <input type="hidden" name=CSRF_FIELD value=token /> })}
+            <ErrorSummary refused />
+            {children()}
+        </form>
+        // Shows errors without a reload; runs once however many forms a page has.
+        <script src="/forms.js" defer></script>
+    }
+}
+
+/// The list of errors at the top of a refused form, each linking to its field. Also the
+/// place `/forms.js` fills in when it shows errors without a reload.
+#[component]
+fn ErrorSummary(refused: bool) -> impl IntoView {
+    let t = use_account_texts();
+    let outcome = if refused {
+        use_form_outcome()
+    } else {
+        FormOutcome::default()
+    };
+    let labels = use_context::<FieldLabels>().unwrap_or_default();
+    let hidden = outcome.errors.is_empty();
+    view! {
+        <div class="error-summary" role="alert" tabindex="-1" data-error-summary="" hidden=hidden>
+            <p>{t.errors_heading}</p>
+            <ul>
+                {outcome
+                    .errors
+                    .iter()
+                    .map(|error| {
+                        let label = labels.label(error.field);
+                        view! {
+                            <li>
+                                <a href=format!("#field-{}", error.field)>
+                                    {format!("{label}: {}", error.problem.message(t))}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </div>
+    }
+}
+
+/// The labels of a page's fields, so the summary can name them.
+#[derive(Clone, Default)]
+pub struct FieldLabels(pub Vec<(&'static str, &'static str)>);
+
+impl FieldLabels {
+    pub fn label(&self, field: &str) -> &'static str {
+        self.0
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map_or("", |(_, label)| label)
+    }
+}
+
+/// One labelled input with its hint and error. `kind` is the input's `type`; passwords
+/// are never filled in again.
+#[component]
+pub fn Field(
+    name: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] value: Option<String>,
+    #[prop(default = true)] required: bool,
+    #[prop(optional)] maxlength: Option<usize>,
+) -> impl IntoView {
+    let t = use_account_texts();
+    let outcome = use_form_outcome();
+    let error = outcome.error(name);
+    let value = if kind == "password" {
+        None
+    } else {
+        outcome.value(name).or(value)
+    };
+    let id = format!("field-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = [hint.map(|_| hint_id.clone()), Some(error_id.clone())]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    view! {
+        <div class="field" class:invalid=error.is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint}</p> })}
+            <p class="field-error" id=error_id data-error-for=name hidden=error.is_none()>
+                {error.map(|problem| problem.message(t))}
+            </p>
+            <input
+                id=id
+                name=name
+                type=kind
+                value=value
+                autocomplete=autocomplete
+                required=required
+                maxlength=maxlength
+                aria-describedby=described
+                aria-invalid=error.map(|_| "true")
+            />
+        </div>
+    }
+}
+
+/// A notice chosen by the `notice` query parameter after a redirect (`?notice=signed_out`):
+/// only known codes show anything, so the address cannot make the site say something else.
+#[component]
+pub fn RedirectNotice() -> impl IntoView {
+    let t = use_account_texts();
+    let query = crate::components::request_query();
+    let code = query
+        .iter()
+        .find(|(name, _)| name == "notice")
+        .map(|(_, value)| value.clone());
+    code.and_then(|code| notice_text(t, &code)).map(|text| {
+        view! { <p class="notice" role="status" data-testid="notice">{text}</p> }
+    })
+}
+
+/// The text of a notice code, if it is one.
+pub fn notice_text(t: &AccountTexts, code: &str) -> Option<&'static str> {
+    Some(match code {
+        "check_mail" => t.notice_check_mail,
+        "signed_out" => t.notice_signed_out,
+        "signed_out_everywhere" => t.notice_signed_out_everywhere,
+        "password_reset" => t.notice_password_reset,
+        "reset_sent" => t.notice_reset_sent,
+        "confirmed" => t.notice_confirmed,
+        "profile_saved" => t.notice_profile_saved,
+        "confirmation_sent" => t.notice_confirmation_sent,
+        "account_deleted" => t.notice_account_deleted,
+        "session_ended" => t.notice_session_ended,
+        "sign_in_first" => t.notice_sign_in_first,
+        _ => return None,
+    })
+}
+
+/// A posted form whose action failed for a reason of the site or the caller (401, 403,
+/// 404, 503): the page shows that error instead of itself.
+#[derive(Debug, Clone)]
+pub struct ActionFailed(pub crate::error::AppError);

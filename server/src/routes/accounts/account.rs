@@ -1,0 +1,187 @@
+//! The signed-in person's own account: profile, confirmation mail, sign-ins, deletion and
+//! data. Each checks `ManageOwnAccount` in the permission table first.
+
+use super::reply::{failed, reply_on, Posted};
+use super::sign_in::spend;
+use crate::limits::Limiter;
+use crate::sessions::SIGN_IN_KEY;
+use app::accounts::form::FieldLabels;
+use app::accounts::server::{erasure, export, profile, registration, sign_ins, Refusal};
+use app::accounts::{account_labels, delete_labels};
+use app::audit::{self, Actor, AuditEntry};
+use app::auth::{check, Action, Caller, Target};
+use app::domain::UserId;
+use app::error::AppError;
+use app::state::AppState;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use http::header;
+use std::sync::Arc;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+/// The account of a caller allowed to manage it.
+fn own_account(caller: &Caller) -> Result<UserId, AppError> {
+    check(caller, Action::ManageOwnAccount, &Target::none())?;
+    caller
+        .signed_in()
+        .map(|account| account.user)
+        .ok_or(AppError::Unauthorized)
+}
+
+pub async fn update_profile(State(state): State<AppState>, posted: Posted) -> Response {
+    let result = async {
+        let user = own_account(&posted.caller())?;
+        profile::update_profile(
+            &state,
+            user,
+            posted.get("display_name"),
+            posted.get("real_name"),
+        )
+        .await?;
+        Ok("/account?notice=profile_saved".to_owned())
+    }
+    .await;
+    reply_on(&state, posted, Some("/account"), account_labels, result).await
+}
+
+pub async fn resend_confirmation(
+    State(state): State<AppState>,
+    Extension(limiter): Extension<Arc<Limiter>>,
+    posted: Posted,
+) -> Response {
+    let result = async {
+        let user = own_account(&posted.caller())?;
+        spend(&limiter, &posted, "email", None)?;
+        registration::resend_confirmation(&state, user, posted.locale()).await?;
+        Ok("/account?notice=confirmation_sent".to_owned())
+    }
+    .await;
+    reply_on(
+        &state,
+        posted,
+        Some("/account"),
+        |_| FieldLabels::default(),
+        result,
+    )
+    .await
+}
+
+pub async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    session: Session,
+    posted: Posted,
+) -> Response {
+    let result = async {
+        let user = own_account(&posted.caller())?;
+        let now = state.clock.now();
+        let mut tx = state.pool.begin().await?;
+        sign_ins::end_all(&mut tx, user, None).await?;
+        audit::record(
+            &mut tx,
+            AuditEntry {
+                actor: Actor::User(user),
+                subject_kind: "user",
+                subject_id: user.0,
+                action: "sign_out_everywhere",
+                from_state: None,
+                to_state: None,
+                reason: None,
+                changed_fields: &[],
+                at: now,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        let _ = session.flush().await;
+        Ok::<_, Refusal>("/sign-in?notice=signed_out_everywhere".to_owned())
+    }
+    .await;
+    reply_on(
+        &state,
+        posted,
+        Some("/account"),
+        |_| FieldLabels::default(),
+        result,
+    )
+    .await
+}
+
+pub async fn end_session(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    posted: Posted,
+) -> Response {
+    let result = async {
+        let user = own_account(&posted.caller())?;
+        let id: Uuid = id.parse().map_err(|_| AppError::NotFound)?;
+        if !sign_ins::end_own(&state.pool, user, id).await? {
+            return Err(AppError::NotFound.into());
+        }
+        Ok("/account/sessions?notice=session_ended".to_owned())
+    }
+    .await;
+    reply_on(
+        &state,
+        posted,
+        Some("/account/sessions"),
+        |_| FieldLabels::default(),
+        result,
+    )
+    .await
+}
+
+pub async fn delete_account(
+    State(state): State<AppState>,
+    session: Session,
+    posted: Posted,
+) -> Response {
+    let result = async {
+        let user = own_account(&posted.caller())?;
+        erasure::delete_account(&state, user, posted.get("password")).await?;
+        let _ = session.remove::<Uuid>(SIGN_IN_KEY).await;
+        let _ = session.flush().await;
+        Ok("/sign-in?notice=account_deleted".to_owned())
+    }
+    .await;
+    reply_on(&state, posted, Some("/account"), delete_labels, result).await
+}
+
+/// `GET /account/data`: the person's data as a JSON download (never cached).
+pub async fn personal_data(
+    State(state): State<AppState>,
+    caller: Caller,
+    request: axum::extract::Request,
+) -> Response {
+    let result = async {
+        let user = own_account(&caller)?;
+        export::personal_data(&state.pool, user).await
+    }
+    .await;
+    match result {
+        Ok(data) => (
+            [
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"personal-data.json\"",
+                ),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            axum::Json(data),
+        )
+            .into_response(),
+        Err(error) => {
+            let (parts, _) = request.into_parts();
+            failed(
+                &state,
+                Posted {
+                    parts,
+                    fields: Vec::new(),
+                },
+                error,
+            )
+            .await
+        }
+    }
+}

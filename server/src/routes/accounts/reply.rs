@@ -1,0 +1,239 @@
+//! Reading a posted form and answering it: a redirect (303) when the action was done; when
+//! it was refused, the same page rendered again with the errors (422), or, for
+//! `/forms.js` (`Accept: application/json`), the errors as JSON.
+
+use crate::security;
+use app::accounts::form::{
+    FieldLabels, FieldMessage, FormAnswer, FormOutcome, Problem, CSRF_FIELD,
+};
+use app::accounts::server::Refusal;
+use app::accounts::texts::{account_texts, AccountTexts};
+use app::error::AppError;
+use app::i18n::Locale;
+use app::shell;
+use app::state::AppState;
+use axum::body::Body;
+use axum::extract::{FromRequest, Request};
+use axum::response::{IntoResponse, Redirect, Response};
+use http::request::Parts;
+use http::{header, Method, StatusCode};
+use leptos::prelude::provide_context;
+
+/// The largest account form accepted.
+const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// Fields whose values are never sent back into a page.
+const SECRET_FIELDS: &[&str] = &["password", CSRF_FIELD];
+
+/// A posted `application/x-www-form-urlencoded` form and the request it came with.
+pub struct Posted {
+    pub parts: Parts,
+    pub fields: Vec<(String, String)>,
+}
+
+impl<S: Send + Sync> FromRequest<S> for Posted {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = request.into_parts();
+        let is_form = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err((
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "请以表单提交。\nSend this as a form (application/x-www-form-urlencoded).\n",
+            )
+                .into_response());
+        }
+        let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+            .await
+            .map_err(|_| {
+                (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "表单过大。\nThe form is too large.\n",
+                )
+                    .into_response()
+            })?;
+        let fields = url::form_urlencoded::parse(&bytes).into_owned().collect();
+        Ok(Posted { parts, fields })
+    }
+}
+
+impl Posted {
+    /// The value of `name` ("" when absent; the first when repeated).
+    pub fn get(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(field, _)| field == name)
+            .map_or("", |(_, value)| value.as_str())
+    }
+
+    pub fn locale(&self) -> Locale {
+        self.parts
+            .headers
+            .get(header::COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .map(Locale::from_cookie_header)
+            .unwrap_or_default()
+    }
+
+    /// The signed-in viewer of the request, if any.
+    pub fn viewer(&self) -> Option<app::accounts::Viewer> {
+        self.parts
+            .extensions
+            .get::<app::accounts::Viewer>()
+            .cloned()
+    }
+
+    /// The caller, for the permission table.
+    pub fn caller(&self) -> app::auth::Caller {
+        self.viewer()
+            .map_or(app::auth::Caller::Anonymous, |viewer| viewer.caller)
+    }
+
+    /// A query parameter of the address posted to.
+    pub fn query(&self, name: &str) -> Option<String> {
+        let query = self.parts.uri.query()?;
+        app::url::query_pairs(query)
+            .into_iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value)
+    }
+
+    fn wants_json(&self) -> bool {
+        self.parts
+            .headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("application/json"))
+    }
+}
+
+/// Answers a form that posts to its page's own address: `Ok(location)` redirects there;
+/// a refusal shows its errors on that page.
+pub async fn reply(
+    state: &AppState,
+    posted: Posted,
+    labels: fn(&AccountTexts) -> FieldLabels,
+    result: Result<String, Refusal>,
+) -> Response {
+    reply_on(state, posted, None, labels, result).await
+}
+
+/// As [`reply`], for a form that posts elsewhere than its page (`/account/delete` on
+/// `/account`): a refusal renders `page`.
+pub async fn reply_on(
+    state: &AppState,
+    mut posted: Posted,
+    page: Option<&'static str>,
+    labels: fn(&AccountTexts) -> FieldLabels,
+    result: Result<String, Refusal>,
+) -> Response {
+    let form = posted.parts.uri.path_and_query().map_or_else(
+        || posted.parts.uri.path().to_owned(),
+        |p| p.as_str().to_owned(),
+    );
+    if let Some(page) = page {
+        if let Ok(uri) = page.parse() {
+            posted.parts.uri = uri;
+        }
+    }
+    match result {
+        Ok(location) if posted.wants_json() => {
+            axum::Json(FormAnswer::Redirect { location }).into_response()
+        }
+        Ok(location) => Redirect::to(&location).into_response(),
+        Err(Refusal::Invalid(errors)) => {
+            let status = if errors
+                .iter()
+                .any(|error| error.problem == Problem::TooManyAttempts)
+            {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let t = account_texts(posted.locale());
+            if posted.wants_json() {
+                let labels = labels(t);
+                let errors = errors
+                    .iter()
+                    .map(|error| FieldMessage {
+                        field: error.field.to_owned(),
+                        label: labels.label(error.field).to_owned(),
+                        message: error.problem.message(t).to_owned(),
+                    })
+                    .collect();
+                return (status, axum::Json(FormAnswer::Invalid { errors })).into_response();
+            }
+            let outcome = FormOutcome {
+                form,
+                values: posted
+                    .fields
+                    .iter()
+                    .filter(|(name, _)| !SECRET_FIELDS.contains(&name.as_str()))
+                    .cloned()
+                    .collect(),
+                errors,
+            };
+            render_page(state, posted.parts, Some(outcome), status).await
+        }
+        Err(Refusal::Failed(error)) => failed(state, posted, error).await,
+    }
+}
+
+/// A form whose action failed for a reason of the site or the caller (401, 403, 404,
+/// 503): the page of that error.
+pub async fn failed(state: &AppState, posted: Posted, error: AppError) -> Response {
+    let status =
+        StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if posted.wants_json() {
+        return (status, axum::Json(serde_json::json!({ "error": error }))).into_response();
+    }
+    let mut parts = posted.parts;
+    // The page of the error: 401 shows the sign-in prompt, the others their notice.
+    parts.extensions.insert(PageError(error));
+    render_page(state, parts, None, status).await
+}
+
+/// An error a re-rendered page shows instead of itself.
+#[derive(Clone, Debug)]
+pub struct PageError(pub AppError);
+
+/// Renders the page at the request's address (as a GET) with `outcome`, answering
+/// `status`.
+pub async fn render_page(
+    state: &AppState,
+    mut parts: Parts,
+    outcome: Option<FormOutcome>,
+    status: StatusCode,
+) -> Response {
+    let options = state.leptos_options.clone();
+    let context_state = state.clone();
+    let error = parts.extensions.get::<PageError>().cloned();
+    let render = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(context_state.clone());
+            if let Some(outcome) = outcome.clone() {
+                provide_context(outcome);
+            }
+            if let Some(PageError(error)) = error.clone() {
+                provide_context(app::accounts::form::ActionFailed(error));
+            }
+            security::page_context();
+        },
+        move || shell(options.clone()),
+    );
+    parts.method = Method::GET;
+    parts.headers.remove(header::CONTENT_TYPE);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let mut response = render(Request::from_parts(parts, Body::empty())).await;
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        http::HeaderValue::from_static("no-store"),
+    );
+    response
+}
