@@ -69,8 +69,6 @@ pub struct Config {
     /// Where the server keeps files (`CATALOGUE_DATA_DIR`).
     pub data_dir: PathBuf,
     pub limits: crate::limits::LimitSettings,
-    /// How mail leaves the site (`SMTP_URL`, `MAIL_FROM`, `DKIM_*`), or the demo mailbox.
-    pub mail: crate::mail::MailSettings,
     /// `SESSION_IDLE_MINUTES`: a sign-in ends after this long without a request (30).
     pub session_idle: chrono::TimeDelta,
 }
@@ -113,8 +111,6 @@ impl Config {
         )?;
         let limits = crate::limits::LimitSettings::from_env()?;
         let session_idle = chrono::TimeDelta::minutes(parse_env("SESSION_IDLE_MINUTES", 30)?);
-        // Last: every other setting is named first when it is malformed.
-        let mail = crate::mail::MailSettings::from_env(environment, &public_url, &data_dir())?;
         Ok(Config {
             database_url,
             database_max_connections,
@@ -126,7 +122,6 @@ impl Config {
             log_format,
             public_url,
             filings: filings()?,
-            mail,
             data_dir: data_dir(),
             limits,
             session_idle,

@@ -28,6 +28,10 @@ enum Command {
         /// (without it, a non-empty catalogue is an error).
         #[arg(long)]
         if_empty: bool,
+        /// Also add the demo accounts, one per role, all with one published password.
+        /// Only for a private demo database.
+        #[arg(long)]
+        demo_accounts: bool,
     },
     /// Write a backup of the database (pg_dump, custom format) to FILE.
     Backup { file: std::path::PathBuf },
@@ -75,7 +79,10 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => server::startup::serve(config).await,
         Command::Migrate => server::commands::migrate(&config).await,
-        Command::Seed { if_empty } => server::commands::seed(&config, if_empty).await,
+        Command::Seed {
+            if_empty,
+            demo_accounts,
+        } => server::commands::seed(&config, if_empty, demo_accounts).await,
         Command::Reindex => server::commands::reindex(&config).await,
         Command::Admin {
             command: AdminCommand::GrantPlatformAdmin { email },

@@ -77,11 +77,8 @@ pub fn build_app(state: AppState, options: &RouterOptions) -> Router {
         )
     };
 
-    let mut router = Router::new()
-        .route("/healthz", get(routes::health::healthz))
-        .route("/lang/{tag}", get(routes::lang::switch_language))
-        .nest("/api/v1", routes::api::router(&limiter))
-        .merge(routes::accounts::router(limiter.clone()))
+    let mut router = routes::site_routes(&limiter)
+        .into_router()
         .leptos_routes_with_context(&state, routes, security::page_context, {
             let leptos_options = leptos_options.clone();
             move || shell(leptos_options.clone())
@@ -182,8 +179,15 @@ pub fn search_backend(pool: &sqlx::PgPool, clock: &Clock) -> Result<SearchBacken
 }
 
 pub async fn serve(config: Config) -> Result<()> {
-    // A half-configured search backend is refused before anything else happens.
+    // A half-configured search backend, or a production deployment that cannot send mail,
+    // is refused before anything else happens. (Only `serve` sends mail: the other
+    // commands run without SMTP_URL.)
     config::meilisearch_from_env()?;
+    let mail = crate::mail::MailSettings::from_env(
+        config.environment,
+        &config.public_url,
+        &config.data_dir,
+    )?;
     std::fs::create_dir_all(&config.data_dir).with_context(|| {
         format!(
             "cannot create the data folder {} (CATALOGUE_DATA_DIR)",
@@ -213,9 +217,9 @@ pub async fn serve(config: Config) -> Result<()> {
         search.clone(),
         site,
     );
-    state.accounts.mailbox = config.mail.mailbox();
+    state.accounts.mailbox = mail.mailbox();
     state.accounts.sessions.idle = config.session_idle;
-    let mailer = config.mail.mailer()?;
+    let mailer = mail.mailer()?;
     let started = std::time::Instant::now();
     match search.prepare().await {
         Ok(()) => {

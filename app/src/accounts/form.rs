@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// What is wrong with one field. Serialized into the JSON answer as `{"field", "message"}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     Required,
     TooLong,
@@ -24,11 +24,30 @@ pub enum Problem {
     WrongPassword,
     LastAdmin,
     TooManyAttempts,
+    /// Not one of the values the field offers (a tampered select).
+    InvalidChoice,
+    /// Not an http(s) address.
+    InvalidUrl,
+    /// Not a telephone number (digits, spaces, `+`, `-`, parentheses; 5 to 30).
+    InvalidPhone,
+    /// A unified social credit code that is malformed or fails its check characters.
+    CreditCode(crate::domain::credit_code::CreditCodeError),
+    /// The credit code belongs to an organisation already registered (the form offers
+    /// to ask to join it).
+    CreditCodeTaken,
+    /// No organisation has this credit code.
+    UnknownOrganisation,
+    /// The person is a member already.
+    AlreadyMember,
+    /// A written reason is needed (overriding a credit code that fails its checksum,
+    /// unverifying, suspending).
+    ReasonRequired,
 }
 
 impl Problem {
-    pub fn message(self, t: &AccountTexts) -> &'static str {
-        match self {
+    /// The message in the language of `t`.
+    pub fn message(&self, t: &AccountTexts) -> String {
+        let text = match self {
             Problem::Required => t.problem_required,
             Problem::TooLong => t.problem_too_long,
             Problem::InvalidEmail => t.problem_invalid_email,
@@ -40,7 +59,21 @@ impl Problem {
             Problem::WrongPassword => t.problem_wrong_password,
             Problem::LastAdmin => t.problem_last_admin,
             Problem::TooManyAttempts => t.problem_too_many_attempts,
-        }
+            Problem::InvalidChoice => t.problem_invalid_choice,
+            Problem::InvalidUrl => t.problem_invalid_url,
+            Problem::InvalidPhone => t.problem_invalid_phone,
+            Problem::CreditCode(error) => {
+                return match t.locale {
+                    crate::i18n::Locale::ZhCn => error.message_zh(),
+                    crate::i18n::Locale::En => error.to_string(),
+                }
+            }
+            Problem::CreditCodeTaken => t.problem_credit_code_taken,
+            Problem::UnknownOrganisation => t.problem_unknown_organisation,
+            Problem::AlreadyMember => t.problem_already_member,
+            Problem::ReasonRequired => t.problem_reason_required,
+        };
+        text.to_owned()
     }
 }
 
@@ -57,7 +90,7 @@ impl From<crate::auth::password::PasswordProblem> for Problem {
 }
 
 /// A problem with the field named `field` (the input's `name`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: &'static str,
     pub problem: Problem,
@@ -86,7 +119,7 @@ impl FormOutcome {
         self.errors
             .iter()
             .find(|error| error.field == field)
-            .map(|error| error.problem)
+            .map(|error| error.problem.clone())
     }
 }
 
@@ -128,7 +161,9 @@ pub fn PostForm(
     let token = super::viewer::use_viewer().map(|viewer| viewer.csrf_token);
     let refused = use_form_outcome().form == action;
     view! {
-        <form method="post" action=action class=class aria-label=label data-enhance="">
+        // `novalidate`: the server's messages (in the reader's language, naming the field)
+        // are the ones shown, the same with and without JavaScript.
+        <form method="post" action=action class=class aria-label=label data-enhance="" novalidate="">
             {token.map(|token| view! { <input type="hidden" name=CSRF_FIELD value=token /> })}
             <ErrorSummary refused />
             {children()}
@@ -201,7 +236,7 @@ pub fn Field(
 ) -> impl IntoView {
     let t = use_account_texts();
     let outcome = use_form_outcome();
-    let error = outcome.error(name);
+    let error = outcome.error(name).map(|problem| problem.message(t));
     let value = if kind == "password" {
         None
     } else {
@@ -220,7 +255,7 @@ pub fn Field(
             <label for=id.clone()>{label}</label>
             {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint}</p> })}
             <p class="field-error" id=error_id data-error-for=name hidden=error.is_none()>
-                {error.map(|problem| problem.message(t))}
+                {error.clone()}
             </p>
             <input
                 id=id
@@ -231,7 +266,7 @@ pub fn Field(
                 required=required
                 maxlength=maxlength
                 aria-describedby=described
-                aria-invalid=error.map(|_| "true")
+                aria-invalid=error.as_ref().map(|_| "true")
             />
         </div>
     }

@@ -3,6 +3,7 @@
 //! demo mailbox. The pages render on the server; their forms post to the page's own
 //! address (see [`form`]) and work without JavaScript.
 
+pub mod demo;
 pub mod form;
 pub mod pages;
 #[cfg(feature = "ssr")]

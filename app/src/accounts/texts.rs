@@ -4,6 +4,8 @@
 use crate::i18n::{use_locale, Locale};
 
 pub struct AccountTexts {
+    /// The language of these texts.
+    pub locale: Locale,
     pub sign_in: &'static str,
     pub sign_up: &'static str,
     pub sign_out: &'static str,
@@ -76,6 +78,7 @@ pub struct AccountTexts {
     pub delete_confirm_label: &'static str,
     pub privacy_title: &'static str,
     pub privacy_version: &'static str,
+    pub demo_accounts: &'static str,
     pub mailbox_title: &'static str,
     pub mailbox_lead: &'static str,
     pub mailbox_empty: &'static str,
@@ -102,6 +105,13 @@ pub struct AccountTexts {
     pub problem_last_admin: &'static str,
     pub problem_form_expired: &'static str,
     pub problem_too_many_attempts: &'static str,
+    pub problem_invalid_choice: &'static str,
+    pub problem_invalid_url: &'static str,
+    pub problem_invalid_phone: &'static str,
+    pub problem_credit_code_taken: &'static str,
+    pub problem_unknown_organisation: &'static str,
+    pub problem_already_member: &'static str,
+    pub problem_reason_required: &'static str,
     // Mail.
     pub mail_confirm_subject: &'static str,
     pub mail_confirm_body: &'static str,
@@ -125,6 +135,7 @@ pub fn account_texts(locale: Locale) -> &'static AccountTexts {
 
 // Mail bodies: `{link}` is replaced by the address to open, `{site}` by the site's name.
 pub const ZH_CN: AccountTexts = AccountTexts {
+    locale: Locale::ZhCn,
     sign_in: "登录",
     sign_up: "注册",
     sign_out: "退出登录",
@@ -197,6 +208,7 @@ pub const ZH_CN: AccountTexts = AccountTexts {
     delete_confirm_label: "输入当前密码以确认删除",
     privacy_title: "隐私政策",
     privacy_version: "版本",
+    demo_accounts: "演示账户：每个角色一个，密码均为 {password}",
     mailbox_title: "演示邮箱",
     mailbox_lead: "演示环境不发送真实邮件：每封邮件保存在数据目录中，仅平台管理员可在此查看。",
     mailbox_empty: "还没有邮件。",
@@ -222,6 +234,13 @@ pub const ZH_CN: AccountTexts = AccountTexts {
     problem_last_admin: "您是某个单位唯一的管理员：请先指定另一位管理员。",
     problem_form_expired: "表单已过期，请刷新页面后重试。",
     problem_too_many_attempts: "尝试次数过多，请稍后再试。",
+    problem_invalid_choice: "请从列表中选择。",
+    problem_invalid_url: "请输入以 http:// 或 https:// 开头的网址。",
+    problem_invalid_phone: "请输入有效的电话号码，例如 0519-85681234。",
+    problem_credit_code_taken: "该统一社会信用代码已登记：您可以申请加入该单位。",
+    problem_unknown_organisation: "没有单位登记此统一社会信用代码：您可以登记该单位。",
+    problem_already_member: "您已经是该单位的成员。",
+    problem_reason_required: "请写明理由。",
     mail_confirm_subject: "请确认您的电子邮箱",
     mail_confirm_body: "您好：\n\n请打开以下链接确认您在{site}注册的电子邮箱（24 小时内有效，只能使用一次）：\n\n{link}\n\n如果不是您本人注册，请忽略此邮件。\n",
     mail_already_registered_subject: "有人尝试用您的邮箱注册",
@@ -231,6 +250,7 @@ pub const ZH_CN: AccountTexts = AccountTexts {
 };
 
 pub const EN: AccountTexts = AccountTexts {
+    locale: Locale::En,
     sign_in: "Sign in",
     sign_up: "Sign up",
     sign_out: "Sign out",
@@ -303,6 +323,7 @@ pub const EN: AccountTexts = AccountTexts {
     delete_confirm_label: "Enter your current password to confirm",
     privacy_title: "Privacy policy",
     privacy_version: "Version",
+    demo_accounts: "Demo accounts: one per role, all with the password {password}",
     mailbox_title: "Demo mailbox",
     mailbox_lead: "The demo sends no real mail: each message is kept in the data folder and only platform admins can read it here.",
     mailbox_empty: "No mail yet.",
@@ -328,6 +349,13 @@ pub const EN: AccountTexts = AccountTexts {
     problem_last_admin: "You are the only admin of an organisation: make someone else an admin first.",
     problem_form_expired: "This form has expired: reload the page and try again.",
     problem_too_many_attempts: "Too many attempts: please try again later.",
+    problem_invalid_choice: "Please choose from the list.",
+    problem_invalid_url: "Enter an address starting with http:// or https://.",
+    problem_invalid_phone: "Enter a valid telephone number, such as 0519-85681234.",
+    problem_credit_code_taken: "This unified social credit code is registered already: you can ask to join that organisation.",
+    problem_unknown_organisation: "No organisation is registered with this unified social credit code: you can register it.",
+    problem_already_member: "You are a member of this organisation already.",
+    problem_reason_required: "Please write the reason.",
     mail_confirm_subject: "Confirm your email address",
     mail_confirm_body: "Hello,\n\nOpen this link to confirm the address you signed up with at {site} (valid for 24 hours, once):\n\n{link}\n\nIf you did not sign up, ignore this mail.\n",
     mail_already_registered_subject: "Someone tried to sign up with your address",

@@ -39,6 +39,11 @@ pub async fn home_figures(
     )
     .fetch_one(pool)
     .await?;
+    let has_demo_accounts = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM users WHERE is_demo AND deleted_at IS NULL) AS "demo!""#
+    )
+    .fetch_one(pool)
+    .await?;
     Ok(HomeFigures {
         published_scenarios: scenarios.total,
         published_products: products.total,
@@ -49,5 +54,6 @@ pub async fn home_figures(
         latest_projects: projects.items,
         latest_organisations,
         has_demo_data,
+        has_demo_accounts,
     })
 }

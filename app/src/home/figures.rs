@@ -23,6 +23,9 @@ pub struct HomeFigures {
     pub latest_organisations: Vec<OrganisationSummary>,
     /// Whether the catalogue holds demonstration data, which the page then says.
     pub has_demo_data: bool,
+    /// Whether the demo accounts exist (`catalogue seed --demo-accounts`): the page then
+    /// lists them with their password.
+    pub has_demo_accounts: bool,
 }
 
 /// Public and cacheable, hence GET. Counts only what the public may see.

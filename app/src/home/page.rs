@@ -71,6 +71,7 @@ fn HomeContent(figures: HomeFigures) -> impl IntoView {
         {figures.has_demo_data.then(|| view! {
             <p class="demo-notice" role="note" data-testid="demo-notice">{t.demo_notice}</p>
         })}
+        {figures.has_demo_accounts.then(|| view! { <crate::accounts::demo::DemoAccounts /> })}
         <section class="figures" aria-labelledby="figures-heading">
             <h2 id="figures-heading">{t.figures_heading}</h2>
             <dl class="figure-list">

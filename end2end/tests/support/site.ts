@@ -46,6 +46,8 @@ export async function expectNoSeriousA11yViolations(page: Page) {
   // Said outright: contexts opened in a test inherit the project's options, no-js included.
   const scratch = await browser.newContext({ javaScriptEnabled: true, viewport: page.viewportSize() });
   try {
+    // The same reader: signed in when the page's reader is.
+    await scratch.addCookies(await page.context().cookies());
     await scratch.route('**/*', (route) =>
       route.request().resourceType() === 'script' ? route.abort() : route.continue(),
     );

@@ -16,8 +16,10 @@ pub async fn migrate(config: &Config) -> Result<()> {
     Ok(())
 }
 
-/// `catalogue seed [--if-empty]`: the demo catalogue, into an empty database only.
-pub async fn seed(config: &Config, if_empty: bool) -> Result<()> {
+/// `catalogue seed [--if-empty] [--demo-accounts]`: the demo catalogue, into an empty
+/// database only; with `--demo-accounts`, also the demo accounts that are missing (printed
+/// with their password).
+pub async fn seed(config: &Config, if_empty: bool, demo_accounts: bool) -> Result<()> {
     let pool = database::connect(config).await?;
     database::migrate(&pool).await?;
     let mode = if if_empty {
@@ -41,6 +43,21 @@ pub async fn seed(config: &Config, if_empty: bool) -> Result<()> {
             organisations,
             "the catalogue already has organisations: demo data not loaded"
         ),
+    }
+    if demo_accounts {
+        let added = seed::accounts::add_demo_accounts(&pool, clock.now()).await?;
+        tracing::info!(added, "demo accounts");
+        println!(
+            "demo accounts (password: {}):",
+            app::accounts::demo::DEMO_PASSWORD
+        );
+        for account in app::accounts::demo::DEMO_ACCOUNTS {
+            println!(
+                "  {:<34} {}",
+                app::accounts::demo::demo_email(account),
+                account.role_label
+            );
+        }
     }
     Ok(())
 }

@@ -4,4 +4,45 @@ pub mod accounts;
 pub mod api;
 pub mod health;
 pub mod lang;
+pub mod listed;
 pub mod test_clock;
+
+use crate::limits::Limiter;
+use app::state::AppState;
+use axum::routing::get;
+use http::Method;
+use listed::{Listed, ListedRoute};
+use std::sync::Arc;
+
+/// Every route the site serves besides its Leptos pages and server functions (which
+/// [`inventory`] adds): health, the language switch, the API and the account forms.
+/// `/_test/clock` exists only in test deployments and is not listed.
+pub fn site_routes(limiter: &Arc<Limiter>) -> Listed<AppState> {
+    Listed::default()
+        .route(Method::GET, "/healthz", get(health::healthz))
+        .route(Method::GET, "/lang/{tag}", get(lang::switch_language))
+        .nest("/api/v1", api::router(limiter))
+        .merge(accounts::router(limiter.clone()))
+}
+
+/// Every route of a production site: [`site_routes`], each Leptos page (GET) and each
+/// server function, sorted.
+pub fn inventory() -> Vec<ListedRoute> {
+    let limiter = Arc::new(Limiter::new(&crate::limits::LimitSettings::default()));
+    let mut routes = site_routes(&limiter).routes().to_vec();
+    for page in leptos_axum::generate_route_list(app::App) {
+        routes.push(ListedRoute {
+            method: Method::GET,
+            path: page.path().to_owned(),
+        });
+    }
+    for (path, method) in leptos::server_fn::axum::server_fn_paths() {
+        routes.push(ListedRoute {
+            method,
+            path: path.to_owned(),
+        });
+    }
+    routes.sort();
+    routes.dedup();
+    routes
+}

@@ -8,6 +8,7 @@ mod accounts;
 mod api;
 mod assets;
 mod auth;
+mod authorization;
 mod backup;
 mod catalogue_pages;
 mod clock;

@@ -21,7 +21,7 @@ pub fn SignUpPage() -> impl IntoView {
     let t = use_account_texts();
     provide_context(sign_up_labels(t));
     let outcome = use_form_outcome();
-    let consent_error = outcome.error("consent");
+    let consent_error = outcome.error("consent").map(|problem| problem.message(t));
     let consented = outcome.value("consent").is_some();
     view! {
         <Title text=t.sign_up />
@@ -35,7 +35,7 @@ pub fn SignUpPage() -> impl IntoView {
                 <Field name="real_name" label=t.real_name hint=t.real_name_hint autocomplete="name" maxlength=60 />
                 <div class="field checkbox" class:invalid=consent_error.is_some()>
                     <p class="field-error" id="field-consent-error" data-error-for="consent" hidden=consent_error.is_none()>
-                        {consent_error.map(|problem| problem.message(t))}
+                        {consent_error.clone()}
                     </p>
                     <input
                         type="checkbox"

@@ -3,6 +3,7 @@
 //! marked `is_demo`, and drawn from one fixed-seed ChaCha stream: the same rows on every
 //! run and machine (no thread RNG, no hash-map order).
 
+pub mod accounts;
 mod answers;
 mod calls;
 mod organisations;

@@ -8,29 +8,52 @@ mod sign_up;
 
 pub use reply::{render_page, Posted};
 
+use super::listed::Listed;
 use crate::limits::Limiter;
 use app::state::AppState;
 use axum::routing::{get, post};
-use axum::{Extension, Router};
+use axum::Extension;
+use http::Method;
 use std::sync::Arc;
 
 /// The routes, to merge with the pages' (the same paths answer GET with the page).
-pub fn router(limiter: Arc<Limiter>) -> Router<AppState> {
-    Router::new()
-        .route("/sign-in", post(sign_in::sign_in))
-        .route("/sign-out", post(sign_in::sign_out))
-        .route("/sign-up", post(sign_up::sign_up))
-        .route("/confirm/{token}", post(sign_up::confirm))
-        .route("/reset", post(sign_in::request_reset))
-        .route("/reset/{token}", post(sign_in::reset_password))
-        .route("/account/profile", post(account::update_profile))
-        .route("/account/confirmation", post(account::resend_confirmation))
+pub fn router(limiter: Arc<Limiter>) -> Listed<AppState> {
+    Listed::default()
+        .route(Method::POST, "/sign-in", post(sign_in::sign_in))
+        .route(Method::POST, "/sign-out", post(sign_in::sign_out))
+        .route(Method::POST, "/sign-up", post(sign_up::sign_up))
+        .route(Method::POST, "/confirm/{token}", post(sign_up::confirm))
+        .route(Method::POST, "/reset", post(sign_in::request_reset))
         .route(
+            Method::POST,
+            "/reset/{token}",
+            post(sign_in::reset_password),
+        )
+        .route(
+            Method::POST,
+            "/account/profile",
+            post(account::update_profile),
+        )
+        .route(
+            Method::POST,
+            "/account/confirmation",
+            post(account::resend_confirmation),
+        )
+        .route(
+            Method::POST,
             "/account/sign-out-everywhere",
             post(account::sign_out_everywhere),
         )
-        .route("/account/sessions/{id}/end", post(account::end_session))
-        .route("/account/delete", post(account::delete_account))
-        .route("/account/data", get(account::personal_data))
-        .layer(Extension(limiter))
+        .route(
+            Method::POST,
+            "/account/sessions/{id}/end",
+            post(account::end_session),
+        )
+        .route(
+            Method::POST,
+            "/account/delete",
+            post(account::delete_account),
+        )
+        .route(Method::GET, "/account/data", get(account::personal_data))
+        .map_router(|router| router.layer(Extension(limiter)))
 }

@@ -25,24 +25,26 @@ fn search_query(params: &[(String, String)]) -> Result<SearchQuery, ApiError> {
     Ok(SearchQuery::from_query(&pairs[..])?)
 }
 
+use super::listed::Listed;
 use crate::limits::{limit_export, Limiter};
 use app::state::AppState;
 use axum::routing::get;
-use axum::Router;
+use http::Method;
 use std::sync::Arc;
 
 /// The API's routes; the export, which runs up to 50 searches, also spends the tighter
 /// export budget of `limiter`.
-pub fn router(limiter: &Arc<Limiter>) -> Router<AppState> {
-    Router::new()
-        .route("/search", get(search::search))
+pub fn router(limiter: &Arc<Limiter>) -> Listed<AppState> {
+    Listed::default()
+        .route(Method::GET, "/search", get(search::search))
         .route(
+            Method::GET,
             "/search/export",
             get(export::export).route_layer(axum::middleware::from_fn_with_state(
                 Arc::clone(limiter),
                 limit_export,
             )),
         )
-        .route("/openapi.json", get(openapi::openapi))
-        .route("/{kind}", get(listing::list))
+        .route(Method::GET, "/openapi.json", get(openapi::openapi))
+        .route(Method::GET, "/{kind}", get(listing::list))
 }

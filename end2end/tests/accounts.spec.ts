@@ -1,0 +1,98 @@
+import { expect, test, type Page } from '@playwright/test';
+import { expectNoSeriousA11yViolations, mainHeading } from './support/site';
+
+// Accounts as a person uses them, with JavaScript (errors without a reload) and without
+// (every form posts and the server renders the page again). The demo accounts come from
+// `catalogue seed --demo-accounts` (app/src/accounts/demo.rs).
+const DEMO_PASSWORD = 'changzhou-demo-2026';
+const PLATFORM_ADMIN = 'platform-admin@demo.example';
+const PASSWORD = 'lantern-orchid-sextant-42';
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto('/sign-in');
+  await page.getByLabel('电子邮箱').fill(email);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+}
+
+async function signOut(page: Page) {
+  await page.getByTestId('account-menu').locator('summary').click();
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await expect(page).toHaveURL(/\/sign-in\?notice=signed_out$/);
+}
+
+test('a new account is confirmed through the mail the platform admin reads in the demo mailbox', async ({ page }, info) => {
+  test.setTimeout(120_000);
+  const email = `e2e-${info.project.name}-${Date.now()}@example.cn`;
+
+  await page.goto('/sign-up');
+  await expect(mainHeading(page)).toHaveText('注册');
+  await expectNoSeriousA11yViolations(page);
+  // A refused form names each field, and keeps what was typed.
+  await page.getByLabel('电子邮箱').fill('not-an-address');
+  await page.getByLabel('密码').fill('short');
+  await page.getByLabel('显示名称').fill('新用户');
+  await page.getByLabel('真实姓名').fill('张三');
+  await page.getByRole('button', { name: '注册' }).click();
+  await expect(page.locator('[data-error-for="email"]')).toContainText('请输入有效的电子邮箱地址');
+  await expect(page.locator('[data-error-for="password"]')).toContainText('至少需要 10 个字符');
+  await expect(page.locator('[data-error-for="consent"]')).toContainText('同意隐私政策');
+  await expect(page.getByLabel('显示名称')).toHaveValue('新用户');
+  await expect(page.locator('#field-email')).toHaveAttribute('aria-invalid', 'true');
+  await expectNoSeriousA11yViolations(page);
+
+  await page.getByLabel('电子邮箱').fill(email);
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('checkbox').check();
+  await page.getByRole('button', { name: '注册' }).click();
+  await expect(page).toHaveURL(/\/sign-in\?notice=check_mail$/);
+  await expect(page.getByTestId('notice')).toContainText('请查收邮件');
+  await expectNoSeriousA11yViolations(page);
+
+  // The platform admin reads the confirmation mail in the demo mailbox.
+  await signIn(page, PLATFORM_ADMIN, DEMO_PASSWORD);
+  await page.goto('/admin/mailbox');
+  await expect(mainHeading(page)).toHaveText('演示邮箱');
+  await expectNoSeriousA11yViolations(page);
+  const row = page.getByRole('row').filter({ hasText: email });
+  await row.getByRole('link', { name: '请确认您的电子邮箱' }).click();
+  const body = await page.getByTestId('mail-body').innerText();
+  const link = body.match(/https?:\/\/\S+\/confirm\/\S+/)?.[0];
+  expect(link, body).toBeTruthy();
+  await signOut(page);
+
+  // The new account confirms its address and signs in.
+  await page.goto(new URL(link!).pathname);
+  await expect(mainHeading(page)).toHaveText('确认电子邮箱');
+  await page.getByRole('button', { name: '确认邮箱' }).click();
+  await expect(page).toHaveURL(/\/sign-in\?notice=confirmed$/);
+  await signIn(page, email, PASSWORD);
+  await expect(page.getByTestId('account-email')).toHaveText(email);
+  await expect(page.getByTestId('email-status')).toHaveText('已确认');
+  await expect(page.getByTestId('account-menu')).toContainText('新用户');
+  await expectNoSeriousA11yViolations(page);
+
+  await page.goto('/account/sessions');
+  await expect(page.getByTestId('sessions')).toContainText('当前设备');
+  await expectNoSeriousA11yViolations(page);
+  await signOut(page);
+  await page.goto('/account');
+  await expect(page.getByTestId('error-notice')).toContainText('请先登录');
+});
+
+test('a wrong password is refused in place and the privacy policy names its version', async ({ page }) => {
+  await page.goto('/sign-in');
+  await expectNoSeriousA11yViolations(page);
+  await page.getByLabel('电子邮箱').fill(PLATFORM_ADMIN);
+  await page.getByLabel('密码').fill('not-the-password');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.locator('[data-error-for="password"]')).toContainText('邮箱或密码不正确');
+  await expect(page).toHaveURL(/\/sign-in$/);
+
+  await page.goto('/privacy');
+  await expect(page.getByTestId('privacy-version')).toContainText('2026-11-30');
+  await expectNoSeriousA11yViolations(page);
+  await page.goto('/reset');
+  await expectNoSeriousA11yViolations(page);
+});

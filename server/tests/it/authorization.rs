@@ -1,0 +1,392 @@
+//! The authorization matrix: every route the site serves (pages, server functions, the
+//! API, the forms) × every kind of caller → the status each must get. Data-driven: a
+//! later feature adds its routes as rows of [`rows`]. The test fails when the site serves
+//! a route that has no row (`server::routes::inventory`), and when a row names a route the
+//! site does not serve.
+
+use crate::fixtures::{organisation, product, project, scenario};
+use crate::helpers::{spawn_app_configured, test_clock, TestApp};
+use app::accounts::server::sign_ins;
+use app::domain::UserId;
+use app::state::Site;
+use http::Method;
+use server::startup::RouterOptions;
+use sqlx::PgPool;
+use std::collections::BTreeSet;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::SessionStore;
+
+/// The kinds of caller, in the order of each row's statuses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    /// Signed in, address not confirmed.
+    Unconfirmed,
+    /// A member of verified firm A.
+    Member,
+    /// The admin of firm A.
+    OrganisationAdmin,
+    /// A buyer of a verified government agency.
+    Buyer,
+    PlatformReviewer,
+    PlatformAdmin,
+    /// A member of firm B (another organisation than the record's).
+    Outsider,
+}
+
+const CALLERS: [Who; 8] = [
+    Who::Anonymous,
+    Who::Unconfirmed,
+    Who::Member,
+    Who::OrganisationAdmin,
+    Who::Buyer,
+    Who::PlatformReviewer,
+    Who::PlatformAdmin,
+    Who::Outsider,
+];
+
+/// One route, called one way, and the status each caller gets (in [`CALLERS`] order).
+struct Row {
+    method: Method,
+    /// The route as the router has it (`/products/{id}`).
+    route: &'static str,
+    /// The address called, with the fixture's ids.
+    path: String,
+    /// The form posted (POST only); the session's token is added for signed-in callers.
+    form: Vec<(&'static str, &'static str)>,
+    expect: [u16; 8],
+}
+
+/// The same status for everyone.
+fn everyone(status: u16) -> [u16; 8] {
+    [status; 8]
+}
+
+/// 401 for nobody signed in, `status` for every account.
+fn signed_in(status: u16) -> [u16; 8] {
+    let mut expect = [status; 8];
+    expect[0] = 401;
+    expect
+}
+
+/// Platform admins only: 401 anonymous, 403 other accounts.
+fn platform_admin(status: u16) -> [u16; 8] {
+    let mut expect = [403; 8];
+    expect[0] = 401;
+    expect[6] = status;
+    expect
+}
+
+fn get(route: &'static str, path: impl Into<String>, expect: [u16; 8]) -> Row {
+    Row {
+        method: Method::GET,
+        route,
+        path: path.into(),
+        form: Vec::new(),
+        expect,
+    }
+}
+
+fn post(
+    route: &'static str,
+    path: impl Into<String>,
+    form: &[(&'static str, &'static str)],
+    expect: [u16; 8],
+) -> Row {
+    Row {
+        method: Method::POST,
+        route,
+        path: path.into(),
+        form: form.to_vec(),
+        expect,
+    }
+}
+
+/// The ids of the fixture's public records.
+struct World {
+    product: i64,
+    scenario: i64,
+    project: i64,
+    firm: i64,
+}
+
+/// The matrix. Add a row for every new route.
+fn rows(world: &World) -> Vec<Row> {
+    let World {
+        product,
+        scenario,
+        project,
+        firm,
+    } = world;
+    let no_token = "/confirm/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    let no_reset = "/reset/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    vec![
+        // Public pages.
+        get("/", "/", everyone(200)),
+        get("/products", "/products", everyone(200)),
+        get("/products/{id}", format!("/products/{product}"), everyone(200)),
+        get("/scenarios", "/scenarios", everyone(200)),
+        get("/scenarios/{id}", format!("/scenarios/{scenario}"), everyone(200)),
+        get("/projects", "/projects", everyone(200)),
+        get("/projects/{id}", format!("/projects/{project}"), everyone(200)),
+        get("/organisations", "/organisations", everyone(200)),
+        get("/organisations/{id}", format!("/organisations/{firm}"), everyone(200)),
+        get("/search", "/search?q=智能", everyone(200)),
+        get("/privacy", "/privacy", everyone(200)),
+        get("/sign-in", "/sign-in", everyone(200)),
+        get("/sign-up", "/sign-up", everyone(200)),
+        get("/reset", "/reset", everyone(200)),
+        get("/reset/{token}", no_reset, everyone(410)),
+        get("/confirm/{token}", no_token, everyone(410)),
+        // The person's own account.
+        get("/account", "/account", signed_in(200)),
+        get("/account/sessions", "/account/sessions", signed_in(200)),
+        get("/account/data", "/account/data", signed_in(200)),
+        // Platform administration.
+        get("/admin/mailbox", "/admin/mailbox", platform_admin(200)),
+        get(
+            "/admin/mailbox/{name}",
+            "/admin/mailbox/00000000-0000-0000-0000-000000000000.eml",
+            platform_admin(404),
+        ),
+        // Plain routes and the open-data API.
+        get("/healthz", "/healthz", everyone(200)),
+        get("/lang/{tag}", "/lang/en?next=/", everyone(303)),
+        get("/api/v1/search", "/api/v1/search?q=智能", everyone(200)),
+        get("/api/v1/search/export", "/api/v1/search/export?q=智能", everyone(200)),
+        get("/api/v1/openapi.json", "/api/v1/openapi.json", everyone(200)),
+        get("/api/v1/{kind}", "/api/v1/products", everyone(200)),
+        // Server functions (what the islands call once hydrated).
+        get("/api/home/figures", "/api/home/figures", everyone(200)),
+        get(
+            "/api/products/list",
+            "/api/products/list?filter[eligible]=false&filter[first_purchased]=false&filter[page]=1",
+            everyone(200),
+        ),
+        get("/api/products/get", format!("/api/products/get?id={product}"), everyone(200)),
+        get("/api/scenarios/list", "/api/scenarios/list?filter[page]=1", everyone(200)),
+        get("/api/scenarios/get", format!("/api/scenarios/get?id={scenario}"), everyone(200)),
+        get("/api/projects/list", "/api/projects/list?filter[page]=1", everyone(200)),
+        get("/api/projects/get", format!("/api/projects/get?id={project}"), everyone(200)),
+        get("/api/organisations/list", "/api/organisations/list?filter[page]=1", everyone(200)),
+        get("/api/organisations/get", format!("/api/organisations/get?id={firm}"), everyone(200)),
+        get("/api/search", "/api/search?query[q]=智能&query[page]=1", everyone(200)),
+        // Account forms: each refused or answered as its caller may.
+        post("/sign-in", "/sign-in", &[("email", "nobody@example.cn"), ("password", "x")], everyone(422)),
+        post("/sign-up", "/sign-up", &[], everyone(422)),
+        post("/reset", "/reset", &[("email", "")], everyone(422)),
+        post("/reset/{token}", no_reset, &[("password", "x")], everyone(303)),
+        post("/confirm/{token}", no_token, &[], everyone(303)),
+        post(
+            "/account/profile",
+            "/account/profile",
+            &[("display_name", "名字"), ("real_name", "姓名")],
+            signed_in(303),
+        ),
+        post("/account/confirmation", "/account/confirmation", &[], signed_in(303)),
+        post(
+            "/account/sessions/{id}/end",
+            "/account/sessions/00000000-0000-0000-0000-000000000000/end",
+            &[],
+            signed_in(404),
+        ),
+        post("/account/delete", "/account/delete", &[("password", "wrong")], signed_in(422)),
+        // These end the caller's sign-in: last.
+        post("/account/sign-out-everywhere", "/account/sign-out-everywhere", &[], signed_in(303)),
+        post("/sign-out", "/sign-out", &[], everyone(303)),
+    ]
+}
+
+#[test]
+fn every_route_the_site_serves_has_a_row_and_every_row_a_route() {
+    let world = World {
+        product: 1,
+        scenario: 1,
+        project: 1,
+        firm: 1,
+    };
+    let served: BTreeSet<(String, String)> = server::routes::inventory()
+        .into_iter()
+        .map(|route| (route.method.to_string(), route.path))
+        .collect();
+    let covered: BTreeSet<(String, String)> = rows(&world)
+        .into_iter()
+        .map(|row| (row.method.to_string(), row.route.to_owned()))
+        .collect();
+    let missing: Vec<_> = served.difference(&covered).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without a row in the authorization matrix: {missing:?}"
+    );
+    let unknown: Vec<_> = covered.difference(&served).collect();
+    assert!(
+        unknown.is_empty(),
+        "rows for routes the site does not serve: {unknown:?}"
+    );
+}
+
+/// A signed-in session for `user`, made as sign-in makes it: its cookie and CSRF token.
+async fn session_for(pool: &PgPool, user: UserId) -> (String, String) {
+    let mut tx = pool.begin().await.unwrap();
+    let sign_in = sign_ins::start(&mut tx, user, "matrix", "127.0.0.1", test_clock().now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let token: String = sqlx::query_scalar("SELECT csrf_token FROM sign_ins WHERE id = $1")
+        .bind(sign_in)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let id = Id::default();
+    let mut data = std::collections::HashMap::new();
+    data.insert(
+        server::sessions::SIGN_IN_KEY.to_owned(),
+        serde_json::to_value(sign_in).unwrap(),
+    );
+    let record = Record {
+        id,
+        data,
+        expiry_date: tower_sessions::cookie::time::OffsetDateTime::now_utc()
+            + tower_sessions::cookie::time::Duration::hours(1),
+    };
+    server::sessions::PgSessionStore::new(pool.clone())
+        .save(&record)
+        .await
+        .unwrap();
+    (format!("{}={id}", server::sessions::SESSION_COOKIE), token)
+}
+
+async fn account(pool: &PgPool, email: &str, confirmed: bool) -> UserId {
+    UserId(
+        sqlx::query_scalar(
+            "INSERT INTO users (email, display_name, real_name, password_hash, email_confirmed_at)
+             VALUES ($1, 'x', 'x', $2, CASE WHEN $3 THEN now() END) RETURNING id",
+        )
+        .bind(email)
+        .bind("$argon2id$v=19$m=19456,t=2,p=1$c2l0ZS1kdW1teS1zYWx0$O/2qPPkfWd3P5XoZHvsFpJl4Ff7eM9PmQdAJpMIAjKY")
+        .bind(confirmed)
+        .fetch_one(pool)
+        .await
+        .unwrap(),
+    )
+}
+
+async fn member(pool: &PgPool, user: UserId, organisation: i64, roles: &[&str]) {
+    sqlx::query(
+        "INSERT INTO memberships (user_id, organisation_id, roles)
+         VALUES ($1, $2, $3::text[]::membership_role[])",
+    )
+    .bind(user.0)
+    .bind(organisation)
+    .bind(roles)
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+async fn platform_role(pool: &PgPool, user: UserId, role: &str) {
+    sqlx::query("INSERT INTO platform_roles (user_id, role) VALUES ($1, $2::platform_role)")
+        .bind(user.0)
+        .bind(role)
+        .execute(pool)
+        .await
+        .unwrap();
+}
+
+/// A fresh session of the caller `who` (each row gets its own, since some end it).
+async fn caller(pool: &PgPool, users: &[(Who, UserId)], who: Who) -> Option<(String, String)> {
+    let user = users.iter().find(|(kind, _)| *kind == who)?.1;
+    Some(session_for(pool, user).await)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn each_caller_gets_the_status_the_matrix_says(pool: PgPool) {
+    let firm = organisation(&pool, "甲科技有限公司", "enterprise", "320411", true).await;
+    let other = organisation(&pool, "乙科技有限公司", "enterprise", "320411", true).await;
+    let agency = organisation(&pool, "常州市某局", "government_agency", "320400", true).await;
+    let product = product(
+        &pool,
+        firm,
+        None,
+        "智能巡检机器人",
+        "new_materials",
+        "published",
+    )
+    .await;
+    let scenario = scenario(&pool, agency, "智能交通应用场景", "health", "published").await;
+    let project = project(&pool, firm, "智能制造项目", "series_a", "published", true).await;
+
+    let mut users = Vec::new();
+    users.push((
+        Who::Unconfirmed,
+        account(&pool, "unconfirmed@example.cn", false).await,
+    ));
+    let id = account(&pool, "member@example.cn", true).await;
+    member(&pool, id, firm, &["member"]).await;
+    users.push((Who::Member, id));
+    let id = account(&pool, "admin@example.cn", true).await;
+    member(&pool, id, firm, &["admin", "member"]).await;
+    users.push((Who::OrganisationAdmin, id));
+    let id = account(&pool, "buyer@example.cn", true).await;
+    member(&pool, id, agency, &["member", "buyer"]).await;
+    users.push((Who::Buyer, id));
+    let id = account(&pool, "reviewer@example.cn", true).await;
+    platform_role(&pool, id, "reviewer").await;
+    users.push((Who::PlatformReviewer, id));
+    let id = account(&pool, "platform@example.cn", true).await;
+    platform_role(&pool, id, "admin").await;
+    users.push((Who::PlatformAdmin, id));
+    let id = account(&pool, "outsider@example.cn", true).await;
+    member(&pool, id, other, &["member"]).await;
+    users.push((Who::Outsider, id));
+
+    let mailbox = tempfile::tempdir().unwrap();
+    let folder = mailbox.path().to_owned();
+    let app: TestApp = spawn_app_configured(
+        pool.clone(),
+        test_clock(),
+        None,
+        RouterOptions::for_tests(),
+        Site::local(),
+        move |state| state.accounts.mailbox = Some(folder),
+    )
+    .await;
+    crate::fixtures::drain_all(&pool).await;
+    let world = World {
+        product,
+        scenario,
+        project,
+        firm,
+    };
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut wrong = Vec::new();
+    for row in rows(&world) {
+        for (who, expected) in CALLERS.iter().zip(row.expect) {
+            let session = caller(&pool, &users, *who).await;
+            let mut request = client.request(row.method.clone(), app.url(&row.path));
+            if let Some((cookie, _)) = &session {
+                request = request.header("cookie", cookie);
+            }
+            if row.method == Method::POST {
+                let mut form: Vec<(&str, &str)> = row.form.clone();
+                if let Some((_, token)) = &session {
+                    form.push(("csrf_token", token));
+                }
+                request = request
+                    .header("origin", format!("http://{}", app.address))
+                    .form(&form);
+            }
+            let status = request.send().await.unwrap().status().as_u16();
+            if status != expected {
+                wrong.push(format!(
+                    "{} {} as {who:?}: {status}, expected {expected}",
+                    row.method, row.path
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
