@@ -194,6 +194,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/sessions") view=SessionsPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/mailbox") view=MailboxPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/mailbox/:name") view=MailboxMessagePage ssr=SsrMode::Async />
+                    // Before `/organisations/:id`, which would take "new" for an id.
+                    <Route path=path!("/organisations/new") view=crate::organisations::members::NewOrganisationPage ssr=SsrMode::Async />
+                    <Route path=path!("/organisations/join") view=crate::organisations::members::JoinOrganisationPage ssr=SsrMode::Async />
+                    <Route path=path!("/organisations/:id/members") view=crate::organisations::members::MembersPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/organisations") view=crate::admin::AdminOrganisationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/users") view=crate::admin::AdminUsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/audit") view=crate::admin::AuditPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/organisations/:id")
                         view=OrganisationDetailPage

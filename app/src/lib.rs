@@ -7,6 +7,7 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod admin;
 pub mod app;
 #[cfg(feature = "ssr")]
 pub mod audit;

@@ -96,3 +96,78 @@ test('a wrong password is refused in place and the privacy policy names its vers
   await page.goto('/reset');
   await expectNoSeriousA11yViolations(page);
 });
+
+/** A unified social credit code with both check characters right (GB 32100-2015). */
+function creditCode(body: string): string {
+  const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+  const orgWeights = [3, 7, 9, 10, 5, 8, 4, 2];
+  const orgValue = (c: string) => (/[0-9]/.test(c) ? Number(c) : c.charCodeAt(0) - 55);
+  const org = body.slice(8, 16);
+  const orgSum = [...org].reduce((sum, c, i) => sum + orgValue(c) * orgWeights[i], 0);
+  const orgCheck = 11 - (orgSum % 11);
+  const orgChar = orgCheck === 10 ? 'X' : orgCheck === 11 ? '0' : String(orgCheck);
+  const first17 = body.slice(0, 16) + orgChar;
+  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  const sum = [...first17].reduce((s, c, i) => s + alphabet.indexOf(c) * weights[i], 0);
+  return first17 + alphabet[(31 - (sum % 31)) % 31];
+}
+
+test('a firm registers, the platform admin verifies it, it is listed and searchable, and a colleague joins', async ({ page }, info) => {
+  test.setTimeout(150_000);
+  const stamp = Date.now().toString().slice(-6);
+  const digits = (info.project.name === 'hydrated' ? '1' : '2') + stamp.slice(-5);
+  const code = creditCode(`91320411MA${digits}00`);
+  const name = `常州测试${info.project.name === 'hydrated' ? '甲' : '乙'}${stamp}科技有限公司`;
+
+  // The firm admin of the demo registers a new organisation.
+  await signIn(page, 'firm-admin@demo.example', DEMO_PASSWORD);
+  await page.goto('/organisations/new');
+  await expect(mainHeading(page)).toHaveText('登记单位');
+  await expectNoSeriousA11yViolations(page);
+  await page.getByLabel('单位类型').selectOption('enterprise');
+  await page.getByLabel('单位名称').fill(name);
+  await page.getByLabel('统一社会信用代码').fill(code);
+  await page.getByLabel('所在地').selectOption('320411');
+  await page.getByRole('button', { name: '登记' }).click();
+  await expect(page).toHaveURL(/\/organisations\/\d+\/members\?notice=organisation_created$/);
+  const members = page.url().replace(/\?.*$/, '');
+  await expect(page.getByTestId('members')).toContainText('企业管理员');
+  await expectNoSeriousA11yViolations(page);
+  await signOut(page);
+
+  // The platform admin verifies it.
+  await signIn(page, PLATFORM_ADMIN, DEMO_PASSWORD);
+  await page.goto('/admin/organisations');
+  await expectNoSeriousA11yViolations(page);
+  await page.getByRole('form', { name: `认证 ${name}` }).getByRole('button', { name: '认证' }).click();
+  await expect(page).toHaveURL(/notice=verified$/);
+  await page.goto('/admin/audit?action=verify');
+  await expect(page.getByTestId('audit-log')).toContainText('verify');
+  await expectNoSeriousA11yViolations(page);
+  await signOut(page);
+
+  // It is public now: its page, and search.
+  await page.goto(members.replace(/\/members$/, ''));
+  await expect(mainHeading(page)).toHaveText(name);
+  await expect(async () => {
+    await page.goto(`/search?q=${encodeURIComponent(name)}`);
+    await expect(page.getByRole('link', { name })).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+
+  // A colleague asks to join; the firm admin accepts.
+  await signIn(page, 'firm-member@demo.example', DEMO_PASSWORD);
+  await page.goto('/organisations/join');
+  await expectNoSeriousA11yViolations(page);
+  await page.getByLabel('统一社会信用代码').fill(code);
+  await page.getByLabel('说明').fill('研发部');
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await expect(page).toHaveURL(/\/account\?notice=join_requested$/);
+  await signOut(page);
+  await signIn(page, 'firm-admin@demo.example', DEMO_PASSWORD);
+  await page.goto(members);
+  await expect(page.getByTestId('join-requests')).toContainText('研发部');
+  await page.getByTestId('join-requests').getByRole('button', { name: '同意' }).click();
+  await expect(page).toHaveURL(/notice=request_decided$/);
+  await expect(page.getByTestId('members')).toContainText('企业成员');
+  await signOut(page);
+});

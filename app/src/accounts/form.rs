@@ -301,6 +301,17 @@ pub fn notice_text(t: &AccountTexts, code: &str) -> Option<&'static str> {
         "account_deleted" => t.notice_account_deleted,
         "session_ended" => t.notice_session_ended,
         "sign_in_first" => t.notice_sign_in_first,
+        "organisation_created" => t.notice_organisation_created,
+        "join_requested" => t.notice_join_requested,
+        "claim_requested" => t.notice_claim_requested,
+        "request_decided" => t.notice_request_decided,
+        "roles_saved" => t.notice_roles_saved,
+        "member_removed" => t.notice_member_removed,
+        "left" => t.notice_left,
+        "verified" => t.notice_verified,
+        "unverified" => t.notice_unverified,
+        "suspended" => t.notice_suspended,
+        "lifted" => t.notice_lifted,
         _ => return None,
     })
 }
@@ -309,3 +320,79 @@ pub fn notice_text(t: &AccountTexts, code: &str) -> Option<&'static str> {
 /// 404, 503): the page shows that error instead of itself.
 #[derive(Debug, Clone)]
 pub struct ActionFailed(pub crate::error::AppError);
+
+/// The (code, name) options of a vocabulary, in the reader's language.
+pub fn vocabulary_options<T: crate::domain::Vocabulary>() -> Vec<(&'static str, &'static str)> {
+    let locale = crate::i18n::use_locale();
+    T::all()
+        .iter()
+        .map(|&value| (value.code(), value.label(locale)))
+        .collect()
+}
+
+/// A labelled, required `<select>` of `options` (code, name), with its error.
+#[component]
+pub fn SelectField(
+    name: &'static str,
+    label: &'static str,
+    options: Vec<(&'static str, &'static str)>,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let t = use_account_texts();
+    let outcome = use_form_outcome();
+    let error = outcome.error(name).map(|problem| problem.message(t));
+    let chosen = outcome.value(name).unwrap_or_default();
+    let id = format!("field-{name}");
+    let described = format!("{id}-hint {id}-error");
+    view! {
+        <div class="field" class:invalid=error.is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{hint}</p> })}
+            <p class="field-error" id=format!("{id}-error") data-error-for=name hidden=error.is_none()>
+                {error.clone()}
+            </p>
+            <select id=id.clone() name=name required aria-describedby=described aria-invalid=error.as_ref().map(|_| "true")>
+                <option value="" selected=chosen.is_empty()>{t.choose}</option>
+                {options
+                    .into_iter()
+                    .map(|(code, text)| {
+                        view! {
+                            <option value=code selected=chosen == code>
+                                {text}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// A labelled `<textarea>` with its hint and error.
+#[component]
+pub fn TextAreaField(
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = 2000)] maxlength: usize,
+    #[prop(default = false)] required: bool,
+) -> impl IntoView {
+    let t = use_account_texts();
+    let outcome = use_form_outcome();
+    let error = outcome.error(name).map(|problem| problem.message(t));
+    let value = outcome.value(name).unwrap_or_default();
+    let id = format!("field-{name}");
+    let described = format!("{id}-hint {id}-error");
+    view! {
+        <div class="field" class:invalid=error.is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{hint}</p> })}
+            <p class="field-error" id=format!("{id}-error") data-error-for=name hidden=error.is_none()>
+                {error.clone()}
+            </p>
+            <textarea id=id name=name rows="4" maxlength=maxlength required=required aria-describedby=described aria-invalid=error.as_ref().map(|_| "true")>
+                {value}
+            </textarea>
+        </div>
+    }
+}

@@ -42,7 +42,7 @@ pub async fn load_caller(pool: &PgPool, user: UserId) -> Result<Caller, AppError
             roles: row
                 .roles
                 .iter()
-                .map(|code| membership_role(code).ok_or(AppError::Internal))
+                .map(|code| Role::from_membership_code(code).ok_or(AppError::Internal))
                 .collect::<Result<_, _>>()?,
         })
     })
@@ -62,16 +62,6 @@ pub async fn load_caller(pool: &PgPool, user: UserId) -> Result<Caller, AppError
         memberships,
         platform_roles,
     }))
-}
-
-/// A `membership_role` value as the permission table's role.
-fn membership_role(code: &str) -> Option<Role> {
-    match code {
-        "admin" => Some(Role::Admin),
-        "member" => Some(Role::Member),
-        "buyer" => Some(Role::Buyer),
-        _ => None,
-    }
 }
 
 /// A `platform_role` value (`reviewer`, `admin`) as the permission table's role.

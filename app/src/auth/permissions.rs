@@ -43,6 +43,16 @@ impl Role {
     }
 
     /// Whether the role is held on the platform rather than through a membership.
+    /// A role of a membership by its `membership_role` code (`admin`, `member`, `buyer`).
+    pub fn from_membership_code(code: &str) -> Option<Role> {
+        match code {
+            "admin" => Some(Role::Admin),
+            "member" => Some(Role::Member),
+            "buyer" => Some(Role::Buyer),
+            _ => None,
+        }
+    }
+
     pub fn is_platform_role(self) -> bool {
         matches!(self, Role::PlatformReviewer | Role::PlatformAdmin)
     }

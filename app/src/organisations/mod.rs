@@ -9,6 +9,7 @@ mod filter;
 mod get_organisation;
 mod list_organisations;
 mod list_page;
+pub mod members;
 mod types;
 
 pub use card::OrganisationCard;

@@ -1,10 +1,12 @@
 //! Plain axum routes that are not Leptos pages.
 
 pub mod accounts;
+pub mod admin;
 pub mod api;
 pub mod health;
 pub mod lang;
 pub mod listed;
+pub mod organisations;
 pub mod test_clock;
 
 use crate::limits::Limiter;
@@ -23,6 +25,8 @@ pub fn site_routes(limiter: &Arc<Limiter>) -> Listed<AppState> {
         .route(Method::GET, "/lang/{tag}", get(lang::switch_language))
         .nest("/api/v1", api::router(limiter))
         .merge(accounts::router(limiter.clone()))
+        .merge(organisations::router())
+        .merge(admin::router())
 }
 
 /// Every route of a production site: [`site_routes`], each Leptos page (GET) and each

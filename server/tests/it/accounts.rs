@@ -10,16 +10,16 @@ use server::startup::RouterOptions;
 use sqlx::PgPool;
 
 /// A password that meets the rules.
-const PASSWORD: &str = "lantern-orchid-sextant-42";
+pub(crate) const PASSWORD: &str = "lantern-orchid-sextant-42";
 
 /// One browser: its own cookies, never following redirects.
-struct Browser<'a> {
-    app: &'a TestApp,
-    client: reqwest::Client,
+pub(crate) struct Browser<'a> {
+    pub(crate) app: &'a TestApp,
+    pub(crate) client: reqwest::Client,
 }
 
 impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp) -> Browser<'a> {
+    pub(crate) fn new(app: &'a TestApp) -> Browser<'a> {
         Browser {
             app,
             client: reqwest::Client::builder()
@@ -30,14 +30,14 @@ impl<'a> Browser<'a> {
         }
     }
 
-    async fn get(&self, path: &str) -> (StatusCode, String) {
+    pub(crate) async fn get(&self, path: &str) -> (StatusCode, String) {
         let response = self.client.get(self.app.url(path)).send().await.unwrap();
         (response.status(), response.text().await.unwrap())
     }
 
     /// Posts `fields` as a form from this site (`Origin` of the page), with the session's
     /// token when the page at `from` offers one.
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub(crate) async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         let (_, page) = self.get("/").await;
         let mut fields: Vec<(String, String)> = fields
             .iter()
@@ -55,14 +55,14 @@ impl<'a> Browser<'a> {
             .unwrap()
     }
 
-    async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+    pub(crate) async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
         self.post("/sign-in", &[("email", email), ("password", password)])
             .await
     }
 }
 
 /// The session's CSRF token, from a page's hidden field.
-fn csrf_token(page: &str) -> Option<String> {
+pub(crate) fn csrf_token(page: &str) -> Option<String> {
     let marker = "name=\"csrf_token\" value=\"";
     let start = page.find(marker)? + marker.len();
     let end = start + page[start..].find('"')?;
@@ -82,7 +82,7 @@ fn without_nonce(page: &str) -> String {
     out
 }
 
-fn location(response: &reqwest::Response) -> String {
+pub(crate) fn location(response: &reqwest::Response) -> String {
     response
         .headers()
         .get("location")
@@ -91,7 +91,7 @@ fn location(response: &reqwest::Response) -> String {
 }
 
 /// The link of the newest queued mail to `to` (with its subject).
-async fn mailed_link(pool: &PgPool, to: &str) -> (String, String) {
+pub(crate) async fn mailed_link(pool: &PgPool, to: &str) -> (String, String) {
     let (subject, body): (String, String) = sqlx::query_as(
         "SELECT subject, body FROM mail_outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1",
     )
@@ -121,7 +121,7 @@ async fn sign_up(browser: &Browser<'_>, email: &str, name: &str) -> reqwest::Res
 }
 
 /// A confirmed account, signed in in a new browser.
-async fn signed_in<'a>(app: &'a TestApp, email: &str, name: &str) -> Browser<'a> {
+pub(crate) async fn signed_in<'a>(app: &'a TestApp, email: &str, name: &str) -> Browser<'a> {
     let browser = Browser::new(app);
     sign_up(&browser, email, name).await;
     let (_, confirm) = mailed_link(&app.state.pool, email).await;

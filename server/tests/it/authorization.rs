@@ -69,6 +69,22 @@ fn signed_in(status: u16) -> [u16; 8] {
     expect
 }
 
+/// Any confirmed account: 401 anonymous, 403 unconfirmed.
+fn confirmed(status: u16) -> [u16; 8] {
+    let mut expect = [status; 8];
+    expect[0] = 401;
+    expect[1] = 403;
+    expect
+}
+
+/// The admin of firm A: 401 anonymous, 403 others.
+fn firm_admin(status: u16) -> [u16; 8] {
+    let mut expect = [403; 8];
+    expect[0] = 401;
+    expect[3] = status;
+    expect
+}
+
 /// Platform admins only: 401 anonymous, 403 other accounts.
 fn platform_admin(status: u16) -> [u16; 8] {
     let mut expect = [403; 8];
@@ -142,7 +158,50 @@ fn rows(world: &World) -> Vec<Row> {
         get("/account", "/account", signed_in(200)),
         get("/account/sessions", "/account/sessions", signed_in(200)),
         get("/account/data", "/account/data", signed_in(200)),
+        // Organisations: registering, joining, members.
+        get("/organisations/new", "/organisations/new", confirmed(200)),
+        get("/organisations/join", "/organisations/join", confirmed(200)),
+        get("/organisations/{id}/members", format!("/organisations/{firm}/members"), firm_admin(200)),
+        post("/organisations/new", "/organisations/new", &[], confirmed(422)),
+        post("/organisations/join", "/organisations/join", &[("credit_code", "")], confirmed(422)),
+        post(
+            "/organisations/{id}/requests/{request}/{decision}",
+            format!("/organisations/{firm}/requests/999999/accept"),
+            &[],
+            // An unknown request is 404 once signed in, whoever asks.
+            signed_in(404),
+        ),
+        post(
+            "/organisations/{id}/members/{user}/roles",
+            format!("/organisations/{firm}/members/999999/roles"),
+            &[("roles", "member")],
+            firm_admin(404),
+        ),
+        post(
+            "/organisations/{id}/members/{user}/remove",
+            format!("/organisations/{firm}/members/999999/remove"),
+            &[],
+            firm_admin(404),
+        ),
         // Platform administration.
+        get("/admin/organisations", "/admin/organisations", platform_admin(200)),
+        get("/admin/users", "/admin/users?email=example", platform_admin(200)),
+        get("/admin/audit", "/admin/audit", platform_admin(200)),
+        get("/admin/audit.csv", "/admin/audit.csv", platform_admin(200)),
+        post(
+            "/admin/organisations/{id}/verify",
+            format!("/admin/organisations/{firm}/verify"),
+            &[("reason", "核对无误")],
+            platform_admin(303),
+        ),
+        post(
+            "/admin/organisations/unverify",
+            "/admin/organisations/unverify",
+            &[("credit_code", "91000000000000000X"), ("reason", "")],
+            platform_admin(422),
+        ),
+        post("/admin/claims/{request}/{decision}", "/admin/claims/999999/accept", &[], platform_admin(404)),
+        post("/admin/users/{id}/{change}", "/admin/users/999999/lift", &[], platform_admin(404)),
         get("/admin/mailbox", "/admin/mailbox", platform_admin(200)),
         get(
             "/admin/mailbox/{name}",

@@ -24,6 +24,7 @@ mod load;
 mod meili_mock;
 mod meilisearch;
 mod ordering;
+mod organisations_admin;
 mod pages;
 mod public_url;
 mod publication;

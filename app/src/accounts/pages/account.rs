@@ -32,6 +32,8 @@ pub struct AccountSummary {
     /// (organisation id, name, verified, roles)
     pub memberships: Vec<(i64, String, bool, Vec<Role>)>,
     pub platform_roles: Vec<Role>,
+    /// The account's id (for the "leave" forms).
+    pub user: i64,
 }
 
 #[component]
@@ -97,16 +99,35 @@ fn AccountContent(summary: AccountSummary) -> impl IntoView {
                 } else {
                     view! {
                         <ul data-testid="memberships">
-                            {summary.memberships.iter().map(|(id, name, verified, roles)| view! {
-                                <li>
-                                    <a href=format!("/organisations/{id}")>{name.clone()}</a>
-                                    " (" {if *verified { t.verified } else { t.unverified }} "): "
-                                    {roles.iter().map(role_name).collect::<Vec<_>>().join("、")}
-                                </li>
+                            {summary.memberships.iter().map(|(id, name, verified, roles)| {
+                                let user = summary.user;
+                                view! {
+                                    <li>
+                                        {if *verified {
+                                            view! { <a href=format!("/organisations/{id}")>{name.clone()}</a> }.into_any()
+                                        } else {
+                                            view! { <span>{name.clone()}</span> }.into_any()
+                                        }}
+                                        " (" {if *verified { t.verified } else { t.unverified }} "): "
+                                        {roles.iter().map(role_name).collect::<Vec<_>>().join("、")}
+                                        {roles.contains(&Role::Admin).then(|| view! {
+                                            " · " <a href=format!("/organisations/{id}/members")>{t.members_title}</a>
+                                        })}
+                                        <PostForm action=format!("/organisations/{id}/members/{user}/remove") label=format!("{} {}", t.leave, name) class="inline">
+                                            <button type="submit" class="secondary">{t.leave}</button>
+                                        </PostForm>
+                                    </li>
+                                }
                             }).collect_view()}
                         </ul>
                     }.into_any()
                 }}
+                {summary.confirmed.then(|| view! {
+                    <p>
+                        <a href="/organisations/new">{t.new_organisation}</a> " · "
+                        <a href="/organisations/join">{t.ask_to_join}</a>
+                    </p>
+                })}
                 {(!summary.platform_roles.is_empty()).then(|| view! {
                     <p data-testid="platform-roles">
                         {t.platform_roles} ": "
@@ -196,6 +217,7 @@ async fn load_summary() -> Result<AccountSummary, AppError> {
             real_name: row.real_name.unwrap_or_default(),
             memberships,
             platform_roles: account.platform_roles.clone(),
+            user: account.user.0,
         })
     }
     #[cfg(not(feature = "ssr"))]

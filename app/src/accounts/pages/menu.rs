@@ -22,12 +22,46 @@ pub fn AccountMenu() -> impl IntoView {
     };
     let allowed = |action| check(&viewer.caller, action, &Target::none()).is_ok();
     let mailbox = allowed(Action::ReadDemoMailbox);
+    let verify = allowed(Action::VerifyOrganisation);
+    let suspend = allowed(Action::SuspendAccount);
+    let audit = allowed(Action::ReadAuditLog);
+    // The organisations the person manages.
+    let managed: Vec<i64> = viewer
+        .caller
+        .signed_in()
+        .map(|account| {
+            account
+                .memberships
+                .iter()
+                .filter(|m| {
+                    check(
+                        &viewer.caller,
+                        Action::ManageMembers,
+                        &Target::organisation(m.organisation),
+                    )
+                    .is_ok()
+                })
+                .map(|m| m.organisation.0)
+                .collect()
+        })
+        .unwrap_or_default();
+    let confirmed = allowed(Action::CreateOrganisation);
     view! {
         <details class="account-menu" data-testid="account-menu">
             <summary aria-label=t.account_menu>{viewer.display_name.clone()}</summary>
             <ul>
                 <li><a href="/account">{t.account}</a></li>
                 <li><a href="/account/sessions">{t.sessions}</a></li>
+                {managed.into_iter().map(|id| view! {
+                    <li><a href=format!("/organisations/{id}/members")>{t.members_title}</a></li>
+                }).collect_view()}
+                {confirmed.then(|| view! {
+                    <li><a href="/organisations/new">{t.new_organisation}</a></li>
+                    <li><a href="/organisations/join">{t.ask_to_join}</a></li>
+                })}
+                {verify.then(|| view! { <li><a href="/admin/organisations">{t.admin_organisations}</a></li> })}
+                {suspend.then(|| view! { <li><a href="/admin/users">{t.admin_users}</a></li> })}
+                {audit.then(|| view! { <li><a href="/admin/audit">{t.admin_audit}</a></li> })}
                 {mailbox.then(|| view! { <li><a href="/admin/mailbox">{t.mailbox_title}</a></li> })}
                 <li>
                     <form method="post" action="/sign-out">

@@ -2,7 +2,7 @@
 //! page at the same address (`app::accounts`); these answer its form (see [`reply`]).
 
 mod account;
-mod reply;
+pub mod reply;
 mod sign_in;
 mod sign_up;
 

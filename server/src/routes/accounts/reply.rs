@@ -71,6 +71,15 @@ impl Posted {
             .map_or("", |(_, value)| value.as_str())
     }
 
+    /// Every value of `name` (checkboxes).
+    pub fn get_all(&self, name: &str) -> Vec<&str> {
+        self.fields
+            .iter()
+            .filter(|(field, _)| field == name)
+            .map(|(_, value)| value.as_str())
+            .collect()
+    }
+
     pub fn locale(&self) -> Locale {
         self.parts
             .headers
@@ -128,7 +137,7 @@ pub async fn reply(
 pub async fn reply_on(
     state: &AppState,
     mut posted: Posted,
-    page: Option<&'static str>,
+    page: Option<&str>,
     labels: fn(&AccountTexts) -> FieldLabels,
     result: Result<String, Refusal>,
 ) -> Response {

@@ -139,7 +139,7 @@ pub async fn export(
 
 /// One CSV field, quoted. Text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`)
 /// gets a leading apostrophe, so an exported title can never execute.
-fn field(value: &str) -> String {
+pub(crate) fn field(value: &str) -> String {
     let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {

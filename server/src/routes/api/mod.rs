@@ -7,7 +7,7 @@
 //! - the OpenAPI document at `/api/v1/openapi.json` is generated from the code.
 
 mod error;
-mod export;
+pub(crate) mod export;
 mod listing;
 mod openapi;
 mod search;

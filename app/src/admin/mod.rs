@@ -1,0 +1,13 @@
+//! Platform administration: verifying organisations and deciding claims, suspending
+//! accounts, and the audit log. Every page and form checks the permission table.
+
+pub mod audit;
+mod audit_page;
+mod organisations_page;
+#[cfg(feature = "ssr")]
+pub mod server;
+mod users_page;
+
+pub use audit_page::AuditPage;
+pub use organisations_page::{admin_organisation_labels, AdminOrganisationsPage};
+pub use users_page::{admin_user_labels, AdminUsersPage};

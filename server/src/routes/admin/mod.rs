@@ -1,0 +1,214 @@
+//! The platform admin's POST handlers (verification, claims, suspension) and the audit
+//! log's CSV export. The pages are the Leptos pages at the same addresses.
+
+use super::accounts::reply::{failed, reply, Posted};
+use super::listed::Listed;
+use app::accounts::form::FieldLabels;
+use app::accounts::server::Refusal;
+use app::admin::audit::{self, AuditFilter};
+use app::admin::server as admin;
+use app::admin::{admin_organisation_labels, admin_user_labels};
+use app::auth::{check, Action, Caller, Target};
+use app::domain::UserId;
+use app::organisations::members::server as members;
+use app::state::AppState;
+use axum::extract::{Path, Request, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use http::{header, Method};
+
+pub fn router() -> Listed<AppState> {
+    Listed::default()
+        .route(
+            Method::POST,
+            "/admin/organisations/{id}/verify",
+            post(verify),
+        )
+        .route(
+            Method::POST,
+            "/admin/organisations/unverify",
+            post(unverify),
+        )
+        .route(
+            Method::POST,
+            "/admin/claims/{request}/{decision}",
+            post(decide_claim),
+        )
+        .route(Method::POST, "/admin/users/{id}/{change}", post(suspension))
+        .route(Method::GET, "/admin/audit.csv", get(audit_csv))
+}
+
+async fn verify(State(state): State<AppState>, Path(id): Path<String>, posted: Posted) -> Response {
+    let result = async {
+        let organisation = id.parse().map_err(|_| app::error::AppError::NotFound)?;
+        admin::verify(&state, &posted.caller(), organisation, posted.get("reason")).await?;
+        Ok::<_, Refusal>("/admin/organisations?notice=verified".to_owned())
+    }
+    .await;
+    super::accounts::reply::reply_on(
+        &state,
+        posted,
+        Some("/admin/organisations"),
+        admin_organisation_labels,
+        result,
+    )
+    .await
+}
+
+async fn unverify(State(state): State<AppState>, posted: Posted) -> Response {
+    let result = async {
+        admin::unverify(
+            &state,
+            &posted.caller(),
+            posted.get("credit_code"),
+            posted.get("reason"),
+        )
+        .await?;
+        Ok("/admin/organisations?notice=unverified".to_owned())
+    }
+    .await;
+    super::accounts::reply::reply_on(
+        &state,
+        posted,
+        Some("/admin/organisations"),
+        admin_organisation_labels,
+        result,
+    )
+    .await
+}
+
+async fn decide_claim(
+    State(state): State<AppState>,
+    Path((request, decision)): Path<(i64, String)>,
+    posted: Posted,
+) -> Response {
+    let result = async {
+        let accept = match decision.as_str() {
+            "accept" => true,
+            "refuse" => false,
+            _ => return Err(app::error::AppError::NotFound.into()),
+        };
+        let caller = posted.caller();
+        // Claims only: a join request is its organisation admin's to decide.
+        check(&caller, Action::DecideClaim, &Target::none())?;
+        let is_claim = sqlx::query_scalar!(
+            "SELECT is_claim FROM join_requests WHERE id = $1 AND status = 'pending'",
+            request
+        )
+        .fetch_optional(&state.pool)
+        .await?;
+        if is_claim != Some(true) {
+            return Err(app::error::AppError::NotFound.into());
+        }
+        members::decide_request(&state, &caller, request, accept).await?;
+        Ok::<_, Refusal>("/admin/organisations?notice=request_decided".to_owned())
+    }
+    .await;
+    reply(&state, posted, |_| FieldLabels::default(), result).await
+}
+
+async fn suspension(
+    State(state): State<AppState>,
+    Path((id, change)): Path<(i64, String)>,
+    posted: Posted,
+) -> Response {
+    let result = async {
+        let suspend = match change.as_str() {
+            "suspend" => true,
+            "lift" => false,
+            _ => return Err(app::error::AppError::NotFound.into()),
+        };
+        admin::set_suspended(
+            &state,
+            &posted.caller(),
+            UserId(id),
+            suspend,
+            posted.get("reason"),
+        )
+        .await?;
+        Ok::<_, Refusal>(if suspend {
+            "/admin/users?notice=suspended".to_owned()
+        } else {
+            "/admin/users?notice=lifted".to_owned()
+        })
+    }
+    .await;
+    super::accounts::reply::reply_on(
+        &state,
+        posted,
+        Some("/admin/users"),
+        admin_user_labels,
+        result,
+    )
+    .await
+}
+
+/// `GET /admin/audit.csv?…`: the entries of the filter (the page's parameters), newest
+/// first, at most [`audit::EXPORT_LIMIT`], as CSV (UTF-8 with BOM). Platform admins only.
+async fn audit_csv(State(state): State<AppState>, caller: Caller, request: Request) -> Response {
+    let query = request.uri().query().unwrap_or("").to_owned();
+    let result = async {
+        check(&caller, Action::ReadAuditLog, &Target::none())?;
+        let filter = AuditFilter::from_query(&app::url::query_pairs(&query))?;
+        audit::entries(
+            &state.pool,
+            &filter,
+            state.clock.zone(),
+            audit::EXPORT_LIMIT,
+        )
+        .await
+    }
+    .await;
+    let rows = match result {
+        Ok(rows) => rows,
+        Err(error) => {
+            let (parts, _) = request.into_parts();
+            return failed(
+                &state,
+                Posted {
+                    parts,
+                    fields: Vec::new(),
+                },
+                error,
+            )
+            .await;
+        }
+    };
+    let field = super::api::export::field;
+    let mut csv = String::from("\u{feff}id,at,actor_kind,actor_id,record_kind,record_id,action,from_state,to_state,changed_fields,reason\r\n");
+    for row in rows {
+        let cells = [
+            row.id.to_string(),
+            row.at,
+            row.actor_kind,
+            row.actor.map(|id| id.to_string()).unwrap_or_default(),
+            row.kind,
+            row.record.to_string(),
+            row.action,
+            row.from_state.unwrap_or_default(),
+            row.to_state.unwrap_or_default(),
+            row.changed_fields.join(" "),
+            row.reason.unwrap_or_default(),
+        ];
+        csv.push_str(
+            &cells
+                .iter()
+                .map(|cell| field(cell))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        csv.push_str("\r\n");
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"audit-log.csv\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        csv,
+    )
+        .into_response()
+}
