@@ -168,6 +168,7 @@ pub fn App() -> impl IntoView {
                 <crate::accounts::pages::AccountMenu />
             </header>
             <main id="main" tabindex="-1">
+                <crate::accounts::pages::SecondFactorBanner />
                 // A posted form whose action failed shows that error instead of the page.
                 {match use_context::<crate::accounts::form::ActionFailed>() {
                     Some(failed) => view! { <crate::accounts::AccessDenied error=failed.0 /> }.into_any(),
@@ -192,6 +193,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/account/sessions") view=SessionsPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/second-factor") view=crate::accounts::SecondFactorPage ssr=SsrMode::Async />
+                    <Route path=path!("/sign-in/second-factor") view=crate::accounts::SecondFactorSignInPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/mailbox") view=MailboxPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/mailbox/:name") view=MailboxMessagePage ssr=SsrMode::Async />
                     // Before `/organisations/:id`, which would take "new" for an id.

@@ -5,6 +5,11 @@
 /// demo's home page.
 pub const DEMO_PASSWORD: &str = "changzhou-demo-2026";
 
+/// The second-factor secret (base32, RFC 6238) of the demo accounts with admin powers
+/// (platform admin, agency admin), which must use one: add it to an authenticator app, as
+/// the demo's home page says.
+pub const DEMO_TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
 /// The domain of the demo accounts' addresses (`.example` is reserved, RFC 2606).
 pub const DEMO_DOMAIN: &str = "demo.example";
 
@@ -111,6 +116,7 @@ pub fn DemoAccounts() -> impl leptos::IntoView {
     view! {
         <details class="demo-notice demo-accounts" data-testid="demo-accounts">
             <summary>{t.demo_accounts.replace("{password}", DEMO_PASSWORD)}</summary>
+            <p>{t.demo_second_factor} " " <code data-testid="demo-totp-secret">{DEMO_TOTP_SECRET}</code></p>
             <ul>
                 {DEMO_ACCOUNTS.iter().map(|account| {
                     let label = match locale {

@@ -42,6 +42,8 @@ pub enum Problem {
     /// A written reason is needed (overriding a credit code that fails its checksum,
     /// unverifying, suspending).
     ReasonRequired,
+    /// A second-factor code that is wrong, expired or used already.
+    WrongCode,
 }
 
 impl Problem {
@@ -72,6 +74,7 @@ impl Problem {
             Problem::UnknownOrganisation => t.problem_unknown_organisation,
             Problem::AlreadyMember => t.problem_already_member,
             Problem::ReasonRequired => t.problem_reason_required,
+            Problem::WrongCode => t.problem_wrong_code,
         };
         text.to_owned()
     }
@@ -156,6 +159,10 @@ pub fn PostForm(
     #[prop(into)]
     label: String,
     #[prop(optional, into)] class: Option<String>,
+    /// Whether `/forms.js` may post it and show errors in place (not for forms whose
+    /// answer is a page to read, such as new recovery codes).
+    #[prop(default = true)]
+    enhance: bool,
     children: Children,
 ) -> impl IntoView {
     let token = super::viewer::use_viewer().map(|viewer| viewer.csrf_token);
@@ -163,7 +170,7 @@ pub fn PostForm(
     view! {
         // `novalidate`: the server's messages (in the reader's language, naming the field)
         // are the ones shown, the same with and without JavaScript.
-        <form method="post" action=action class=class aria-label=label data-enhance="" novalidate="">
+        <form method="post" action=action class=class aria-label=label data-enhance=enhance.then_some("") novalidate="">
             {token.map(|token| view! { <input type="hidden" name=CSRF_FIELD value=token /> })}
             <ErrorSummary refused />
             {children()}
@@ -312,6 +319,7 @@ pub fn notice_text(t: &AccountTexts, code: &str) -> Option<&'static str> {
         "unverified" => t.notice_unverified,
         "suspended" => t.notice_suspended,
         "lifted" => t.notice_lifted,
+        "second_factor_off" => t.notice_second_factor_off,
         _ => return None,
     })
 }

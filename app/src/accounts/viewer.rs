@@ -14,6 +14,9 @@ pub struct Viewer {
     pub csrf_token: String,
     /// The sign-in (one row of `sign_ins`) this request belongs to.
     pub sign_in: String,
+    /// Admin powers the account holds but that do not count in this sign-in, because it
+    /// did not pass the second factor (the page then says how to set it up).
+    pub needs_second_factor: bool,
 }
 
 /// The signed-in person, when there is one. Only the server renders pages, so in the

@@ -35,6 +35,17 @@ pub struct Membership {
     pub roles: Vec<Role>,
 }
 
+impl Membership {
+    /// An admin of a government agency or public institution.
+    pub fn is_agency_admin(&self) -> bool {
+        self.roles.contains(&Role::Admin)
+            && matches!(
+                self.kind,
+                OrganisationKind::GovernmentAgency | OrganisationKind::PublicInstitution
+            )
+    }
+}
+
 impl Caller {
     /// The account, if one is signed in.
     pub fn signed_in(&self) -> Option<&SignedIn> {
@@ -46,6 +57,26 @@ impl Caller {
 }
 
 impl SignedIn {
+    /// Whether the account holds a power that needs the second factor: platform admin, or
+    /// admin of a government agency or public institution (the agency admin).
+    pub fn holds_admin_powers(&self) -> bool {
+        self.has_platform_role(Role::PlatformAdmin)
+            || self.memberships.iter().any(|m| m.is_agency_admin())
+    }
+
+    /// The same account without the powers that need the second factor: for a sign-in
+    /// that did not pass it. (An agency admin keeps its other roles there.)
+    pub fn without_admin_powers(mut self) -> SignedIn {
+        self.platform_roles
+            .retain(|role| *role != Role::PlatformAdmin);
+        for membership in &mut self.memberships {
+            if membership.is_agency_admin() {
+                membership.roles.retain(|role| *role != Role::Admin);
+            }
+        }
+        self
+    }
+
     /// The membership in `organisation`, if the account may act for it (confirmed).
     pub fn acting_for(&self, organisation: OrganisationId) -> Option<&Membership> {
         if !self.confirmed {

@@ -48,8 +48,9 @@ pub async fn seed(config: &Config, if_empty: bool, demo_accounts: bool) -> Resul
         let added = seed::accounts::add_demo_accounts(&pool, clock.now()).await?;
         tracing::info!(added, "demo accounts");
         println!(
-            "demo accounts (password: {}):",
-            app::accounts::demo::DEMO_PASSWORD
+            "demo accounts (password: {}; the admins' second-factor key: {}):",
+            app::accounts::demo::DEMO_PASSWORD,
+            app::accounts::demo::DEMO_TOTP_SECRET
         );
         for account in app::accounts::demo::DEMO_ACCOUNTS {
             println!(

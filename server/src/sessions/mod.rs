@@ -94,11 +94,19 @@ async fn viewer_of(state: &AppState, session: &Session) -> Result<Option<Viewer>
     let caller = load_caller(&state.pool, active.user)
         .await
         .map_err(|error| error.to_string())?;
-    if caller == Caller::Anonymous {
-        session.flush().await.map_err(|error| error.to_string())?;
-        return Ok(None);
-    }
+    let (caller, needs_second_factor) = match caller {
+        Caller::Anonymous => {
+            session.flush().await.map_err(|error| error.to_string())?;
+            return Ok(None);
+        }
+        // Admin powers count only in a sign-in that passed the second factor.
+        Caller::SignedIn(account) if !active.second_factor && account.holds_admin_powers() => {
+            (Caller::SignedIn(account.without_admin_powers()), true)
+        }
+        signed_in => (signed_in, false),
+    };
     Ok(Some(Viewer {
+        needs_second_factor,
         caller,
         display_name: active.display_name,
         csrf_token: active.csrf_token,

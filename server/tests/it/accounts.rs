@@ -703,6 +703,12 @@ async fn the_demo_mailbox_exists_only_where_configured_and_only_for_platform_adm
         .execute(&pool)
         .await
         .unwrap();
+    assert_eq!(
+        admin.get("/admin/mailbox").await.0,
+        StatusCode::FORBIDDEN,
+        "a platform admin without the second factor has no admin powers"
+    );
+    let admin = crate::second_factor::platform_admin(&demo, &pool, "root@example.cn").await;
     let (status, page) = admin.get("/admin/mailbox").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("请确认您的电子邮箱"), "{page}");

@@ -158,6 +158,23 @@ fn rows(world: &World) -> Vec<Row> {
         get("/account", "/account", signed_in(200)),
         get("/account/sessions", "/account/sessions", signed_in(200)),
         get("/account/data", "/account/data", signed_in(200)),
+        get("/account/second-factor", "/account/second-factor", signed_in(200)),
+        get("/sign-in/second-factor", "/sign-in/second-factor", everyone(200)),
+        post("/account/second-factor", "/account/second-factor", &[("code", "000000")], signed_in(422)),
+        post(
+            "/account/second-factor/recovery-codes",
+            "/account/second-factor/recovery-codes",
+            &[("code", "000000")],
+            signed_in(422),
+        ),
+        post(
+            "/account/second-factor/disable",
+            "/account/second-factor/disable",
+            &[("code", "000000")],
+            signed_in(422),
+        ),
+        // Without a password checked first, the code leads back to signing in.
+        post("/sign-in/second-factor", "/sign-in/second-factor", &[("code", "000000")], everyone(303)),
         // Organisations: registering, joining, members.
         get("/organisations/new", "/organisations/new", confirmed(200)),
         get("/organisations/join", "/organisations/join", confirmed(200)),
@@ -284,12 +301,20 @@ fn every_route_the_site_serves_has_a_row_and_every_row_a_route() {
     );
 }
 
-/// A signed-in session for `user`, made as sign-in makes it: its cookie and CSRF token.
+/// A signed-in session for `user`, made as sign-in makes it (having passed the second
+/// factor, so admins hold their powers): its cookie and CSRF token.
 async fn session_for(pool: &PgPool, user: UserId) -> (String, String) {
     let mut tx = pool.begin().await.unwrap();
-    let sign_in = sign_ins::start(&mut tx, user, "matrix", "127.0.0.1", test_clock().now())
-        .await
-        .unwrap();
+    let sign_in = sign_ins::start(
+        &mut tx,
+        user,
+        "matrix",
+        "127.0.0.1",
+        true,
+        test_clock().now(),
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     let token: String = sqlx::query_scalar("SELECT csrf_token FROM sign_ins WHERE id = $1")
         .bind(sign_in)

@@ -32,6 +32,7 @@ mod scheduler;
 mod search;
 mod search_contract;
 mod search_format;
+mod second_factor;
 mod seed;
 mod startup;
 mod two_servers;

@@ -17,15 +17,7 @@ fn valid_code() -> String {
 }
 
 async fn platform_admin<'a>(app: &'a TestApp, pool: &PgPool) -> Browser<'a> {
-    let admin = signed_in(app, "root@example.cn", "平台").await;
-    sqlx::query(
-        "INSERT INTO platform_roles (user_id, role)
-         SELECT id, 'admin' FROM users WHERE email = 'root@example.cn'",
-    )
-    .execute(pool)
-    .await
-    .unwrap();
-    admin
+    crate::second_factor::platform_admin(app, pool, "root@example.cn").await
 }
 
 async fn register<'a>(browser: &Browser<'a>, code: &str, reason: &str) -> reqwest::Response {

@@ -52,6 +52,7 @@ pub fn AccountMenu() -> impl IntoView {
             <ul>
                 <li><a href="/account">{t.account}</a></li>
                 <li><a href="/account/sessions">{t.sessions}</a></li>
+                <li><a href="/account/second-factor">{t.second_factor}</a></li>
                 {managed.into_iter().map(|id| view! {
                     <li><a href=format!("/organisations/{id}/members")>{t.members_title}</a></li>
                 }).collect_view()}
@@ -73,4 +74,21 @@ pub fn AccountMenu() -> impl IntoView {
         </details>
     }
     .into_any()
+}
+
+/// Says, on every page, that the signed-in person's admin powers wait for the second
+/// factor, with the way to set it up.
+#[component]
+pub fn SecondFactorBanner() -> impl IntoView {
+    let t = use_account_texts();
+    use_viewer()
+        .filter(|viewer| viewer.needs_second_factor)
+        .map(|_| {
+            view! {
+                <p class="status-banner" role="status" data-testid="second-factor-required">
+                    {t.second_factor_required} " "
+                    <a href="/account/second-factor">{t.set_up_second_factor}</a>
+                </p>
+            }
+        })
 }

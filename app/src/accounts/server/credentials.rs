@@ -55,7 +55,7 @@ pub async fn check_credentials(
 }
 
 /// Counts one wrong password; the [`MAX_FAILED_SIGN_INS`]th locks the account (audited).
-async fn record_failure(state: &AppState, user: UserId) -> Result<(), AppError> {
+pub async fn record_failure(state: &AppState, user: UserId) -> Result<(), AppError> {
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
     let locked = sqlx::query_scalar!(

@@ -1,5 +1,5 @@
 //! Deleting an account (PIPL art. 47): the person's name, email address, mobile number,
-//! password, sign-ins, tokens and queued mail are erased from the database; the row stays
+//! password, second factor, sign-ins, tokens and queued mail are erased from the database; the row stays
 //! with its id, so the audit log (which holds ids, never personal values) still reads.
 //! Organisations' public records stay and name the organisation.
 
@@ -68,6 +68,12 @@ pub async fn delete_account(state: &AppState, user: UserId, password: &str) -> R
         .execute(&mut *tx)
         .await?;
     sqlx::query!("DELETE FROM account_tokens WHERE user_id = $1", user.0)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!("DELETE FROM second_factors WHERE user_id = $1", user.0)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!("DELETE FROM recovery_codes WHERE user_id = $1", user.0)
         .execute(&mut *tx)
         .await?;
     if let Some(email) = &email {

@@ -34,6 +34,7 @@ pub async fn personal_data(pool: &PgPool, user: UserId) -> Result<Value, AppErro
     .fetch_all(pool)
     .await?;
     let sign_ins = super::sign_ins::list(pool, user).await?;
+    let second_factor = super::second_factor::is_enabled(pool, user).await?;
     let actions = sqlx::query!(
         r#"SELECT subject_kind::text AS "subject_kind!", subject_id, action, from_state,
                   to_state, changed_fields, at
@@ -56,6 +57,8 @@ pub async fn personal_data(pool: &PgPool, user: UserId) -> Result<Value, AppErro
             "privacy_consent_at": account.privacy_consent_at,
             "created_at": account.created_at,
             "password_changed_at": account.password_changed_at,
+            // Whether it is on; its secret and recovery codes are never exported.
+            "second_factor": second_factor,
         },
         "memberships": memberships.iter().map(|m| json!({
             "organisation_id": m.organisation_id,

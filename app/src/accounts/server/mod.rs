@@ -8,6 +8,7 @@ pub mod export;
 pub mod profile;
 pub mod recovery;
 pub mod registration;
+pub mod second_factor;
 pub mod sign_ins;
 pub mod tokens;
 pub mod validate;

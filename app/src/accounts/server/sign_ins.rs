@@ -34,26 +34,30 @@ impl Default for SessionPolicy {
 /// every page.
 const TOUCH_EVERY: TimeDelta = TimeDelta::seconds(60);
 
-/// A new sign-in of `user`: its id (kept in the session) and CSRF token.
+/// A new sign-in of `user`: its id (kept in the session). `second_factor` says whether it
+/// passed the second factor.
 pub async fn start(
     tx: &mut PgConnection,
     user: UserId,
     user_agent: &str,
     client_ip: &str,
+    second_factor: bool,
     now: DateTime<Utc>,
 ) -> Result<Uuid, sqlx::Error> {
     let id = Uuid::new_v4();
     // A browser's User-Agent is short; a longer one is cut rather than refused.
     let user_agent: String = user_agent.chars().take(300).collect();
     sqlx::query!(
-        "INSERT INTO sign_ins (id, user_id, csrf_token, created_at, last_seen_at, user_agent, client_ip)
-         VALUES ($1, $2, $3, $4, $4, $5, $6)",
+        "INSERT INTO sign_ins (id, user_id, csrf_token, created_at, last_seen_at, user_agent,
+                               client_ip, second_factor_at)
+         VALUES ($1, $2, $3, $4, $4, $5, $6, CASE WHEN $7 THEN $4::timestamptz END)",
         id,
         user.0,
         random_token(),
         now,
         user_agent,
         client_ip,
+        second_factor,
     )
     .execute(tx)
     .await?;
@@ -66,6 +70,8 @@ pub struct ActiveSignIn {
     pub user: UserId,
     pub csrf_token: String,
     pub display_name: String,
+    /// Whether this sign-in passed the second factor.
+    pub second_factor: bool,
 }
 
 /// The sign-in `id` at `now`, if it has not ended, been ended, lapsed, or belonged to an
@@ -79,6 +85,7 @@ pub async fn resolve(
 ) -> Result<Option<ActiveSignIn>, AppError> {
     let Some(row) = sqlx::query!(
         "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.display_name,
+                s.second_factor_at IS NOT NULL AS second_factor,
                 (u.deleted_at IS NULL AND u.suspended_at IS NULL) AS active
          FROM sign_ins s JOIN users u ON u.id = s.user_id
          WHERE s.id = $1",
@@ -107,6 +114,7 @@ pub async fn resolve(
         user: UserId(row.user_id),
         csrf_token: row.csrf_token,
         display_name: row.display_name,
+        second_factor: row.second_factor == Some(true),
     }))
 }
 

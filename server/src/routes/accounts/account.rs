@@ -6,8 +6,10 @@ use super::sign_in::spend;
 use crate::limits::Limiter;
 use crate::sessions::SIGN_IN_KEY;
 use app::accounts::form::FieldLabels;
-use app::accounts::server::{erasure, export, profile, registration, sign_ins, Refusal};
-use app::accounts::{account_labels, delete_labels};
+use app::accounts::server::{
+    erasure, export, profile, registration, second_factor, sign_ins, Refusal,
+};
+use app::accounts::{account_labels, delete_labels, second_factor_labels};
 use app::audit::{self, Actor, AuditEntry};
 use app::auth::{check, Action, Caller, Target};
 use app::domain::UserId;
@@ -184,4 +186,86 @@ pub async fn personal_data(
             .await
         }
     }
+}
+
+/// The sign-in this request belongs to (its id), for the second factor's set-up.
+fn sign_in_of(posted: &Posted) -> Result<Uuid, AppError> {
+    posted
+        .viewer()
+        .and_then(|viewer| viewer.sign_in.parse().ok())
+        .ok_or(AppError::Unauthorized)
+}
+
+/// Renders the second factor's page with the recovery codes just made.
+async fn show_codes(state: &AppState, posted: Posted, codes: Vec<String>) -> Response {
+    let mut parts = posted.parts;
+    parts.uri = http::Uri::from_static("/account/second-factor");
+    parts
+        .extensions
+        .insert(app::accounts::ShownRecoveryCodes(codes));
+    super::reply::render_page(state, parts, None, http::StatusCode::OK).await
+}
+
+/// `POST /account/second-factor`: turns it on with the first code; answers with the
+/// recovery codes.
+pub async fn enable_second_factor(State(state): State<AppState>, posted: Posted) -> Response {
+    let result = async {
+        let user = own_account(&posted.caller())?;
+        let sign_in = sign_in_of(&posted)?;
+        second_factor::confirm_enrolment(&state, user, sign_in, posted.get("code")).await
+    }
+    .await;
+    match result {
+        Ok(codes) => show_codes(&state, posted, codes).await,
+        Err(refusal) => {
+            reply_on(
+                &state,
+                posted,
+                Some("/account/second-factor"),
+                second_factor_labels,
+                Err(refusal),
+            )
+            .await
+        }
+    }
+}
+
+/// `POST /account/second-factor/recovery-codes`: new recovery codes after a code.
+pub async fn new_recovery_codes(State(state): State<AppState>, posted: Posted) -> Response {
+    let result = async {
+        let user = own_account(&posted.caller())?;
+        second_factor::regenerate_recovery_codes(&state, user, posted.get("code")).await
+    }
+    .await;
+    match result {
+        Ok(codes) => show_codes(&state, posted, codes).await,
+        Err(refusal) => {
+            reply_on(
+                &state,
+                posted,
+                Some("/account/second-factor"),
+                second_factor_labels,
+                Err(refusal),
+            )
+            .await
+        }
+    }
+}
+
+/// `POST /account/second-factor/disable`: turns it off after a code.
+pub async fn disable_second_factor(State(state): State<AppState>, posted: Posted) -> Response {
+    let result = async {
+        let user = own_account(&posted.caller())?;
+        second_factor::disable(&state, user, posted.get("code")).await?;
+        Ok::<_, Refusal>("/account/second-factor?notice=second_factor_off".to_owned())
+    }
+    .await;
+    reply_on(
+        &state,
+        posted,
+        Some("/account/second-factor"),
+        second_factor_labels,
+        result,
+    )
+    .await
 }

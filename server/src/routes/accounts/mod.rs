@@ -21,6 +21,26 @@ pub fn router(limiter: Arc<Limiter>) -> Listed<AppState> {
     Listed::default()
         .route(Method::POST, "/sign-in", post(sign_in::sign_in))
         .route(Method::POST, "/sign-out", post(sign_in::sign_out))
+        .route(
+            Method::POST,
+            "/sign-in/second-factor",
+            post(sign_in::second_factor),
+        )
+        .route(
+            Method::POST,
+            "/account/second-factor",
+            post(account::enable_second_factor),
+        )
+        .route(
+            Method::POST,
+            "/account/second-factor/recovery-codes",
+            post(account::new_recovery_codes),
+        )
+        .route(
+            Method::POST,
+            "/account/second-factor/disable",
+            post(account::disable_second_factor),
+        )
         .route(Method::POST, "/sign-up", post(sign_up::sign_up))
         .route(Method::POST, "/confirm/{token}", post(sign_up::confirm))
         .route(Method::POST, "/reset", post(sign_in::request_reset))

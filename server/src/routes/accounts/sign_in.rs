@@ -5,7 +5,7 @@ use crate::limits::{Budget, Limiter};
 use crate::sessions::SIGN_IN_KEY;
 use app::accounts::form::{FieldError, Problem};
 use app::accounts::server::validate::{check_email, normalise_email};
-use app::accounts::server::{credentials, recovery, sign_ins, Refusal};
+use app::accounts::server::{credentials, recovery, second_factor, sign_ins, Refusal};
 use app::accounts::{reset_labels, reset_password_labels, safe_next, sign_in_labels};
 use app::domain::UserId;
 use app::state::AppState;
@@ -90,8 +90,99 @@ async fn sign_in_with(
             problem: Problem::BadCredentials,
         }]));
     };
-    start_session(state, session, user, posted, &client_ip(limiter, posted)).await?;
-    Ok(safe_next(posted.query("next").as_deref()))
+    let next = safe_next(posted.query("next").as_deref());
+    if second_factor::is_enabled(&state.pool, user).await? {
+        // The password is right; the sign-in starts once the code is too.
+        let pending = PendingSecondFactor {
+            user: user.0,
+            next,
+            since: state.clock.now().timestamp(),
+        };
+        session.cycle_id().await.map_err(session_failed)?;
+        session
+            .insert(PENDING_KEY, pending)
+            .await
+            .map_err(session_failed)?;
+        return Ok("/sign-in/second-factor".to_owned());
+    }
+    start_session(
+        state,
+        session,
+        user,
+        posted,
+        &client_ip(limiter, posted),
+        false,
+    )
+    .await?;
+    Ok(next)
+}
+
+/// The session key of a sign-in waiting for its second factor.
+const PENDING_KEY: &str = "pending_second_factor";
+/// How long the code may take after the password.
+const PENDING_SECONDS: i64 = 5 * 60;
+
+/// A password checked, a code still to come.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PendingSecondFactor {
+    user: i64,
+    next: String,
+    /// When the password was checked (seconds since 1970, the site's clock).
+    since: i64,
+}
+
+fn session_failed(error: tower_sessions::session::Error) -> Refusal {
+    tracing::error!(%error, "session store");
+    Refusal::Failed(app::error::AppError::Unavailable)
+}
+
+/// `POST /sign-in/second-factor`: the code after the password.
+pub async fn second_factor(
+    State(state): State<AppState>,
+    Extension(limiter): Extension<Arc<Limiter>>,
+    session: Session,
+    posted: Posted,
+) -> Response {
+    let result = async {
+        let pending = session
+            .get::<PendingSecondFactor>(PENDING_KEY)
+            .await
+            .map_err(session_failed)?
+            .filter(|p| state.clock.now().timestamp() - p.since <= PENDING_SECONDS);
+        let Some(pending) = pending else {
+            return Ok("/sign-in?notice=sign_in_first".to_owned());
+        };
+        let user = UserId(pending.user);
+        spend(
+            &limiter,
+            &posted,
+            "code",
+            Some(&format!("second-factor:{}", user.0)),
+        )?;
+        if !second_factor::verify(&state, user, posted.get("code")).await? {
+            credentials::record_failure(&state, user).await?;
+            return Err(Refusal::Invalid(vec![FieldError {
+                field: "code",
+                problem: Problem::WrongCode,
+            }]));
+        }
+        session
+            .remove::<PendingSecondFactor>(PENDING_KEY)
+            .await
+            .map_err(session_failed)?;
+        start_session(
+            &state,
+            &session,
+            user,
+            &posted,
+            &client_ip(&limiter, &posted),
+            true,
+        )
+        .await?;
+        Ok(pending.next)
+    }
+    .await;
+    reply(&state, posted, app::accounts::second_factor_labels, result).await
 }
 
 /// Starts a sign-in of `user` in this browser: the session gets a new id (so an id
@@ -103,6 +194,7 @@ async fn start_session(
     user: UserId,
     posted: &Posted,
     client_ip: &str,
+    second_factor: bool,
 ) -> Result<(), Refusal> {
     let internal = |error: tower_sessions::session::Error| {
         tracing::error!(%error, "session store");
@@ -119,7 +211,15 @@ async fn start_session(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let mut tx = state.pool.begin().await?;
-    let id = sign_ins::start(&mut tx, user, user_agent, client_ip, state.clock.now()).await?;
+    let id = sign_ins::start(
+        &mut tx,
+        user,
+        user_agent,
+        client_ip,
+        second_factor,
+        state.clock.now(),
+    )
+    .await?;
     tx.commit().await?;
     session.insert(SIGN_IN_KEY, id).await.map_err(internal)?;
     let absolute = state.accounts.sessions.absolute.num_seconds();

@@ -1,0 +1,281 @@
+//! The second factor: time-based one-time passwords (TOTP, RFC 6238: HMAC-SHA-1, 6 digits,
+//! 30-second steps, one step of clock skew either way) from an authenticator app, and ten
+//! single-use recovery codes. Platform admins and agency admins must use it: their admin
+//! powers count only in a sign-in that passed it (`server::sessions`). Codes are checked on
+//! the site's clock, and a step's code is never accepted twice.
+
+use super::tokens::digest;
+use super::Refusal;
+use crate::accounts::form::{FieldError, Problem};
+use crate::audit::{self, Actor, AuditEntry};
+use crate::domain::UserId;
+use crate::error::AppError;
+use crate::state::AppState;
+use totp_rs::{Builder, Secret, Totp};
+
+/// The name authenticator apps show for the site's codes.
+pub const ISSUER: &str = "Changzhou Innovation Catalogue";
+/// How many recovery codes an account gets.
+pub const RECOVERY_CODES: usize = 10;
+
+fn totp(secret_base32: &str, account: &str) -> Result<Totp, AppError> {
+    let secret = Secret::try_from_base32(secret_base32).map_err(|_| AppError::Internal)?;
+    Builder::new()
+        .with_secret(secret)
+        .with_skew(1)
+        .with_account_name(account.to_owned())
+        .with_issuer(Some(ISSUER))
+        .build()
+        .map_err(|_| AppError::Internal)
+}
+
+/// What the set-up page shows: the secret to type in, the `otpauth://` address and its QR
+/// code (an SVG drawing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enrolment {
+    pub secret_base32: String,
+    pub otpauth_url: String,
+    pub qr_svg: String,
+}
+
+/// Whether `user` has a confirmed second factor.
+pub async fn is_enabled(pool: &sqlx::PgPool, user: UserId) -> Result<bool, AppError> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM second_factors
+                          WHERE user_id = $1 AND confirmed_at IS NOT NULL) AS "enabled!""#,
+        user.0
+    )
+    .fetch_one(pool)
+    .await?)
+}
+
+/// The pending set-up of `user` (made now if there is none), or `None` when the second
+/// factor is already on.
+pub async fn enrolment(
+    state: &AppState,
+    user: UserId,
+    account: &str,
+) -> Result<Option<Enrolment>, AppError> {
+    let secret = Secret::generate().to_base32();
+    let row = sqlx::query!(
+        "INSERT INTO second_factors (user_id, secret_base32) VALUES ($1, $2)
+         ON CONFLICT (user_id) DO UPDATE SET user_id = EXCLUDED.user_id
+         RETURNING secret_base32, confirmed_at",
+        user.0,
+        secret,
+    )
+    .fetch_one(&state.pool)
+    .await?;
+    if row.confirmed_at.is_some() {
+        return Ok(None);
+    }
+    let totp = totp(&row.secret_base32, account)?;
+    let otpauth_url = totp.to_url().map_err(|_| AppError::Internal)?;
+    let qr_svg = qrcode::QrCode::new(otpauth_url.as_bytes())
+        .map_err(|_| AppError::Internal)?
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(200, 200)
+        .quiet_zone(true)
+        .build();
+    Ok(Some(Enrolment {
+        secret_base32: row.secret_base32,
+        otpauth_url,
+        qr_svg,
+    }))
+}
+
+fn wrong_code() -> Refusal {
+    Refusal::Invalid(vec![FieldError {
+        field: "code",
+        problem: Problem::WrongCode,
+    }])
+}
+
+/// New recovery codes for `user` (the old ones stop working), returned once in plain
+/// text: ten groups `xxxxx-xxxxx` of lower-case letters and digits.
+async fn new_recovery_codes(
+    tx: &mut sqlx::PgConnection,
+    user: UserId,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query!("DELETE FROM recovery_codes WHERE user_id = $1", user.0)
+        .execute(&mut *tx)
+        .await?;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut codes = Vec::with_capacity(RECOVERY_CODES);
+    for _ in 0..RECOVERY_CODES {
+        let raw: [u8; 10] = rand::random();
+        let chars: String = raw
+            .iter()
+            .map(|byte| char::from(ALPHABET[usize::from(*byte) % ALPHABET.len()]))
+            .collect();
+        let code = format!("{}-{}", &chars[..5], &chars[5..]);
+        sqlx::query!(
+            "INSERT INTO recovery_codes (user_id, code_sha256) VALUES ($1, $2)",
+            user.0,
+            digest(&code),
+        )
+        .execute(&mut *tx)
+        .await?;
+        codes.push(code);
+    }
+    Ok(codes)
+}
+
+fn entry(user: UserId, action: &str, now: chrono::DateTime<chrono::Utc>) -> AuditEntry<'_> {
+    AuditEntry {
+        actor: Actor::User(user),
+        subject_kind: "user",
+        subject_id: user.0,
+        action,
+        from_state: None,
+        to_state: None,
+        reason: None,
+        changed_fields: &[],
+        at: now,
+    }
+}
+
+/// Turns the second factor on with the first code from the app; returns the recovery
+/// codes (shown once). Marks the sign-in `sign_in` as having passed it. Errors:
+/// [`Refusal::Invalid`] for `code`.
+pub async fn confirm_enrolment(
+    state: &AppState,
+    user: UserId,
+    sign_in: uuid::Uuid,
+    code: &str,
+) -> Result<Vec<String>, Refusal> {
+    let now = state.clock.now();
+    let mut tx = state.pool.begin().await?;
+    let pending = sqlx::query_scalar!(
+        "SELECT secret_base32 FROM second_factors
+         WHERE user_id = $1 AND confirmed_at IS NULL FOR UPDATE",
+        user.0
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(wrong_code)?;
+    let step = totp(&pending, "")?
+        .check(code.trim(), now.timestamp().max(0) as u64)
+        .ok_or_else(wrong_code)?;
+    sqlx::query!(
+        "UPDATE second_factors SET confirmed_at = $2, last_step = $3 WHERE user_id = $1",
+        user.0,
+        now,
+        step as i64,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let codes = new_recovery_codes(&mut tx, user).await?;
+    sqlx::query!(
+        "UPDATE sign_ins SET second_factor_at = $2 WHERE id = $1 AND user_id = $3",
+        sign_in,
+        now,
+        user.0,
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(&mut tx, entry(user, "enable_second_factor", now)).await?;
+    tx.commit().await?;
+    Ok(codes)
+}
+
+/// Whether `code` is `user`'s current code (a step not used before) or one of their
+/// unused recovery codes, which is then used up.
+pub async fn verify(state: &AppState, user: UserId, code: &str) -> Result<bool, AppError> {
+    let now = state.clock.now();
+    let code = code.trim();
+    let mut tx = state.pool.begin().await?;
+    let Some(factor) = sqlx::query!(
+        "SELECT secret_base32, last_step FROM second_factors
+         WHERE user_id = $1 AND confirmed_at IS NOT NULL FOR UPDATE",
+        user.0
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(false);
+    };
+    if let Some(step) = totp(&factor.secret_base32, "")?.check(code, now.timestamp().max(0) as u64)
+    {
+        let step = step as i64;
+        if factor.last_step.is_some_and(|last| step <= last) {
+            return Ok(false); // replayed
+        }
+        sqlx::query!(
+            "UPDATE second_factors SET last_step = $2 WHERE user_id = $1",
+            user.0,
+            step
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        return Ok(true);
+    }
+    let used = sqlx::query!(
+        "UPDATE recovery_codes SET used_at = $3
+         WHERE user_id = $1 AND code_sha256 = $2 AND used_at IS NULL",
+        user.0,
+        digest(&code.to_lowercase()),
+        now,
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if used {
+        audit::record(&mut tx, entry(user, "use_recovery_code", now)).await?;
+    }
+    tx.commit().await?;
+    Ok(used)
+}
+
+/// New recovery codes, after a code from the app (or a recovery code). Errors:
+/// [`Refusal::Invalid`] for `code`.
+pub async fn regenerate_recovery_codes(
+    state: &AppState,
+    user: UserId,
+    code: &str,
+) -> Result<Vec<String>, Refusal> {
+    if !verify(state, user, code).await? {
+        return Err(wrong_code());
+    }
+    let now = state.clock.now();
+    let mut tx = state.pool.begin().await?;
+    let codes = new_recovery_codes(&mut tx, user).await?;
+    audit::record(&mut tx, entry(user, "regenerate_recovery_codes", now)).await?;
+    tx.commit().await?;
+    Ok(codes)
+}
+
+/// Turns the second factor off, after a code. An admin who does so keeps their roles but
+/// not their powers, until they turn it on again. Errors: [`Refusal::Invalid`] for `code`.
+pub async fn disable(state: &AppState, user: UserId, code: &str) -> Result<(), Refusal> {
+    if !verify(state, user, code).await? {
+        return Err(wrong_code());
+    }
+    let now = state.clock.now();
+    let mut tx = state.pool.begin().await?;
+    sqlx::query!("DELETE FROM second_factors WHERE user_id = $1", user.0)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!("DELETE FROM recovery_codes WHERE user_id = $1", user.0)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!(
+        "UPDATE sign_ins SET second_factor_at = NULL WHERE user_id = $1",
+        user.0
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(&mut tx, entry(user, "disable_second_factor", now)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The current code of a base32 secret at `time` (seconds since 1970), for tests and the
+/// demo's own check.
+pub fn code_at(secret_base32: &str, time: i64) -> Result<String, AppError> {
+    Ok(totp(secret_base32, "")?
+        .generate(time.max(0) as u64)
+        .to_string())
+}
