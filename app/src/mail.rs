@@ -32,6 +32,29 @@ pub async fn enqueue(
     Ok(())
 }
 
+/// Mails to one address in the last hour beyond which account mail (confirmations,
+/// "already registered", resets) is not queued: forms that mail an address a stranger
+/// types must not become a way to flood it.
+pub const PER_RECIPIENT_PER_HOUR: i64 = 5;
+
+/// Whether `to` may be mailed again now (fewer than [`PER_RECIPIENT_PER_HOUR`] mails
+/// queued for it in the last hour).
+pub async fn may_mail(
+    tx: &mut PgConnection,
+    to: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let recent = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM mail_outbox
+           WHERE lower(recipient) = lower($1) AND created_at > $2"#,
+        to,
+        now - chrono::TimeDelta::hours(1),
+    )
+    .fetch_one(tx)
+    .await?;
+    Ok(recent < PER_RECIPIENT_PER_HOUR)
+}
+
 /// A mail text with `{site}` and `{link}` filled in.
 pub fn fill(template: &str, site: &str, link: &str) -> String {
     template.replace("{site}", site).replace("{link}", link)

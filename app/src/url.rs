@@ -65,13 +65,15 @@ pub fn percent_decode(text: &str) -> String {
 /// control characters, backslashes). Anything else (`javascript:`, `data:`, a relative
 /// path) is shown as text or not at all.
 pub fn is_http_url(url: &str) -> bool {
-    let lower = url
-        .get(..8)
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    let rest = if lower.starts_with("https://") {
+    // Compared as bytes: the 8th byte may be inside a character (`http://常州.中国`).
+    let has_prefix = |prefix: &str| {
+        url.as_bytes()
+            .get(..prefix.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(prefix.as_bytes()))
+    };
+    let rest = if has_prefix("https://") {
         &url[8..]
-    } else if lower.starts_with("http://") {
+    } else if has_prefix("http://") {
         &url[7..]
     } else {
         return false;
@@ -87,6 +89,14 @@ pub fn is_http_url(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{encode_query_value, is_http_url};
+
+    #[test]
+    fn addresses_with_a_chinese_host_are_links_with_either_scheme() {
+        assert!(is_http_url("http://常州.中国"));
+        assert!(is_http_url("https://常州.中国/产品"));
+        assert!(is_http_url("HTTP://example.cn"));
+        assert!(!is_http_url("http:/常州.中国"));
+    }
 
     #[test]
     fn only_http_links_with_a_host_are_links() {

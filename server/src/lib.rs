@@ -16,5 +16,6 @@ pub mod routes;
 pub mod scheduler;
 pub mod security;
 pub mod sessions;
+pub mod sms;
 pub mod startup;
 pub mod telemetry;

@@ -218,6 +218,10 @@ pub async fn serve(config: Config) -> Result<()> {
         site,
     );
     state.accounts.mailbox = mail.mailbox();
+    // SMS: the demo mailbox where there is one; no sender otherwise (see `sms`).
+    if let Some(folder) = mail.mailbox() {
+        state.accounts.sms = Some(Arc::new(crate::sms::MailboxSms::new(&folder)?));
+    }
     state.accounts.sessions.idle = config.session_idle;
     let mailer = mail.mailer()?;
     let started = std::time::Instant::now();

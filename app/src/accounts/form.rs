@@ -44,6 +44,8 @@ pub enum Problem {
     ReasonRequired,
     /// A second-factor code that is wrong, expired or used already.
     WrongCode,
+    /// The mobile number is confirmed by another account.
+    MobileTaken,
 }
 
 impl Problem {
@@ -75,6 +77,7 @@ impl Problem {
             Problem::AlreadyMember => t.problem_already_member,
             Problem::ReasonRequired => t.problem_reason_required,
             Problem::WrongCode => t.problem_wrong_code,
+            Problem::MobileTaken => t.problem_mobile_taken,
         };
         text.to_owned()
     }
@@ -320,6 +323,8 @@ pub fn notice_text(t: &AccountTexts, code: &str) -> Option<&'static str> {
         "suspended" => t.notice_suspended,
         "lifted" => t.notice_lifted,
         "second_factor_off" => t.notice_second_factor_off,
+        "mobile_code_sent" => t.notice_mobile_code_sent,
+        "mobile_confirmed" => t.notice_mobile_confirmed,
         _ => return None,
     })
 }

@@ -8,6 +8,8 @@ pub mod form;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod sms;
 pub mod texts;
 pub mod viewer;
 
@@ -30,6 +32,8 @@ pub struct AccountServices {
     /// The demo mailbox folder, where mail is written as `.eml` files instead of being
     /// sent: only in a demo or test deployment without `SMTP_URL`.
     pub mailbox: Option<std::path::PathBuf>,
+    /// Sends SMS codes; `None` when the deployment has no sender (no mobile numbers then).
+    pub sms: Option<std::sync::Arc<dyn sms::SmsSender>>,
 }
 
 #[cfg(feature = "ssr")]
@@ -40,6 +44,7 @@ impl Default for AccountServices {
             mail_queued: std::sync::Arc::new(tokio::sync::Notify::new()),
             sessions: server::sign_ins::SessionPolicy::default(),
             mailbox: None,
+            sms: None,
         }
     }
 }

@@ -173,7 +173,11 @@ async fn load() -> Result<Queue, AppError> {
              FROM join_requests r
              JOIN organisations o ON o.id = r.organisation_id
              JOIN users u ON u.id = r.user_id
-             WHERE r.is_claim AND r.status = 'pending' AND u.deleted_at IS NULL
+             WHERE r.status = 'pending' AND u.deleted_at IS NULL AND u.suspended_at IS NULL
+               -- A claim: its organisation has no admin, or is not verified yet.
+               AND (o.verified_at IS NULL
+                    OR NOT EXISTS (SELECT 1 FROM memberships m WHERE m.organisation_id = o.id
+                                   AND 'admin' = ANY (m.roles)))
              ORDER BY r.created_at, r.id"
         )
         .fetch_all(&state.pool)

@@ -193,7 +193,14 @@ pub const PERMISSIONS: &[(Action, &[Grant])] = &[
     (Action::AskToJoin, &[grant(CONFIRMED, Anywhere)]),
     (Action::FileObjection, &[grant(CONFIRMED, Anywhere)]),
     (Action::EditOrganisation, &[grant(ADMIN, OwnOrganisation)]),
-    (Action::ManageMembers, &[grant(ADMIN, OwnOrganisation)]),
+    // Platform admins too: they settle disputes over who runs an organisation.
+    (
+        Action::ManageMembers,
+        &[
+            grant(ADMIN, OwnOrganisation),
+            grant(PLATFORM_ADMIN, Anywhere),
+        ],
+    ),
     (
         Action::PrepareDraft,
         &[

@@ -60,11 +60,13 @@ pub async fn resolve_viewer(
     mut request: Request,
     next: Next,
 ) -> Response {
+    let mut signed_in = false;
     if !is_static(request.uri().path()) && !has_bearer_token(request.headers()) {
         if let Some(session) = request.extensions().get::<Session>().cloned() {
             match viewer_of(&state, &session).await {
                 Ok(Some(viewer)) => {
                     request.extensions_mut().insert(viewer);
+                    signed_in = true;
                 }
                 Ok(None) => {}
                 Err(error) => {
@@ -73,7 +75,17 @@ pub async fn resolve_viewer(
             }
         }
     }
-    next.run(request).await
+    let mut response = next.run(request).await;
+    if signed_in {
+        // A page rendered for someone (their address, their second-factor key, the
+        // session's token) is never stored by the browser or a proxy, so Back after
+        // signing out on a shared computer shows nothing.
+        response.headers_mut().insert(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("no-store, private"),
+        );
+    }
+    response
 }
 
 async fn viewer_of(state: &AppState, session: &Session) -> Result<Option<Viewer>, String> {

@@ -23,6 +23,7 @@ mod limits;
 mod load;
 mod meili_mock;
 mod meilisearch;
+mod mobile;
 mod ordering;
 mod organisations_admin;
 mod pages;

@@ -163,6 +163,16 @@ async fn a_member_asks_to_join_the_admin_accepts_and_the_last_admin_stays(pool: 
     let founder = signed_in(&app, "founder@example.cn", "创始人").await;
     register(&founder, &code, "").await;
     let id = organisation_id(&pool, &code).await;
+    // Until it is verified, asking to join is a claim the platform admins decide.
+    let early = signed_in(&app, "early@example.cn", "早到").await;
+    let claimed = early
+        .post("/organisations/join", &[("credit_code", &code)])
+        .await;
+    assert_eq!(location(&claimed), "/account?notice=claim_requested");
+    let admin = platform_admin(&app, &pool).await;
+    admin
+        .post(&format!("/admin/organisations/{id}/verify"), &[])
+        .await;
 
     let applicant = signed_in(&app, "applicant@example.cn", "申请人").await;
     let asked = applicant
@@ -193,10 +203,13 @@ async fn a_member_asks_to_join_the_admin_accepts_and_the_last_admin_stays(pool: 
             .0,
         StatusCode::FORBIDDEN
     );
-    let request: i64 = sqlx::query_scalar("SELECT id FROM join_requests")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let request: i64 = sqlx::query_scalar(
+        "SELECT r.id FROM join_requests r JOIN users u ON u.id = r.user_id
+         WHERE u.email = 'applicant@example.cn'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     let accepted = founder
         .post(
             &format!("/organisations/{id}/requests/{request}/accept"),
@@ -291,6 +304,8 @@ async fn a_member_asks_to_join_the_admin_accepts_and_the_last_admin_stays(pool: 
         [
             "register_organisation",
             "grant_roles",
+            "claim_organisation",
+            "verify",
             "ask_to_join",
             "accept_member",
             "set_roles",

@@ -71,13 +71,25 @@ async fn turning_it_on_asks_for_a_code_at_every_sign_in_and_recovery_codes_work_
     let now = app.state.clock.now().timestamp();
 
     let wrong = browser
-        .post("/account/second-factor", &[("code", "000000")])
+        .post(
+            "/account/second-factor",
+            &[("password", PASSWORD), ("code", "000000")],
+        )
         .await;
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // A session alone (without the password) cannot put a factor on the account.
+    let code_now = code_at(key, now).unwrap();
+    let no_password = browser
+        .post(
+            "/account/second-factor",
+            &[("password", "guess"), ("code", &code_now)],
+        )
+        .await;
+    assert_eq!(no_password.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let on = browser
         .post(
             "/account/second-factor",
-            &[("code", &code_at(key, now).unwrap())],
+            &[("password", PASSWORD), ("code", &code_now)],
         )
         .await;
     assert_eq!(on.status(), StatusCode::OK);
@@ -135,6 +147,45 @@ async fn turning_it_on_asks_for_a_code_at_every_sign_in_and_recovery_codes_work_
         )
         .await;
     assert_eq!(location(&passed), "/account");
+    // Five wrong codes lock the factor, even across fresh passwords.
+    let guesser = Browser::new(&app);
+    for _ in 0..5 {
+        guesser.sign_in("careful@example.cn", PASSWORD).await;
+        guesser
+            .post("/sign-in/second-factor", &[("code", "000001")])
+            .await;
+    }
+    app.state
+        .clock
+        .advance(chrono::TimeDelta::seconds(30))
+        .unwrap();
+    guesser.sign_in("careful@example.cn", PASSWORD).await;
+    let now = app.state.clock.now().timestamp();
+    let locked = guesser
+        .post(
+            "/sign-in/second-factor",
+            &[("code", &code_at(key, now).unwrap())],
+        )
+        .await;
+    assert_eq!(
+        locked.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "locked: even the right code"
+    );
+    let mails: Vec<String> = sqlx::query_scalar(
+        "SELECT subject FROM mail_outbox WHERE recipient = 'careful@example.cn' ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(
+        mails.iter().any(|s| s.contains("两步验证已启用")),
+        "{mails:?}"
+    );
+    assert!(
+        mails.iter().any(|s| s.contains("恢复码已使用")),
+        "{mails:?}"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]

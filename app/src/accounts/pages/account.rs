@@ -34,6 +34,12 @@ pub struct AccountSummary {
     pub platform_roles: Vec<Role>,
     /// The account's id (for the "leave" forms).
     pub user: i64,
+    /// The confirmed mobile number, masked (`138****5678`).
+    pub mobile: Option<String>,
+    /// The number a live SMS code was sent to, masked.
+    pub pending_mobile: Option<String>,
+    /// Whether this deployment can send SMS codes.
+    pub sms: bool,
 }
 
 #[component]
@@ -84,6 +90,23 @@ fn AccountContent(summary: AccountSummary) -> impl IntoView {
                     <p class="hint">{t.unconfirmed_note}</p>
                     <PostForm action="/account/confirmation".to_owned() label=t.resend_confirmation class="inline">
                         <button type="submit" class="secondary">{t.resend_confirmation}</button>
+                    </PostForm>
+                })}
+                {summary.mobile.clone().map(|mobile| view! {
+                    <p>{t.mobile} ": " <span data-testid="account-mobile">{mobile}</span> " "
+                        <span class="badge ok">{t.confirmed}</span></p>
+                })}
+                {summary.sms.then(|| view! {
+                    <PostForm action="/account/mobile".to_owned() label=t.send_code>
+                        <Field name="mobile" label=t.mobile kind="tel" hint=t.mobile_hint autocomplete="tel" maxlength=20 />
+                        <button type="submit" class="secondary">{t.send_code}</button>
+                    </PostForm>
+                })}
+                {summary.pending_mobile.clone().map(|mobile| view! {
+                    <PostForm action="/account/mobile/confirm".to_owned() label=t.confirm_mobile>
+                        <p>{mobile}</p>
+                        <Field name="code" label=t.sms_code autocomplete="one-time-code" maxlength=6 />
+                        <button type="submit">{t.confirm_mobile}</button>
                     </PostForm>
                 })}
                 <PostForm action="/account/profile".to_owned() label=t.profile>
@@ -180,7 +203,8 @@ async fn load_summary() -> Result<AccountSummary, AppError> {
             return Err(AppError::Unauthorized);
         };
         let row = sqlx::query!(
-            "SELECT email, display_name, real_name FROM users WHERE id = $1 AND deleted_at IS NULL",
+            "SELECT email, display_name, real_name, mobile, mobile_confirmed_at IS NOT NULL AS mobile_confirmed
+             FROM users WHERE id = $1 AND deleted_at IS NULL",
             account.user.0,
         )
         .fetch_optional(&state.pool)
@@ -218,6 +242,18 @@ async fn load_summary() -> Result<AccountSummary, AppError> {
             memberships,
             platform_roles: account.platform_roles.clone(),
             user: account.user.0,
+            mobile: row
+                .mobile
+                .filter(|_| row.mobile_confirmed == Some(true))
+                .map(|mobile| crate::accounts::sms::masked(&mobile)),
+            pending_mobile: crate::accounts::server::tokens::pending_mobile(
+                &state.pool,
+                account.user,
+                state.clock.now(),
+            )
+            .await?
+            .map(|mobile| crate::accounts::sms::masked(&mobile)),
+            sms: state.accounts.sms.is_some(),
         })
     }
     #[cfg(not(feature = "ssr"))]

@@ -11,7 +11,7 @@ use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 pub fn second_factor_labels(t: &AccountTexts) -> FieldLabels {
-    FieldLabels(vec![("code", t.code)])
+    FieldLabels(vec![("code", t.code), ("password", t.current_password)])
 }
 
 /// Recovery codes just made, shown once on the page that answers the form.
@@ -46,7 +46,9 @@ pub fn SecondFactorPage() -> impl IntoView {
         return view! { <AccessDenied error /> }.into_any();
     }
     let codes = shown_codes();
-    let state = Resource::new_blocking(|| (), |_| load());
+    // Shown again after a refused code: keep the key the person has just scanned.
+    let fresh = use_context::<crate::accounts::form::FormOutcome>().is_none();
+    let state = Resource::new_blocking(move || fresh, load);
     view! {
         <Title text=t.second_factor />
         <section class="account narrow">
@@ -79,6 +81,7 @@ pub fn SecondFactorPage() -> impl IntoView {
                             <div class="qr" role="img" aria-label=t.second_factor inner_html=qr_svg></div>
                             <p>{t.second_factor_key} ": " <code data-testid="second-factor-key">{key}</code></p>
                             <PostForm action="/account/second-factor".to_owned() label=t.turn_on enhance=false>
+                                <Field name="password" label=t.current_password kind="password" autocomplete="current-password" maxlength=128 />
                                 <Field name="code" label=t.code autocomplete="one-time-code" maxlength=10 />
                                 <button type="submit">{t.turn_on}</button>
                             </PostForm>
@@ -93,7 +96,7 @@ pub fn SecondFactorPage() -> impl IntoView {
     .into_any()
 }
 
-async fn load() -> Result<SecondFactorState, AppError> {
+async fn load(fresh: bool) -> Result<SecondFactorState, AppError> {
     #[cfg(feature = "ssr")]
     {
         let viewer = require(Action::ManageOwnAccount, &Target::none())?;
@@ -104,8 +107,13 @@ async fn load() -> Result<SecondFactorState, AppError> {
             .await?
             .unwrap_or_default();
         Ok(
-            match crate::accounts::server::second_factor::enrolment(&state, account.user, &email)
-                .await?
+            match crate::accounts::server::second_factor::enrolment(
+                &state,
+                account.user,
+                &email,
+                fresh,
+            )
+            .await?
             {
                 None => SecondFactorState::On,
                 Some(enrolment) => SecondFactorState::SettingUp {
@@ -117,6 +125,7 @@ async fn load() -> Result<SecondFactorState, AppError> {
     }
     #[cfg(not(feature = "ssr"))]
     {
+        let _ = fresh;
         Err(AppError::Internal)
     }
 }

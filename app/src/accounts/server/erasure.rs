@@ -14,6 +14,11 @@ use crate::state::AppState;
 /// when it is wrong, or when the account is the only admin of an organisation that has
 /// other members (it cannot be left without one).
 pub async fn delete_account(state: &AppState, user: UserId, password: &str) -> Result<(), Refusal> {
+    // The organisation rule first: while the account cannot be deleted anyway, a right
+    // password is answered as a wrong one would be (the form is no password oracle).
+    if is_sole_admin(&state.pool, user).await? {
+        return Err(last_admin());
+    }
     let stored = sqlx::query_scalar!(
         "SELECT password_hash FROM users WHERE id = $1 AND deleted_at IS NULL",
         user.0,
@@ -34,6 +39,15 @@ pub async fn delete_account(state: &AppState, user: UserId, password: &str) -> R
     }
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
+    // The organisations it administers, locked: no other admin leaves meanwhile.
+    sqlx::query!(
+        "SELECT o.id FROM organisations o JOIN memberships m ON m.organisation_id = o.id
+         WHERE m.user_id = $1 AND 'admin' = ANY (m.roles)
+         ORDER BY o.id FOR UPDATE OF o",
+        user.0
+    )
+    .fetch_all(&mut *tx)
+    .await?;
     let email = sqlx::query_scalar!(
         "SELECT email FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE",
         user.0,
@@ -41,26 +55,13 @@ pub async fn delete_account(state: &AppState, user: UserId, password: &str) -> R
     .fetch_optional(&mut *tx)
     .await?
     .flatten();
-    let sole_admin = sqlx::query_scalar!(
-        r#"SELECT EXISTS (
-             SELECT 1 FROM memberships m
-             WHERE m.user_id = $1 AND 'admin' = ANY (m.roles)
-               AND NOT EXISTS (SELECT 1 FROM memberships o
-                               WHERE o.organisation_id = m.organisation_id AND o.user_id <> $1
-                                 AND 'admin' = ANY (o.roles))
-               AND EXISTS (SELECT 1 FROM memberships o
-                           WHERE o.organisation_id = m.organisation_id AND o.user_id <> $1)
-           ) AS "sole!""#,
-        user.0,
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    if sole_admin {
-        return Err(Refusal::Invalid(vec![FieldError {
-            field: "password",
-            problem: Problem::LastAdmin,
-        }]));
+    if is_sole_admin(&mut *tx, user).await? {
+        return Err(last_admin());
     }
+    // What the person wrote when asking to join (their post, who vouches for them).
+    sqlx::query!("DELETE FROM join_requests WHERE user_id = $1", user.0)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query!("DELETE FROM memberships WHERE user_id = $1", user.0)
         .execute(&mut *tx)
         .await?;
@@ -112,4 +113,32 @@ pub async fn delete_account(state: &AppState, user: UserId, password: &str) -> R
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+fn last_admin() -> Refusal {
+    Refusal::Invalid(vec![FieldError {
+        field: "password",
+        problem: Problem::LastAdmin,
+    }])
+}
+
+/// Whether `user` is the only admin of an organisation that has other members.
+async fn is_sole_admin<'e>(
+    executor: impl sqlx::PgExecutor<'e>,
+    user: UserId,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (
+             SELECT 1 FROM memberships m
+             WHERE m.user_id = $1 AND 'admin' = ANY (m.roles)
+               AND NOT EXISTS (SELECT 1 FROM memberships o
+                               WHERE o.organisation_id = m.organisation_id AND o.user_id <> $1
+                                 AND 'admin' = ANY (o.roles))
+               AND EXISTS (SELECT 1 FROM memberships o
+                           WHERE o.organisation_id = m.organisation_id AND o.user_id <> $1)
+           ) AS "sole!""#,
+        user.0,
+    )
+    .fetch_one(executor)
+    .await
 }

@@ -34,6 +34,13 @@ pub async fn personal_data(pool: &PgPool, user: UserId) -> Result<Value, AppErro
     .fetch_all(pool)
     .await?;
     let sign_ins = super::sign_ins::list(pool, user).await?;
+    let requests = sqlx::query!(
+        r#"SELECT organisation_id, message, status::text AS "status!", created_at, decided_at
+           FROM join_requests WHERE user_id = $1 ORDER BY id"#,
+        user.0,
+    )
+    .fetch_all(pool)
+    .await?;
     let second_factor = super::second_factor::is_enabled(pool, user).await?;
     let actions = sqlx::query!(
         r#"SELECT subject_kind::text AS "subject_kind!", subject_id, action, from_state,
@@ -67,6 +74,13 @@ pub async fn personal_data(pool: &PgPool, user: UserId) -> Result<Value, AppErro
             "since": m.created_at,
         })).collect::<Vec<_>>(),
         "platform_roles": platform_roles,
+        "join_requests": requests.iter().map(|r| json!({
+            "organisation_id": r.organisation_id,
+            "message": r.message,
+            "status": r.status,
+            "asked_at": r.created_at,
+            "decided_at": r.decided_at,
+        })).collect::<Vec<_>>(),
         "sign_ins": sign_ins.iter().map(|s| json!({
             "started_at": s.created_at,
             "last_seen_at": s.last_seen_at,

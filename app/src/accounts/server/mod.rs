@@ -5,6 +5,7 @@
 pub mod credentials;
 pub mod erasure;
 pub mod export;
+pub mod mobile;
 pub mod profile;
 pub mod recovery;
 pub mod registration;

@@ -35,6 +35,11 @@ pub async fn request_reset(state: &AppState, email: &str, locale: Locale) -> Res
     .fetch_optional(&mut *tx)
     .await?;
     // An unknown address gets nothing: the site does not mail people who never signed up.
+    // Nor does an address mailed too often in the last hour.
+    let account = match account {
+        Some(id) if mail::may_mail(&mut tx, &email, now).await? => Some(id),
+        _ => None,
+    };
     if let Some(id) = account {
         let token = tokens::issue(&mut tx, UserId(id), Purpose::ResetPassword, &email, now).await?;
         let t = account_texts(locale);

@@ -117,7 +117,9 @@ pub async fn register(state: &AppState, input: NewAccount, locale: Locale) -> Re
             ),
         },
     };
-    mail::enqueue(&mut tx, &mail, now).await?;
+    if mail::may_mail(&mut tx, &mail.to, now).await? {
+        mail::enqueue(&mut tx, &mail, now).await?;
+    }
     tx.commit().await?;
     state.accounts.mail_queued.notify_one();
     Ok(())
@@ -152,7 +154,9 @@ pub async fn resend_confirmation(
             &state.site.url(&format!("/confirm/{token}")),
         ),
     };
-    mail::enqueue(&mut tx, &mail, now).await?;
+    if mail::may_mail(&mut tx, &mail.to, now).await? {
+        mail::enqueue(&mut tx, &mail, now).await?;
+    }
     tx.commit().await?;
     state.accounts.mail_queued.notify_one();
     Ok(())

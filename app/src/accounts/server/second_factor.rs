@@ -49,20 +49,26 @@ pub async fn is_enabled(pool: &sqlx::PgPool, user: UserId) -> Result<bool, AppEr
     .await?)
 }
 
-/// The pending set-up of `user` (made now if there is none), or `None` when the second
-/// factor is already on.
+/// The set-up for `user`, or `None` when the second factor is on. `fresh` (the page shown
+/// anew, not again after a mistyped code) draws a new secret, so a key seen once
+/// elsewhere cannot be finished later.
 pub async fn enrolment(
     state: &AppState,
     user: UserId,
     account: &str,
+    fresh: bool,
 ) -> Result<Option<Enrolment>, AppError> {
     let secret = Secret::generate().to_base32();
     let row = sqlx::query!(
         "INSERT INTO second_factors (user_id, secret_base32) VALUES ($1, $2)
-         ON CONFLICT (user_id) DO UPDATE SET user_id = EXCLUDED.user_id
+         ON CONFLICT (user_id) DO UPDATE
+             SET secret_base32 = CASE WHEN second_factors.confirmed_at IS NULL AND $3
+                                      THEN EXCLUDED.secret_base32
+                                      ELSE second_factors.secret_base32 END
          RETURNING secret_base32, confirmed_at",
         user.0,
         secret,
+        fresh,
     )
     .fetch_one(&state.pool)
     .await?;
@@ -135,15 +141,32 @@ fn entry(user: UserId, action: &str, now: chrono::DateTime<chrono::Utc>) -> Audi
     }
 }
 
-/// Turns the second factor on with the first code from the app; returns the recovery
-/// codes (shown once). Marks the sign-in `sign_in` as having passed it. Errors:
-/// [`Refusal::Invalid`] for `code`.
+/// Turns the second factor on with the account's password and the first code from the
+/// app; returns the recovery codes (shown once). Marks the sign-in `sign_in` as having
+/// passed it, ends the account's other sign-ins and mails the owner. Errors:
+/// [`Refusal::Invalid`] for `password` or `code`.
 pub async fn confirm_enrolment(
     state: &AppState,
     user: UserId,
     sign_in: uuid::Uuid,
+    password: &str,
     code: &str,
 ) -> Result<Vec<String>, Refusal> {
+    // Whoever holds a session alone (not the password) cannot put their own factor on.
+    let stored = sqlx::query_scalar!("SELECT password_hash FROM users WHERE id = $1", user.0)
+        .fetch_one(&state.pool)
+        .await?;
+    if !state
+        .accounts
+        .hasher
+        .verify(password, stored.as_deref())
+        .await?
+    {
+        return Err(Refusal::Invalid(vec![FieldError {
+            field: "password",
+            problem: Problem::WrongPassword,
+        }]));
+    }
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
     let pending = sqlx::query_scalar!(
@@ -174,19 +197,28 @@ pub async fn confirm_enrolment(
     )
     .execute(&mut *tx)
     .await?;
+    super::sign_ins::end_all(&mut tx, user, Some(sign_in)).await?;
     audit::record(&mut tx, entry(user, "enable_second_factor", now)).await?;
+    notify(state, &mut tx, user, Notice::On, now).await?;
     tx.commit().await?;
     Ok(codes)
 }
 
+/// Wrong codes in a row that lock the second factor.
+pub const MAX_FAILURES: i32 = 5;
+/// How long that lock lasts.
+pub const LOCK_DURATION: chrono::TimeDelta = chrono::TimeDelta::minutes(15);
+
 /// Whether `code` is `user`'s current code (a step not used before) or one of their
-/// unused recovery codes, which is then used up.
+/// unused recovery codes, which is then used up. [`MAX_FAILURES`] wrong codes in a row
+/// lock the factor for [`LOCK_DURATION`]: every code is refused meanwhile. The count is
+/// the factor's own, so a right password does not reset it.
 pub async fn verify(state: &AppState, user: UserId, code: &str) -> Result<bool, AppError> {
     let now = state.clock.now();
     let code = code.trim();
     let mut tx = state.pool.begin().await?;
     let Some(factor) = sqlx::query!(
-        "SELECT secret_base32, last_step FROM second_factors
+        "SELECT secret_base32, last_step, locked_until FROM second_factors
          WHERE user_id = $1 AND confirmed_at IS NOT NULL FOR UPDATE",
         user.0
     )
@@ -195,38 +227,121 @@ pub async fn verify(state: &AppState, user: UserId, code: &str) -> Result<bool, 
     else {
         return Ok(false);
     };
-    if let Some(step) = totp(&factor.secret_base32, "")?.check(code, now.timestamp().max(0) as u64)
-    {
-        let step = step as i64;
-        if factor.last_step.is_some_and(|last| step <= last) {
-            return Ok(false); // replayed
+    if factor.locked_until.is_some_and(|until| until > now) {
+        return Ok(false);
+    }
+    let step = totp(&factor.secret_base32, "")?
+        .check(code, now.timestamp().max(0) as u64)
+        .map(|step| step as i64)
+        .filter(|step| factor.last_step.is_none_or(|last| *step > last));
+    let passed = match step {
+        Some(step) => {
+            sqlx::query!(
+                "UPDATE second_factors SET last_step = $2 WHERE user_id = $1",
+                user.0,
+                step
+            )
+            .execute(&mut *tx)
+            .await?;
+            true
         }
+        None => {
+            let used = sqlx::query!(
+                "UPDATE recovery_codes SET used_at = $3
+                 WHERE user_id = $1 AND code_sha256 = $2 AND used_at IS NULL",
+                user.0,
+                digest(&code.to_lowercase()),
+                now,
+            )
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if used {
+                audit::record(&mut tx, entry(user, "use_recovery_code", now)).await?;
+                notify(state, &mut tx, user, Notice::RecoveryCodeUsed, now).await?;
+            }
+            used
+        }
+    };
+    if passed {
         sqlx::query!(
-            "UPDATE second_factors SET last_step = $2 WHERE user_id = $1",
-            user.0,
-            step
+            "UPDATE second_factors SET failures = 0, locked_until = NULL WHERE user_id = $1",
+            user.0
         )
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
-        return Ok(true);
-    }
-    let used = sqlx::query!(
-        "UPDATE recovery_codes SET used_at = $3
-         WHERE user_id = $1 AND code_sha256 = $2 AND used_at IS NULL",
-        user.0,
-        digest(&code.to_lowercase()),
-        now,
-    )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
-    if used {
-        audit::record(&mut tx, entry(user, "use_recovery_code", now)).await?;
+    } else {
+        sqlx::query!(
+            "UPDATE second_factors SET
+               failures = CASE WHEN failures + 1 >= $2 THEN 0 ELSE failures + 1 END,
+               locked_until = CASE WHEN failures + 1 >= $2 THEN $3::timestamptz ELSE locked_until END
+             WHERE user_id = $1",
+            user.0,
+            MAX_FAILURES,
+            now + LOCK_DURATION,
+        )
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await?;
-    Ok(used)
+    Ok(passed)
+}
+
+/// What the owner of an account is told by mail about their second factor.
+#[derive(Debug, Clone, Copy)]
+enum Notice {
+    On,
+    Off,
+    RecoveryCodeUsed,
+}
+
+/// Mails the account's owner that its second factor changed or a recovery code was used,
+/// so a change they did not make does not go unnoticed. In Chinese and English (the mail
+/// is not tied to a page's language).
+async fn notify(
+    state: &AppState,
+    tx: &mut sqlx::PgConnection,
+    user: UserId,
+    notice: Notice,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), sqlx::Error> {
+    let Some(email) = sqlx::query_scalar!("SELECT email FROM users WHERE id = $1", user.0)
+        .fetch_one(&mut *tx)
+        .await?
+    else {
+        return Ok(());
+    };
+    let (subject, body) = match notice {
+        Notice::On => (
+            "两步验证已启用 / Two-step verification is on",
+            "您的账户刚刚启用了两步验证。\nTwo-step verification was just turned on for your account.\n",
+        ),
+        Notice::Off => (
+            "两步验证已停用 / Two-step verification is off",
+            "您的账户刚刚停用了两步验证。\nTwo-step verification was just turned off for your account.\n",
+        ),
+        Notice::RecoveryCodeUsed => (
+            "恢复码已使用 / A recovery code was used",
+            "刚刚有人用您的一个恢复码登录。\nOne of your recovery codes was just used to sign in.\n",
+        ),
+    };
+    let body = format!(
+        "{body}\n如果不是您本人操作，请立即重设密码：/ If this was not you, reset your password now:\n{}\n",
+        state.site.url("/reset")
+    );
+    crate::mail::enqueue(
+        tx,
+        &crate::mail::OutgoingMail {
+            to: email,
+            subject: subject.to_owned(),
+            body,
+        },
+        now,
+    )
+    .await?;
+    state.accounts.mail_queued.notify_one();
+    Ok(())
 }
 
 /// New recovery codes, after a code from the app (or a recovery code). Errors:
@@ -268,6 +383,7 @@ pub async fn disable(state: &AppState, user: UserId, code: &str) -> Result<(), R
     .execute(&mut *tx)
     .await?;
     audit::record(&mut tx, entry(user, "disable_second_factor", now)).await?;
+    notify(state, &mut tx, user, Notice::Off, now).await?;
     tx.commit().await?;
     Ok(())
 }

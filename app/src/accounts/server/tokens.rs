@@ -16,18 +16,25 @@ pub enum Purpose {
     ConfirmEmail,
     /// Valid 30 minutes ([`RESET_VALIDITY`]).
     ResetPassword,
+    /// A six-digit code by SMS, valid 10 minutes ([`MOBILE_CODE_VALIDITY`]).
+    ConfirmMobile,
 }
 
 /// How long an email confirmation link works.
 pub const CONFIRM_VALIDITY: TimeDelta = TimeDelta::hours(24);
 /// How long a password reset link works.
 pub const RESET_VALIDITY: TimeDelta = TimeDelta::minutes(30);
+/// How long an SMS code works.
+pub const MOBILE_CODE_VALIDITY: TimeDelta = TimeDelta::minutes(10);
+/// Wrong codes that end an SMS code.
+pub const MAX_CODE_ATTEMPTS: i32 = 5;
 
 impl Purpose {
     fn code(self) -> &'static str {
         match self {
             Purpose::ConfirmEmail => "confirm_email",
             Purpose::ResetPassword => "reset_password",
+            Purpose::ConfirmMobile => "confirm_mobile",
         }
     }
 
@@ -35,6 +42,7 @@ impl Purpose {
         match self {
             Purpose::ConfirmEmail => CONFIRM_VALIDITY,
             Purpose::ResetPassword => RESET_VALIDITY,
+            Purpose::ConfirmMobile => MOBILE_CODE_VALIDITY,
         }
     }
 }
@@ -71,7 +79,7 @@ pub async fn issue(
     .await?;
     let token = random_token();
     sqlx::query!(
-        "INSERT INTO account_tokens (token_sha256, user_id, purpose, email, created_at, expires_at)
+        "INSERT INTO account_tokens (token_sha256, user_id, purpose, sent_to, created_at, expires_at)
          VALUES ($1, $2, ($3::text)::account_token_purpose, $4, $5, $6)",
         digest(&token),
         user.0,
@@ -83,6 +91,104 @@ pub async fn issue(
     .execute(&mut *tx)
     .await?;
     Ok(token)
+}
+
+/// The SHA-256 a six-digit code is kept as: of the account and the code together.
+fn code_digest(user: UserId, code: &str) -> Vec<u8> {
+    digest(&format!("{}:{}", user.0, code.trim()))
+}
+
+/// Issues an SMS code for `user`, to `mobile`; earlier codes stop working. Returns the six
+/// digits to send.
+pub async fn issue_code(
+    tx: &mut PgConnection,
+    user: UserId,
+    mobile: &str,
+    now: DateTime<Utc>,
+) -> Result<String, sqlx::Error> {
+    sqlx::query!(
+        "UPDATE account_tokens SET used_at = $2
+         WHERE user_id = $1 AND purpose = 'confirm_mobile' AND used_at IS NULL",
+        user.0,
+        now,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let code = format!("{:06}", rand::random::<u32>() % 1_000_000);
+    sqlx::query!(
+        "INSERT INTO account_tokens (token_sha256, user_id, purpose, sent_to, created_at, expires_at)
+         VALUES ($1, $2, 'confirm_mobile', $3, $4, $5)",
+        code_digest(user, &code),
+        user.0,
+        mobile,
+        now,
+        now + MOBILE_CODE_VALIDITY,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(code)
+}
+
+/// Uses `user`'s live SMS code if `code` is it, returning the number it was sent to; a
+/// wrong code counts, and the [`MAX_CODE_ATTEMPTS`]th ends the code.
+pub async fn redeem_code(
+    tx: &mut PgConnection,
+    user: UserId,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, sqlx::Error> {
+    let Some(live) = sqlx::query!(
+        "SELECT id, token_sha256, sent_to, attempts FROM account_tokens
+         WHERE user_id = $1 AND purpose = 'confirm_mobile' AND used_at IS NULL
+           AND expires_at > $2
+         ORDER BY id DESC LIMIT 1 FOR UPDATE",
+        user.0,
+        now,
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(None);
+    };
+    if live.token_sha256 == code_digest(user, code) {
+        sqlx::query!(
+            "UPDATE account_tokens SET used_at = $2 WHERE id = $1",
+            live.id,
+            now
+        )
+        .execute(&mut *tx)
+        .await?;
+        return Ok(Some(live.sent_to));
+    }
+    sqlx::query!(
+        "UPDATE account_tokens SET attempts = attempts + 1,
+                used_at = CASE WHEN attempts + 1 >= $3 THEN $2::timestamptz END
+         WHERE id = $1",
+        live.id,
+        now,
+        MAX_CODE_ATTEMPTS,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(None)
+}
+
+/// The number `user` has a live SMS code for, if any (the account page then asks for it).
+pub async fn pending_mobile(
+    pool: &sqlx::PgPool,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT sent_to FROM account_tokens
+         WHERE user_id = $1 AND purpose = 'confirm_mobile' AND used_at IS NULL
+           AND expires_at > $2
+         ORDER BY id DESC LIMIT 1",
+        user.0,
+        now,
+    )
+    .fetch_optional(pool)
+    .await
 }
 
 /// Uses `token` once: when it is a token of `purpose`, unused and unexpired at `now`, it is
@@ -98,14 +204,14 @@ pub async fn redeem(
         "UPDATE account_tokens SET used_at = $3
          WHERE token_sha256 = $1 AND purpose = ($2::text)::account_token_purpose
            AND used_at IS NULL AND expires_at > $3
-         RETURNING user_id, email",
+         RETURNING user_id, sent_to",
         digest(token),
         purpose.code(),
         now,
     )
     .fetch_optional(&mut *tx)
     .await?;
-    Ok(row.map(|row| (UserId(row.user_id), row.email)))
+    Ok(row.map(|row| (UserId(row.user_id), row.sent_to)))
 }
 
 /// Whether `token` would be redeemed now (for the page that shows the form).

@@ -215,8 +215,11 @@ async fn load(id: Option<OrganisationId>) -> Result<MembersView, AppError> {
         let requests = sqlx::query!(
             "SELECT r.id, u.display_name, u.email, r.message, r.created_at
              FROM join_requests r JOIN users u ON u.id = r.user_id
-             WHERE r.organisation_id = $1 AND r.status = 'pending' AND NOT r.is_claim
-               AND u.deleted_at IS NULL
+             JOIN organisations o ON o.id = r.organisation_id
+             WHERE r.organisation_id = $1 AND r.status = 'pending'
+               AND u.deleted_at IS NULL AND u.suspended_at IS NULL
+               -- Claims (no admin, or not verified yet) are the platform admins' to decide.
+               AND o.verified_at IS NOT NULL
              ORDER BY r.created_at, r.id",
             id.0
         )

@@ -293,7 +293,7 @@ pub async fn ask_to_join(
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
     let organisation = sqlx::query!(
-        r#"SELECT id,
+        r#"SELECT id, verified_at IS NOT NULL AS "verified!",
                   EXISTS (SELECT 1 FROM memberships m WHERE m.organisation_id = o.id
                           AND 'admin' = ANY (m.roles)) AS "has_admin!",
                   EXISTS (SELECT 1 FROM memberships m WHERE m.organisation_id = o.id
@@ -308,7 +308,9 @@ pub async fn ask_to_join(
     if organisation.member {
         return Err(invalid(Problem::AlreadyMember));
     }
-    let is_claim = !organisation.has_admin;
+    // An organisation without an admin, or not verified yet (its admin may not be who
+    // they claim to be), is the platform admins' to decide.
+    let is_claim = !organisation.has_admin || !organisation.verified;
     let created = sqlx::query_scalar!(
         "INSERT INTO join_requests (organisation_id, user_id, is_claim, message, created_at)
          VALUES ($1, $2, $3, $4, $5)
@@ -322,6 +324,7 @@ pub async fn ask_to_join(
     )
     .fetch_optional(&mut *tx)
     .await?;
+    // Asked again while a request is open: that request stands, as it is now judged.
     if let Some(request) = created {
         let action = if is_claim {
             "claim_organisation"
@@ -350,14 +353,17 @@ pub async fn ask_to_join(
     })
 }
 
-/// Accepts or refuses an open request: a join request by an admin of the organisation
-/// (the person becomes a member), a claim by a platform admin (the claimant becomes the
-/// organisation's first admin). Returns the organisation. Errors: 404 for a request that
-/// is not open, 401/403 from the permission table.
+/// Accepts or refuses an open request. Whether it is a claim is decided now, not when it
+/// was made: while the organisation has an admin and is verified, its admins decide (the
+/// person becomes a member); otherwise platform admins do (the claimant becomes an admin).
+/// `expected` is the organisation the address names. Returns the organisation. Errors:
+/// 404 for a request that is not open, of another organisation, or of an account since
+/// deleted or suspended; 401/403 from the permission table.
 pub async fn decide_request(
     state: &AppState,
     caller: &Caller,
     request: i64,
+    expected: Option<OrganisationId>,
     accept: bool,
 ) -> Result<OrganisationId, AppError> {
     if caller.signed_in().is_none() {
@@ -366,15 +372,22 @@ pub async fn decide_request(
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
     let row = sqlx::query!(
-        "SELECT organisation_id, user_id, is_claim FROM join_requests
-         WHERE id = $1 AND status = 'pending' FOR UPDATE",
+        r#"SELECT r.organisation_id, r.user_id
+           FROM join_requests r JOIN users u ON u.id = r.user_id
+           WHERE r.id = $1 AND r.status = 'pending'
+             AND u.deleted_at IS NULL AND u.suspended_at IS NULL
+           FOR UPDATE OF r"#,
         request,
     )
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(AppError::NotFound)?;
     let organisation = OrganisationId(row.organisation_id);
-    let user = if row.is_claim {
+    if expected.is_some_and(|expected| expected != organisation) {
+        return Err(AppError::NotFound);
+    }
+    let is_claim = !lock_organisation(&mut tx, organisation).await?;
+    let user = if is_claim {
         acting(caller, Action::DecideClaim, &Target::none())?
     } else {
         acting(
@@ -395,7 +408,7 @@ pub async fn decide_request(
     .execute(&mut *tx)
     .await?;
     if accept {
-        let roles: &[&str] = if row.is_claim {
+        let roles: &[&str] = if is_claim {
             &["admin", "member"]
         } else {
             &["member"]
@@ -404,7 +417,8 @@ pub async fn decide_request(
         sqlx::query!(
             "INSERT INTO memberships (user_id, organisation_id, roles, created_at)
              VALUES ($1, $2, $3::text[]::membership_role[], $4)
-             ON CONFLICT (user_id, organisation_id) DO NOTHING",
+             ON CONFLICT (user_id, organisation_id) DO UPDATE
+                 SET roles = ARRAY(SELECT DISTINCT r FROM unnest(memberships.roles || EXCLUDED.roles) AS r)",
             row.user_id,
             organisation.0,
             &roles,
@@ -413,7 +427,7 @@ pub async fn decide_request(
         .execute(&mut *tx)
         .await?;
     }
-    let action = match (row.is_claim, accept) {
+    let action = match (is_claim, accept) {
         (true, true) => "accept_claim",
         (true, false) => "refuse_claim",
         (false, true) => "accept_member",
@@ -429,6 +443,26 @@ pub async fn decide_request(
     .await?;
     tx.commit().await?;
     Ok(organisation)
+}
+
+/// Locks `organisation`'s row until `tx` ends, so two changes of its members (two admins
+/// demoting each other at once) run one after the other and the last-admin rule holds.
+/// Returns whether its admins decide its requests: it is verified and has an admin.
+async fn lock_organisation(
+    tx: &mut PgConnection,
+    organisation: OrganisationId,
+) -> Result<bool, AppError> {
+    let row = sqlx::query!(
+        r#"SELECT verified_at IS NOT NULL AS "verified!",
+                  EXISTS (SELECT 1 FROM memberships m WHERE m.organisation_id = o.id
+                          AND 'admin' = ANY (m.roles)) AS "has_admin!"
+           FROM organisations o WHERE id = $1 FOR UPDATE"#,
+        organisation.0
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok(row.verified && row.has_admin)
 }
 
 /// Counts the admins of `organisation` once the change in `tx` is made.
@@ -485,6 +519,7 @@ pub async fn set_roles(
     codes.dedup();
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
+    lock_organisation(&mut tx, organisation).await?;
     let updated = sqlx::query!(
         "UPDATE memberships SET roles = $3::text[]::membership_role[]
          WHERE user_id = $1 AND organisation_id = $2",
@@ -544,6 +579,7 @@ pub async fn remove_member(
     };
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
+    lock_organisation(&mut tx, organisation).await?;
     let removed = sqlx::query!(
         "DELETE FROM memberships WHERE user_id = $1 AND organisation_id = $2",
         member.0,

@@ -7,7 +7,7 @@ use crate::limits::Limiter;
 use crate::sessions::SIGN_IN_KEY;
 use app::accounts::form::FieldLabels;
 use app::accounts::server::{
-    erasure, export, profile, registration, second_factor, sign_ins, Refusal,
+    erasure, export, mobile, profile, registration, second_factor, sign_ins, Refusal,
 };
 use app::accounts::{account_labels, delete_labels, second_factor_labels};
 use app::audit::{self, Actor, AuditEntry};
@@ -136,11 +136,19 @@ pub async fn end_session(
 
 pub async fn delete_account(
     State(state): State<AppState>,
+    Extension(limiter): Extension<Arc<Limiter>>,
     session: Session,
     posted: Posted,
 ) -> Response {
     let result = async {
         let user = own_account(&posted.caller())?;
+        // Password checks are budgeted here as at sign-in.
+        spend(
+            &limiter,
+            &posted,
+            "password",
+            Some(&format!("account:{}", user.0)),
+        )?;
         erasure::delete_account(&state, user, posted.get("password")).await?;
         let _ = session.remove::<Uuid>(SIGN_IN_KEY).await;
         let _ = session.flush().await;
@@ -212,7 +220,14 @@ pub async fn enable_second_factor(State(state): State<AppState>, posted: Posted)
     let result = async {
         let user = own_account(&posted.caller())?;
         let sign_in = sign_in_of(&posted)?;
-        second_factor::confirm_enrolment(&state, user, sign_in, posted.get("code")).await
+        second_factor::confirm_enrolment(
+            &state,
+            user,
+            sign_in,
+            posted.get("password"),
+            posted.get("code"),
+        )
+        .await
     }
     .await;
     match result {
@@ -268,4 +283,26 @@ pub async fn disable_second_factor(State(state): State<AppState>, posted: Posted
         result,
     )
     .await
+}
+
+/// `POST /account/mobile`: sends an SMS code to the number given.
+pub async fn send_mobile_code(State(state): State<AppState>, posted: Posted) -> Response {
+    let result = async {
+        let user = own_account(&posted.caller())?;
+        mobile::send_code(&state, user, posted.get("mobile")).await?;
+        Ok::<_, Refusal>("/account?notice=mobile_code_sent".to_owned())
+    }
+    .await;
+    reply_on(&state, posted, Some("/account"), account_labels, result).await
+}
+
+/// `POST /account/mobile/confirm`: the code from the SMS.
+pub async fn confirm_mobile(State(state): State<AppState>, posted: Posted) -> Response {
+    let result = async {
+        let user = own_account(&posted.caller())?;
+        mobile::confirm(&state, user, posted.get("code")).await?;
+        Ok::<_, Refusal>("/account?notice=mobile_confirmed".to_owned())
+    }
+    .await;
+    reply_on(&state, posted, Some("/account"), account_labels, result).await
 }

@@ -56,6 +56,16 @@ pub fn router(limiter: Arc<Limiter>) -> Listed<AppState> {
         )
         .route(
             Method::POST,
+            "/account/mobile",
+            post(account::send_mobile_code),
+        )
+        .route(
+            Method::POST,
+            "/account/mobile/confirm",
+            post(account::confirm_mobile),
+        )
+        .route(
+            Method::POST,
             "/account/confirmation",
             post(account::resend_confirmation),
         )

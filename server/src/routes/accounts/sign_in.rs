@@ -159,8 +159,8 @@ pub async fn second_factor(
             "code",
             Some(&format!("second-factor:{}", user.0)),
         )?;
+        // Wrong codes count against the factor itself (five lock it for 15 minutes).
         if !second_factor::verify(&state, user, posted.get("code")).await? {
-            credentials::record_failure(&state, user).await?;
             return Err(Refusal::Invalid(vec![FieldError {
                 field: "code",
                 problem: Problem::WrongCode,

@@ -89,18 +89,10 @@ async fn decide_claim(
             _ => return Err(app::error::AppError::NotFound.into()),
         };
         let caller = posted.caller();
-        // Claims only: a join request is its organisation admin's to decide.
         check(&caller, Action::DecideClaim, &Target::none())?;
-        let is_claim = sqlx::query_scalar!(
-            "SELECT is_claim FROM join_requests WHERE id = $1 AND status = 'pending'",
-            request
-        )
-        .fetch_optional(&state.pool)
-        .await?;
-        if is_claim != Some(true) {
-            return Err(app::error::AppError::NotFound.into());
-        }
-        members::decide_request(&state, &caller, request, accept).await?;
+        // A request that is not a claim (its organisation is verified and has an admin)
+        // needs the organisation's admin, or a platform admin as its moderator.
+        members::decide_request(&state, &caller, request, None, accept).await?;
         Ok::<_, Refusal>("/admin/organisations?notice=request_decided".to_owned())
     }
     .await;

@@ -88,11 +88,10 @@ async fn decide(
             "refuse" => false,
             _ => return Err(app::error::AppError::NotFound.into()),
         };
+        let expected = id.parse().map_err(|_| app::error::AppError::NotFound)?;
         let organisation =
-            members::decide_request(&state, &posted.caller(), request, accept).await?;
-        if organisation.to_string() != id {
-            return Err(app::error::AppError::NotFound.into());
-        }
+            members::decide_request(&state, &posted.caller(), request, Some(expected), accept)
+                .await?;
         Ok::<_, Refusal>(format!(
             "/organisations/{organisation}/members?notice=request_decided"
         ))
