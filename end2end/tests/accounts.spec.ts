@@ -55,8 +55,8 @@ async function signIn(page: Page, email: string, password: string) {
   // Admins: the code after the password (a step used by an earlier run is refused: take
   // the next).
   for (let attempt = 0; page.url().endsWith('/sign-in/second-factor') && attempt < 3; attempt++) {
-    await page.getByLabel('验证码').fill(await nextCode(page));
-    await page.getByRole('button', { name: '验证' }).click();
+    await page.getByRole('textbox', { name: '验证码' }).fill(await nextCode(page));
+    await page.getByRole('button', { name: '验证', exact: true }).click();
     // Either signed in, or the code refused in place.
     await Promise.race([
       page.waitForURL(/\/account$/),
