@@ -50,7 +50,8 @@
     if (button) button.disabled = true;
     fetch(form.action, {
       method: "POST",
-      body: new URLSearchParams(new FormData(form)),
+      // A form with a file goes as multipart, as the browser would send it.
+      body: form.enctype === "multipart/form-data" ? new FormData(form) : new URLSearchParams(new FormData(form)),
       headers: { Accept: "application/json" },
       credentials: "same-origin",
     })

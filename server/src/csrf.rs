@@ -70,16 +70,34 @@ pub async fn protect(State(site): State<SiteOrigin>, request: Request, next: Nex
             refused()
         };
     }
+    // A form with a file: its token is one of its text fields.
+    if let Some(boundary) = crate::multipart::boundary(request.headers()) {
+        let (parts, body) = request.into_parts();
+        let Ok(bytes) = axum::body::to_bytes(body, crate::multipart::MAX_MULTIPART_BYTES).await
+        else {
+            return too_large();
+        };
+        let sent = match crate::multipart::read(bytes.clone(), boundary).await {
+            Ok((fields, _)) => fields
+                .into_iter()
+                .find(|(name, _)| name == CSRF_FIELD)
+                .map(|(_, value)| value),
+            Err(_) => None,
+        };
+        return match sent {
+            Some(sent) if tokens_match(sent.as_bytes(), &expected) => {
+                next.run(Request::from_parts(parts, Body::from(bytes)))
+                    .await
+            }
+            _ => refused(),
+        };
+    }
     if !is_form(request.headers()) {
         return refused();
     }
     let (parts, body) = request.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
-        return (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "表单过大。\nThe form is too large.\n",
-        )
-            .into_response();
+        return too_large();
     };
     let sent = url::form_urlencoded::parse(&bytes)
         .find(|(name, _)| name == CSRF_FIELD)
@@ -116,6 +134,14 @@ fn is_form(headers: &HeaderMap) -> bool {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+}
+
+fn too_large() -> Response {
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "表单过大。\nThe form is too large.\n",
+    )
+        .into_response()
 }
 
 fn tokens_match(sent: &[u8], expected: &str) -> bool {

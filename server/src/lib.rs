@@ -12,6 +12,7 @@ pub mod database;
 pub mod indexer;
 pub mod limits;
 pub mod mail;
+pub mod multipart;
 pub mod routes;
 pub mod scheduler;
 pub mod security;

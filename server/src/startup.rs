@@ -218,6 +218,7 @@ pub async fn serve(config: Config) -> Result<()> {
         site,
     );
     state.accounts.mailbox = mail.mailbox();
+    state.accounts.evidence_dir = config.data_dir.join("evidence");
     // SMS: the demo mailbox where there is one; no sender otherwise (see `sms`).
     if let Some(folder) = mail.mailbox() {
         state.accounts.sms = Some(Arc::new(crate::sms::MailboxSms::new(&folder)?));

@@ -46,6 +46,8 @@ pub enum Problem {
     WrongCode,
     /// The mobile number is confirmed by another account.
     MobileTaken,
+    /// An evidence file that is not a PDF, JPEG or PNG of at most 5 MiB.
+    InvalidEvidence,
 }
 
 impl Problem {
@@ -78,6 +80,7 @@ impl Problem {
             Problem::ReasonRequired => t.problem_reason_required,
             Problem::WrongCode => t.problem_wrong_code,
             Problem::MobileTaken => t.problem_mobile_taken,
+            Problem::InvalidEvidence => t.problem_invalid_evidence,
         };
         text.to_owned()
     }
@@ -162,6 +165,9 @@ pub fn PostForm(
     #[prop(into)]
     label: String,
     #[prop(optional, into)] class: Option<String>,
+    /// Sends `multipart/form-data` (a form with a file).
+    #[prop(default = false)]
+    multipart: bool,
     /// Whether `/forms.js` may post it and show errors in place (not for forms whose
     /// answer is a page to read, such as new recovery codes).
     #[prop(default = true)]
@@ -173,7 +179,7 @@ pub fn PostForm(
     view! {
         // `novalidate`: the server's messages (in the reader's language, naming the field)
         // are the ones shown, the same with and without JavaScript.
-        <form method="post" action=action class=class aria-label=label data-enhance=enhance.then_some("") novalidate="">
+        <form method="post" action=action class=class aria-label=label data-enhance=enhance.then_some("") novalidate="" enctype=multipart.then_some("multipart/form-data")>
             {token.map(|token| view! { <input type="hidden" name=CSRF_FIELD value=token /> })}
             <ErrorSummary refused />
             {children()}
@@ -247,7 +253,10 @@ pub fn Field(
     let t = use_account_texts();
     let outcome = use_form_outcome();
     let error = outcome.error(name).map(|problem| problem.message(t));
-    let value = if kind == "password" {
+    // Files: the kinds the site takes (it checks the bytes itself all the same).
+    let accept =
+        (kind == "file").then_some(".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png");
+    let value = if kind == "password" || kind == "file" {
         None
     } else {
         outcome.value(name).or(value)
@@ -275,6 +284,7 @@ pub fn Field(
                 autocomplete=autocomplete
                 required=required
                 maxlength=maxlength
+                accept=accept
                 aria-describedby=described
                 aria-invalid=error.as_ref().map(|_| "true")
             />

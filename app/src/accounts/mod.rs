@@ -32,6 +32,8 @@ pub struct AccountServices {
     /// The demo mailbox folder, where mail is written as `.eml` files instead of being
     /// sent: only in a demo or test deployment without `SMTP_URL`.
     pub mailbox: Option<std::path::PathBuf>,
+    /// Where claims' evidence files are kept (`$CATALOGUE_DATA_DIR/evidence`).
+    pub evidence_dir: std::path::PathBuf,
     /// Sends SMS codes; `None` when the deployment has no sender (no mobile numbers then).
     pub sms: Option<std::sync::Arc<dyn sms::SmsSender>>,
 }
@@ -44,6 +46,7 @@ impl Default for AccountServices {
             mail_queued: std::sync::Arc::new(tokio::sync::Notify::new()),
             sessions: server::sign_ins::SessionPolicy::default(),
             mailbox: None,
+            evidence_dir: std::env::temp_dir().join("catalogue-evidence"),
             sms: None,
         }
     }

@@ -34,6 +34,8 @@ pub struct Claim {
     pub claimant: String,
     pub message: String,
     pub at: String,
+    /// An evidence file came with it.
+    pub evidence: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +111,9 @@ fn QueueView(queue: Queue) -> impl IntoView {
                                 <h3>{claim.organisation.clone()}</h3>
                                 <p><code>{claim.credit_code}</code> " · " {claim.claimant} " · " {claim.at}</p>
                                 <p>{claim.message}</p>
+                                {claim.evidence.then(|| view! {
+                                    <p><a href=format!("/admin/claims/{}/evidence", claim.id)>{t.view_evidence}</a></p>
+                                })}
                                 <PostForm action=format!("/admin/claims/{}/accept", claim.id) label=format!("{} {}", t.accept, claim.organisation) class="inline">
                                     <button type="submit">{t.accept}</button>
                                 </PostForm>
@@ -169,7 +174,8 @@ async fn load() -> Result<Queue, AppError> {
         })
         .collect();
         let claims = sqlx::query!(
-            "SELECT r.id, o.name, o.credit_code, u.display_name, u.email, r.message, r.created_at
+            r#"SELECT r.id, o.name, o.credit_code, u.display_name, u.email, r.message, r.created_at,
+                      r.evidence_file IS NOT NULL AS "evidence!"
              FROM join_requests r
              JOIN organisations o ON o.id = r.organisation_id
              JOIN users u ON u.id = r.user_id
@@ -178,7 +184,7 @@ async fn load() -> Result<Queue, AppError> {
                AND (o.verified_at IS NULL
                     OR NOT EXISTS (SELECT 1 FROM memberships m WHERE m.organisation_id = o.id
                                    AND 'admin' = ANY (m.roles)))
-             ORDER BY r.created_at, r.id"
+             ORDER BY r.created_at, r.id"#
         )
         .fetch_all(&state.pool)
         .await?
@@ -190,6 +196,7 @@ async fn load() -> Result<Queue, AppError> {
             claimant: format!("{} <{}>", row.display_name, row.email.unwrap_or_default()),
             message: row.message,
             at: show(row.created_at),
+            evidence: row.evidence,
         })
         .collect();
         Ok(Queue { waiting, claims })

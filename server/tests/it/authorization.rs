@@ -219,6 +219,7 @@ fn rows(world: &World) -> Vec<Row> {
             platform_admin(422),
         ),
         post("/admin/claims/{request}/{decision}", "/admin/claims/999999/accept", &[], platform_admin(404)),
+        get("/admin/claims/{request}/evidence", "/admin/claims/999999/evidence", platform_admin(404)),
         post("/admin/users/{id}/{change}", "/admin/users/999999/lift", &[], platform_admin(404)),
         get("/admin/mailbox", "/admin/mailbox", platform_admin(200)),
         get(

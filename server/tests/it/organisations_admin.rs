@@ -436,3 +436,124 @@ async fn a_suspended_account_is_signed_out_and_cannot_sign_in_until_lifted(pool:
     );
     assert_eq!(person.get("/admin/audit").await.0, StatusCode::UNAUTHORIZED);
 }
+
+/// A multipart form as a browser sends it, with the session's token among its fields.
+fn multipart_claim(
+    code: &str,
+    token: Option<&str>,
+    file: &[u8],
+    name: &str,
+) -> reqwest::multipart::Form {
+    let mut form = reqwest::multipart::Form::new()
+        .text("credit_code", code.to_owned())
+        .text("message", "授权书见附件".to_owned())
+        .part(
+            "evidence",
+            reqwest::multipart::Part::bytes(file.to_vec()).file_name(name.to_owned()),
+        );
+    if let Some(token) = token {
+        form = form.text("csrf_token", token.to_owned());
+    }
+    form
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_claim_carries_its_authorisation_letter_to_the_platform_admin(pool: PgPool) {
+    let folder = tempfile::tempdir().unwrap();
+    let evidence_dir = folder.path().to_owned();
+    let app = crate::helpers::spawn_app_configured(
+        pool.clone(),
+        crate::helpers::test_clock(),
+        None,
+        server::startup::RouterOptions::for_tests(),
+        app::state::Site::local(),
+        move |state| state.accounts.evidence_dir = evidence_dir,
+    )
+    .await;
+    let agency = organisation(&pool, "常州市某中心", "public_institution", "320400", true).await;
+    let code: String = sqlx::query_scalar("SELECT credit_code FROM organisations WHERE id = $1")
+        .bind(agency)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let claimant = signed_in(&app, "clerk@example.cn", "办事员").await;
+    let (_, page) = claimant.get("/organisations/join").await;
+    assert!(page.contains("enctype=\"multipart/form-data\""));
+    let token = crate::accounts::csrf_token(&page).unwrap();
+    let letter = b"%PDF-1.7\n% authorisation letter\n";
+    let origin = format!("http://{}", app.address);
+    let post = |form| {
+        claimant
+            .client
+            .post(app.url("/organisations/join"))
+            .header("origin", origin.clone())
+            .multipart(form)
+            .send()
+    };
+
+    // Without the session's token a file form is refused like any other.
+    let forged = post(multipart_claim(&code, None, letter, "授权书.pdf"))
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    // Not a PDF, JPEG or PNG (whatever its name says): refused whole, naming the field.
+    let script = post(multipart_claim(
+        &code,
+        Some(&token),
+        b"<script>alert(1)</script>",
+        "letter.pdf",
+    ))
+    .await
+    .unwrap();
+    assert_eq!(script.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(script
+        .text()
+        .await
+        .unwrap()
+        .contains("请上传 PDF、JPG 或 PNG 文件"));
+    let requests: i64 = sqlx::query_scalar("SELECT count(*) FROM join_requests")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(requests, 0);
+    assert_eq!(
+        std::fs::read_dir(folder.path())
+            .map(|d| d.count())
+            .unwrap_or(0),
+        0,
+        "no file kept"
+    );
+
+    let claimed = post(multipart_claim(&code, Some(&token), letter, "授权书.pdf"))
+        .await
+        .unwrap();
+    assert_eq!(location(&claimed), "/account?notice=claim_requested");
+    let request: i64 = sqlx::query_scalar("SELECT id FROM join_requests")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        claimant
+            .get(&format!("/admin/claims/{request}/evidence"))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+
+    let admin = platform_admin(&app, &pool).await;
+    let (_, queue) = admin.get("/admin/organisations").await;
+    assert!(queue.contains(&format!("/admin/claims/{request}/evidence")));
+    let file = admin
+        .client
+        .get(app.url(&format!("/admin/claims/{request}/evidence")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), StatusCode::OK);
+    assert_eq!(file.headers()["content-type"], "application/pdf");
+    assert!(file.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    assert_eq!(file.bytes().await.unwrap().as_ref(), letter);
+}

@@ -31,9 +31,10 @@ pub fn JoinOrganisationPage() -> impl IntoView {
         <section class="account-form narrow">
             <h1>{t.ask_to_join}</h1>
             <p class="lead">{t.ask_to_join_lead}</p>
-            <PostForm action="/organisations/join".to_owned() label=t.ask_to_join>
+            <PostForm action="/organisations/join".to_owned() label=t.ask_to_join multipart=true>
                 <Field name="credit_code" label=t.credit_code hint=t.credit_code_hint value=code.unwrap_or_default() maxlength=40 />
                 <TextAreaField name="message" label=t.join_message hint=t.join_message_hint />
+                <Field name="evidence" label=t.evidence kind="file" hint=t.evidence_hint required=false />
                 <button type="submit">{t.send_request}</button>
             </PostForm>
         </section>

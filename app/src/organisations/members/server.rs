@@ -256,6 +256,33 @@ pub async fn create_organisation(
     Ok(OrganisationId(id))
 }
 
+/// A file sent with a request to join or a claim (an authorisation letter).
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The largest evidence file: 5 MiB.
+pub const MAX_EVIDENCE_BYTES: usize = 5 * 1024 * 1024;
+
+/// The type of an evidence file, read from its first bytes (never from its name or the
+/// type the browser claims): PDF, JPEG or PNG. Errors: [`Problem::InvalidEvidence`].
+pub fn evidence_type(bytes: &[u8]) -> Result<&'static str, Problem> {
+    if bytes.is_empty() || bytes.len() > MAX_EVIDENCE_BYTES {
+        return Err(Problem::InvalidEvidence);
+    }
+    if bytes.starts_with(b"%PDF-") {
+        Ok("application/pdf")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Ok("image/jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Ok("image/png")
+    } else {
+        Err(Problem::InvalidEvidence)
+    }
+}
+
 /// The result of asking to join.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct JoinRequested {
@@ -273,8 +300,21 @@ pub async fn ask_to_join(
     caller: &Caller,
     credit_code: &str,
     message: &str,
+    evidence: Option<Evidence>,
 ) -> Result<JoinRequested, Refusal> {
     let user = acting(caller, Action::AskToJoin, &Target::none())?;
+    let evidence = match evidence {
+        Some(evidence) => match evidence_type(&evidence.bytes) {
+            Ok(kind) => Some((evidence, kind)),
+            Err(problem) => {
+                return Err(Refusal::Invalid(vec![FieldError {
+                    field: "evidence",
+                    problem,
+                }]))
+            }
+        },
+        None => None,
+    };
     let invalid = |problem| {
         Refusal::Invalid(vec![FieldError {
             field: "credit_code",
@@ -311,9 +351,42 @@ pub async fn ask_to_join(
     // An organisation without an admin, or not verified yet (its admin may not be who
     // they claim to be), is the platform admins' to decide.
     let is_claim = !organisation.has_admin || !organisation.verified;
+    // The file first, under a random name; it is removed again if the request is not
+    // written, so a file is kept only with its request.
+    let stored = match &evidence {
+        Some((file, kind)) => {
+            let name = uuid::Uuid::new_v4().to_string();
+            let dir = state.accounts.evidence_dir.clone();
+            let path = dir.join(&name);
+            let bytes = file.bytes.clone();
+            tokio::task::spawn_blocking(move || {
+                std::fs::create_dir_all(&dir)?;
+                std::fs::write(&path, bytes)
+            })
+            .await
+            .map_err(|_| AppError::Internal)?
+            .map_err(|error| {
+                tracing::error!(%error, "cannot store an evidence file");
+                AppError::Unavailable
+            })?;
+            // Only the last part of the name the browser sent, and not too much of it.
+            let shown: String = file
+                .file_name
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(120)
+                .collect();
+            Some((name, *kind, shown))
+        }
+        None => None,
+    };
     let created = sqlx::query_scalar!(
-        "INSERT INTO join_requests (organisation_id, user_id, is_claim, message, created_at)
-         VALUES ($1, $2, $3, $4, $5)
+        "INSERT INTO join_requests (organisation_id, user_id, is_claim, message, created_at,
+                                    evidence_file, evidence_type, evidence_name)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (organisation_id, user_id) WHERE status = 'pending' DO NOTHING
          RETURNING id",
         organisation.id,
@@ -321,9 +394,22 @@ pub async fn ask_to_join(
         is_claim,
         message,
         now,
+        stored.as_ref().map(|(name, _, _)| name.clone()),
+        stored.as_ref().map(|(_, kind, _)| (*kind).to_owned()),
+        stored.as_ref().map(|(_, _, shown)| shown.clone()),
     )
     .fetch_optional(&mut *tx)
-    .await?;
+    .await;
+    let created = match created {
+        Ok(Some(id)) => Some(id),
+        other => {
+            // Not written (asked already, or a failure): the file goes.
+            if let Some((name, _, _)) = &stored {
+                let _ = std::fs::remove_file(state.accounts.evidence_dir.join(name));
+            }
+            other?
+        }
+    };
     // Asked again while a request is open: that request stands, as it is now judged.
     if let Some(request) = created {
         let action = if is_claim {

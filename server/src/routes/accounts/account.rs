@@ -188,6 +188,7 @@ pub async fn personal_data(
                 Posted {
                     parts,
                     fields: Vec::new(),
+                    uploads: Vec::new(),
                 },
                 error,
             )

@@ -25,10 +25,13 @@ const MAX_FORM_BYTES: usize = 64 * 1024;
 /// Fields whose values are never sent back into a page.
 const SECRET_FIELDS: &[&str] = &["password", CSRF_FIELD];
 
-/// A posted `application/x-www-form-urlencoded` form and the request it came with.
+/// A posted form (`application/x-www-form-urlencoded`, or `multipart/form-data` when it
+/// carries a file) and the request it came with.
 pub struct Posted {
     pub parts: Parts,
     pub fields: Vec<(String, String)>,
+    /// The files of a multipart form.
+    pub uploads: Vec<crate::multipart::Upload>,
 }
 
 impl<S: Send + Sync> FromRequest<S> for Posted {
@@ -36,6 +39,30 @@ impl<S: Send + Sync> FromRequest<S> for Posted {
 
     async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
         let (parts, body) = request.into_parts();
+        if let Some(boundary) = crate::multipart::boundary(&parts.headers) {
+            let bytes = axum::body::to_bytes(body, crate::multipart::MAX_MULTIPART_BYTES)
+                .await
+                .map_err(|_| {
+                    (
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "表单过大。\nThe form is too large.\n",
+                    )
+                        .into_response()
+                })?;
+            let (fields, uploads) =
+                crate::multipart::read(bytes, boundary).await.map_err(|_| {
+                    (
+                        StatusCode::BAD_REQUEST,
+                        "表单无法读取。\nThe form could not be read.\n",
+                    )
+                        .into_response()
+                })?;
+            return Ok(Posted {
+                parts,
+                fields,
+                uploads,
+            });
+        }
         let is_form = parts
             .headers
             .get(header::CONTENT_TYPE)
@@ -58,7 +85,11 @@ impl<S: Send + Sync> FromRequest<S> for Posted {
                     .into_response()
             })?;
         let fields = url::form_urlencoded::parse(&bytes).into_owned().collect();
-        Ok(Posted { parts, fields })
+        Ok(Posted {
+            parts,
+            fields,
+            uploads: Vec::new(),
+        })
     }
 }
 
@@ -69,6 +100,11 @@ impl Posted {
             .iter()
             .find(|(field, _)| field == name)
             .map_or("", |(_, value)| value.as_str())
+    }
+
+    /// The file sent in field `name`, if any.
+    pub fn upload(&self, name: &str) -> Option<&crate::multipart::Upload> {
+        self.uploads.iter().find(|upload| upload.field == name)
     }
 
     /// Every value of `name` (checkboxes).

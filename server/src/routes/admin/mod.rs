@@ -34,6 +34,11 @@ pub fn router() -> Listed<AppState> {
             "/admin/claims/{request}/{decision}",
             post(decide_claim),
         )
+        .route(
+            Method::GET,
+            "/admin/claims/{request}/evidence",
+            get(claim_evidence),
+        )
         .route(Method::POST, "/admin/users/{id}/{change}", post(suspension))
         .route(Method::GET, "/admin/audit.csv", get(audit_csv))
 }
@@ -160,6 +165,7 @@ async fn audit_csv(State(state): State<AppState>, caller: Caller, request: Reque
                 Posted {
                     parts,
                     fields: Vec::new(),
+                    uploads: Vec::new(),
                 },
                 error,
             )
@@ -203,4 +209,70 @@ async fn audit_csv(State(state): State<AppState>, caller: Caller, request: Reque
         csv,
     )
         .into_response()
+}
+
+/// `GET /admin/claims/{request}/evidence`: the file a request came with, for platform
+/// admins deciding claims; a download, never shown inline.
+async fn claim_evidence(
+    State(state): State<AppState>,
+    Path(request): Path<i64>,
+    caller: Caller,
+    original: Request,
+) -> Response {
+    let result = async {
+        check(&caller, Action::DecideClaim, &Target::none())?;
+        let row = sqlx::query!(
+            "SELECT evidence_file, evidence_type, evidence_name FROM join_requests WHERE id = $1",
+            request
+        )
+        .fetch_optional(&state.pool)
+        .await?
+        .ok_or(app::error::AppError::NotFound)?;
+        let (Some(file), Some(kind)) = (row.evidence_file, row.evidence_type) else {
+            return Err(app::error::AppError::NotFound);
+        };
+        // The stored name is a UUID the site chose; anything else is refused.
+        let file: uuid::Uuid = file.parse().map_err(|_| app::error::AppError::NotFound)?;
+        let bytes = tokio::fs::read(state.accounts.evidence_dir.join(file.to_string()))
+            .await
+            .map_err(|_| app::error::AppError::NotFound)?;
+        Ok((kind, row.evidence_name.unwrap_or_default(), bytes))
+    }
+    .await;
+    match result {
+        Ok((kind, name, bytes)) => {
+            let extension = match kind.as_str() {
+                "application/pdf" => "pdf",
+                "image/png" => "png",
+                _ => "jpg",
+            };
+            let encoded =
+                percent_encoding::utf8_percent_encode(&name, percent_encoding::NON_ALPHANUMERIC);
+            let disposition = format!(
+                "attachment; filename=\"evidence-{request}.{extension}\"; filename*=UTF-8''{encoded}"
+            );
+            (
+                [
+                    (header::CONTENT_TYPE, kind),
+                    (header::CONTENT_DISPOSITION, disposition),
+                    (header::CACHE_CONTROL, "no-store".to_owned()),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(error) => {
+            let (parts, _) = original.into_parts();
+            failed(
+                &state,
+                Posted {
+                    parts,
+                    fields: Vec::new(),
+                    uploads: Vec::new(),
+                },
+                error,
+            )
+            .await
+        }
+    }
 }

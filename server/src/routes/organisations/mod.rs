@@ -60,11 +60,16 @@ async fn create(State(state): State<AppState>, posted: Posted) -> Response {
 
 async fn join(State(state): State<AppState>, posted: Posted) -> Response {
     let result = async {
+        let evidence = posted.upload("evidence").map(|upload| members::Evidence {
+            file_name: upload.file_name.clone(),
+            bytes: upload.bytes.to_vec(),
+        });
         let requested = members::ask_to_join(
             &state,
             &posted.caller(),
             posted.get("credit_code"),
             posted.get("message"),
+            evidence,
         )
         .await?;
         Ok(if requested.is_claim {
