@@ -10,3 +10,10 @@ ALTER TABLE join_requests
     ADD COLUMN evidence_name TEXT,
     ADD CONSTRAINT join_requests_evidence_whole
         CHECK ((evidence_file IS NULL) = (evidence_type IS NULL));
+
+-- The per-recipient mail budget counts an address's recent mail: indexed.
+CREATE INDEX mail_outbox_recipient_idx ON mail_outbox (lower(recipient), created_at);
+
+-- When the pending set-up of a second factor began: a new key is drawn only when the page
+-- is opened after 10 minutes, so reloading it does not void a key just scanned.
+ALTER TABLE second_factors ADD COLUMN started_at TIMESTAMPTZ;

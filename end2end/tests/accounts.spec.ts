@@ -108,6 +108,7 @@ test('a new account is confirmed through the mail the platform admin reads in th
   const row = page.getByRole('row').filter({ hasText: email });
   await row.getByRole('link', { name: '请确认您的电子邮箱' }).click();
   const body = await page.getByTestId('mail-body').innerText();
+  await expectNoSeriousA11yViolations(page);
   const link = body.match(/https?:\/\/\S+\/confirm\/\S+/)?.[0];
   expect(link, body).toBeTruthy();
   await signOut(page);
@@ -115,6 +116,7 @@ test('a new account is confirmed through the mail the platform admin reads in th
   // The new account confirms its address and signs in.
   await page.goto(new URL(link!).pathname);
   await expect(mainHeading(page)).toHaveText('确认电子邮箱');
+  await expectNoSeriousA11yViolations(page);
   await page.getByRole('button', { name: '确认邮箱' }).click();
   await expect(page).toHaveURL(/\/sign-in\?notice=confirmed$/);
   await signIn(page, email, PASSWORD);
@@ -125,6 +127,9 @@ test('a new account is confirmed through the mail the platform admin reads in th
 
   await page.goto('/account/sessions');
   await expect(page.getByTestId('sessions')).toContainText('当前设备');
+  await expectNoSeriousA11yViolations(page);
+  await page.goto('/account/second-factor');
+  await expect(page.getByTestId('second-factor-key')).toBeVisible();
   await expectNoSeriousA11yViolations(page);
   await signOut(page);
   await page.goto('/account');
@@ -144,6 +149,12 @@ test('a wrong password is refused in place and the privacy policy names its vers
   await expect(page.getByTestId('privacy-version')).toContainText('2026-11-30');
   await expectNoSeriousA11yViolations(page);
   await page.goto('/reset');
+  await expectNoSeriousA11yViolations(page);
+  await page.goto('/sign-in/second-factor');
+  await expect(mainHeading(page)).toHaveText('输入验证码');
+  await expectNoSeriousA11yViolations(page);
+  await page.goto('/reset/not-a-real-token');
+  await expect(page.getByTestId('link-invalid')).toBeVisible();
   await expectNoSeriousA11yViolations(page);
 });
 
@@ -191,6 +202,9 @@ test('a firm registers, the platform admin verifies it, it is listed and searcha
   await expectNoSeriousA11yViolations(page);
   await page.getByRole('form', { name: `认证 ${name}` }).getByRole('button', { name: '认证' }).click();
   await expect(page).toHaveURL(/notice=verified$/);
+  await page.goto('/admin/users?email=demo.example');
+  await expect(page.getByTestId('accounts')).toContainText('firm-member@demo.example');
+  await expectNoSeriousA11yViolations(page);
   await page.goto('/admin/audit?action=verify');
   await expect(page.getByTestId('audit-log')).toContainText('verify');
   await expectNoSeriousA11yViolations(page);

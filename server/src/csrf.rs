@@ -71,7 +71,9 @@ pub async fn protect(State(site): State<SiteOrigin>, request: Request, next: Nex
         };
     }
     // A form with a file: its token is one of its text fields.
-    if let Some(boundary) = crate::multipart::boundary(request.headers()) {
+    if let Some(boundary) = crate::multipart::boundary(request.headers())
+        .filter(|_| crate::multipart::takes_files(request.uri().path()))
+    {
         let (parts, body) = request.into_parts();
         let Ok(bytes) = axum::body::to_bytes(body, crate::multipart::MAX_MULTIPART_BYTES).await
         else {

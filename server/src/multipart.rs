@@ -7,6 +7,15 @@ use bytes::Bytes;
 /// The largest multipart body read: one evidence file of at most 5 MiB and its form.
 pub const MAX_MULTIPART_BYTES: usize = 6 * 1024 * 1024;
 
+/// The forms that take a file; every other form is refused a multipart body, so only
+/// these read up to [`MAX_MULTIPART_BYTES`].
+pub const UPLOAD_PATHS: &[&str] = &["/organisations/join"];
+
+/// Whether the form at `path` takes a file.
+pub fn takes_files(path: &str) -> bool {
+    UPLOAD_PATHS.contains(&path)
+}
+
 /// One file of a form.
 #[derive(Debug, Clone)]
 pub struct Upload {

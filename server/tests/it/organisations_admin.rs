@@ -555,5 +555,22 @@ async fn a_claim_carries_its_authorisation_letter_to_the_platform_admin(pool: Pg
         .to_str()
         .unwrap()
         .starts_with("attachment"));
+    assert!(
+        file.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .ends_with(".pdf"),
+        "named by the type read from the bytes"
+    );
     assert_eq!(file.bytes().await.unwrap().as_ref(), letter);
+
+    // Decided: the letter has served its purpose and leaves the disk.
+    let accepted = admin
+        .post(&format!("/admin/claims/{request}/accept"), &[])
+        .await;
+    assert_eq!(
+        location(&accepted),
+        "/admin/organisations?notice=request_decided"
+    );
+    assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 0);
 }

@@ -58,10 +58,14 @@ pub async fn delete_account(state: &AppState, user: UserId, password: &str) -> R
     if is_sole_admin(&mut *tx, user).await? {
         return Err(last_admin());
     }
-    // What the person wrote when asking to join (their post, who vouches for them).
-    sqlx::query!("DELETE FROM join_requests WHERE user_id = $1", user.0)
-        .execute(&mut *tx)
-        .await?;
+    // What the person wrote when asking to join (their post, who vouches for them), and
+    // the files they sent with it (removed once the deletion is committed).
+    let evidence = sqlx::query_scalar!(
+        r#"DELETE FROM join_requests WHERE user_id = $1 RETURNING evidence_file AS "file""#,
+        user.0
+    )
+    .fetch_all(&mut *tx)
+    .await?;
     sqlx::query!("DELETE FROM memberships WHERE user_id = $1", user.0)
         .execute(&mut *tx)
         .await?;
@@ -112,6 +116,9 @@ pub async fn delete_account(state: &AppState, user: UserId, password: &str) -> R
     )
     .await?;
     tx.commit().await?;
+    for file in evidence.into_iter().flatten() {
+        let _ = std::fs::remove_file(state.accounts.evidence_dir.join(file));
+    }
     Ok(())
 }
 

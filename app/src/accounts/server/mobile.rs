@@ -27,6 +27,8 @@ pub async fn send_code(state: &AppState, user: UserId, mobile: &str) -> Result<(
     })?;
     let mut tx = state.pool.begin().await?;
     let code = tokens::issue_code(&mut tx, user, &mobile, state.clock.now()).await?;
+    // Committed before sending: no transaction waits on the SMS provider.
+    tx.commit().await?;
     let text = format!(
         "【常州创新目录】验证码 {code}，10 分钟内有效，用于确认您的手机号。/ Your code is {code} (10 minutes)."
     );
@@ -34,7 +36,6 @@ pub async fn send_code(state: &AppState, user: UserId, mobile: &str) -> Result<(
         tracing::warn!(to = %crate::accounts::sms::masked(&mobile), %error, "SMS not sent");
         AppError::Unavailable
     })?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -61,8 +62,13 @@ pub async fn confirm(state: &AppState, user: UserId, code: &str) -> Result<(), R
         now,
     )
     .execute(&mut *tx)
-    .await?
-    .rows_affected();
+    .await;
+    // Two accounts confirming one number at once: the unique index decides.
+    let updated = match updated {
+        Ok(done) => done.rows_affected(),
+        Err(sqlx::Error::Database(error)) if error.is_unique_violation() => 0,
+        Err(error) => return Err(error.into()),
+    };
     if updated == 0 {
         return Err(Refusal::Invalid(vec![FieldError {
             field: "code",

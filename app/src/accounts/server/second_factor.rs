@@ -50,8 +50,9 @@ pub async fn is_enabled(pool: &sqlx::PgPool, user: UserId) -> Result<bool, AppEr
 }
 
 /// The set-up for `user`, or `None` when the second factor is on. `fresh` (the page shown
-/// anew, not again after a mistyped code) draws a new secret, so a key seen once
-/// elsewhere cannot be finished later.
+/// anew, not again after a mistyped code) draws a new secret when the pending one is
+/// older than 10 minutes, so a key seen once elsewhere cannot be finished later, while
+/// reloading the page does not void a key just scanned.
 pub async fn enrolment(
     state: &AppState,
     user: UserId,
@@ -60,15 +61,22 @@ pub async fn enrolment(
 ) -> Result<Option<Enrolment>, AppError> {
     let secret = Secret::generate().to_base32();
     let row = sqlx::query!(
-        "INSERT INTO second_factors (user_id, secret_base32) VALUES ($1, $2)
+        "INSERT INTO second_factors (user_id, secret_base32, started_at) VALUES ($1, $2, $4)
          ON CONFLICT (user_id) DO UPDATE
              SET secret_base32 = CASE WHEN second_factors.confirmed_at IS NULL AND $3
+                                           AND (second_factors.started_at IS NULL
+                                                OR second_factors.started_at < $4 - interval '10 minutes')
                                       THEN EXCLUDED.secret_base32
-                                      ELSE second_factors.secret_base32 END
+                                      ELSE second_factors.secret_base32 END,
+                 started_at = CASE WHEN second_factors.confirmed_at IS NULL AND $3
+                                        AND (second_factors.started_at IS NULL
+                                             OR second_factors.started_at < $4 - interval '10 minutes')
+                                   THEN $4 ELSE second_factors.started_at END
          RETURNING secret_base32, confirmed_at",
         user.0,
         secret,
         fresh,
+        state.clock.now(),
     )
     .fetch_one(&state.pool)
     .await?;

@@ -458,7 +458,7 @@ pub async fn decide_request(
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
     let row = sqlx::query!(
-        r#"SELECT r.organisation_id, r.user_id
+        r#"SELECT r.organisation_id, r.user_id, r.evidence_file
            FROM join_requests r JOIN users u ON u.id = r.user_id
            WHERE r.id = $1 AND r.status = 'pending'
              AND u.deleted_at IS NULL AND u.suspended_at IS NULL
@@ -472,7 +472,8 @@ pub async fn decide_request(
     if expected.is_some_and(|expected| expected != organisation) {
         return Err(AppError::NotFound);
     }
-    let is_claim = !lock_organisation(&mut tx, organisation).await?;
+    let (verified, has_admin) = lock_organisation(&mut tx, organisation).await?;
+    let is_claim = !(verified && has_admin);
     let user = if is_claim {
         acting(caller, Action::DecideClaim, &Target::none())?
     } else {
@@ -494,7 +495,9 @@ pub async fn decide_request(
     .execute(&mut *tx)
     .await?;
     if accept {
-        let roles: &[&str] = if is_claim {
+        // Admin only for the claimant of an organisation that has none; a colleague asking
+        // to join an unverified organisation becomes a member.
+        let roles: &[&str] = if !has_admin {
             &["admin", "member"]
         } else {
             &["member"]
@@ -528,16 +531,20 @@ pub async fn decide_request(
     )
     .await?;
     tx.commit().await?;
+    // Decided: the evidence has served its purpose (the audit log keeps the decision).
+    if let Some(file) = &row.evidence_file {
+        let _ = std::fs::remove_file(state.accounts.evidence_dir.join(file));
+    }
     Ok(organisation)
 }
 
 /// Locks `organisation`'s row until `tx` ends, so two changes of its members (two admins
 /// demoting each other at once) run one after the other and the last-admin rule holds.
-/// Returns whether its admins decide its requests: it is verified and has an admin.
+/// Returns whether it is verified and whether it has an admin.
 async fn lock_organisation(
     tx: &mut PgConnection,
     organisation: OrganisationId,
-) -> Result<bool, AppError> {
+) -> Result<(bool, bool), AppError> {
     let row = sqlx::query!(
         r#"SELECT verified_at IS NOT NULL AS "verified!",
                   EXISTS (SELECT 1 FROM memberships m WHERE m.organisation_id = o.id
@@ -548,7 +555,7 @@ async fn lock_organisation(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(AppError::NotFound)?;
-    Ok(row.verified && row.has_admin)
+    Ok((row.verified, row.has_admin))
 }
 
 /// Counts the admins of `organisation` once the change in `tx` is made.

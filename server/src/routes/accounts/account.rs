@@ -217,9 +217,20 @@ async fn show_codes(state: &AppState, posted: Posted, codes: Vec<String>) -> Res
 
 /// `POST /account/second-factor`: turns it on with the first code; answers with the
 /// recovery codes.
-pub async fn enable_second_factor(State(state): State<AppState>, posted: Posted) -> Response {
+pub async fn enable_second_factor(
+    State(state): State<AppState>,
+    Extension(limiter): Extension<Arc<Limiter>>,
+    posted: Posted,
+) -> Response {
     let result = async {
         let user = own_account(&posted.caller())?;
+        // The password is checked here: budgeted as at sign-in.
+        spend(
+            &limiter,
+            &posted,
+            "password",
+            Some(&format!("account:{}", user.0)),
+        )?;
         let sign_in = sign_in_of(&posted)?;
         second_factor::confirm_enrolment(
             &state,
@@ -287,9 +298,29 @@ pub async fn disable_second_factor(State(state): State<AppState>, posted: Posted
 }
 
 /// `POST /account/mobile`: sends an SMS code to the number given.
-pub async fn send_mobile_code(State(state): State<AppState>, posted: Posted) -> Response {
+pub async fn send_mobile_code(
+    State(state): State<AppState>,
+    Extension(limiter): Extension<Arc<Limiter>>,
+    posted: Posted,
+) -> Response {
     let result = async {
         let user = own_account(&posted.caller())?;
+        // Budgeted per account and per number: nobody floods a stranger's phone, and
+        // fresh codes do not buy endless guesses.
+        spend(
+            &limiter,
+            &posted,
+            "mobile",
+            Some(&format!("sms:{}", user.0)),
+        )?;
+        if let Some(number) = app::accounts::sms::normalise_mobile(posted.get("mobile")) {
+            spend(
+                &limiter,
+                &posted,
+                "mobile",
+                Some(&format!("sms-to:{number}")),
+            )?;
+        }
         mobile::send_code(&state, user, posted.get("mobile")).await?;
         Ok::<_, Refusal>("/account?notice=mobile_code_sent".to_owned())
     }

@@ -39,7 +39,9 @@ impl<S: Send + Sync> FromRequest<S> for Posted {
 
     async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
         let (parts, body) = request.into_parts();
-        if let Some(boundary) = crate::multipart::boundary(&parts.headers) {
+        if let Some(boundary) = crate::multipart::boundary(&parts.headers)
+            .filter(|_| crate::multipart::takes_files(parts.uri.path()))
+        {
             let bytes = axum::body::to_bytes(body, crate::multipart::MAX_MULTIPART_BYTES)
                 .await
                 .map_err(|_| {

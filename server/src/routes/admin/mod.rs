@@ -211,6 +211,12 @@ async fn audit_csv(State(state): State<AppState>, caller: Caller, request: Reque
         .into_response()
 }
 
+/// What RFC 5987 lets a `filename*` value carry unencoded (attr-char, in part).
+const ATTR_CHAR: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'.')
+    .remove(b'-')
+    .remove(b'_');
+
 /// `GET /admin/claims/{request}/evidence`: the file a request came with, for platform
 /// admins deciding claims; a download, never shown inline.
 async fn claim_evidence(
@@ -246,8 +252,13 @@ async fn claim_evidence(
                 "image/png" => "png",
                 _ => "jpg",
             };
-            let encoded =
-                percent_encoding::utf8_percent_encode(&name, percent_encoding::NON_ALPHANUMERIC);
+            // The sender's name without its extension, and always the extension of the
+            // type read from the bytes: an "HTML" named letter.html downloads as .pdf.
+            let stem = name
+                .rsplit_once('.')
+                .map_or(name.as_str(), |(stem, _)| stem);
+            let shown = format!("{stem}.{extension}");
+            let encoded = percent_encoding::utf8_percent_encode(&shown, ATTR_CHAR);
             let disposition = format!(
                 "attachment; filename=\"evidence-{request}.{extension}\"; filename*=UTF-8''{encoded}"
             );
