@@ -159,6 +159,7 @@ pub fn App() -> impl IntoView {
                     <A href="/scenarios">{t.nav_scenarios}</A>
                     <A href="/products">{t.nav_products}</A>
                     <A href="/projects">{t.nav_projects}</A>
+                    <A href="/calls">{t.nav_calls}</A>
                     <A href="/organisations">{t.nav_organisations}</A>
                     <A href="/search">{t.nav_search}</A>
                 </nav>
@@ -185,6 +186,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/projects") view=ProjectListPage ssr=SsrMode::Async />
                     <Route path=path!("/projects/:id") view=ProjectDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/organisations") view=OrganisationListPage ssr=SsrMode::Async />
+                    <Route path=path!("/calls") view=crate::calls::CallListPage ssr=SsrMode::Async />
+                    <Route path=path!("/calls/new") view=crate::calls::NewCallPage ssr=SsrMode::Async />
+                    <Route path=path!("/calls/:id") view=crate::calls::CallDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("/calls/:id/edit") view=crate::calls::EditCallPage ssr=SsrMode::Async />
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />
                     <Route path=path!("/reset") view=ResetRequestPage ssr=SsrMode::Async />

@@ -20,6 +20,11 @@ pub enum AppError {
         action: String,
         from: crate::domain::RecordStatus,
     },
+    /// Someone else changed the thing first (two decisions at once, a call announced while
+    /// it was being edited), or it is no longer in a state that allows the change (409).
+    /// Nothing was changed; reloading the page shows where it stands.
+    #[error("changed in the meantime")]
+    Conflict,
     /// The action needs a signed-in account and nobody is signed in (401).
     #[error("sign in first")]
     Unauthorized,
@@ -46,7 +51,7 @@ impl AppError {
         match self {
             AppError::NotFound => 404,
             AppError::InvalidParameter { .. } => 400,
-            AppError::InvalidTransition { .. } => 409,
+            AppError::InvalidTransition { .. } | AppError::Conflict => 409,
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
             AppError::Unavailable | AppError::SearchUnavailable => 503,

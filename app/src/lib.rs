@@ -12,6 +12,7 @@ pub mod app;
 #[cfg(feature = "ssr")]
 pub mod audit;
 pub mod auth;
+pub mod calls;
 #[cfg(feature = "ssr")]
 pub mod clock;
 pub mod codec;

@@ -73,7 +73,7 @@ test.describe('on a phone', () => {
     // Measuring the layout runs a script in the page; the layout is the same without one.
     test.skip(!javaScriptEnabled, 'measures with a script');
     const product = await productPath(page);
-    for (const path of ['/', '/products', '/scenarios', '/search', '/search?q=机器人', product]) {
+    for (const path of ['/', '/products', '/scenarios', '/calls', '/search', '/search?q=机器人', product]) {
       await page.goto(path);
       await expect(mainHeading(page)).toBeVisible();
       const overflow = await page.evaluate(
@@ -89,7 +89,7 @@ test.describe('on a phone', () => {
           return `${link.textContent?.trim()}: ${tops.size}`;
         }),
       );
-      expect(lines.length).toBe(6);
+      expect(lines.length).toBe(7);
       for (const line of lines) expect(line, `${path}: a label wraps`).toMatch(/: 1$/);
     }
   });

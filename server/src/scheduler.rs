@@ -28,6 +28,10 @@ pub const OUTBOX_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
+    /// Opens announced calls on their opening day.
+    OpenCalls,
+    /// Closes open calls after their last day.
+    CloseCalls,
     /// Publishes what leaves public notice (the notice's last day has passed).
     EndNotices,
     /// Expires published products past their own validity.
@@ -50,7 +54,9 @@ enum Cadence {
 impl Step {
     /// In the order they run within a tick: notices end before eligibility is compared,
     /// so a product published today is indexed with today's eligibility.
-    pub const ALL: [Step; 5] = [
+    pub const ALL: [Step; 7] = [
+        Step::OpenCalls,
+        Step::CloseCalls,
         Step::EndNotices,
         Step::ExpireProducts,
         Step::EligibilityChanges,
@@ -60,6 +66,8 @@ impl Step {
 
     pub fn name(self) -> &'static str {
         match self {
+            Step::OpenCalls => "open_calls",
+            Step::CloseCalls => "close_calls",
             Step::EndNotices => "end_notices",
             Step::ExpireProducts => "expire_products",
             Step::EligibilityChanges => "eligibility_changes",
@@ -171,6 +179,14 @@ impl Scheduler {
             return Ok(Ran::Skipped);
         }
         let outcome = match step {
+            Step::OpenCalls => {
+                let opened = app::calls::due::open_due_calls(&mut tx, today, now).await?;
+                format!("{} calls opened", opened.len())
+            }
+            Step::CloseCalls => {
+                let closed = app::calls::due::close_due_calls(&mut tx, today, now).await?;
+                format!("{} calls closed", closed.len())
+            }
             Step::EndNotices => {
                 let published = publication::end_due_notices(&mut tx, today, now).await?;
                 format!("{} records published", published.len())

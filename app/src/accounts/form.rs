@@ -48,6 +48,34 @@ pub enum Problem {
     MobileTaken,
     /// An evidence file that is not a PDF, JPEG or PNG of at most 5 MiB.
     InvalidEvidence,
+    /// Not a date written 2026-11-30.
+    InvalidDate,
+    /// An end date before its start date (a call's close date, a validity period).
+    EndBeforeStart,
+    /// A date that has passed where a coming one is needed (a call's close date).
+    DateInPast,
+    /// Not a whole number from `min` to `max`.
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
+    /// A call code outside `[A-Z0-9-]{3,40}`.
+    InvalidCallCode,
+    /// Another call has this code.
+    CallCodeTaken,
+    /// A call's criteria weights do not add up to 100 (they add up to the value).
+    WeightsSum(i64),
+    /// None of the checkboxes is ticked.
+    ChooseAtLeastOne,
+    /// No confirmed account of a verified organisation (nor a platform reviewer) has this
+    /// address.
+    UnknownReviewer,
+    /// The person reviews this call already.
+    AlreadyReviewer,
+    /// A call cannot be announced without this many reviewers, one of them the lead.
+    NeedsReviewers {
+        required: i64,
+    },
 }
 
 impl Problem {
@@ -81,8 +109,54 @@ impl Problem {
             Problem::WrongCode => t.problem_wrong_code,
             Problem::MobileTaken => t.problem_mobile_taken,
             Problem::InvalidEvidence => t.problem_invalid_evidence,
+            other => return other.workflow_message(t.locale),
         };
         text.to_owned()
+    }
+}
+
+impl Problem {
+    /// The messages of the workflow's forms (calls, submissions, reviews).
+    fn workflow_message(&self, locale: crate::i18n::Locale) -> String {
+        let zh = locale == crate::i18n::Locale::ZhCn;
+        match self {
+            Problem::InvalidDate if zh => "请输入日期，格式如 2026-11-30。".into(),
+            Problem::InvalidDate => "Enter a date written like 2026-11-30.".into(),
+            Problem::EndBeforeStart if zh => "结束日期不能早于开始日期。".into(),
+            Problem::EndBeforeStart => "The end date cannot be before the start date.".into(),
+            Problem::DateInPast if zh => "该日期已过。".into(),
+            Problem::DateInPast => "This date has passed.".into(),
+            Problem::OutOfRange { min, max } if zh => format!("请输入 {min} 到 {max} 之间的整数。"),
+            Problem::OutOfRange { min, max } => format!("Enter a whole number from {min} to {max}."),
+            Problem::InvalidCallCode if zh => {
+                "编号由 3 到 40 个大写字母、数字或连字符组成，例如 CZCX-2027-01。".into()
+            }
+            Problem::InvalidCallCode => {
+                "A code has 3 to 40 capital letters, digits or hyphens, such as CZCX-2027-01.".into()
+            }
+            Problem::CallCodeTaken if zh => "已有征集使用此编号。".into(),
+            Problem::CallCodeTaken => "Another call has this code.".into(),
+            Problem::WeightsSum(sum) if zh => format!("各项评审标准的权重之和须为 100（现为 {sum}）。"),
+            Problem::WeightsSum(sum) => format!("The criteria's weights must add up to 100 (they add up to {sum})."),
+            Problem::ChooseAtLeastOne if zh => "请至少选择一项。".into(),
+            Problem::ChooseAtLeastOne => "Choose at least one.".into(),
+            Problem::UnknownReviewer if zh => {
+                "此邮箱不属于已认证单位的已确认账户，也不属于平台评审专家。".into()
+            }
+            Problem::UnknownReviewer => {
+                "No confirmed account of a verified organisation, and no platform reviewer, has this address.".into()
+            }
+            Problem::AlreadyReviewer if zh => "此人已是本次征集的评审人。".into(),
+            Problem::AlreadyReviewer => "This person reviews this call already.".into(),
+            Problem::NeedsReviewers { required } if zh => {
+                format!("发布征集前需指定至少 {required} 位评审人，其中一位为评审组长。")
+            }
+            Problem::NeedsReviewers { required } => format!(
+                "Assign at least {required} reviewers, one of them the lead, before announcing the call."
+            ),
+            // Every other problem has its text in `AccountTexts`.
+            _ => String::new(),
+        }
     }
 }
 
@@ -335,7 +409,7 @@ pub fn notice_text(t: &AccountTexts, code: &str) -> Option<&'static str> {
         "second_factor_off" => t.notice_second_factor_off,
         "mobile_code_sent" => t.notice_mobile_code_sent,
         "mobile_confirmed" => t.notice_mobile_confirmed,
-        _ => return None,
+        _ => return crate::calls::texts::call_notice(t.locale, code),
     })
 }
 
@@ -360,11 +434,14 @@ pub fn SelectField(
     label: &'static str,
     options: Vec<(&'static str, &'static str)>,
     #[prop(optional)] hint: Option<&'static str>,
+    /// The value chosen before (editing), unless the form was just refused.
+    #[prop(optional)]
+    value: Option<String>,
 ) -> impl IntoView {
     let t = use_account_texts();
     let outcome = use_form_outcome();
     let error = outcome.error(name).map(|problem| problem.message(t));
-    let chosen = outcome.value(name).unwrap_or_default();
+    let chosen = outcome.value(name).or(value).unwrap_or_default();
     let id = format!("field-{name}");
     let described = format!("{id}-hint {id}-error");
     view! {
@@ -399,11 +476,14 @@ pub fn TextAreaField(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(default = 2000)] maxlength: usize,
     #[prop(default = false)] required: bool,
+    /// The text written before (editing), unless the form was just refused.
+    #[prop(optional)]
+    value: Option<String>,
 ) -> impl IntoView {
     let t = use_account_texts();
     let outcome = use_form_outcome();
     let error = outcome.error(name).map(|problem| problem.message(t));
-    let value = outcome.value(name).unwrap_or_default();
+    let value = outcome.value(name).or(value).unwrap_or_default();
     let id = format!("field-{name}");
     let described = format!("{id}-hint {id}-error");
     view! {

@@ -80,7 +80,7 @@ pub enum Condition {
     /// In that organisation, once a platform admin has verified it.
     OwnVerifiedOrganisation,
     /// In the government agency or public institution that runs the call
-    /// ([`Target::call_agency`]).
+    /// ([`Target::call_agency`]), once a platform admin has verified it.
     CallAgency,
     /// Assigned as a reviewer of the record's call ([`Target::reviewers`]), and not a
     /// member of the record's organisation.
@@ -142,6 +142,8 @@ pub enum Action {
     EditFirstPurchaseRule,
     /// Read the demo deployment's mailbox.
     ReadDemoMailbox,
+    /// Keep the holiday calendar that working-day notice windows follow.
+    EditHolidayCalendar,
 }
 
 impl Action {
@@ -168,6 +170,7 @@ impl Action {
             Action::ReadAuditLog => "read_audit_log",
             Action::EditFirstPurchaseRule => "edit_first_purchase_rule",
             Action::ReadDemoMailbox => "read_demo_mailbox",
+            Action::EditHolidayCalendar => "edit_holiday_calendar",
         }
     }
 }
@@ -262,6 +265,10 @@ pub const PERMISSIONS: &[(Action, &[Grant])] = &[
         &[grant(PLATFORM_ADMIN, Anywhere)],
     ),
     (Action::ReadDemoMailbox, &[grant(PLATFORM_ADMIN, Anywhere)]),
+    (
+        Action::EditHolidayCalendar,
+        &[grant(PLATFORM_ADMIN, Anywhere)],
+    ),
 ];
 
 /// A call's reviewer assignment.
@@ -360,10 +367,11 @@ fn allows(account: &SignedIn, grant: Grant, target: &Target) -> bool {
             holds_in(target.organisation).is_some_and(|membership| membership.verified)
         }
         CallAgency => holds_in(target.call_agency).is_some_and(|membership| {
-            matches!(
-                membership.kind,
-                OrganisationKind::GovernmentAgency | OrganisationKind::PublicInstitution
-            )
+            membership.verified
+                && matches!(
+                    membership.kind,
+                    OrganisationKind::GovernmentAgency | OrganisationKind::PublicInstitution
+                )
         }),
         AssignedReviewer => holder_anywhere() && assigned(false) && not_own_submission(),
         LeadReviewer => holder_anywhere() && assigned(true) && not_own_submission(),
@@ -399,7 +407,7 @@ pub fn markdown_table() -> String {
                     Anywhere => "",
                     OwnOrganisation => " of the organisation",
                     OwnVerifiedOrganisation => " of the organisation, once verified",
-                    CallAgency => " of the call's agency",
+                    CallAgency => " of the call's agency, once verified",
                     AssignedReviewer => " assigned to review the call (not its own submissions)",
                     LeadReviewer => " leading the call's review (not its own submissions)",
                     SharedQueue => " for records without a call (not its own submissions)",
@@ -459,7 +467,7 @@ mod tests {
         assert_eq!(rows.len(), unique.len(), "an action has two rows");
         assert!(PERMISSIONS.iter().all(|(_, grants)| !grants.is_empty()));
         // Every action named in `code` is a row (the match there lists them all).
-        assert_eq!(rows.len(), 20);
+        assert_eq!(rows.len(), 21);
     }
 
     #[test]
@@ -589,6 +597,21 @@ mod tests {
         };
         assert_eq!(
             check(&firm_admin, Action::ManageCall, &firm_call),
+            Err(AppError::Forbidden)
+        );
+        // Nor is an agency nobody has verified yet: anyone can register one.
+        let unverified_admin = account(7, vec![membership(AGENCY, &[Role::Admin], false)], vec![]);
+        let call = Target {
+            call_agency: Some(AGENCY),
+            ..Target::none()
+        };
+        assert_eq!(check(&agency_admin, Action::ManageCall, &call), Ok(()));
+        assert_eq!(
+            check(&unverified_admin, Action::ManageCall, &call),
+            Err(AppError::Forbidden)
+        );
+        assert_eq!(
+            check(&unverified_admin, Action::DecideSubmission, &target),
             Err(AppError::Forbidden)
         );
     }

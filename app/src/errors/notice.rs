@@ -14,6 +14,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         AppError::InvalidParameter { param } => t.invalid_parameter.replace("{param}", param),
         AppError::Unauthorized => t.unauthorized_text.to_owned(),
         AppError::Forbidden => t.forbidden_text.to_owned(),
+        AppError::Conflict | AppError::InvalidTransition { .. } => t.conflict_text.to_owned(),
         AppError::Unavailable => t.unavailable_text.to_owned(),
         AppError::SearchUnavailable => t.search_unavailable_text.to_owned(),
         _ => t.internal_error_text.to_owned(),

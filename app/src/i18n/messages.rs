@@ -32,6 +32,8 @@ pub struct Messages {
     pub unauthorized_text: &'static str,
     pub filters_chosen: &'static str,
     pub forbidden_text: &'static str,
+    /// A 409: someone changed it first, or its state no longer allows the action.
+    pub conflict_text: &'static str,
     pub loading: &'static str,
     pub any: &'static str,
     pub filters: &'static str,
@@ -118,6 +120,10 @@ pub struct Messages {
     pub intellectual_property: &'static str,
     pub traction: &'static str,
     pub contact_withheld: &'static str,
+    pub calls_title: &'static str,
+    pub calls_description: &'static str,
+    /// The main navigation's link to `/calls`.
+    pub nav_calls: &'static str,
     pub organisations_title: &'static str,
     pub organisations_description: &'static str,
     pub kind: &'static str,

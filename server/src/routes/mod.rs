@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod api;
+pub mod calls;
 pub mod health;
 pub mod lang;
 pub mod listed;
@@ -27,6 +28,7 @@ pub fn site_routes(limiter: &Arc<Limiter>) -> Listed<AppState> {
         .merge(accounts::router(limiter.clone()))
         .merge(organisations::router())
         .merge(admin::router())
+        .merge(calls::router())
 }
 
 /// Every route of a production site: [`site_routes`], each Leptos page (GET) and each

@@ -125,6 +125,10 @@ struct World {
     scenario: i64,
     project: i64,
     firm: i64,
+    /// A finished batch of the agency, public.
+    call: i64,
+    /// A draft call of the agency: nobody of the matrix manages it.
+    draft_call: i64,
 }
 
 /// The matrix. Add a row for every new route.
@@ -134,6 +138,8 @@ fn rows(world: &World) -> Vec<Row> {
         scenario,
         project,
         firm,
+        call,
+        draft_call,
     } = world;
     let no_token = "/confirm/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     let no_reset = "/reset/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -227,6 +233,32 @@ fn rows(world: &World) -> Vec<Row> {
             "/admin/mailbox/00000000-0000-0000-0000-000000000000.eml",
             platform_admin(404),
         ),
+        // Calls: public once announced; a draft is its agency's alone (none of these
+        // callers is that agency's admin), answered 404 like a call that does not exist.
+        get("/calls", "/calls", everyone(200)),
+        get("/calls/{id}", format!("/calls/{call}"), everyone(200)),
+        get("/calls/{id}", format!("/calls/{draft_call}"), everyone(404)),
+        get("/calls/new", "/calls/new", signed_in(403)),
+        // Nobody here runs calls for any agency: 403 before the call is even looked up.
+        get("/calls/{id}/edit", format!("/calls/{draft_call}/edit"), signed_in(403)),
+        post("/calls/new", "/calls/new", &[("organisation", "1")], signed_in(403)),
+        post("/calls/{id}/edit", format!("/calls/{call}/edit"), &[], signed_in(403)),
+        post("/calls/{id}/edit", format!("/calls/{draft_call}/edit"), &[], signed_in(404)),
+        post("/calls/{id}/announce", format!("/calls/{call}/announce"), &[], signed_in(403)),
+        post("/calls/{id}/announce", format!("/calls/{draft_call}/announce"), &[], signed_in(404)),
+        post("/calls/{id}/delete", format!("/calls/{draft_call}/delete"), &[], signed_in(404)),
+        post(
+            "/calls/{id}/reviewers",
+            format!("/calls/{call}/reviewers"),
+            &[("email", "reviewer@example.cn")],
+            signed_in(403),
+        ),
+        post(
+            "/calls/{id}/reviewers/{user}/{change}",
+            format!("/calls/{draft_call}/reviewers/1/lead"),
+            &[],
+            signed_in(404),
+        ),
         // Plain routes and the open-data API.
         get("/healthz", "/healthz", everyone(200)),
         get("/lang/{tag}", "/lang/en?next=/", everyone(303)),
@@ -285,6 +317,8 @@ fn every_route_the_site_serves_has_a_row_and_every_row_a_route() {
         scenario: 1,
         project: 1,
         firm: 1,
+        call: 1,
+        draft_call: 2,
     };
     let served: BTreeSet<(String, String)> = server::routes::inventory()
         .into_iter()
@@ -441,11 +475,20 @@ async fn each_caller_gets_the_status_the_matrix_says(pool: PgPool) {
     )
     .await;
     crate::fixtures::drain_all(&pool).await;
+    let call = crate::fixtures::batch(&pool, agency, "MATRIX-01", -30, 300).await;
+    let draft_call = crate::fixtures::batch(&pool, agency, "MATRIX-02", -30, 300).await;
+    sqlx::query("UPDATE calls SET status = 'draft' WHERE id = $1")
+        .bind(draft_call)
+        .execute(&pool)
+        .await
+        .unwrap();
     let world = World {
         product,
         scenario,
         project,
         firm,
+        call,
+        draft_call,
     };
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

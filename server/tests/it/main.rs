@@ -10,6 +10,7 @@ mod assets;
 mod auth;
 mod authorization;
 mod backup;
+mod calls;
 mod catalogue_pages;
 mod clock;
 mod database_outage;

@@ -29,6 +29,31 @@ pub(crate) async fn platform_admin<'a>(
     .execute(pool)
     .await
     .unwrap();
+    with_second_factor(app, pool, email).await
+}
+
+/// The admin of government agency `agency` whose sign-in passed the second factor.
+pub(crate) async fn agency_admin<'a>(
+    app: &'a TestApp,
+    pool: &PgPool,
+    email: &str,
+    agency: i64,
+) -> Browser<'a> {
+    drop(signed_in(app, email, "机关管理员").await);
+    sqlx::query(
+        "INSERT INTO memberships (user_id, organisation_id, roles)
+         SELECT id, $2, '{admin,member}' FROM users WHERE email = $1",
+    )
+    .bind(email)
+    .bind(agency)
+    .execute(pool)
+    .await
+    .unwrap();
+    with_second_factor(app, pool, email).await
+}
+
+/// Sets up a second factor for the account of `email` and signs in through it.
+async fn with_second_factor<'a>(app: &'a TestApp, pool: &PgPool, email: &str) -> Browser<'a> {
     sqlx::query(
         "INSERT INTO second_factors (user_id, secret_base32, confirmed_at)
          SELECT id, $2, now() FROM users WHERE email = $1",

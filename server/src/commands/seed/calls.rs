@@ -33,13 +33,25 @@ struct Spec {
     status: &'static str,
 }
 
-const PRODUCT_CRITERIA: &str = "产品具有自主知识产权，技术水平国内领先或填补空白，已形成小批量生产能力，质量可靠、售后服务完善。";
+const PRODUCT_DESCRIPTION: &str = "征集具有自主知识产权、技术水平国内领先或填补空白、已形成小批量生产能力的创新产品，经遴选和公示后列入推荐目录。";
 const PRODUCT_ELIGIBILITY: &str =
     "在中华人民共和国境内依法注册的企业和科研机构均可申报，不限注册地；近三年无重大违法记录。";
-const SCENARIO_CRITERIA: &str =
-    "场景需求明确、具备真实应用条件，有明确的预期目标、实施周期和经费来源。";
+const SCENARIO_DESCRIPTION: &str =
+    "征集需求明确、具备真实应用条件的应用场景，有明确的预期目标、实施周期和经费来源。";
 const SCENARIO_ELIGIBILITY: &str =
     "常州市各级机关、事业单位及国有企业可发布场景需求；企业和科研机构可申报解决方案。";
+/// (criterion, weight): the weights of a call add up to 100.
+const PRODUCT_CRITERIA: [(&str, i16); 4] = [
+    ("技术先进性与自主知识产权", 40),
+    ("产品成熟度与质量可靠性", 25),
+    ("市场前景与应用效果", 20),
+    ("售后服务能力", 15),
+];
+const SCENARIO_CRITERIA: [(&str, i16); 3] = [
+    ("需求明确性", 40),
+    ("应用条件与示范价值", 35),
+    ("经费与实施保障", 25),
+];
 
 #[rustfmt::skip]
 const SPECS: [Spec; 7] = [
@@ -95,24 +107,39 @@ pub async fn insert(
             .iter()
             .find(|organisation| organisation.name == spec.agency)
             .context("the opening agency is seeded")?;
-        let (criteria, eligibility) = match spec.kind {
-            "product_batch" => (PRODUCT_CRITERIA, PRODUCT_ELIGIBILITY),
-            _ => (SCENARIO_CRITERIA, SCENARIO_ELIGIBILITY),
+        let (description, eligibility, criteria, kinds): (_, _, &[(&str, i16)], _) = match spec.kind
+        {
+            "product_batch" => (
+                PRODUCT_DESCRIPTION,
+                PRODUCT_ELIGIBILITY,
+                &PRODUCT_CRITERIA,
+                "{enterprise,research_institute,incubator}",
+            ),
+            _ => (
+                SCENARIO_DESCRIPTION,
+                SCENARIO_ELIGIBILITY,
+                &SCENARIO_CRITERIA,
+                "{government_agency,public_institution,enterprise}",
+            ),
         };
         let valid = spec.valid.map(|(from, until)| (ymd(from), ymd(until)));
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO calls (kind, organisation_id, code, title, criteria, eligibility,
-                 opens_on, closes_on, notice_days, valid_from, valid_until, status, is_demo)
-             VALUES ($1::call_kind, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-                 $12::call_status, true)
+            "INSERT INTO calls (kind, organisation_id, code, title, description, eligibility,
+                 eligible_kinds, opens_on, closes_on, notice_days, notice_count, required_reviews,
+                 valid_from, valid_until, status, announced_at, is_demo)
+             VALUES ($1::call_kind, $2, $3, $4, $5, $6, $7::organisation_kind[], $8, $9, $10,
+                 'working', 2, $11, $12, $13::call_status,
+                 -- Announced two weeks before opening (a fixed time: the seed is deterministic).
+                 ($8::date - 14)::timestamptz, true)
              RETURNING id",
         )
         .bind(spec.kind)
         .bind(agency.id)
         .bind(&code)
         .bind(&title)
-        .bind(criteria)
+        .bind(description)
         .bind(eligibility)
+        .bind(kinds)
         .bind(ymd(spec.opens))
         .bind(ymd(spec.closes))
         .bind(if spec.kind == "product_batch" {
@@ -126,6 +153,19 @@ pub async fn insert(
         .fetch_one(&mut *conn)
         .await
         .with_context(|| format!("inserting call {code}"))?;
+        for (position, (criterion, weight)) in criteria.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO call_criteria (call_id, position, title, weight)
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(position as i16 + 1)
+            .bind(criterion)
+            .bind(weight)
+            .execute(&mut *conn)
+            .await
+            .with_context(|| format!("inserting the criteria of call {code}"))?;
+        }
         calls.push(Call {
             id,
             key: spec.key,

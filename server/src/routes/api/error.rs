@@ -32,7 +32,7 @@ impl From<AppError> for ApiError {
         let (code, param) = match &error {
             AppError::NotFound => ("not_found", None),
             AppError::InvalidParameter { param } => ("invalid_parameter", Some(param.clone())),
-            AppError::InvalidTransition { .. } => ("conflict", None),
+            AppError::InvalidTransition { .. } | AppError::Conflict => ("conflict", None),
             AppError::Unauthorized => ("unauthorized", None),
             AppError::Forbidden => ("forbidden", None),
             AppError::Unavailable => ("unavailable", None),
