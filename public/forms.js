@@ -42,16 +42,57 @@
     }
   }
 
+  // Posts the form the plain way, through the button that was pressed.
+  function resubmit(form, button) {
+    form.removeAttribute("data-enhance");
+    if (button) {
+      button.disabled = false;
+      form.requestSubmit(button);
+    } else {
+      form.submit();
+    }
+  }
+
+  // Drafts save themselves a few seconds after the last change (forms marked
+  // `data-autosave`, whose action saves without checking completeness); the status line
+  // `[data-autosave-status]` says when. Errors wait for an explicit save.
+  var timers = new WeakMap();
+  document.addEventListener("input", function (event) {
+    var form = event.target && event.target.form;
+    if (!form || !form.hasAttribute("data-autosave")) return;
+    clearTimeout(timers.get(form));
+    timers.set(form, setTimeout(function () {
+      fetch(form.action, {
+        method: "POST",
+        body: new URLSearchParams(new FormData(form)),
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      }).then(function (response) {
+        var status = form.querySelector("[data-autosave-status]");
+        if (status && response.ok) {
+          var now = new Date();
+          status.textContent = status.getAttribute("data-saved-text") + " " +
+            String(now.getHours()).padStart(2, "0") + ":" + String(now.getMinutes()).padStart(2, "0");
+        }
+      }).catch(function () {});
+    }, 3000));
+  });
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-enhance")) return;
     event.preventDefault();
     var button = event.submitter;
+    // A button may post elsewhere than its form (`formaction`: a draft's Submit beside
+    // its Save).
+    var action = button && button.hasAttribute("formaction") ? button.formAction : form.action;
+    var data = new FormData(form);
+    if (button && button.name) data.append(button.name, button.value);
     if (button) button.disabled = true;
-    fetch(form.action, {
+    fetch(action, {
       method: "POST",
       // A form with a file goes as multipart, as the browser would send it.
-      body: form.enctype === "multipart/form-data" ? new FormData(form) : new URLSearchParams(new FormData(form)),
+      body: form.enctype === "multipart/form-data" ? data : new URLSearchParams(data),
       headers: { Accept: "application/json" },
       credentials: "same-origin",
     })
@@ -64,10 +105,10 @@
         } else if (answer && answer.invalid) {
           show(form, answer.invalid.errors);
         } else {
-          form.submit(); // anything else: the server's own page says what happened
+          resubmit(form, button); // anything else: the server's own page says what happened
         }
       })
-      .catch(function () { form.submit(); })
+      .catch(function () { resubmit(form, button); })
       .finally(function () { if (button) button.disabled = false; });
   });
 })();

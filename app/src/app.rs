@@ -190,6 +190,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/calls/new") view=crate::calls::NewCallPage ssr=SsrMode::Async />
                     <Route path=path!("/calls/:id") view=crate::calls::CallDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/calls/:id/edit") view=crate::calls::EditCallPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/submissions") view=crate::submissions::pages::SubmissionsPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/notifications") view=crate::submissions::pages::NotificationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/drafts/:id") view=crate::submissions::pages::DraftPage ssr=SsrMode::Async />
+                    <Route path=path!("/review") view=crate::submissions::pages::ReviewQueuePage ssr=SsrMode::Async />
+                    <Route path=path!("/review/:id") view=crate::submissions::pages::ReviewPage ssr=SsrMode::Async />
+                    <Route path=path!("/notices") view=crate::submissions::pages::NoticesPage ssr=SsrMode::Async />
+                    <Route path=path!("/notices/:id") view=crate::submissions::pages::NoticePage ssr=SsrMode::Async />
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />
                     <Route path=path!("/reset") view=ResetRequestPage ssr=SsrMode::Async />

@@ -69,6 +69,13 @@ impl From<crate::domain::InvalidTransition> for AppError {
     }
 }
 
+impl From<crate::submissions::state::RefusedStep> for AppError {
+    /// A submission that moved on meanwhile (decided by someone else, withdrawn): 409.
+    fn from(_: crate::submissions::state::RefusedStep) -> Self {
+        AppError::Conflict
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = crate::codec::JsonText;
 

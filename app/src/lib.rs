@@ -34,6 +34,7 @@ pub mod scenarios;
 pub mod search;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod submissions;
 pub mod url;
 
 pub use app::{shell, App};

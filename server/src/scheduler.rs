@@ -90,6 +90,8 @@ pub struct Scheduler {
     pub pool: PgPool,
     pub clock: Clock,
     pub search: SearchBackend,
+    /// Where the site is reached (links in the mail a published submission sends).
+    pub site: app::state::Site,
 }
 
 /// What one step did in a tick.
@@ -112,6 +114,7 @@ impl Scheduler {
             pool: state.pool.clone(),
             clock: state.clock.clone(),
             search: state.search.clone(),
+            site: state.site.clone(),
         }
     }
 
@@ -188,8 +191,18 @@ impl Scheduler {
                 format!("{} calls closed", closed.len())
             }
             Step::EndNotices => {
+                // Submissions first (their records are published with them), then records
+                // in notice without a submission (loaded by the demo catalogue).
+                let accepted = app::submissions::server::notice::end_due_notices(
+                    &mut tx, &self.site, today, now,
+                )
+                .await?;
                 let published = publication::end_due_notices(&mut tx, today, now).await?;
-                format!("{} records published", published.len())
+                format!(
+                    "{} submissions accepted, {} other records published",
+                    accepted.len(),
+                    published.len()
+                )
             }
             Step::ExpireProducts => {
                 let expired = publication::expire_lapsed_products(&mut tx, today, now).await?;

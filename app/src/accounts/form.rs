@@ -63,6 +63,31 @@ pub enum Problem {
     InvalidCallCode,
     /// Another call has this code.
     CallCodeTaken,
+    /// Not an amount in 元 (digits with at most two decimals, or a number of 万).
+    InvalidAmount,
+    /// Not a code of the government-procurement item catalogue (A, B or C and digits).
+    InvalidProcurementCode,
+    /// The call is not taking submissions today (not open, or past its closing day).
+    CallNotOpen,
+    /// The organisation's kind is not among those the call takes.
+    NotEligibleForCall,
+    /// The organisation must be verified before it submits.
+    OrganisationNotVerified,
+    /// The record has a submission under way already.
+    AlreadySubmitted,
+    /// The record has 10 attachments already.
+    TooManyAttachments,
+    /// A file that is not a PDF, OFD, DOCX, XLSX, PNG or JPEG of at most 10 MiB.
+    InvalidAttachment,
+    /// The public notice has ended (at 24:00 on its last day).
+    NoticeEnded,
+    /// A signed action needs the real name in the profile.
+    RealNameRequired,
+    /// The reviews the call requires are not all in.
+    ReviewsMissing {
+        required: i64,
+        done: i64,
+    },
     /// A call's criteria weights do not add up to 100 (they add up to the value).
     WeightsSum(i64),
     /// None of the checkboxes is ticked.
@@ -134,6 +159,32 @@ impl Problem {
             Problem::InvalidCallCode => {
                 "A code has 3 to 40 capital letters, digits or hyphens, such as CZCX-2027-01.".into()
             }
+            Problem::InvalidAmount if zh => "请输入以元为单位的金额，例如 12800 或 12.8万。".into(),
+            Problem::InvalidAmount => "Enter an amount in yuan, such as 12800 or 12.8万.".into(),
+            Problem::InvalidProcurementCode if zh => {
+                "请输入政府采购品目分类目录的编码：A（货物）、B（工程）或 C（服务）加 2–10 位数字，例如 A02100000。".into()
+            }
+            Problem::InvalidProcurementCode => {
+                "Enter a code of the government-procurement catalogue: A (goods), B (works) or C (services) and 2–10 digits, such as A02100000.".into()
+            }
+            Problem::CallNotOpen if zh => "该征集今天不接受申报（未开始或已截止）。".into(),
+            Problem::CallNotOpen => "This call does not take submissions today (not open yet, or closed).".into(),
+            Problem::NotEligibleForCall if zh => "本单位的类型不在该征集可申报的范围内。".into(),
+            Problem::NotEligibleForCall => "This call does not take submissions from this kind of organisation.".into(),
+            Problem::OrganisationNotVerified if zh => "单位通过平台认证后才能提交；草稿已保存。".into(),
+            Problem::OrganisationNotVerified => "The organisation must be verified before it submits; the draft is saved.".into(),
+            Problem::AlreadySubmitted if zh => "该记录已有一份正在进行的申报。".into(),
+            Problem::AlreadySubmitted => "This record has a submission under way already.".into(),
+            Problem::TooManyAttachments if zh => "每条记录最多 10 个附件。".into(),
+            Problem::TooManyAttachments => "A record has at most 10 attachments.".into(),
+            Problem::InvalidAttachment if zh => "请上传 PDF、OFD、DOCX、XLSX、PNG 或 JPEG 文件，每个不超过 10 MB（按文件内容判断类型）。".into(),
+            Problem::InvalidAttachment => "Upload a PDF, OFD, DOCX, XLSX, PNG or JPEG file of at most 10 MB (its kind is read from its content).".into(),
+            Problem::NoticeEnded if zh => "公示期已结束（最后一天 24:00），不再受理异议。".into(),
+            Problem::NoticeEnded => "The public notice has ended (at 24:00 on its last day); objections are no longer taken.".into(),
+            Problem::RealNameRequired if zh => "异议须实名：请先在账户资料中填写真实姓名。".into(),
+            Problem::RealNameRequired => "Objections are signed: add your real name to your profile first.".into(),
+            Problem::ReviewsMissing { required, done } if zh => format!("需要 {required} 份评审，目前 {done} 份。"),
+            Problem::ReviewsMissing { required, done } => format!("{required} reviews are needed; {done} are in."),
             Problem::CallCodeTaken if zh => "已有征集使用此编号。".into(),
             Problem::CallCodeTaken => "Another call has this code.".into(),
             Problem::WeightsSum(sum) if zh => format!("各项评审标准的权重之和须为 100（现为 {sum}）。"),
@@ -246,14 +297,23 @@ pub fn PostForm(
     /// answer is a page to read, such as new recovery codes).
     #[prop(default = true)]
     enhance: bool,
+    /// Saves itself a few seconds after a change (`/forms.js`; a draft's form, whose
+    /// action saves without checking completeness).
+    #[prop(default = false)]
+    autosave: bool,
+    /// Another address a button of this form posts to (`formaction`): a refusal there is
+    /// this form's too (a draft's Submit beside its Save).
+    #[prop(optional, into)]
+    also_for: Option<String>,
     children: Children,
 ) -> impl IntoView {
     let token = super::viewer::use_viewer().map(|viewer| viewer.csrf_token);
-    let refused = use_form_outcome().form == action;
+    let posted_to = use_form_outcome().form;
+    let refused = posted_to == action || also_for.is_some_and(|other| posted_to == other);
     view! {
         // `novalidate`: the server's messages (in the reader's language, naming the field)
         // are the ones shown, the same with and without JavaScript.
-        <form method="post" action=action class=class aria-label=label data-enhance=enhance.then_some("") novalidate="" enctype=multipart.then_some("multipart/form-data")>
+        <form method="post" action=action class=class aria-label=label data-enhance=enhance.then_some("") data-autosave=autosave.then_some("") novalidate="" enctype=multipart.then_some("multipart/form-data")>
             {token.map(|token| view! { <input type="hidden" name=CSRF_FIELD value=token /> })}
             <ErrorSummary refused />
             {children()}

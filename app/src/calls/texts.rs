@@ -199,6 +199,6 @@ pub fn call_notice(locale: Locale, code: &str) -> Option<&'static str> {
         "call_announced" => t.notice_call_announced,
         "call_deleted" => t.notice_call_deleted,
         "reviewers_changed" => t.notice_reviewers_changed,
-        _ => return None,
+        _ => return crate::submissions::texts::workflow_notice(locale, code),
     })
 }

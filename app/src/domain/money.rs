@@ -3,6 +3,11 @@
 use crate::i18n::Locale;
 use serde::{Deserialize, Serialize};
 
+/// Text that is not an amount of money in 元.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("not an amount in yuan")]
+pub struct InvalidAmount;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Money {
@@ -21,6 +26,55 @@ impl Money {
         Money {
             fen: yuan.saturating_mul(FEN_PER_YUAN),
         }
+    }
+
+    /// An amount a person typed in 元: digits with at most two decimals, thousands
+    /// separators (`,` `，`) and full-width digits allowed, or a number followed by `万`
+    /// (`12.5万` = 125,000 元, at most six decimals then). Errors: anything else, a
+    /// negative amount, or more than 10^13 元.
+    pub fn parse_yuan(text: &str) -> Result<Money, InvalidAmount> {
+        let normal: String = text
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, ',' | '，' | ' ' | '元'))
+            .map(|c| match c {
+                '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+                '．' => '.',
+                other => other,
+            })
+            .collect();
+        let (number, unit_fen, max_decimals) = match normal.strip_suffix('万') {
+            Some(number) => (number, FEN_PER_WAN, 6),
+            None => (normal.as_str(), FEN_PER_YUAN, 2),
+        };
+        let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+        let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty()
+            || !digits(whole)
+            || !digits(fraction)
+            || fraction.len() > max_decimals
+            || whole.len() > 13
+        {
+            return Err(InvalidAmount);
+        }
+        let whole: i64 = whole.parse().map_err(|_| InvalidAmount)?;
+        let scale = 10_i64.pow(fraction.len() as u32);
+        let fraction: i64 = if fraction.is_empty() {
+            0
+        } else {
+            fraction.parse().map_err(|_| InvalidAmount)?
+        };
+        let fen = whole
+            .checked_mul(unit_fen)
+            .and_then(|fen| fen.checked_add(fraction * unit_fen / scale))
+            .filter(|fen| *fen <= 10_i64.pow(15))
+            .ok_or(InvalidAmount)?;
+        Ok(Money { fen })
+    }
+
+    /// The amount as a form shows it again, in 元 (`1250.5`).
+    pub fn yuan_text(self) -> String {
+        decimal(self.fen, FEN_PER_YUAN)
     }
 
     /// Chinese readers see 万元 for large amounts ("12.5万元"); English readers see yuan
@@ -79,6 +133,20 @@ fn grouped(value: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_typed_in_yuan_are_read_exactly() {
+        let fen = |text: &str| Money::parse_yuan(text).map(|money| money.fen);
+        assert_eq!(fen("1250"), Ok(125_000));
+        assert_eq!(fen("1,250.5"), Ok(125_050));
+        assert_eq!(fen("１２５０．０５元"), Ok(125_005));
+        assert_eq!(fen("12.5万"), Ok(12_500_000));
+        assert_eq!(fen("0"), Ok(0));
+        for bad in ["", "-5", "1.234", "abc", "1e5", "12.5万万", ".5"] {
+            assert_eq!(fen(bad), Err(InvalidAmount), "{bad:?}");
+        }
+        assert_eq!(Money::from_fen(125_050).yuan_text(), "1250.5");
+    }
 
     #[test]
     fn large_amounts_are_shown_in_wan_yuan_in_chinese() {

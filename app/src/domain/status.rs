@@ -59,6 +59,51 @@ impl RecordStatus {
         }
     }
 
+    /// Submitted for review: a draft, or a record returned for revision and fixed.
+    pub fn submit(self) -> Result<RecordStatus, InvalidTransition> {
+        self.transition(
+            "submit",
+            &[RecordStatus::Draft, RecordStatus::Returned],
+            RecordStatus::Submitted,
+        )
+    }
+
+    /// The first review came in.
+    pub fn start_review(self) -> Result<RecordStatus, InvalidTransition> {
+        self.transition(
+            "start reviewing",
+            &[RecordStatus::Submitted],
+            RecordStatus::InReview,
+        )
+    }
+
+    /// Sent back to its organisation with what to fix.
+    pub fn return_for_revision(self) -> Result<RecordStatus, InvalidTransition> {
+        self.transition(
+            "return for revision",
+            &[RecordStatus::InReview],
+            RecordStatus::Returned,
+        )
+    }
+
+    /// Refused, with a reason its organisation reads.
+    pub fn reject(self) -> Result<RecordStatus, InvalidTransition> {
+        self.transition("reject", &[RecordStatus::InReview], RecordStatus::Rejected)
+    }
+
+    /// Its organisation took the submission back before the decision: a draft again.
+    pub fn withdraw_submission(self) -> Result<RecordStatus, InvalidTransition> {
+        self.transition(
+            "withdraw the submission of",
+            &[
+                RecordStatus::Submitted,
+                RecordStatus::InReview,
+                RecordStatus::Returned,
+            ],
+            RecordStatus::Draft,
+        )
+    }
+
     /// An approved record enters its public notice (公示).
     pub fn enter_notice(self) -> Result<RecordStatus, InvalidTransition> {
         self.transition(
@@ -132,6 +177,25 @@ mod tests {
         assert_eq!(Published.withdraw(), Ok(Withdrawn));
         assert_eq!(InNotice.withdraw(), Ok(Withdrawn));
         assert_eq!(Published.expire(), Ok(Expired));
+    }
+
+    #[test]
+    fn selection_moves_a_record_from_draft_to_a_decision() {
+        assert_eq!(Draft.submit(), Ok(Submitted));
+        assert_eq!(Returned.submit(), Ok(Submitted));
+        assert_eq!(Submitted.start_review(), Ok(InReview));
+        assert_eq!(InReview.return_for_revision(), Ok(Returned));
+        assert_eq!(InReview.reject(), Ok(Rejected));
+        for status in [Submitted, InReview, Returned] {
+            assert_eq!(status.withdraw_submission(), Ok(Draft), "{status}");
+        }
+        for status in [InNotice, Published, Expired, Withdrawn, Rejected] {
+            assert!(status.submit().is_err(), "{status}");
+            assert!(status.withdraw_submission().is_err(), "{status}");
+            assert!(status.reject().is_err(), "{status}");
+        }
+        assert!(Submitted.reject().is_err(), "no decision before a review");
+        assert!(InReview.start_review().is_err());
     }
 
     #[test]

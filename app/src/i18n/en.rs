@@ -123,6 +123,8 @@ pub const EN: Messages = Messages {
     calls_title: "Calls and batches",
     calls_description: "Scenario calls and product catalogue batches run by government agencies, with their selection, public notice and results.",
     nav_calls: "Calls",
+    notices_title: "Public notice",
+    notices_description: "Innovative products and scenarios selected and now in public notice, with the day each notice ends.",
     organisations_title: "Organisations",
     organisations_description: "Verified government agencies, public institutions, research institutes, firms, incubators and investors.",
     kind: "Kind",

@@ -124,6 +124,8 @@ pub struct Messages {
     pub calls_description: &'static str,
     /// The main navigation's link to `/calls`.
     pub nav_calls: &'static str,
+    pub notices_title: &'static str,
+    pub notices_description: &'static str,
     pub organisations_title: &'static str,
     pub organisations_description: &'static str,
     pub kind: &'static str,

@@ -123,6 +123,8 @@ pub const ZH_CN: Messages = Messages {
     calls_title: "征集与批次",
     calls_description: "政府部门发起的应用场景征集和创新产品目录批次，及其遴选、公示和发布结果。",
     nav_calls: "征集",
+    notices_title: "公示",
+    notices_description: "通过遴选、正在公示的创新产品和应用场景，及其公示截止日期。",
     organisations_title: "机构",
     organisations_description: "已认证的政府部门、事业单位、科研机构、企业、孵化器和投资机构。",
     kind: "机构类型",

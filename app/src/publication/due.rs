@@ -11,24 +11,30 @@ use crate::error::AppError;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 
-/// Publishes the products and scenarios whose public notice ended before `today` (their
-/// notice's last day was yesterday or earlier). Returns them.
+/// Publishes the products and scenarios in notice without a submission (the demo
+/// catalogue's) whose notice ended before `today` (their notice's last day was yesterday
+/// or earlier). Returns them. Submissions end theirs in `submissions::server::notice`.
 pub async fn end_due_notices(
     tx: &mut PgConnection,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Vec<Subject>, AppError> {
     let products = sqlx::query_scalar!(
-        "SELECT id FROM products
+        "SELECT id FROM products p
          WHERE status = 'in_notice' AND notice_until < $1
+           -- A submission's notice ends with it (and waits for an open objection's ruling).
+           AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.record_kind = 'product'
+                           AND s.record_id = p.id AND s.state = 'in_notice')
          ORDER BY id FOR UPDATE",
         today
     )
     .fetch_all(&mut *tx)
     .await?;
     let scenarios = sqlx::query_scalar!(
-        "SELECT id FROM scenarios
+        "SELECT id FROM scenarios c
          WHERE status = 'in_notice' AND notice_until < $1
+           AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.record_kind = 'scenario'
+                           AND s.record_id = c.id AND s.state = 'in_notice')
          ORDER BY id FOR UPDATE",
         today
     )

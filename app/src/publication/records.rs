@@ -17,6 +17,16 @@ pub enum Subject {
 }
 
 impl Subject {
+    /// The record of kind `kind` (`product`, `scenario`, `project`) with id `id`.
+    pub fn from_kind(kind: &str, id: i64) -> Option<Subject> {
+        match kind {
+            "product" => Some(Subject::Product(ProductId(id))),
+            "scenario" => Some(Subject::Scenario(ScenarioId(id))),
+            "project" => Some(Subject::Project(ProjectId(id))),
+            _ => None,
+        }
+    }
+
     /// The record's `subject_kind`.
     pub fn kind(self) -> &'static str {
         match self {
@@ -201,6 +211,86 @@ fn by(
         notice_until: None,
         now,
     }
+}
+
+/// Submitted for review (a draft, or a returned record fixed).
+pub async fn submit(
+    tx: &mut PgConnection,
+    subject: Subject,
+    actor: Option<UserId>,
+    now: DateTime<Utc>,
+) -> Result<RecordStatus, AppError> {
+    change(tx, subject, by("submit", RecordStatus::submit, actor, now)).await
+}
+
+/// The first review of a submitted record came in.
+pub async fn start_review(
+    tx: &mut PgConnection,
+    subject: Subject,
+    actor: Option<UserId>,
+    now: DateTime<Utc>,
+) -> Result<RecordStatus, AppError> {
+    change(
+        tx,
+        subject,
+        by("start_review", RecordStatus::start_review, actor, now),
+    )
+    .await
+}
+
+/// Returned to its organisation with `reason` (what to fix).
+pub async fn return_for_revision(
+    tx: &mut PgConnection,
+    subject: Subject,
+    actor: Option<UserId>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<RecordStatus, AppError> {
+    let transition = Transition {
+        reason: Some(reason),
+        ..by(
+            "return_for_revision",
+            RecordStatus::return_for_revision,
+            actor,
+            now,
+        )
+    };
+    change(tx, subject, transition).await
+}
+
+/// Rejected with `reason`, which its organisation reads.
+pub async fn reject(
+    tx: &mut PgConnection,
+    subject: Subject,
+    actor: Option<UserId>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<RecordStatus, AppError> {
+    let transition = Transition {
+        reason: Some(reason),
+        ..by("reject", RecordStatus::reject, actor, now)
+    };
+    change(tx, subject, transition).await
+}
+
+/// Its organisation took the submission back before the decision: a draft again.
+pub async fn withdraw_submission(
+    tx: &mut PgConnection,
+    subject: Subject,
+    actor: Option<UserId>,
+    now: DateTime<Utc>,
+) -> Result<RecordStatus, AppError> {
+    change(
+        tx,
+        subject,
+        by(
+            "withdraw_submission",
+            RecordStatus::withdraw_submission,
+            actor,
+            now,
+        ),
+    )
+    .await
 }
 
 /// An approved product or scenario enters its public notice until `notice_until` (its

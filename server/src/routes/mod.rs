@@ -8,6 +8,7 @@ pub mod health;
 pub mod lang;
 pub mod listed;
 pub mod organisations;
+pub mod submissions;
 pub mod test_clock;
 
 use crate::limits::Limiter;
@@ -29,6 +30,7 @@ pub fn site_routes(limiter: &Arc<Limiter>) -> Listed<AppState> {
         .merge(organisations::router())
         .merge(admin::router())
         .merge(calls::router())
+        .merge(submissions::router())
 }
 
 /// Every route of a production site: [`site_routes`], each Leptos page (GET) and each

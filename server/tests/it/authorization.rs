@@ -129,6 +129,10 @@ struct World {
     call: i64,
     /// A draft call of the agency: nobody of the matrix manages it.
     draft_call: i64,
+    /// A product draft of firm A.
+    draft: i64,
+    /// Firm A's product in public notice, submitted into `call`.
+    in_notice: i64,
 }
 
 /// The matrix. Add a row for every new route.
@@ -140,6 +144,8 @@ fn rows(world: &World) -> Vec<Row> {
         firm,
         call,
         draft_call,
+        draft,
+        in_notice,
     } = world;
     let no_token = "/confirm/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     let no_reset = "/reset/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -259,6 +265,65 @@ fn rows(world: &World) -> Vec<Row> {
             &[],
             signed_in(404),
         ),
+        // Drafts are their organisation's alone; submissions are seen by it, the call's
+        // reviewers and agency admins, and platform admins (who may not act on them).
+        post(
+            "/drafts",
+            "/drafts",
+            &[("kind", "product"), ("organisation", "FIRM")],
+            [401, 403, 303, 303, 403, 403, 403, 403],
+        ),
+        get("/drafts/{id}", format!("/drafts/{draft}"), [401, 404, 200, 200, 404, 404, 404, 404]),
+        post("/drafts/{id}", format!("/drafts/{draft}"), &[], [401, 404, 303, 303, 404, 404, 404, 404]),
+        post(
+            "/drafts/{id}/submit",
+            format!("/drafts/{draft}/submit"),
+            &[],
+            [401, 404, 422, 422, 404, 404, 404, 404],
+        ),
+        post("/drafts/{id}/delete", "/drafts/999999/delete", &[], signed_in(404)),
+        get(
+            "/account/submissions",
+            "/account/submissions",
+            [401, 403, 200, 200, 200, 403, 403, 200],
+        ),
+        get("/account/notifications", "/account/notifications", signed_in(200)),
+        post(
+            "/submissions/{id}/withdraw",
+            format!("/submissions/{in_notice}/withdraw"),
+            &[],
+            // Decided already: the owner is told it moved on.
+            [401, 404, 409, 409, 404, 404, 404, 404],
+        ),
+        get("/review", "/review", signed_in(200)),
+        get("/review/{id}", format!("/review/{in_notice}"), [401, 404, 200, 200, 404, 404, 200, 404]),
+        post(
+            "/review/{id}",
+            format!("/review/{in_notice}"),
+            &[("score_1", "50"), ("comment", "x")],
+            [401, 404, 403, 403, 404, 404, 403, 404],
+        ),
+        post(
+            "/review/{id}/decide",
+            format!("/review/{in_notice}/decide"),
+            &[("decision", "approve")],
+            [401, 404, 403, 403, 404, 404, 403, 404],
+        ),
+        get("/notices", "/notices", everyone(200)),
+        get("/notices/{id}", format!("/notices/{in_notice}"), everyone(200)),
+        get("/notices/{id}", "/notices/999999", everyone(404)),
+        post(
+            "/notices/{id}/objections",
+            format!("/notices/{in_notice}/objections"),
+            &[("reason", "异议理由")],
+            confirmed(303),
+        ),
+        post(
+            "/objections/{id}/rule",
+            "/objections/999999/rule",
+            &[("outcome", "dismiss"), ("ruling", "x")],
+            signed_in(404),
+        ),
         // Plain routes and the open-data API.
         get("/healthz", "/healthz", everyone(200)),
         get("/lang/{tag}", "/lang/en?next=/", everyone(303)),
@@ -319,6 +384,8 @@ fn every_route_the_site_serves_has_a_row_and_every_row_a_route() {
         firm: 1,
         call: 1,
         draft_call: 2,
+        draft: 1,
+        in_notice: 1,
     };
     let served: BTreeSet<(String, String)> = server::routes::inventory()
         .into_iter()
@@ -482,6 +549,36 @@ async fn each_caller_gets_the_status_the_matrix_says(pool: PgPool) {
         .execute(&pool)
         .await
         .unwrap();
+    let draft: i64 = sqlx::query_scalar(
+        "INSERT INTO drafts (record_kind, organisation_id) VALUES ('product', $1) RETURNING id",
+    )
+    .bind(firm)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let noticed = crate::fixtures::product(
+        &pool,
+        firm,
+        Some(call),
+        "公示中的产品",
+        "new_materials",
+        "in_notice",
+    )
+    .await;
+    let in_notice: i64 = sqlx::query_scalar(
+        "INSERT INTO submissions (record_kind, record_id, organisation_id, call_id, purpose,
+                                  snapshot, state, required_reviews, submitted_at, notice_until)
+         VALUES ('product', $1, $2, $3, 'listing', '{\"name\": \"公示中的产品\"}', 'in_notice', 1,
+                 now(), $4)
+         RETURNING id",
+    )
+    .bind(noticed)
+    .bind(firm)
+    .bind(call)
+    .bind(crate::helpers::test_today() + chrono::TimeDelta::days(30))
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     let world = World {
         product,
         scenario,
@@ -489,6 +586,8 @@ async fn each_caller_gets_the_status_the_matrix_says(pool: PgPool) {
         firm,
         call,
         draft_call,
+        draft,
+        in_notice,
     };
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -503,7 +602,22 @@ async fn each_caller_gets_the_status_the_matrix_says(pool: PgPool) {
                 request = request.header("cookie", cookie);
             }
             if row.method == Method::POST {
-                let mut form: Vec<(&str, &str)> = row.form.clone();
+                // `FIRM` stands for firm A's id, which the fixture only knows now.
+                let firm_id = world.firm.to_string();
+                let mut form: Vec<(&str, &str)> = row
+                    .form
+                    .iter()
+                    .map(|(name, value)| {
+                        (
+                            *name,
+                            if *value == "FIRM" {
+                                firm_id.as_str()
+                            } else {
+                                *value
+                            },
+                        )
+                    })
+                    .collect();
                 if let Some((_, token)) = &session {
                     form.push(("csrf_token", token));
                 }

@@ -39,3 +39,4 @@ mod seed;
 mod startup;
 mod two_servers;
 mod visibility;
+mod workflow;

@@ -16,6 +16,7 @@ fn scheduler(pool: &PgPool, clock: &Clock) -> Scheduler {
         pool: pool.clone(),
         clock: clock.clone(),
         search: SearchBackend::embedded(pool.clone(), clock.clone()),
+        site: app::state::Site::local(),
     }
 }
 
@@ -235,7 +236,7 @@ async fn notices_that_ended_are_published_once_and_expired_products_leave_search
     let report = scheduler(&pool, &clock).tick().await;
     assert_eq!(
         ran(&report, Step::EndNotices),
-        Ran::Done("0 records published".into())
+        Ran::Done("0 submissions accepted, 0 other records published".into())
     );
     assert_eq!(status(&pool, "products", noticed).await, "in_notice");
 
@@ -243,7 +244,7 @@ async fn notices_that_ended_are_published_once_and_expired_products_leave_search
     let report = scheduler(&pool, &clock).tick().await;
     assert_eq!(
         ran(&report, Step::EndNotices),
-        Ran::Done("1 records published".into())
+        Ran::Done("0 submissions accepted, 1 other records published".into())
     );
     assert_eq!(
         ran(&report, Step::ExpireProducts),
@@ -436,7 +437,10 @@ async fn health_shows_each_steps_last_and_next_run(pool: PgPool) {
         notices["last_day"],
         crate::helpers::test_today().to_string()
     );
-    assert_eq!(notices["last_outcome"], "0 records published");
+    assert_eq!(
+        notices["last_outcome"],
+        "0 submissions accepted, 0 other records published"
+    );
     // Next: the first tick after midnight, deployment time (16:00 UTC the day before).
     let next = crate::helpers::test_today().succ_opt().unwrap();
     assert_eq!(

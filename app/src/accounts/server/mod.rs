@@ -31,6 +31,13 @@ impl From<AppError> for Refusal {
     }
 }
 
+impl From<crate::submissions::state::RefusedStep> for Refusal {
+    /// Moved on meanwhile: 409.
+    fn from(error: crate::submissions::state::RefusedStep) -> Self {
+        Refusal::Failed(AppError::from(error))
+    }
+}
+
 impl From<sqlx::Error> for Refusal {
     fn from(error: sqlx::Error) -> Self {
         Refusal::Failed(AppError::from(error))

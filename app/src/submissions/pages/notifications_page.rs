@@ -1,0 +1,101 @@
+//! `/account/notifications`: what happened to the person's submissions, newest first;
+//! opening the page marks them read.
+
+use crate::accounts::AccessDenied;
+use crate::error::AppError;
+use crate::submissions::texts::use_workflow_texts;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationLine {
+    pub text: String,
+    pub reason: Option<String>,
+    pub at: String,
+    pub unread: bool,
+}
+
+#[component]
+pub fn NotificationsPage() -> impl IntoView {
+    let t = use_workflow_texts();
+    let lines = Resource::new_blocking(|| (), |_| load());
+    view! {
+        <Title text=t.notifications />
+        <section class="account">
+            <h1>{t.notifications}</h1>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    match lines.await {
+                        Ok(lines) if lines.is_empty() => view! { <p>{t.no_notifications}</p> }.into_any(),
+                        Ok(lines) => view! {
+                            <ul class="queue" data-testid="notifications">
+                                {lines.into_iter().map(|line| view! {
+                                    <li class:unread=line.unread>
+                                        <p>{line.text}</p>
+                                        {line.reason.map(|reason| view! { <p>{t.reason} ": " {reason}</p> })}
+                                        <p><small>{line.at}</small></p>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! { <AccessDenied error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <p><a href="/account/submissions">{t.submissions}</a></p>
+        </section>
+    }
+}
+
+async fn load() -> Result<Vec<NotificationLine>, AppError> {
+    #[cfg(feature = "ssr")]
+    {
+        use crate::submissions::server::notify::Event;
+        let caller = crate::accounts::use_caller();
+        let account = caller.signed_in().ok_or(AppError::Unauthorized)?;
+        let state = crate::state::app_state()?;
+        let zone = state.clock.zone();
+        let locale = crate::i18n::use_locale();
+        let rows = sqlx::query!(
+            "SELECT id, event, title, reason, created_at, read_at FROM notifications
+             WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT 200",
+            account.user.0
+        )
+        .fetch_all(&state.pool)
+        .await?;
+        sqlx::query!(
+            "UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL",
+            account.user.0,
+            state.clock.now()
+        )
+        .execute(&state.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let (zh, en) = Event::from_code(&row.event)
+                    .map(|event| event.sentence(&row.title))
+                    .unwrap_or_else(|| (row.title.clone(), row.title.clone()));
+                NotificationLine {
+                    text: if locale == crate::i18n::Locale::ZhCn {
+                        zh
+                    } else {
+                        en
+                    },
+                    reason: row.reason,
+                    at: row
+                        .created_at
+                        .with_timezone(&zone)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string(),
+                    unread: row.read_at.is_none(),
+                }
+            })
+            .collect())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        Err(AppError::Internal)
+    }
+}

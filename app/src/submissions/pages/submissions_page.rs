@@ -1,0 +1,245 @@
+//! `/account/submissions`: a firm's drafts and submissions by state, with the reason of
+//! each decision and the next step; starting a new product.
+
+use crate::accounts::form::{PostForm, RedirectNotice};
+use crate::accounts::AccessDenied;
+use crate::error::AppError;
+use crate::i18n::use_locale;
+use crate::submissions::state::SubmissionState;
+use crate::submissions::texts::use_workflow_texts;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftLine {
+    pub id: i64,
+    pub name: String,
+    pub organisation: String,
+    pub updated: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionLine {
+    pub id: i64,
+    pub name: String,
+    pub organisation: String,
+    pub call: Option<String>,
+    pub state: SubmissionState,
+    pub revision: bool,
+    pub reason: Option<String>,
+    pub notice_until: Option<String>,
+    pub submitted: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    /// The organisations the person writes for (id, name).
+    pub organisations: Vec<(i64, String)>,
+    pub drafts: Vec<DraftLine>,
+    pub submissions: Vec<SubmissionLine>,
+}
+
+#[component]
+pub fn SubmissionsPage() -> impl IntoView {
+    let t = use_workflow_texts();
+    let dashboard = Resource::new_blocking(|| (), |_| load());
+    view! {
+        <Title text=t.submissions />
+        <Suspense>
+            {move || Suspend::new(async move {
+                match dashboard.await {
+                    Ok(dashboard) => view! { <DashboardView dashboard /> }.into_any(),
+                    Err(error) => view! { <AccessDenied error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn DashboardView(dashboard: Dashboard) -> impl IntoView {
+    let t = use_workflow_texts();
+    let locale = use_locale();
+    view! {
+        <section class="account" data-testid="submissions">
+            <h1>{t.submissions}</h1>
+            <p>{t.submissions_lead}</p>
+            <RedirectNotice />
+            <PostForm action="/drafts".to_owned() label=t.new_product>
+                <input type="hidden" name="kind" value="product" />
+                <div class="field">
+                    <label for="field-organisation">{t.organisation}</label>
+                    <select id="field-organisation" name="organisation">
+                        {dashboard.organisations.iter().map(|(id, name)| view! {
+                            <option value=id.to_string()>{name.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit">{t.new_product}</button>
+            </PostForm>
+            <h2>{t.drafts}</h2>
+            {if dashboard.drafts.is_empty() {
+                view! { <p>{t.no_drafts}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="queue" data-testid="drafts">
+                        {dashboard.drafts.into_iter().map(|draft| view! {
+                            <li>
+                                <a href=format!("/drafts/{}", draft.id)>
+                                    {if draft.name.is_empty() { t.untitled.to_owned() } else { draft.name }}
+                                </a>
+                                " · " {draft.organisation} " · " {draft.updated}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <h2>{t.in_selection}</h2>
+            {if dashboard.submissions.is_empty() {
+                view! { <p>{t.no_submissions}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-scroll">
+                    <table data-testid="submission-table">
+                        <thead><tr>
+                            <th scope="col">{t.name}</th>
+                            <th scope="col">{t.call}</th>
+                            <th scope="col">{t.state}</th>
+                            <th scope="col">{t.reason}</th>
+                            <th scope="col">{t.next_step}</th>
+                        </tr></thead>
+                        <tbody>
+                            {dashboard.submissions.into_iter().map(|line| {
+                                let next = match line.state {
+                                    SubmissionState::Submitted | SubmissionState::InReview => t.next_wait_review,
+                                    SubmissionState::Returned => t.next_fix,
+                                    SubmissionState::InNotice => t.next_notice,
+                                    _ => t.next_none,
+                                };
+                                let withdrawable = matches!(line.state, SubmissionState::Submitted | SubmissionState::InReview | SubmissionState::Returned);
+                                view! {
+                                    <tr data-testid="submission-row">
+                                        <td>
+                                            {line.name.clone()}
+                                            {line.revision.then(|| format!(" ({})", t.purpose_revision))}
+                                            <br /><small>{line.organisation.clone()} " · " {line.submitted.clone()}</small>
+                                        </td>
+                                        <td>{line.call.clone().unwrap_or_default()}</td>
+                                        <td data-testid="submission-state">
+                                            {line.state.label(locale)}
+                                            {line.notice_until.clone().map(|day| format!(" ({} {day})", t.notice_until))}
+                                        </td>
+                                        <td>{line.reason.clone().unwrap_or_default()}</td>
+                                        <td>
+                                            {next}
+                                            {withdrawable.then(|| view! {
+                                                <PostForm action=format!("/submissions/{}/withdraw", line.id) label=format!("{} {}", t.withdraw, line.name) class="inline">
+                                                    <button type="submit" class="secondary">{t.withdraw}</button>
+                                                </PostForm>
+                                            })}
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+async fn load() -> Result<Dashboard, AppError> {
+    #[cfg(feature = "ssr")]
+    {
+        use crate::auth::{check, Action, Target};
+        let caller = crate::accounts::use_caller();
+        let account = caller.signed_in().ok_or(AppError::Unauthorized)?;
+        let ids: Vec<i64> = account
+            .memberships
+            .iter()
+            .filter(|m| {
+                check(
+                    &caller,
+                    Action::PrepareDraft,
+                    &Target::organisation(m.organisation),
+                )
+                .is_ok()
+            })
+            .map(|m| m.organisation.0)
+            .collect();
+        if ids.is_empty() {
+            return Err(AppError::Forbidden);
+        }
+        let state = crate::state::app_state()?;
+        let zone = state.clock.zone();
+        let show = |at: chrono::DateTime<chrono::Utc>| {
+            at.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()
+        };
+        let organisations = sqlx::query!(
+            "SELECT id, name FROM organisations WHERE id = ANY($1) ORDER BY name",
+            &ids
+        )
+        .fetch_all(&state.pool)
+        .await?
+        .into_iter()
+        .map(|row| (row.id, row.name))
+        .collect();
+        let drafts = sqlx::query!(
+            r#"SELECT d.id, COALESCE(d.fields->>'name', '') AS "name!", o.name AS organisation,
+                      d.updated_at
+               FROM drafts d JOIN organisations o ON o.id = d.organisation_id
+               WHERE d.organisation_id = ANY($1)
+               ORDER BY d.updated_at DESC LIMIT 200"#,
+            &ids
+        )
+        .fetch_all(&state.pool)
+        .await?
+        .into_iter()
+        .map(|row| DraftLine {
+            id: row.id,
+            name: row.name,
+            organisation: row.organisation,
+            updated: show(row.updated_at),
+        })
+        .collect();
+        let submissions = sqlx::query!(
+            r#"SELECT s.id, COALESCE(s.snapshot->>'name', s.snapshot->>'title', '') AS "name!",
+                      o.name AS organisation, c.title AS "call?",
+                      s.state AS "state: SubmissionState", s.purpose::text = 'revision' AS "revision!",
+                      s.decision_reason, s.notice_until, s.submitted_at
+               FROM submissions s
+               JOIN organisations o ON o.id = s.organisation_id
+               LEFT JOIN calls c ON c.id = s.call_id
+               WHERE s.organisation_id = ANY($1)
+               ORDER BY s.submitted_at DESC, s.id DESC LIMIT 500"#,
+            &ids
+        )
+        .fetch_all(&state.pool)
+        .await?
+        .into_iter()
+        .map(|row| SubmissionLine {
+            id: row.id,
+            name: row.name,
+            organisation: row.organisation,
+            call: row.call,
+            state: row.state,
+            revision: row.revision,
+            reason: row.decision_reason,
+            notice_until: row.notice_until.map(|day| day.to_string()),
+            submitted: show(row.submitted_at),
+        })
+        .collect();
+        Ok(Dashboard {
+            organisations,
+            drafts,
+            submissions,
+        })
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        Err(AppError::Internal)
+    }
+}

@@ -1,0 +1,81 @@
+//! An organisation takes its submission back before the decision: the record becomes a
+//! draft again (a new one) or stays as published (a revision or a later listing), and the
+//! submitted text is kept as a draft to work on.
+
+use super::drafts::user_of;
+use super::target::lock_submission;
+use crate::accounts::server::Refusal;
+use crate::audit::{self, Actor, AuditEntry};
+use crate::auth::{check, Action, Caller};
+use crate::domain::RecordStatus;
+use crate::error::AppError;
+use crate::publication::{self, Subject};
+use crate::state::AppState;
+use crate::submissions::product_fields::ProductForm;
+
+/// Withdraws submission `id`. Errors: 404 for another organisation's submission;
+/// [`AppError::Conflict`] once decided (or in notice).
+pub async fn withdraw_submission(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> Result<(), Refusal> {
+    let user = user_of(caller)?;
+    let now = state.clock.now();
+    let mut tx = state.pool.begin().await?;
+    let submission = lock_submission(&mut tx, id).await?;
+    let own = crate::auth::Target::organisation(submission.organisation);
+    check(caller, Action::PrepareDraft, &own).map_err(|_| AppError::NotFound)?;
+    check(caller, Action::SubmitForReview, &own)?;
+    let to = submission.state.withdraw()?;
+    sqlx::query!(
+        "UPDATE submissions SET state = 'withdrawn', updated_at = $2 WHERE id = $1",
+        submission.id,
+        now
+    )
+    .execute(&mut *tx)
+    .await?;
+    let subject = Subject::from_kind(&submission.record_kind, submission.record_id)
+        .ok_or(AppError::Internal)?;
+    if super::review::record_status(&mut tx, subject).await? != RecordStatus::Published {
+        publication::withdraw_submission(&mut tx, subject, Some(user), now).await?;
+    }
+    let snapshot = sqlx::query_scalar!("SELECT snapshot FROM submissions WHERE id = $1", id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let fields = serde_json::to_value(ProductForm::from_snapshot(&snapshot))
+        .map_err(|_| AppError::Internal)?;
+    sqlx::query!(
+        "INSERT INTO drafts (record_kind, organisation_id, record_id, call_id, fields, created_by,
+                             created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+         ON CONFLICT (record_kind, record_id) WHERE record_id IS NOT NULL
+         DO UPDATE SET fields = EXCLUDED.fields, updated_at = EXCLUDED.updated_at",
+        submission.record_kind,
+        submission.organisation.0,
+        submission.record_id,
+        submission.call.map(|call| call.0),
+        fields,
+        user.0,
+        now
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor: Actor::User(user),
+            subject_kind: "submission",
+            subject_id: submission.id,
+            action: "withdraw",
+            from_state: Some(submission.state.code()),
+            to_state: Some(to.code()),
+            reason: None,
+            changed_fields: &[],
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
