@@ -10,6 +10,8 @@ pub mod accounts;
 pub mod admin;
 pub mod app;
 #[cfg(feature = "ssr")]
+pub mod attachments;
+#[cfg(feature = "ssr")]
 pub mod audit;
 pub mod auth;
 pub mod calls;

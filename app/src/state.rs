@@ -24,6 +24,9 @@ pub struct AppState {
     pub site: Site,
     /// Passwords, mail and sign-ins.
     pub accounts: crate::accounts::AccountServices,
+    /// Where attached files live (the data folder's `attachments/` by default, or an
+    /// S3-compatible store: `crate::attachments`). Tests start with an in-memory one.
+    pub attachments: crate::attachments::AttachmentStore,
 }
 
 /// How the site is reached from outside.
@@ -111,6 +114,7 @@ impl AppState {
             search,
             site,
             accounts: crate::accounts::AccountServices::default(),
+            attachments: crate::attachments::AttachmentStore::in_memory(),
         }
     }
 }

@@ -219,6 +219,9 @@ pub async fn serve(config: Config) -> Result<()> {
     );
     state.accounts.mailbox = mail.mailbox();
     state.accounts.evidence_dir = config.data_dir.join("evidence");
+    state.attachments = app::attachments::AttachmentStore::from_env(&config.data_dir)
+        .context("opening the attachments' storage")?;
+    tracing::info!(store = ?state.attachments, "attachments stored");
     // SMS: the demo mailbox where there is one; no sender otherwise (see `sms`).
     if let Some(folder) = mail.mailbox() {
         state.accounts.sms = Some(Arc::new(crate::sms::MailboxSms::new(&folder)?));

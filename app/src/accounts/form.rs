@@ -383,13 +383,16 @@ pub fn Field(
     #[prop(optional)] value: Option<String>,
     #[prop(default = true)] required: bool,
     #[prop(optional)] maxlength: Option<usize>,
+    /// A file input's `accept` (the default: PDF, JPEG, PNG).
+    #[prop(optional)]
+    accept: Option<&'static str>,
 ) -> impl IntoView {
     let t = use_account_texts();
     let outcome = use_form_outcome();
     let error = outcome.error(name).map(|problem| problem.message(t));
     // Files: the kinds the site takes (it checks the bytes itself all the same).
-    let accept =
-        (kind == "file").then_some(".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png");
+    let accept = (kind == "file")
+        .then(|| accept.unwrap_or(".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"));
     let value = if kind == "password" || kind == "file" {
         None
     } else {

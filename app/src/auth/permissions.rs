@@ -80,7 +80,8 @@ pub enum Condition {
     /// In that organisation, once a platform admin has verified it.
     OwnVerifiedOrganisation,
     /// In the government agency or public institution that runs the call
-    /// ([`Target::call_agency`]), once a platform admin has verified it.
+    /// ([`Target::call_agency`]), once a platform admin has verified it, and not on a
+    /// submission of the agency itself.
     CallAgency,
     /// Assigned as a reviewer of the record's call ([`Target::reviewers`]), and not a
     /// member of the record's organisation.
@@ -366,13 +367,19 @@ fn allows(account: &SignedIn, grant: Grant, target: &Target) -> bool {
         OwnVerifiedOrganisation => {
             holds_in(target.organisation).is_some_and(|membership| membership.verified)
         }
-        CallAgency => holds_in(target.call_agency).is_some_and(|membership| {
-            membership.verified
-                && matches!(
-                    membership.kind,
-                    OrganisationKind::GovernmentAgency | OrganisationKind::PublicInstitution
-                )
-        }),
+        // Never on the agency's own submissions (reviewers from elsewhere or a platform
+        // reviewer take those): its members see them as their organisation's anyway.
+        CallAgency => {
+            not_own_submission()
+                && holds_in(target.call_agency).is_some_and(|membership| {
+                    membership.verified
+                        && matches!(
+                            membership.kind,
+                            OrganisationKind::GovernmentAgency
+                                | OrganisationKind::PublicInstitution
+                        )
+                })
+        }
         AssignedReviewer => holder_anywhere() && assigned(false) && not_own_submission(),
         LeadReviewer => holder_anywhere() && assigned(true) && not_own_submission(),
         SharedQueue => holder_anywhere() && target.call_agency.is_none() && not_own_submission(),
@@ -407,7 +414,7 @@ pub fn markdown_table() -> String {
                     Anywhere => "",
                     OwnOrganisation => " of the organisation",
                     OwnVerifiedOrganisation => " of the organisation, once verified",
-                    CallAgency => " of the call's agency, once verified",
+                    CallAgency => " of the call's agency, once verified (not its own submissions)",
                     AssignedReviewer => " assigned to review the call (not its own submissions)",
                     LeadReviewer => " leading the call's review (not its own submissions)",
                     SharedQueue => " for records without a call (not its own submissions)",
@@ -612,6 +619,20 @@ mod tests {
         );
         assert_eq!(
             check(&unverified_admin, Action::DecideSubmission, &target),
+            Err(AppError::Forbidden)
+        );
+        // The agency's own submission into its call: someone from elsewhere decides.
+        let own = Target {
+            organisation: Some(AGENCY),
+            call_agency: Some(AGENCY),
+            reviewers: vec![],
+        };
+        assert_eq!(
+            check(&agency_admin, Action::DecideSubmission, &own),
+            Err(AppError::Forbidden)
+        );
+        assert_eq!(
+            check(&agency_admin, Action::RuleOnObjection, &own),
             Err(AppError::Forbidden)
         );
     }

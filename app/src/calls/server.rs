@@ -459,8 +459,12 @@ pub enum ReviewerChange {
     Remove,
 }
 
-/// Changes reviewer `reviewer` of `call`. Errors: 404 when they are not assigned or the
-/// caller may not manage the call; [`AppError::Conflict`] once the call is finished; 401.
+/// Changes reviewer `reviewer` of `call`. Once the call is announced, the lead and the
+/// reviewers it needs cannot be removed (assign another first).
+///
+/// Errors: 404 when they are not assigned or the caller may not manage the call;
+/// [`Refusal::Invalid`] on `reviewers` ([`Problem::NeedsReviewers`]);
+/// [`AppError::Conflict`] once the call is finished; 401.
 pub async fn change_reviewer(
     state: &AppState,
     caller: &Caller,
@@ -474,6 +478,29 @@ pub async fn change_reviewer(
     let (_, status) = managed_call(&mut tx, caller, call).await?;
     if status == CallStatus::Finished {
         return Err(AppError::Conflict.into());
+    }
+    if change == ReviewerChange::Remove && status != CallStatus::Draft {
+        // Once announced, submissions rely on enough reviewers and a lead: another must
+        // be assigned (or made lead) first.
+        let row = sqlx::query!(
+            r#"SELECT c.required_reviews,
+                      (SELECT count(*) FROM call_reviewers r WHERE r.call_id = c.id) AS "reviewers!",
+                      EXISTS (SELECT 1 FROM call_reviewers r WHERE r.call_id = c.id
+                              AND r.user_id = $2 AND r.is_lead) AS "is_lead!"
+               FROM calls c WHERE c.id = $1"#,
+            call.0,
+            reviewer.0
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if row.is_lead || row.reviewers - 1 < i64::from(row.required_reviews) {
+            return Err(invalid(
+                "reviewers",
+                Problem::NeedsReviewers {
+                    required: row.required_reviews.into(),
+                },
+            ));
+        }
     }
     let changed = match change {
         ReviewerChange::MakeLead => {

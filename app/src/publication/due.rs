@@ -51,6 +51,17 @@ pub async fn end_due_notices(
         .collect();
     for subject in &due {
         publish(tx, *subject, None, now).await?;
+        if let Subject::Product(product) = subject {
+            sqlx::query!(
+                "INSERT INTO product_listings (product_id, call_id, listed_at)
+                 SELECT id, call_id, $2 FROM products WHERE id = $1 AND call_id IS NOT NULL
+                 ON CONFLICT DO NOTHING",
+                product.0,
+                now
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
     }
     Ok(due)
 }

@@ -100,6 +100,12 @@ pub struct WorkflowTexts {
     pub overdue: &'static str,
     pub open_objections: &'static str,
     pub submissions_count: &'static str,
+    pub attachments: &'static str,
+    pub attachments_hint: &'static str,
+    pub file: &'static str,
+    pub upload: &'static str,
+    pub remove: &'static str,
+    pub no_attachments: &'static str,
 }
 
 pub fn use_workflow_texts() -> &'static WorkflowTexts {
@@ -133,6 +139,10 @@ pub fn workflow_notice(locale: Locale, code: &str) -> Option<&'static str> {
         "objection_filed" => {
             "Your objection was filed; the lead reviewer or the agency will rule on it."
         }
+        "attachment_added" if zh => "附件已上传。",
+        "attachment_added" => "The file was attached.",
+        "attachment_removed" if zh => "附件已删除。",
+        "attachment_removed" => "The file was removed.",
         "ruled" if zh => "已处理异议。",
         "ruled" => "The objection was ruled on.",
         _ => return None,
@@ -237,6 +247,12 @@ static ZH_CN: WorkflowTexts = WorkflowTexts {
     overdue: "逾期未评审（提交超过 14 天）",
     open_objections: "待处理异议",
     submissions_count: "申报",
+    attachments: "附件",
+    attachments_hint: "PDF、OFD、DOCX、XLSX、PNG 或 JPEG，每个不超过 10 MB，最多 10 个；类型按文件内容判断。",
+    file: "文件",
+    upload: "上传附件",
+    remove: "删除",
+    no_attachments: "没有附件。",
 };
 
 static EN: WorkflowTexts = WorkflowTexts {
@@ -337,4 +353,10 @@ static EN: WorkflowTexts = WorkflowTexts {
     overdue: "Overdue reviews (submitted over 14 days ago)",
     open_objections: "Open objections",
     submissions_count: "Submissions",
+    attachments: "Attachments",
+    attachments_hint: "PDF, OFD, DOCX, XLSX, PNG or JPEG, at most 10 MB each and 10 in all; the kind is read from the file's content.",
+    file: "File",
+    upload: "Attach file",
+    remove: "Remove",
+    no_attachments: "No attachments.",
 };

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod api;
+pub mod attachments;
 pub mod calls;
 pub mod health;
 pub mod lang;
@@ -31,6 +32,7 @@ pub fn site_routes(limiter: &Arc<Limiter>) -> Listed<AppState> {
         .merge(admin::router())
         .merge(calls::router())
         .merge(submissions::router())
+        .merge(attachments::router())
 }
 
 /// Every route of a production site: [`site_routes`], each Leptos page (GET) and each

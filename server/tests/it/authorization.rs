@@ -282,6 +282,17 @@ fn rows(world: &World) -> Vec<Row> {
             [401, 404, 422, 422, 404, 404, 404, 404],
         ),
         post("/drafts/{id}/delete", "/drafts/999999/delete", &[], signed_in(404)),
+        // Uploads check their token from the multipart body themselves: a plain form
+        // has none, so signed-in callers allowed past the draft check are refused 422
+        // (no file); the draft is others' 404.
+        post(
+            "/drafts/{id}/attachments",
+            format!("/drafts/{draft}/attachments"),
+            &[],
+            [401, 404, 422, 422, 404, 404, 404, 404],
+        ),
+        post("/attachments/{id}/delete", "/attachments/999999/delete", &[], signed_in(404)),
+        get("/attachments/{id}", "/attachments/999999", everyone(404)),
         get(
             "/account/submissions",
             "/account/submissions",

@@ -150,6 +150,15 @@ async fn an_agency_admin_drafts_assigns_and_announces_a_call_that_opens_and_clos
     let announced = admin.post(&format!("/calls/{id}/announce"), &[]).await;
     assert_eq!(announced.status(), StatusCode::SEE_OTHER);
     assert_eq!(call_status(&pool, id).await, "scheduled");
+    // Announced: its lead and the reviewers it needs stay until others are assigned.
+    let lead: i64 = sqlx::query_scalar("SELECT user_id FROM call_reviewers WHERE is_lead")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let removed = admin
+        .post(&format!("/calls/{id}/reviewers/{lead}/remove"), &[])
+        .await;
+    assert_eq!(removed.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let listed = app.get("/calls").await.text().await.unwrap();
     assert!(
         listed.contains("CZCX-2027-01"),

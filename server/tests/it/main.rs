@@ -7,6 +7,7 @@
 mod accounts;
 mod api;
 mod assets;
+mod attachments;
 mod auth;
 mod authorization;
 mod backup;

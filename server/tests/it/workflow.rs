@@ -607,3 +607,73 @@ async fn a_reviewer_never_reviews_their_own_organisations_submission(pool: PgPoo
         .await;
     assert_eq!(refused.status(), StatusCode::NOT_FOUND);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_submission_returned_after_its_call_closed_comes_back_into_it(pool: PgPool) {
+    let agency = organisation(
+        &pool,
+        "常州市工业和信息化局",
+        "government_agency",
+        "320400",
+        true,
+    )
+    .await;
+    let firm = organisation(&pool, "常州丙科技有限公司", "enterprise", "320411", true).await;
+    let reviewers_firm = organisation(&pool, "评审咨询公司", "enterprise", "320402", true).await;
+    let app = spawn_app(pool.clone()).await;
+    let lead = member(&app, &pool, "lead@c.example", reviewers_firm, "{member}").await;
+    let other = member(&app, &pool, "other@c.example", reviewers_firm, "{member}").await;
+    let call = open_batch(&pool, agency, "lead@c.example", "other@c.example").await;
+    let staff = member(&app, &pool, "staff@c.example", firm, "{member}").await;
+    let draft = location(
+        &staff
+            .post(
+                "/drafts",
+                &[("kind", "product"), ("organisation", &firm.to_string())],
+            )
+            .await,
+    );
+    staff
+        .post(&format!("{draft}/submit"), &refs(&product_fields(call)))
+        .await;
+    let submission: i64 = sqlx::query_scalar("SELECT id FROM submissions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    lead.post(&format!("/review/{submission}"), &review_form("70", "70"))
+        .await;
+    other
+        .post(&format!("/review/{submission}"), &review_form("70", "70"))
+        .await;
+    // The call closes while the reviewers deliberate; then the submission is returned.
+    sqlx::query("UPDATE calls SET status = 'closed', closes_on = $2 WHERE id = $1")
+        .bind(call)
+        .bind(test_today() - TimeDelta::days(1))
+        .execute(&pool)
+        .await
+        .unwrap();
+    lead.post(
+        &format!("/review/{submission}/decide"),
+        &[("decision", "return"), ("reason", "请补充检测报告。")],
+    )
+    .await;
+    let returned_draft: i64 =
+        sqlx::query_scalar("SELECT id FROM drafts WHERE record_id IS NOT NULL")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    // Fixed: it goes back into the same (closed) call, whatever batch the form names.
+    let mut fields = product_fields(call);
+    fields.retain(|(name, _)| *name != "call");
+    let again = staff
+        .post(&format!("/drafts/{returned_draft}/submit"), &refs(&fields))
+        .await;
+    assert_eq!(location(&again), "/account/submissions?notice=submitted");
+    let (state, round, into): (String, i16, i64) =
+        sqlx::query_as("SELECT state::text, round, call_id FROM submissions WHERE id = $1")
+            .bind(submission)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((state.as_str(), round, into), ("submitted", 2, call));
+}

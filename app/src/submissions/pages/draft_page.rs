@@ -39,6 +39,7 @@ pub fn draft_labels(locale: crate::i18n::Locale) -> FieldLabels {
         ("call", t.batch),
         ("submit", t.submit),
         ("organisation", t.organisation),
+        ("file", t.file),
     ])
 }
 
@@ -53,6 +54,47 @@ pub struct DraftView {
     /// Why it came back, and the reviewers' comments (without their names).
     pub returned_reason: Option<String>,
     pub comments: Vec<String>,
+    pub attachments: Vec<AttachmentLine>,
+}
+
+/// One attached file as the pages list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentLine {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    /// Bytes.
+    pub size: i64,
+}
+
+/// A list of attached files, each a download link; with `removable`, a remove button.
+#[component]
+pub fn AttachmentList(
+    files: Vec<AttachmentLine>,
+    #[prop(default = false)] removable: bool,
+) -> impl IntoView {
+    let t = use_workflow_texts();
+    if files.is_empty() {
+        return view! { <p>{t.no_attachments}</p> }.into_any();
+    }
+    view! {
+        <ul class="queue" data-testid="attachments">
+            {files.into_iter().map(|file| {
+                let size = format!("{:.1} KB", file.size as f64 / 1024.0);
+                view! {
+                    <li>
+                        <a href=format!("/attachments/{}", file.id)>{file.name.clone()}</a>
+                        " · " {file.kind.to_uppercase()} " · " {size}
+                        {removable.then(|| view! {
+                            <PostForm action=format!("/attachments/{}/delete", file.id) label=format!("{} {}", t.remove, file.name) class="inline">
+                                <button type="submit" class="secondary">{t.remove}</button>
+                            </PostForm>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }.into_any()
 }
 
 #[component]
@@ -174,6 +216,14 @@ fn DraftForm(draft: DraftView) -> impl IntoView {
                     <button type="submit" formaction=format!("/drafts/{id}/submit")>{t.submit}</button>
                 </div>
             </PostForm>
+            <section aria-labelledby="attachments-heading">
+                <h2 id="attachments-heading">{t.attachments}</h2>
+                <AttachmentList files=draft.attachments.clone() removable=true />
+                <PostForm action=format!("/drafts/{id}/attachments") label=t.upload multipart=true>
+                    <Field name="file" label=t.file kind="file" hint=t.attachments_hint accept=".pdf,.ofd,.docx,.xlsx,.png,.jpg,.jpeg" />
+                    <button type="submit">{t.upload}</button>
+                </PostForm>
+            </section>
             <PostForm action=format!("/drafts/{id}/delete") label=t.delete>
                 <button type="submit" class="danger">{t.delete}</button>
             </PostForm>
@@ -247,7 +297,18 @@ async fn load(id: String) -> Result<DraftView, AppError> {
             }
             None => (None, Vec::new()),
         };
+        let attachments = crate::submissions::server::attachments::list(&state, "draft", id)
+            .await?
+            .into_iter()
+            .map(|line| AttachmentLine {
+                id: line.id,
+                name: line.name,
+                kind: line.kind,
+                size: line.size,
+            })
+            .collect();
         Ok(DraftView {
+            attachments,
             id,
             organisation: row.organisation,
             form: serde_json::from_value(row.fields).unwrap_or_default(),

@@ -64,6 +64,8 @@ pub struct NoticeItem {
     pub product: ProductForm,
     /// Whether the reader may object (signed in with a confirmed address).
     pub may_object: bool,
+    /// The window has ended (the item waits for a ruling on an objection).
+    pub ended: bool,
 }
 
 #[component]
@@ -105,7 +107,10 @@ fn NoticeBody(item: NoticeItem) -> impl IntoView {
             <h2>{t.description}</h2>
             <p class="prose">{item.product.description.clone()}</p>
             <h2>{t.object}</h2>
-            {if item.may_object {
+            {if item.ended {
+                let a = crate::accounts::texts::use_account_texts();
+                view! { <p class="notice" role="status" data-testid="notice-ended">{crate::accounts::form::Problem::NoticeEnded.message(a)}</p> }.into_any()
+            } else if item.may_object {
                 view! {
                     <PostForm action=format!("/notices/{}/objections", line.id) label=t.object>
                         <TextAreaField name="reason" label=t.objection_reason hint=t.objection_hint maxlength=5000 required=true />
@@ -134,10 +139,12 @@ async fn notice_lines(id: Option<i64>) -> Result<Vec<NoticeLine>, AppError> {
            JOIN organisations o ON o.id = s.organisation_id
            LEFT JOIN calls c ON c.id = s.call_id
            WHERE s.state = 'in_notice' AND organisation_is_public(o.verified_at)
-             AND ($1::bigint IS NULL OR s.id = $1)
+             -- The list: windows still open; one item: also while it waits for a ruling.
+             AND (($1::bigint IS NULL AND s.notice_until >= $2) OR s.id = $1)
            ORDER BY s.notice_until, s.id
            LIMIT 1000"#,
-        id
+        id,
+        state.clock.today()
     )
     .fetch_all(&state.pool)
     .await?
@@ -179,16 +186,22 @@ async fn load_item(id: String) -> Result<NoticeItem, AppError> {
             .fetch_one(&state.pool)
             .await?;
         let caller = crate::accounts::use_caller();
-        let may_object = crate::auth::check(
-            &caller,
-            crate::auth::Action::FileObjection,
-            &crate::auth::Target::none(),
-        )
-        .is_ok();
+        let open = line
+            .until
+            .parse::<chrono::NaiveDate>()
+            .is_ok_and(|last| last >= state.clock.today());
+        let may_object = open
+            && crate::auth::check(
+                &caller,
+                crate::auth::Action::FileObjection,
+                &crate::auth::Target::none(),
+            )
+            .is_ok();
         Ok(NoticeItem {
             line,
             product: ProductForm::from_snapshot(&snapshot),
             may_object,
+            ended: !open,
         })
     }
     #[cfg(not(feature = "ssr"))]

@@ -222,9 +222,8 @@ async fn load(id: String) -> Result<ReviewView, AppError> {
         let caller = crate::accounts::use_caller();
         let account = caller.signed_in().ok_or(AppError::Unauthorized)?;
         let state = crate::state::app_state()?;
-        let mut tx = state.pool.begin().await?;
-        let locked = crate::submissions::server::target::lock_submission(&mut tx, id).await?;
-        tx.rollback().await?;
+        let mut conn = state.pool.acquire().await?;
+        let locked = crate::submissions::server::target::read_submission(&mut conn, id).await?;
         check(&caller, Action::ViewUnpublished, &locked.target).map_err(|_| AppError::NotFound)?;
         let row = sqlx::query!(
             r#"SELECT o.name AS organisation, COALESCE(c.title, '') AS "call!", s.snapshot,
@@ -274,8 +273,9 @@ async fn load(id: String) -> Result<ReviewView, AppError> {
         let can_review =
             under_review && check(&caller, Action::ReviewSubmission, &locked.target).is_ok();
         let can_decide = check(&caller, Action::DecideSubmission, &locked.target).is_ok();
-        let can_rule = locked.state == SubmissionState::InNotice
-            && check(&caller, Action::RuleOnObjection, &locked.target).is_ok();
+        // Open objections are ruled on whatever the state (one left from before an earlier
+        // one sent the item back to review too).
+        let can_rule = check(&caller, Action::RuleOnObjection, &locked.target).is_ok();
         let reviews: Vec<ReviewLine> = if can_decide {
             sqlx::query!(
                 "SELECT u.display_name, r.score, r.comment FROM reviews r

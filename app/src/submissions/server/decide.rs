@@ -80,6 +80,12 @@ pub async fn decide(
             },
         }]));
     }
+    if reason.chars().count() > 5000 {
+        return Err(Refusal::Invalid(vec![FieldError {
+            field: "reason",
+            problem: Problem::TooLong,
+        }]));
+    }
     if decision != Decision::Approve && reason.is_empty() {
         return Err(Refusal::Invalid(vec![FieldError {
             field: "reason",

@@ -20,7 +20,7 @@ pub struct DraftRow {
     pub fields: serde_json::Value,
 }
 
-pub(crate) fn user_of(caller: &Caller) -> Result<UserId, AppError> {
+pub fn user_of(caller: &Caller) -> Result<UserId, AppError> {
     caller
         .signed_in()
         .map(|account| account.user)
@@ -113,6 +113,21 @@ pub async fn save_draft(
     let form = ProductForm::from_fields(fields);
     form.check(false).map_err(Refusal::Invalid)?;
     let call = chosen_call(fields);
+    if let Some(call) = call {
+        let batch = sqlx::query_scalar!(
+            "SELECT EXISTS (SELECT 1 FROM calls WHERE id = $1 AND kind = 'product_batch'
+                            AND status <> 'draft') AS \"batch!\"",
+            call
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if !batch {
+            return Err(Refusal::Invalid(vec![FieldError {
+                field: "call",
+                problem: Problem::InvalidChoice,
+            }]));
+        }
+    }
     sqlx::query!(
         "UPDATE drafts SET fields = $2, call_id = COALESCE($3, call_id), updated_at = $4
          WHERE id = $1",

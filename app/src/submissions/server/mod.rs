@@ -4,6 +4,7 @@
 //! `crate::publication`, with its audit row, in one transaction.
 
 pub mod accept;
+pub mod attachments;
 pub mod decide;
 pub mod drafts;
 pub mod notice;

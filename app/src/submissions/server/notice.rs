@@ -18,6 +18,10 @@ use crate::submissions::state::SubmissionState;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 
+/// Objections one person may file against one item: enough to add to one's case, not to
+/// flood its organisation's mailbox.
+pub const MAX_OBJECTIONS_PER_PERSON: i64 = 3;
+
 fn invalid(field: &'static str, problem: Problem) -> Refusal {
     Refusal::Invalid(vec![FieldError { field, problem }])
 }
@@ -38,13 +42,24 @@ pub async fn file_objection(
     let user = user_of(caller)?;
     check(caller, Action::FileObjection, &Target::none())?;
     let reason = reason.trim();
-    let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
     let submission = lock_submission(&mut tx, id).await?;
+    // The time once the submission is ours: a request that waited for the lock past 24:00
+    // is late.
+    let now = state.clock.now();
     let (SubmissionState::InNotice, Some(last_day)) = (submission.state, submission.notice_until)
     else {
         return Err(AppError::NotFound.into());
     };
+    let public = sqlx::query_scalar!(
+        r#"SELECT organisation_is_public(verified_at) AS "public!" FROM organisations WHERE id = $1"#,
+        submission.organisation.0
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if !public {
+        return Err(AppError::NotFound.into());
+    }
     if now >= window_ends_at(last_day, &state.clock.zone()) {
         return Err(invalid("reason", Problem::NoticeEnded));
     }
@@ -53,6 +68,16 @@ pub async fn file_objection(
     }
     if reason.chars().count() > 5000 {
         return Err(invalid("reason", Problem::TooLong));
+    }
+    let filed = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM objections WHERE submission_id = $1 AND objector_id = $2"#,
+        submission.id,
+        user.0
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if filed >= MAX_OBJECTIONS_PER_PERSON {
+        return Err(invalid("reason", Problem::TooManyAttempts));
     }
     let signed_name = sqlx::query_scalar!(
         "SELECT btrim(real_name) FROM users WHERE id = $1 AND real_name IS NOT NULL
@@ -133,6 +158,9 @@ pub async fn rule_on_objection(
     if ruling.is_empty() {
         return Err(invalid("ruling", Problem::ReasonRequired));
     }
+    if ruling.chars().count() > 5000 {
+        return Err(invalid("ruling", Problem::TooLong));
+    }
     let ruled = sqlx::query!(
         "UPDATE objections SET state = ($2::text)::objection_state, ruled_by = $3, ruled_at = $4,
              ruling = $5
@@ -149,7 +177,9 @@ pub async fn rule_on_objection(
     if ruled == 0 {
         return Err(AppError::Conflict.into());
     }
-    if uphold {
+    // An objection left open from before an earlier one sent the item back to review is
+    // ruled on all the same; only one in notice moves the item.
+    if uphold && submission.state == SubmissionState::InNotice {
         let to = submission.state.uphold_objection()?;
         sqlx::query!(
             "UPDATE submissions SET state = ($2::text)::submission_state, round = round + 1,
@@ -196,9 +226,31 @@ pub async fn rule_on_objection(
         now,
     )
     .await?;
+    // The last open objection dismissed after the window ended: published now rather than
+    // at the scheduler's next day.
+    if !uphold
+        && submission.state == SubmissionState::InNotice
+        && submission
+            .notice_until
+            .is_some_and(|last| last < state.clock.today())
+        && !has_open_objection(&mut tx, submission.id).await?
+    {
+        submission.state.end_notice()?;
+        accept(&mut tx, &state.site, &submission, Some(user), now).await?;
+    }
     tx.commit().await?;
     state.accounts.mail_queued.notify_one();
     Ok(())
+}
+
+async fn has_open_objection(tx: &mut PgConnection, submission: i64) -> Result<bool, AppError> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM objections WHERE submission_id = $1 AND state = 'open')
+           AS "open!""#,
+        submission
+    )
+    .fetch_one(&mut *tx)
+    .await?)
 }
 
 /// Accepts the submissions whose notice ended before `today` (the last day was yesterday
@@ -220,10 +272,35 @@ pub async fn end_due_notices(
     )
     .fetch_all(&mut *tx)
     .await?;
-    for id in &due {
-        let submission = lock_submission(tx, *id).await?;
-        submission.state.end_notice()?;
-        accept(tx, site, &submission, None, now).await?;
+    let mut accepted = Vec::with_capacity(due.len());
+    for id in due {
+        // Checked again under the lock: an objection or a ruling may have come in since.
+        let submission = lock_submission(tx, id).await?;
+        let still_due = submission.state == SubmissionState::InNotice
+            && submission.notice_until.is_some_and(|last| last < today)
+            && !has_open_objection(tx, id).await?;
+        if !still_due {
+            continue;
+        }
+        // One item that cannot be accepted (its record moved on meanwhile) is logged and
+        // left; the others are published all the same.
+        sqlx::query("SAVEPOINT accept_one")
+            .execute(&mut *tx)
+            .await?;
+        match accept(tx, site, &submission, None, now).await {
+            Ok(()) => {
+                sqlx::query("RELEASE SAVEPOINT accept_one")
+                    .execute(&mut *tx)
+                    .await?;
+                accepted.push(id);
+            }
+            Err(error) => {
+                tracing::warn!(submission = id, %error, "a submission whose notice ended could not be published");
+                sqlx::query("ROLLBACK TO SAVEPOINT accept_one")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
     }
-    Ok(due)
+    Ok(accepted)
 }

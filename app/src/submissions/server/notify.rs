@@ -95,14 +95,15 @@ pub async fn notify(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let recipients = sqlx::query!(
-        r#"SELECT DISTINCT u.id, u.email, s.snapshot->>'name' AS "title?",
+        r#"SELECT DISTINCT u.id, u.email, u.email_confirmed_at IS NOT NULL AS "confirmed!",
+                  s.snapshot->>'name' AS "title?",
                   s.snapshot->>'title' AS "scenario_title?"
            FROM submissions s
-           JOIN users u ON u.id = s.submitted_by
-                        OR u.id IN (SELECT m.user_id FROM memberships m
-                                    WHERE m.organisation_id = s.organisation_id
-                                      AND 'admin' = ANY (m.roles))
-           WHERE s.id = $1 AND u.deleted_at IS NULL"#,
+           JOIN memberships m ON m.organisation_id = s.organisation_id
+           JOIN users u ON u.id = m.user_id
+           -- Its submitter and its organisation's admins, while they belong to it.
+           WHERE s.id = $1 AND (u.id = s.submitted_by OR 'admin' = ANY (m.roles))
+             AND u.deleted_at IS NULL AND u.suspended_at IS NULL"#,
         submission
     )
     .fetch_all(&mut *tx)
@@ -124,7 +125,7 @@ pub async fn notify(
         )
         .execute(&mut *tx)
         .await?;
-        let Some(email) = recipient.email else {
+        let Some(email) = recipient.email.filter(|_| recipient.confirmed) else {
             continue;
         };
         let (zh, en) = event.sentence(&title);

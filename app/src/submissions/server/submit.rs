@@ -35,21 +35,16 @@ pub async fn submit_draft(
     fields: &[(String, String)],
 ) -> Result<i64, Refusal> {
     let user = user_of(caller)?;
+    // What was typed is saved first, whatever happens to the submission (when it is
+    // well-formed; otherwise the check below names every problem, and the page keeps
+    // what was typed).
+    if ProductForm::from_fields(fields).check(false).is_ok() {
+        super::drafts::save_draft(state, caller, id, fields).await?;
+    }
     let (now, today) = (state.clock.now(), state.clock.today());
     let mut tx = state.pool.begin().await?;
     let draft = lock_draft(&mut tx, caller, id).await?;
     let form = ProductForm::from_fields(fields);
-    // What was typed is kept whatever happens next.
-    sqlx::query!(
-        "UPDATE drafts SET fields = $2, call_id = COALESCE($3, call_id), updated_at = $4
-         WHERE id = $1",
-        draft.id,
-        serde_json::to_value(&form).map_err(|_| AppError::Internal)?,
-        chosen_call(fields),
-        now
-    )
-    .execute(&mut *tx)
-    .await?;
     let organisation = sqlx::query!(
         r#"SELECT kind AS "kind: OrganisationKind", verified_at IS NOT NULL AS "verified!"
            FROM organisations WHERE id = $1"#,
@@ -58,7 +53,6 @@ pub async fn submit_draft(
     .fetch_one(&mut *tx)
     .await?;
     if !organisation.verified {
-        tx.commit().await?; // the draft keeps what was typed
         return Err(invalid("submit", Problem::OrganisationNotVerified));
     }
     check(
@@ -67,7 +61,26 @@ pub async fn submit_draft(
         &Target::organisation(draft.organisation),
     )?;
     let product = form.check(true).map_err(Refusal::Invalid)?;
-    let call = chosen_call(fields).or(draft.call_id);
+    if product.valid_until.is_some_and(|until| until < today) {
+        return Err(invalid("valid_until", Problem::DateInPast));
+    }
+    // A returned submission comes back into its own call, even once that call has closed.
+    let returned = match draft.record_id {
+        Some(record) => {
+            sqlx::query_scalar!(
+                "SELECT call_id FROM submissions
+             WHERE record_kind = 'product' AND record_id = $1 AND state = 'returned'",
+                record
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+        }
+        None => None,
+    };
+    let call = match returned {
+        Some(call) => call,
+        None => chosen_call(fields).or(draft.call_id),
+    };
 
     let existing = match draft.record_id {
         Some(record) => Some(
@@ -107,6 +120,8 @@ pub async fn submit_draft(
     };
     let review_call = if purpose == "revision" {
         existing.as_ref().and_then(|row| row.call_id)
+    } else if returned.is_some() {
+        call
     } else {
         let Some(call) = call else {
             return Err(invalid("call", Problem::Required));

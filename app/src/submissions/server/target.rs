@@ -29,18 +29,60 @@ pub struct Locked {
 ///
 /// Errors: [`AppError::NotFound`]; [`AppError::Unavailable`].
 pub async fn lock_submission(tx: &mut PgConnection, id: i64) -> Result<Locked, AppError> {
-    let row = sqlx::query!(
-        r#"SELECT s.record_kind, s.record_id, s.organisation_id, s.call_id,
-                  s.state AS "state: SubmissionState", s.round, s.required_reviews,
-                  s.purpose::text AS "purpose!", s.notice_until, s.submitted_by,
-                  c.organisation_id AS "agency?"
-           FROM submissions s LEFT JOIN calls c ON c.id = s.call_id
-           WHERE s.id = $1
-           FOR UPDATE OF s"#,
-        id
-    )
-    .fetch_optional(&mut *tx)
-    .await?
+    load(tx, id, true).await
+}
+
+/// Reads submission `id` and its permission target without locking it (pages).
+///
+/// Errors: [`AppError::NotFound`]; [`AppError::Unavailable`].
+pub async fn read_submission(conn: &mut PgConnection, id: i64) -> Result<Locked, AppError> {
+    load(conn, id, false).await
+}
+
+/// One submission's row (the same columns, locked or not).
+struct Row {
+    record_kind: String,
+    record_id: i64,
+    organisation_id: i64,
+    call_id: Option<i64>,
+    state: SubmissionState,
+    round: i16,
+    required_reviews: i16,
+    purpose: String,
+    notice_until: Option<chrono::NaiveDate>,
+    submitted_by: Option<i64>,
+    agency: Option<i64>,
+}
+
+async fn load(tx: &mut PgConnection, id: i64, lock: bool) -> Result<Locked, AppError> {
+    let row = if lock {
+        sqlx::query_as!(
+            Row,
+            r#"SELECT s.record_kind, s.record_id, s.organisation_id, s.call_id,
+                      s.state AS "state: SubmissionState", s.round, s.required_reviews,
+                      s.purpose::text AS "purpose!", s.notice_until, s.submitted_by,
+                      c.organisation_id AS "agency?"
+               FROM submissions s LEFT JOIN calls c ON c.id = s.call_id
+               WHERE s.id = $1
+               FOR UPDATE OF s"#,
+            id
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+    } else {
+        sqlx::query_as!(
+            Row,
+            r#"SELECT s.record_kind, s.record_id, s.organisation_id, s.call_id,
+                      s.state AS "state: SubmissionState", s.round, s.required_reviews,
+                      s.purpose::text AS "purpose!", s.notice_until, s.submitted_by,
+                      c.organisation_id AS "agency?"
+               FROM submissions s LEFT JOIN calls c ON c.id = s.call_id
+               WHERE s.id = $1"#,
+            id
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+    }
     .ok_or(AppError::NotFound)?;
     let reviewers = match row.call_id {
         Some(call) => call_reviewers(tx, CallId(call)).await?,

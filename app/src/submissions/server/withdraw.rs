@@ -23,6 +23,23 @@ pub async fn withdraw_submission(
     let user = user_of(caller)?;
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
+    // The record's row first, as submitting takes them (draft, record, submission): two
+    // tabs withdrawing and resubmitting at once wait for each other instead of deadlocking.
+    let record = sqlx::query!(
+        "SELECT record_kind, record_id FROM submissions WHERE id = $1",
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    if record.record_kind == "product" {
+        sqlx::query!(
+            "SELECT id FROM products WHERE id = $1 FOR UPDATE",
+            record.record_id
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+    }
     let submission = lock_submission(&mut tx, id).await?;
     let own = crate::auth::Target::organisation(submission.organisation);
     check(caller, Action::PrepareDraft, &own).map_err(|_| AppError::NotFound)?;
@@ -49,8 +66,8 @@ pub async fn withdraw_submission(
         "INSERT INTO drafts (record_kind, organisation_id, record_id, call_id, fields, created_by,
                              created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
-         ON CONFLICT (record_kind, record_id) WHERE record_id IS NOT NULL
-         DO UPDATE SET fields = EXCLUDED.fields, updated_at = EXCLUDED.updated_at",
+         -- A returned submission's draft holds the edits since: they stay.
+         ON CONFLICT (record_kind, record_id) WHERE record_id IS NOT NULL DO NOTHING",
         submission.record_kind,
         submission.organisation.0,
         submission.record_id,

@@ -47,6 +47,8 @@ pub async fn insert(
              RETURNING *),
          v AS (INSERT INTO product_revisions (product_id, revision, snapshot)
                SELECT p.id, 1, {SNAPSHOT_SQL} FROM r AS p),
+         l AS (INSERT INTO product_listings (product_id, call_id, listed_at)
+               SELECT p.id, p.call_id, p.published_at FROM r AS p),
          {}",
         follow_up("product")
     );

@@ -92,6 +92,7 @@ async fn write(conn: &mut PgConnection, cal: DemoCalendar) -> Result<Counts> {
         purchases::insert(conn, cal, &mut rng, &organisations, &products, &scenarios).await?;
     let projects = projects::insert(conn, cal, &mut rng, &organisations).await?;
     record_publications(conn).await?;
+    record_listings(conn).await?;
     Ok(Counts {
         organisations: organisations.len(),
         products: products.len(),
@@ -106,6 +107,21 @@ mod purchases;
 
 /// Search-index work for everything public, and one audit entry per seeded record. The
 /// catalogue was empty (and locked), so every row in these tables is the seed's.
+/// Every published product is listed in its batch (`product_listings`, which keeps each
+/// batch a product was ever listed in).
+async fn record_listings(conn: &mut PgConnection) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO product_listings (product_id, call_id, listed_at)
+         SELECT id, call_id, published_at FROM products
+         WHERE call_id IS NOT NULL AND published_at IS NOT NULL
+         ON CONFLICT DO NOTHING",
+    )
+    .execute(&mut *conn)
+    .await
+    .context("recording the products' listings")?;
+    Ok(())
+}
+
 async fn record_publications(conn: &mut PgConnection) -> Result<()> {
     for (kind, table, public) in [
         (

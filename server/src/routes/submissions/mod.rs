@@ -108,7 +108,12 @@ async fn delete_draft(
     let page = format!("/drafts/{id}");
     let result = async {
         let id = id_of(&id)?;
-        drafts::delete_draft(&state, &posted.caller(), id).await?;
+        let keys = drafts::delete_draft(&state, &posted.caller(), id).await?;
+        for key in keys {
+            if let Err(error) = state.attachments.delete(&key).await {
+                tracing::warn!(%error, key, "removing a deleted draft's file failed");
+            }
+        }
         Ok("/account/submissions?notice=draft_deleted".to_owned())
     }
     .await;

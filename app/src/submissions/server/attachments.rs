@@ -1,0 +1,241 @@
+//! Attachments of drafts and records in the database: room for one more, recording one,
+//! removing one, and who may download one. The files themselves are in
+//! `crate::attachments::AttachmentStore`; these rows name them.
+
+use super::drafts::lock_draft;
+use crate::accounts::form::{FieldError, Problem};
+use crate::accounts::server::Refusal;
+use crate::attachments::{AttachmentKind, Received, MAX_ATTACHMENTS_PER_RECORD};
+use crate::auth::{check, Action, Caller, Target};
+use crate::error::AppError;
+use crate::state::AppState;
+use sqlx::PgConnection;
+
+fn too_many() -> Refusal {
+    Refusal::Invalid(vec![FieldError {
+        field: "file",
+        problem: Problem::TooManyAttachments,
+    }])
+}
+
+async fn count(tx: &mut PgConnection, draft: i64) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM attachments
+           WHERE record_kind = 'draft' AND record_id = $1"#,
+        draft
+    )
+    .fetch_one(&mut *tx)
+    .await?)
+}
+
+/// Whether draft `draft` may take one more file, checked before any byte is read.
+/// Errors: 404 when it is not the caller's organisation's; [`Problem::TooManyAttachments`].
+pub async fn room_for_one_more(
+    state: &AppState,
+    caller: &Caller,
+    draft: i64,
+) -> Result<(), Refusal> {
+    let mut tx = state.pool.begin().await?;
+    lock_draft(&mut tx, caller, draft).await?;
+    if count(&mut tx, draft).await? >= MAX_ATTACHMENTS_PER_RECORD as i64 {
+        return Err(too_many());
+    }
+    Ok(())
+}
+
+/// Records the stored file `received` as an attachment of draft `draft`, named
+/// `original_name` (for display and download). The draft's row lock makes concurrent
+/// uploads count one after the other, so a draft never holds more than 10.
+///
+/// Errors: 404; [`Problem::TooManyAttachments`]. On an error the caller removes the file.
+pub async fn add_to_draft(
+    state: &AppState,
+    caller: &Caller,
+    draft: i64,
+    received: &Received,
+    original_name: &str,
+) -> Result<i64, Refusal> {
+    let user = super::drafts::user_of(caller)?;
+    let now = state.clock.now();
+    let mut tx = state.pool.begin().await?;
+    let row = lock_draft(&mut tx, caller, draft).await?;
+    if count(&mut tx, draft).await? >= MAX_ATTACHMENTS_PER_RECORD as i64 {
+        return Err(too_many());
+    }
+    let id = sqlx::query_scalar!(
+        "INSERT INTO attachments (record_kind, record_id, organisation_id, storage_key, sha256,
+                                  size_bytes, file_kind, original_name, uploaded_by, uploaded_at)
+         VALUES ('draft', $1, $2, $3, $4, $5, $6, $7, $8, $9)
+         RETURNING id",
+        draft,
+        row.organisation.0,
+        received.key,
+        received.sha256_hex,
+        received.size_bytes as i64,
+        received.kind.code(),
+        original_name,
+        user.0,
+        now
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Removes attachment `id` from its draft. Returns the draft's id and the storage key of
+/// the file, for the caller to delete after the commit. Files of a submitted record stay
+/// with its submission. Errors: 404; [`AppError::Conflict`] for a submitted record's file.
+pub async fn remove_from_draft(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> Result<(i64, String), Refusal> {
+    super::drafts::user_of(caller)?;
+    let mut tx = state.pool.begin().await?;
+    let row = sqlx::query!(
+        "SELECT record_kind, record_id, storage_key FROM attachments WHERE id = $1",
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    if row.record_kind != "draft" {
+        // Its organisation sees it; anyone else may not learn it exists.
+        let owner =
+            sqlx::query_scalar!("SELECT organisation_id FROM attachments WHERE id = $1", id)
+                .fetch_one(&mut *tx)
+                .await?;
+        check(
+            caller,
+            Action::PrepareDraft,
+            &Target::organisation(crate::domain::OrganisationId(owner)),
+        )
+        .map_err(|_| AppError::NotFound)?;
+        return Err(AppError::Conflict.into());
+    }
+    lock_draft(&mut tx, caller, row.record_id).await?;
+    sqlx::query!("DELETE FROM attachments WHERE id = $1", id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok((row.record_id, row.storage_key))
+}
+
+/// One attachment as lists show it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AttachmentLine {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    /// Bytes.
+    pub size: i64,
+}
+
+/// The attachments of `record_kind` (`draft`, `product`…) `record_id`, oldest first. The
+/// caller has checked the reader may see the record.
+pub async fn list(
+    state: &AppState,
+    record_kind: &str,
+    record_id: i64,
+) -> Result<Vec<AttachmentLine>, AppError> {
+    Ok(sqlx::query!(
+        "SELECT id, original_name, file_kind, size_bytes FROM attachments
+         WHERE record_kind = $1 AND record_id = $2 ORDER BY id",
+        record_kind,
+        record_id
+    )
+    .fetch_all(&state.pool)
+    .await?
+    .into_iter()
+    .map(|row| AttachmentLine {
+        id: row.id,
+        name: row.original_name,
+        kind: row.file_kind,
+        size: row.size_bytes,
+    })
+    .collect())
+}
+
+/// What a download needs: the file's key, kind and name, and whether it may be shown in
+/// the browser (an image of a public record) rather than only downloaded.
+pub struct Downloadable {
+    pub key: String,
+    pub kind: AttachmentKind,
+    pub name: String,
+    pub inline: bool,
+    /// Anyone may read it (a public record's file): it may be cached.
+    pub public: bool,
+}
+
+/// Attachment `id` if `caller` may download it: a draft's files its organisation only; a
+/// record's files whoever may see the record ("Who sees what": anyone once its page is
+/// public; else its organisation, its call's reviewers and agency admins, platform admins).
+/// Everyone else gets 404, as for a file that does not exist.
+pub async fn downloadable(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> Result<Downloadable, AppError> {
+    let row = sqlx::query!(
+        "SELECT record_kind, record_id, organisation_id, storage_key, file_kind, original_name
+         FROM attachments WHERE id = $1",
+        id
+    )
+    .fetch_optional(&state.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let kind = AttachmentKind::from_code(&row.file_kind).ok_or(AppError::Internal)?;
+    let public = match row.record_kind.as_str() {
+        "draft" => {
+            let organisation = crate::domain::OrganisationId(row.organisation_id);
+            check(
+                caller,
+                Action::PrepareDraft,
+                &Target::organisation(organisation),
+            )
+            .map_err(|_| AppError::NotFound)?;
+            false
+        }
+        "product" => {
+            let public = sqlx::query_scalar!(
+                r#"SELECT record_page_is_public(p.status, o.verified_at) AS "public!"
+                   FROM products p JOIN organisations o ON o.id = p.organisation_id
+                   WHERE p.id = $1"#,
+                row.record_id
+            )
+            .fetch_one(&state.pool)
+            .await?;
+            if !public {
+                let submission = sqlx::query_scalar!(
+                    "SELECT id FROM submissions WHERE record_kind = 'product' AND record_id = $1
+                     ORDER BY id DESC LIMIT 1",
+                    row.record_id
+                )
+                .fetch_optional(&state.pool)
+                .await?;
+                let target = match submission {
+                    Some(submission) => {
+                        let mut tx = state.pool.begin().await?;
+                        let locked = super::target::lock_submission(&mut tx, submission).await?;
+                        tx.rollback().await?;
+                        locked.target
+                    }
+                    None => {
+                        Target::organisation(crate::domain::OrganisationId(row.organisation_id))
+                    }
+                };
+                check(caller, Action::ViewUnpublished, &target).map_err(|_| AppError::NotFound)?;
+            }
+            public
+        }
+        _ => return Err(AppError::NotFound),
+    };
+    Ok(Downloadable {
+        key: row.storage_key,
+        kind,
+        name: row.original_name,
+        inline: public && kind.is_image(),
+        public,
+    })
+}
