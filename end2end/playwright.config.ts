@@ -37,19 +37,26 @@ export default defineConfig({
   projects: [
     {
       name: 'hydrated',
-      testIgnore: 'clock.spec.ts',
+      testIgnore: ['clock.spec.ts', 'workflow.spec.ts'],
       use: { ...devices['Desktop Chrome'], javaScriptEnabled: true },
     },
     {
       name: 'no-js',
-      testIgnore: 'clock.spec.ts',
+      testIgnore: ['clock.spec.ts', 'workflow.spec.ts'],
       use: { ...devices['Desktop Chrome'], javaScriptEnabled: false },
     },
-    // Moves the server's clock, so it runs once everything else has.
+    // These move the server's clock, so they run once everything else has, one after
+    // the other.
+    {
+      name: 'workflow',
+      testMatch: 'workflow.spec.ts',
+      dependencies: ['hydrated', 'no-js'],
+      use: { ...devices['Desktop Chrome'] },
+    },
     {
       name: 'clock',
       testMatch: 'clock.spec.ts',
-      dependencies: ['hydrated', 'no-js'],
+      dependencies: ['workflow'],
       use: { ...devices['Desktop Chrome'] },
     },
   ],

@@ -36,8 +36,13 @@ export async function expectLanguage(page: Page, language: Language) {
  * a scratch context where scripts may run but the app's own scripts are blocked: axe
  * then sees the server-rendered page exactly as a reader without JavaScript gets it.
  */
-export async function expectNoSeriousA11yViolations(page: Page) {
-  if (test.info().project.use.javaScriptEnabled !== false) {
+export async function expectNoSeriousA11yViolations(
+  page: Page,
+  // Whether the page's context runs scripts: the project's setting unless the test made a
+  // context of its own.
+  scripts: boolean = test.info().project.use.javaScriptEnabled !== false,
+) {
+  if (scripts) {
     await expectNoSeriousViolationsIn(page);
     return;
   }

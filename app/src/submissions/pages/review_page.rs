@@ -71,6 +71,7 @@ pub struct ReviewView {
     pub objections: Vec<ObjectionLine>,
     pub notice_until: Option<String>,
     pub decision_reason: Option<String>,
+    pub attachments: Vec<super::draft_page::AttachmentLine>,
 }
 
 #[component]
@@ -131,6 +132,8 @@ fn ReviewBody(review: ReviewView) -> impl IntoView {
             <p class="prose">{product.description.clone()}</p>
             <h2>{t.specifications}</h2>
             <p class="prose">{product.specifications.clone()}</p>
+            <h2>{t.attachments}</h2>
+            <super::draft_page::AttachmentList files=review.attachments.clone() />
             {review.can_review.then(|| view! {
                 <section aria-labelledby="my-review">
                     <h2 id="my-review">{t.your_review}</h2>
@@ -195,7 +198,7 @@ fn ReviewBody(review: ReviewView) -> impl IntoView {
                                             <p>{objection.reason.clone()}</p>
                                             {objection.ruling.clone().map(|r| view! { <p>{t.ruling} ": " {r}</p> })}
                                             {(open && review.can_rule).then(|| view! {
-                                                <PostForm action=format!("/objections/{}/rule", objection.id) label=format!("{} {}", t.ruling, objection.id)>
+                                                <PostForm action=format!("/objections/{}/rule", objection.id) label=format!("{} {}", t.rule_on, objection.id)>
                                                     <Field name="ruling" label=t.ruling maxlength=2000 />
                                                     <button type="submit" name="outcome" value="dismiss">{t.dismiss}</button>
                                                     <button type="submit" name="outcome" value="uphold" class="secondary">{t.uphold}</button>
@@ -328,7 +331,22 @@ async fn load(id: String) -> Result<ReviewView, AppError> {
         } else {
             Vec::new()
         };
+        let attachments = crate::submissions::server::attachments::list(
+            &state,
+            &locked.record_kind,
+            locked.record_id,
+        )
+        .await?
+        .into_iter()
+        .map(|line| super::draft_page::AttachmentLine {
+            id: line.id,
+            name: line.name,
+            kind: line.kind,
+            size: line.size,
+        })
+        .collect();
         Ok(ReviewView {
+            attachments,
             id,
             organisation: row.organisation,
             call: row.call,
