@@ -90,12 +90,20 @@ async fn main() -> anyhow::Result<()> {
         Command::RetryDeadLetters => server::commands::retry_dead_letters(&config).await,
         Command::Backup { file } => {
             server::commands::backup::backup(&config.database_url, &file).await?;
-            tracing::info!(file = %file.display(), "backup written");
+            let store = app::attachments::AttachmentStore::from_env(&config.data_dir)?;
+            let files = server::commands::backup::backup_files(&store, &file).await?;
+            tracing::info!(file = %file.display(), files = files.files, "backup written");
             Ok(())
         }
         Command::Restore { file, replace } => {
             server::commands::backup::restore(&config.database_url, &file, replace).await?;
-            tracing::info!(file = %file.display(), "backup restored");
+            let store = app::attachments::AttachmentStore::from_env(&config.data_dir)?;
+            let files = server::commands::backup::restore_files(&store, &file).await?;
+            tracing::info!(
+                file = %file.display(),
+                files = files.map_or(0, |summary| summary.files),
+                "backup restored"
+            );
             Ok(())
         }
         Command::Generate {

@@ -1,5 +1,6 @@
 //! `catalogue backup FILE` and `catalogue restore FILE`: the whole database through
-//! pg_dump and pg_restore in their custom format (compressed, restorable selectively).
+//! pg_dump and pg_restore in their custom format (compressed, restorable selectively), and
+//! the attachments' files in the folder `FILE.attachments` beside it.
 
 use anyhow::{bail, Context, Result};
 use sqlx::postgres::PgPoolOptions;
@@ -101,6 +102,49 @@ pub async fn restore(database_url: &str, file: &Path, replace: bool) -> Result<(
         bail!("pg_restore failed ({status}); the database was left as it was");
     }
     Ok(())
+}
+
+/// The folder beside backup `file` that holds the attachments' files.
+pub fn attachments_dir(file: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.attachments", file.display()))
+}
+
+/// Copies every stored attachment into [`attachments_dir`]`(file)` (taken after the
+/// database's dump, so every row of the dump has its file unless it was deleted meanwhile;
+/// a file without a row is harmless). Written to a partial folder first, like the dump.
+pub async fn backup_files(
+    store: &app::attachments::AttachmentStore,
+    file: &Path,
+) -> Result<app::attachments::BackupSummary> {
+    let dir = attachments_dir(file);
+    let partial = PathBuf::from(format!("{}.partial", dir.display()));
+    let _ = std::fs::remove_dir_all(&partial);
+    let summary = store
+        .export_to_dir(&partial)
+        .await
+        .context("copying the attachments' files")?;
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::rename(&partial, &dir)
+        .with_context(|| format!("moving the attachments to {}", dir.display()))?;
+    Ok(summary)
+}
+
+/// Puts the files of [`attachments_dir`]`(file)` back into `store`, if the backup has
+/// them (a backup made before attachments existed has none). Files already stored under
+/// the same key are replaced; running it twice is harmless.
+pub async fn restore_files(
+    store: &app::attachments::AttachmentStore,
+    file: &Path,
+) -> Result<Option<app::attachments::BackupSummary>> {
+    let dir = attachments_dir(file);
+    if !dir.is_dir() {
+        return Ok(None);
+    }
+    let summary = store
+        .import_from_dir(&dir)
+        .await
+        .context("restoring the attachments' files")?;
+    Ok(Some(summary))
 }
 
 async fn holds_catalogue(database_url: &str) -> Result<bool> {

@@ -91,6 +91,32 @@ async fn a_backup_restored_into_a_fresh_database_holds_the_same_catalogue(pool: 
         .unwrap();
 }
 
+#[tokio::test]
+async fn a_backup_carries_the_attachments_files_and_restores_them() {
+    use app::attachments::AttachmentStore;
+    use server::commands::backup::{attachments_dir, backup_files, restore_files};
+    let dir = tempfile::tempdir().unwrap();
+    let source = AttachmentStore::local(&dir.path().join("source")).unwrap();
+    let pdf = b"%PDF-1.4\n%%EOF\n".to_vec();
+    let chunks =
+        futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(pdf.clone()))]);
+    let stored = app::attachments::receive(&source, chunks, 1024)
+        .await
+        .unwrap();
+    let file = dir.path().join("catalogue.dump");
+    let written = backup_files(&source, &file).await.unwrap();
+    assert_eq!(written.files, 1);
+    assert!(attachments_dir(&file).is_dir());
+
+    let target = AttachmentStore::local(&dir.path().join("target")).unwrap();
+    let restored = restore_files(&target, &file).await.unwrap().unwrap();
+    assert_eq!(restored.files, 1);
+    assert_eq!(target.list_keys().await.unwrap(), vec![stored.key.clone()]);
+    // A backup without files restores none.
+    let older = dir.path().join("older.dump");
+    assert!(restore_files(&target, &older).await.unwrap().is_none());
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn a_file_that_is_not_a_backup_is_refused_and_changes_nothing(pool: PgPool) {
     seed::run(
