@@ -216,6 +216,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/organisations") view=crate::admin::AdminOrganisationsPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/users") view=crate::admin::AdminUsersPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/audit") view=crate::admin::AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/calendar") view=crate::admin::CalendarPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/organisations/:id")
                         view=OrganisationDetailPage

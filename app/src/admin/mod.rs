@@ -3,11 +3,15 @@
 
 pub mod audit;
 mod audit_page;
+#[cfg(feature = "ssr")]
+pub mod calendar;
+mod calendar_page;
 mod organisations_page;
 #[cfg(feature = "ssr")]
 pub mod server;
 mod users_page;
 
 pub use audit_page::AuditPage;
+pub use calendar_page::{calendar_labels, CalendarPage};
 pub use organisations_page::{admin_organisation_labels, AdminOrganisationsPage};
 pub use users_page::{admin_user_labels, AdminUsersPage};

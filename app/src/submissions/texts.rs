@@ -107,6 +107,7 @@ pub struct WorkflowTexts {
     pub upload: &'static str,
     pub remove: &'static str,
     pub no_attachments: &'static str,
+    pub holiday_calendar: &'static str,
 }
 
 pub fn use_workflow_texts() -> &'static WorkflowTexts {
@@ -144,6 +145,8 @@ pub fn workflow_notice(locale: Locale, code: &str) -> Option<&'static str> {
         "attachment_added" => "The file was attached.",
         "attachment_removed" if zh => "附件已删除。",
         "attachment_removed" => "The file was removed.",
+        "calendar_saved" if zh => "节假日安排已更新。",
+        "calendar_saved" => "The holiday calendar was updated.",
         "ruled" if zh => "已处理异议。",
         "ruled" => "The objection was ruled on.",
         _ => return None,
@@ -255,6 +258,7 @@ static ZH_CN: WorkflowTexts = WorkflowTexts {
     upload: "上传附件",
     remove: "删除",
     no_attachments: "没有附件。",
+    holiday_calendar: "节假日安排",
 };
 
 static EN: WorkflowTexts = WorkflowTexts {
@@ -362,4 +366,5 @@ static EN: WorkflowTexts = WorkflowTexts {
     upload: "Attach file",
     remove: "Remove",
     no_attachments: "No attachments.",
+    holiday_calendar: "Holiday calendar",
 };

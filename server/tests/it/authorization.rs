@@ -234,6 +234,25 @@ fn rows(world: &World) -> Vec<Row> {
         get("/admin/claims/{request}/evidence", "/admin/claims/999999/evidence", platform_admin(404)),
         post("/admin/users/{id}/{change}", "/admin/users/999999/lift", &[], platform_admin(404)),
         get("/admin/mailbox", "/admin/mailbox", platform_admin(200)),
+        get("/admin/calendar", "/admin/calendar?year=2026", platform_admin(200)),
+        post(
+            "/admin/calendar/days",
+            "/admin/calendar/days",
+            &[("day", "2026-13-01"), ("kind", "holiday"), ("name", "x")],
+            platform_admin(422),
+        ),
+        post(
+            "/admin/calendar/days/{day}/delete",
+            "/admin/calendar/days/1999-01-01/delete",
+            &[],
+            platform_admin(404),
+        ),
+        post(
+            "/admin/calendar/years",
+            "/admin/calendar/years",
+            &[("year", "1999"), ("source", "x")],
+            platform_admin(422),
+        ),
         get(
             "/admin/mailbox/{name}",
             "/admin/mailbox/00000000-0000-0000-0000-000000000000.eml",

@@ -301,3 +301,77 @@ async fn the_holiday_calendar_in_the_database_counts_a_working_day_window_across
     assert_eq!(window.last_day, date(10, 12));
     assert!(window.calendar_known);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_platform_admin_enters_a_years_holidays_and_windows_follow_them(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let admin = crate::second_factor::platform_admin(&app, &pool, "admin@platform.example").await;
+    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    // Before: 2027 is not entered; New Year's Day counts as a Friday.
+    let before = app::calls::db::holiday_calendar(&pool, date(2026, 12, 31), date(2027, 1, 31))
+        .await
+        .unwrap();
+    assert!(before.is_working_day(date(2027, 1, 1)));
+    assert!(!before.knows_year(2027));
+
+    let refused = admin
+        .post(
+            "/admin/calendar/days",
+            &[("day", "2027-02-30"), ("kind", "holiday"), ("name", "元旦")],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    for (day, kind, name) in [
+        ("2027-01-01", "holiday", "元旦"),
+        ("2027-02-07", "working_day", "春节调休上班"),
+    ] {
+        let saved = admin
+            .post(
+                "/admin/calendar/days",
+                &[("day", day), ("kind", kind), ("name", name)],
+            )
+            .await;
+        assert_eq!(
+            location(&saved),
+            "/admin/calendar?year=2027&notice=calendar_saved"
+        );
+    }
+    let entered = admin
+        .post(
+            "/admin/calendar/years",
+            &[("year", "2027"), ("source", "国办发明电〔2026〕测试号")],
+        )
+        .await;
+    assert_eq!(entered.status(), StatusCode::SEE_OTHER);
+    let (_, page) = admin.get("/admin/calendar?year=2027").await;
+    assert!(page.contains("春节调休上班") && page.contains("国办发明电〔2026〕测试号"));
+
+    let after = app::calls::db::holiday_calendar(&pool, date(2026, 12, 31), date(2027, 2, 28))
+        .await
+        .unwrap();
+    assert!(!after.is_working_day(date(2027, 1, 1)));
+    assert!(after.is_working_day(date(2027, 2, 7)), "an adjusted Sunday");
+    assert!(after.knows_year(2027));
+    // A window entering notice on Thursday 31 December 2026: 1 January no longer counts.
+    let window = app::calls::notice_window::notice_window(
+        date(2026, 12, 31),
+        1,
+        app::calls::notice_window::NoticeCount::Working,
+        &after,
+    )
+    .unwrap();
+    assert_eq!(window.last_day, date(2027, 1, 4));
+    assert!(window.calendar_known);
+
+    let removed = admin
+        .post("/admin/calendar/days/2027-02-07/delete", &[])
+        .await;
+    assert_eq!(removed.status(), StatusCode::SEE_OTHER);
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE subject_kind = 'calendar' AND subject_id = 2027",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 4);
+}

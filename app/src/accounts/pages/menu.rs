@@ -46,6 +46,18 @@ pub fn AccountMenu() -> impl IntoView {
         })
         .unwrap_or_default();
     let confirmed = allowed(Action::CreateOrganisation);
+    let calendar = allowed(Action::EditHolidayCalendar);
+    let writes = viewer.caller.signed_in().is_some_and(|account| {
+        account.memberships.iter().any(|m| {
+            check(
+                &viewer.caller,
+                Action::PrepareDraft,
+                &Target::organisation(m.organisation),
+            )
+            .is_ok()
+        })
+    });
+    let w = crate::submissions::texts::use_workflow_texts();
     view! {
         <details class="account-menu" data-testid="account-menu">
             <summary aria-label=t.account_menu>{viewer.display_name.clone()}</summary>
@@ -53,6 +65,9 @@ pub fn AccountMenu() -> impl IntoView {
                 <li><a href="/account">{t.account}</a></li>
                 <li><a href="/account/sessions">{t.sessions}</a></li>
                 <li><a href="/account/second-factor">{t.second_factor}</a></li>
+                <li><a href="/account/notifications">{w.notifications}</a></li>
+                {writes.then(|| view! { <li><a href="/account/submissions">{w.submissions}</a></li> })}
+                {confirmed.then(|| view! { <li><a href="/review">{w.review_queue}</a></li> })}
                 {managed.into_iter().map(|id| view! {
                     <li><a href=format!("/organisations/{id}/members")>{t.members_title}</a></li>
                 }).collect_view()}
@@ -63,6 +78,7 @@ pub fn AccountMenu() -> impl IntoView {
                 {verify.then(|| view! { <li><a href="/admin/organisations">{t.admin_organisations}</a></li> })}
                 {suspend.then(|| view! { <li><a href="/admin/users">{t.admin_users}</a></li> })}
                 {audit.then(|| view! { <li><a href="/admin/audit">{t.admin_audit}</a></li> })}
+                {calendar.then(|| view! { <li><a href="/admin/calendar">{w.holiday_calendar}</a></li> })}
                 {mailbox.then(|| view! { <li><a href="/admin/mailbox">{t.mailbox_title}</a></li> })}
                 <li>
                     <form method="post" action="/sign-out">

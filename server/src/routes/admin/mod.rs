@@ -41,6 +41,86 @@ pub fn router() -> Listed<AppState> {
         )
         .route(Method::POST, "/admin/users/{id}/{change}", post(suspension))
         .route(Method::GET, "/admin/audit.csv", get(audit_csv))
+        .route(Method::POST, "/admin/calendar/days", post(set_calendar_day))
+        .route(
+            Method::POST,
+            "/admin/calendar/days/{day}/delete",
+            post(remove_calendar_day),
+        )
+        .route(
+            Method::POST,
+            "/admin/calendar/years",
+            post(enter_calendar_year),
+        )
+}
+
+async fn set_calendar_day(State(state): State<AppState>, posted: Posted) -> Response {
+    let result = app::admin::calendar::set_day(
+        &state,
+        &posted.caller(),
+        posted.get("day"),
+        posted.get("kind"),
+        posted.get("name"),
+    )
+    .await
+    .map(|day| {
+        format!(
+            "/admin/calendar?year={}&notice=calendar_saved",
+            day.format("%Y")
+        )
+    });
+    super::accounts::reply::reply_on(
+        &state,
+        posted,
+        Some("/admin/calendar"),
+        |t| app::admin::calendar_labels(t.locale),
+        result,
+    )
+    .await
+}
+
+async fn remove_calendar_day(
+    State(state): State<AppState>,
+    Path(day): Path<String>,
+    posted: Posted,
+) -> Response {
+    let result = async {
+        let day = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+            .map_err(|_| app::error::AppError::NotFound)?;
+        app::admin::calendar::remove_day(&state, &posted.caller(), day).await?;
+        Ok::<_, Refusal>(format!(
+            "/admin/calendar?year={}&notice=calendar_saved",
+            day.format("%Y")
+        ))
+    }
+    .await;
+    super::accounts::reply::reply_on(
+        &state,
+        posted,
+        Some("/admin/calendar"),
+        |t| app::admin::calendar_labels(t.locale),
+        result,
+    )
+    .await
+}
+
+async fn enter_calendar_year(State(state): State<AppState>, posted: Posted) -> Response {
+    let result = app::admin::calendar::enter_year(
+        &state,
+        &posted.caller(),
+        posted.get("year"),
+        posted.get("source"),
+    )
+    .await
+    .map(|year| format!("/admin/calendar?year={year}&notice=calendar_saved"));
+    super::accounts::reply::reply_on(
+        &state,
+        posted,
+        Some("/admin/calendar"),
+        |t| app::admin::calendar_labels(t.locale),
+        result,
+    )
+    .await
 }
 
 async fn verify(State(state): State<AppState>, Path(id): Path<String>, posted: Posted) -> Response {
