@@ -190,6 +190,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/calls/new") view=crate::calls::NewCallPage ssr=SsrMode::Async />
                     <Route path=path!("/calls/:id") view=crate::calls::CallDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/calls/:id/edit") view=crate::calls::EditCallPage ssr=SsrMode::Async />
+                    <Route path=path!("/agency") view=crate::calls::AgencyPage ssr=SsrMode::Async />
                     <Route path=path!("/account/submissions") view=crate::submissions::pages::SubmissionsPage ssr=SsrMode::Async />
                     <Route path=path!("/account/notifications") view=crate::submissions::pages::NotificationsPage ssr=SsrMode::Async />
                     <Route path=path!("/drafts/:id") view=crate::submissions::pages::DraftPage ssr=SsrMode::Async />

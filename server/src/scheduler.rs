@@ -188,7 +188,8 @@ impl Scheduler {
             }
             Step::CloseCalls => {
                 let closed = app::calls::due::close_due_calls(&mut tx, today, now).await?;
-                format!("{} calls closed", closed.len())
+                let finished = app::calls::due::finish_done_calls(&mut tx, now).await?;
+                format!("{} calls closed, {} finished", closed.len(), finished.len())
             }
             Step::EndNotices => {
                 // Submissions first (their records are published with them), then records

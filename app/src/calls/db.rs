@@ -115,7 +115,28 @@ pub async fn call_detail(
     // should be in the calendar.
     let calendar_known = row.notice_count == NoticeCount::Calendar
         || known_years(pool, row.closes_on.year(), row.closes_on.year() + 1).await?;
+    // What it published (records whose page is public), newest first.
+    let published = sqlx::query!(
+        r#"SELECT '/products/' || p.id AS "path!", p.name AS "name!", l.listed_at AS "at!"
+           FROM product_listings l
+           JOIN products p ON p.id = l.product_id
+           JOIN organisations o ON o.id = p.organisation_id
+           WHERE l.call_id = $1 AND record_page_is_public(p.status, o.verified_at)
+           UNION ALL
+           SELECT '/scenarios/' || s.id, s.title, s.published_at
+           FROM scenarios s JOIN organisations o ON o.id = s.organisation_id
+           WHERE s.call_id = $1 AND s.published_at IS NOT NULL
+             AND record_page_is_public(s.status, o.verified_at)
+           ORDER BY 3 DESC LIMIT 1000"#,
+        call.0
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|row| (row.path, row.name))
+    .collect();
     Ok(CallDetail {
+        published,
         id: call,
         status: row.status,
         agency_id: agency,

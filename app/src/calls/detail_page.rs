@@ -106,6 +106,14 @@ fn CallView(detail: CallDetail) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            {(!detail.published.is_empty()).then(|| view! {
+                <h2>{t.published}</h2>
+                <ul class="queue" data-testid="call-published">
+                    {detail.published.iter().map(|(path, name)| view! {
+                        <li><a href=path.clone()>{name.clone()}</a></li>
+                    }).collect_view()}
+                </ul>
+            })}
             {detail.manageable.then(|| view! { <Manage detail=detail.clone() /> })}
             <p><a href="/calls">{t.back_to_calls}</a></p>
         </article>

@@ -48,6 +48,26 @@ pub async fn close_due_calls(
     Ok(closed.into_iter().map(CallId).collect())
 }
 
+/// Finishes the closed calls with nothing left under way (every submission decided and,
+/// if approved, through its notice). Returns them.
+pub async fn finish_done_calls(
+    tx: &mut PgConnection,
+    now: DateTime<Utc>,
+) -> Result<Vec<CallId>, AppError> {
+    let finished = sqlx::query_scalar!(
+        "UPDATE calls c SET status = 'finished', updated_at = $1
+         WHERE c.status = 'closed'
+           AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.call_id = c.id
+                           AND s.state IN ('submitted', 'in_review', 'returned', 'in_notice'))
+         RETURNING c.id",
+        now
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    record(tx, &finished, CallStatus::Closed, CallStatus::Finished, now).await?;
+    Ok(finished.into_iter().map(CallId).collect())
+}
+
 async fn record(
     tx: &mut PgConnection,
     calls: &[i64],
@@ -62,10 +82,10 @@ async fn record(
                 actor: Actor::System,
                 subject_kind: "call",
                 subject_id: *id,
-                action: if to == CallStatus::Open {
-                    "open"
-                } else {
-                    "close"
+                action: match to {
+                    CallStatus::Open => "open",
+                    CallStatus::Finished => "finish",
+                    _ => "close",
                 },
                 from_state: Some(from.code()),
                 to_state: Some(to.code()),

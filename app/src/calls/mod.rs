@@ -3,6 +3,7 @@
 //! window, a batch's validity), assigns its reviewers and announces it; the scheduler
 //! opens and closes it on its dates. See docs/workflow.md.
 
+pub mod agency_page;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod detail_page;
@@ -17,6 +18,7 @@ pub mod server;
 pub mod texts;
 pub mod types;
 
+pub use agency_page::AgencyPage;
 pub use detail_page::{call_page_labels, CallDetailPage};
 pub use edit_page::{call_form_labels, EditCallPage, NewCallPage};
 pub use list_page::CallListPage;

@@ -59,6 +59,7 @@ pub struct CallTexts {
     pub notice_call_deleted: &'static str,
     pub notice_reviewers_changed: &'static str,
     pub back_to_calls: &'static str,
+    pub published: &'static str,
 }
 
 pub fn use_call_texts() -> &'static CallTexts {
@@ -129,6 +130,7 @@ static ZH_CN: CallTexts = CallTexts {
     notice_call_deleted: "草稿已删除。",
     notice_reviewers_changed: "评审人已更新。",
     back_to_calls: "返回征集列表",
+    published: "发布结果",
 };
 
 static EN: CallTexts = CallTexts {
@@ -188,6 +190,7 @@ static EN: CallTexts = CallTexts {
     notice_call_deleted: "The draft was deleted.",
     notice_reviewers_changed: "The reviewers were updated.",
     back_to_calls: "Back to the calls",
+    published: "Published through this call",
 };
 
 /// The text of a `?notice=` code of the calls pages, if it is one.

@@ -115,4 +115,6 @@ pub struct CallDetail {
     /// Whether the holiday calendar covers the years a notice of this call may reach
     /// (working-day windows only).
     pub calendar_known: bool,
+    /// What it published: (path, name) of each public record listed through it.
+    pub published: Vec<(String, String)>,
 }

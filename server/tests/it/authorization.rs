@@ -264,6 +264,7 @@ fn rows(world: &World) -> Vec<Row> {
         get("/calls/{id}", format!("/calls/{call}"), everyone(200)),
         get("/calls/{id}", format!("/calls/{draft_call}"), everyone(404)),
         get("/calls/new", "/calls/new", signed_in(403)),
+        get("/agency", "/agency", signed_in(403)),
         // Nobody here runs calls for any agency: 403 before the call is even looked up.
         get("/calls/{id}/edit", format!("/calls/{draft_call}/edit"), signed_in(403)),
         post("/calls/new", "/calls/new", &[("organisation", "1")], signed_in(403)),

@@ -189,7 +189,8 @@ async fn an_agency_admin_drafts_assigns_and_announces_a_call_that_opens_and_clos
     );
     app.state.clock.advance(TimeDelta::days(1)).unwrap();
     scheduler.tick().await;
-    assert_eq!(call_status(&pool, id).await, "closed");
+    // Nothing was submitted, so nothing is left to select: closed and finished at once.
+    assert_eq!(call_status(&pool, id).await, "finished");
 
     let actions: Vec<String> = sqlx::query_scalar(
         "SELECT action FROM audit_log WHERE subject_kind = 'call' AND subject_id = $1 ORDER BY id",
@@ -206,7 +207,8 @@ async fn an_agency_admin_drafts_assigns_and_announces_a_call_that_opens_and_clos
             "assign_reviewer",
             "announce",
             "open",
-            "close"
+            "close",
+            "finish"
         ]
     );
 }

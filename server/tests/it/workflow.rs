@@ -346,6 +346,11 @@ async fn a_product_goes_from_draft_through_review_and_notice_to_publication(pool
     assert_eq!(unconfirmed.status(), StatusCode::FORBIDDEN);
     let (_, review_page) = lead.get(&format!("/review/{submission}")).await;
     assert!(review_page.contains("市民"), "the lead sees who signed");
+    // The agency's dashboard counts it in notice, with its open objection.
+    let (status, dashboard) = admin.get("/agency").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(dashboard.contains("公示中 1"), "{dashboard}");
+    assert!(dashboard.contains(r#"data-testid="open-objections">1<"#));
     let objection: i64 = sqlx::query_scalar("SELECT id FROM objections")
         .fetch_one(&pool)
         .await
@@ -434,6 +439,16 @@ async fn a_product_goes_from_draft_through_review_and_notice_to_publication(pool
     .unwrap();
     assert_eq!(listed, 1);
     drain_all(&pool).await;
+    let published = app
+        .get(&format!("/calls/{call}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        published.contains(&format!("/products/{product}")),
+        "the call lists what it published"
+    );
     let page = app
         .get(&format!("/products/{product}"))
         .await

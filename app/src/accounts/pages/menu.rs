@@ -58,6 +58,19 @@ pub fn AccountMenu() -> impl IntoView {
         })
     });
     let w = crate::submissions::texts::use_workflow_texts();
+    let runs_calls = viewer.caller.signed_in().is_some_and(|account| {
+        account.memberships.iter().any(|m| {
+            check(
+                &viewer.caller,
+                Action::ManageCall,
+                &Target {
+                    call_agency: Some(m.organisation),
+                    ..Target::none()
+                },
+            )
+            .is_ok()
+        })
+    });
     view! {
         <details class="account-menu" data-testid="account-menu">
             <summary aria-label=t.account_menu>{viewer.display_name.clone()}</summary>
@@ -68,6 +81,7 @@ pub fn AccountMenu() -> impl IntoView {
                 <li><a href="/account/notifications">{w.notifications}</a></li>
                 {writes.then(|| view! { <li><a href="/account/submissions">{w.submissions}</a></li> })}
                 {confirmed.then(|| view! { <li><a href="/review">{w.review_queue}</a></li> })}
+                {runs_calls.then(|| view! { <li><a href="/agency">{w.agency}</a></li> })}
                 {managed.into_iter().map(|id| view! {
                     <li><a href=format!("/organisations/{id}/members")>{t.members_title}</a></li>
                 }).collect_view()}
