@@ -13,6 +13,9 @@ pub fn StatusBanner(
     /// Why it was withdrawn or expired, when recorded.
     #[prop(default = None)]
     reason: Option<String>,
+    /// The notice's page (`/notices/{id}`), where objections are filed.
+    #[prop(default = None)]
+    notice_link: Option<String>,
 ) -> impl IntoView {
     let t = use_messages();
     let text = move || match status {
@@ -30,6 +33,9 @@ pub fn StatusBanner(
             <div class="status-banner" role="status" data-testid="status-banner" data-status=status.code()>
                 <p>{text}</p>
                 {reason.map(|reason| view! { <p class="status-reason">{reason}</p> })}
+                {notice_link.filter(|_| status == RecordStatus::InNotice).map(|href| view! {
+                    <p><a href=href data-testid="notice-link">{t.banner_notice_link}</a></p>
+                })}
             </div>
         }
     })

@@ -48,6 +48,8 @@ pub const EN: Messages = Messages {
     error_title: "The request could not be completed",
     invalid_parameter: "The value of the parameter “{param}” is not valid. Check the link or choose the filters again.",
     banner_in_notice: "In public notice: this entry is in its public-notice period and not yet published.",
+    banner_notice_link: "See the notice and object",
+    listed_in: "Every batch it was listed in",
     banner_in_notice_until: "In public notice until {date}; it is published when the notice period ends.",
     banner_expired: "Expired: this entry is past its validity period and kept for reference.",
     banner_withdrawn: "Withdrawn: this entry has been withdrawn and is kept for reference.",

@@ -49,6 +49,10 @@ pub struct Messages {
     pub invalid_parameter: &'static str,
     pub banner_in_notice: &'static str,
     pub banner_in_notice_until: &'static str,
+    /// The link from a record in notice to its notice's page.
+    pub banner_notice_link: &'static str,
+    /// Every catalogue batch a product was listed in.
+    pub listed_in: &'static str,
     pub banner_expired: &'static str,
     pub banner_withdrawn: &'static str,
     pub description: &'static str,

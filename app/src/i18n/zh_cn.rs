@@ -48,6 +48,8 @@ pub const ZH_CN: Messages = Messages {
     error_title: "请求无法完成",
     invalid_parameter: "参数“{param}”的值无效，请检查链接或重新选择筛选条件。",
     banner_in_notice: "公示中：本条目正在公示期内，尚未正式发布。",
+    banner_notice_link: "查看公示、提出异议",
+    listed_in: "历次入选批次",
     banner_in_notice_until: "公示中：公示期至 {date}，期满后正式发布。",
     banner_expired: "已过期：本条目已超过有效期，仅供查阅。",
     banner_withdrawn: "已撤回：本条目已撤回，仅供查阅。",

@@ -197,6 +197,29 @@ pub async fn public_detail(
     })
     .collect();
 
+    let listings = sqlx::query!(
+        "SELECT c.code, c.title, c.valid_from, c.valid_until FROM product_listings l
+         JOIN calls c ON c.id = l.call_id
+         WHERE l.product_id = $1 ORDER BY l.listed_at, c.id",
+        id.0,
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|row| BatchRef {
+        code: row.code,
+        title: row.title,
+        valid_from: row.valid_from,
+        valid_until: row.valid_until,
+    })
+    .collect();
+    let notice_submission = sqlx::query_scalar!(
+        "SELECT id FROM submissions
+         WHERE record_kind = 'product' AND record_id = $1 AND state = 'in_notice'",
+        id.0,
+    )
+    .fetch_optional(pool)
+    .await?;
     let batch = row.batch_code.map(|code| BatchRef {
         code,
         title: row.batch_title.unwrap_or_default(),
@@ -231,6 +254,8 @@ pub async fn public_detail(
         registration_certificate: row.registration_certificate,
         insurance_status: row.insurance_status,
         batch,
+        listings,
+        notice_submission,
         valid_until: row.valid_until,
         published_on: row
             .published_at

@@ -25,6 +25,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
         product.notice_until,
         product.status_reason.clone(),
     );
+    let notice_link = product.notice_submission.map(|id| format!("/notices/{id}"));
     let (supplier_name, text, specifications, records) = (
         product.summary.supplier.name.clone(),
         product.description.clone(),
@@ -42,7 +43,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
         <Title text=title.clone() />
         <Meta name="description" content=description />
         <article class="record" data-testid="product-detail">
-            <StatusBanner status notice_until reason />
+            <StatusBanner status notice_until reason notice_link />
             <h1>{title}</h1>
             <p class="record-owner">
                 <a href=supplier_href>{supplier_name}</a>
@@ -83,6 +84,18 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                         p.batch.as_ref().map(|b| match (b.valid_from, b.valid_until) {
                             (Some(from), Some(until)) => format!("{} {} ({from} – {until})", b.code, b.title),
                             _ => format!("{} {}", b.code, b.title),
+                        })
+                    })
+                />
+                <Fact
+                    label=label(|m| m.listed_in)
+                    value=fact(|p, _| {
+                        (p.listings.len() > 1).then(|| {
+                            p.listings
+                                .iter()
+                                .map(|b| format!("{} {}", b.code, b.title))
+                                .collect::<Vec<_>>()
+                                .join("；")
                         })
                     })
                 />

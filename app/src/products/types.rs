@@ -55,6 +55,10 @@ pub struct ProductDetail {
     pub registration_certificate: Option<String>,
     pub insurance_status: Option<InsuranceStatus>,
     pub batch: Option<BatchRef>,
+    /// Every batch it was listed in, oldest first (one page, one history).
+    pub listings: Vec<BatchRef>,
+    /// Its submission in public notice, if any: the notice's page, where objections go.
+    pub notice_submission: Option<i64>,
     pub valid_until: Option<NaiveDate>,
     pub published_on: Option<NaiveDate>,
     pub first_purchases: Vec<FirstPurchaseEntry>,

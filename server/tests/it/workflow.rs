@@ -320,7 +320,13 @@ async fn a_product_goes_from_draft_through_review_and_notice_to_publication(pool
     assert_eq!(decisions, 1);
 
     // In notice: public page with its banner, and the notice list.
-    assert_eq!(app.get(&format!("/products/{product}")).await.status(), 200);
+    let in_notice = app.get(&format!("/products/{product}")).await;
+    assert_eq!(in_notice.status(), 200);
+    let in_notice = in_notice.text().await.unwrap();
+    assert!(
+        in_notice.contains(&format!("href=\"/notices/{submission}\"")),
+        "its page links the notice, where objections go"
+    );
     let notices = app.get("/notices").await.text().await.unwrap();
     assert!(notices.contains("智能变电站巡检机器人"));
 
