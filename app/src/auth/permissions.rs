@@ -145,6 +145,9 @@ pub enum Action {
     ReadDemoMailbox,
     /// Keep the holiday calendar that working-day notice windows follow.
     EditHolidayCalendar,
+    /// Withdraw a published record (or one in notice) with a reason: its owner, or a
+    /// platform admin as moderator.
+    WithdrawRecord,
 }
 
 impl Action {
@@ -172,6 +175,7 @@ impl Action {
             Action::EditFirstPurchaseRule => "edit_first_purchase_rule",
             Action::ReadDemoMailbox => "read_demo_mailbox",
             Action::EditHolidayCalendar => "edit_holiday_calendar",
+            Action::WithdrawRecord => "withdraw_record",
         }
     }
 }
@@ -269,6 +273,14 @@ pub const PERMISSIONS: &[(Action, &[Grant])] = &[
     (
         Action::EditHolidayCalendar,
         &[grant(PLATFORM_ADMIN, Anywhere)],
+    ),
+    (
+        Action::WithdrawRecord,
+        &[
+            grant(MEMBER, OwnVerifiedOrganisation),
+            grant(ADMIN, OwnVerifiedOrganisation),
+            grant(PLATFORM_ADMIN, Anywhere),
+        ],
     ),
 ];
 
@@ -474,7 +486,7 @@ mod tests {
         assert_eq!(rows.len(), unique.len(), "an action has two rows");
         assert!(PERMISSIONS.iter().all(|(_, grants)| !grants.is_empty()));
         // Every action named in `code` is a row (the match there lists them all).
-        assert_eq!(rows.len(), 21);
+        assert_eq!(rows.len(), 22);
     }
 
     #[test]

@@ -26,6 +26,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
         product.status_reason.clone(),
     );
     let notice_link = product.notice_submission.map(|id| format!("/notices/{id}"));
+    let (product_id, owner) = (product.summary.id, product.summary.supplier.id);
     let (supplier_name, text, specifications, records) = (
         product.summary.supplier.name.clone(),
         product.description.clone(),
@@ -120,6 +121,8 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                 <p class="prose">{specifications}</p>
             </section>
             <FirstPurchaseHistory records />
+            <crate::accounts::form::RedirectNotice />
+            <crate::submissions::pages::WithdrawRecordForm action=format!("/products/{product_id}/withdraw") owner status />
         </article>
     }
 }

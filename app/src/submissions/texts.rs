@@ -108,6 +108,8 @@ pub struct WorkflowTexts {
     pub remove: &'static str,
     pub no_attachments: &'static str,
     pub holiday_calendar: &'static str,
+    pub withdraw_record: &'static str,
+    pub withdraw_record_lead: &'static str,
 }
 
 pub fn use_workflow_texts() -> &'static WorkflowTexts {
@@ -145,6 +147,8 @@ pub fn workflow_notice(locale: Locale, code: &str) -> Option<&'static str> {
         "attachment_added" => "The file was attached.",
         "attachment_removed" if zh => "附件已删除。",
         "attachment_removed" => "The file was removed.",
+        "record_withdrawn" if zh => "已撤回发布。",
+        "record_withdrawn" => "It was withdrawn.",
         "calendar_saved" if zh => "节假日安排已更新。",
         "calendar_saved" => "The holiday calendar was updated.",
         "ruled" if zh => "已处理异议。",
@@ -259,6 +263,8 @@ static ZH_CN: WorkflowTexts = WorkflowTexts {
     remove: "删除",
     no_attachments: "没有附件。",
     holiday_calendar: "节假日安排",
+    withdraw_record: "撤回发布",
+    withdraw_record_lead: "撤回后，页面保留并注明已撤回及理由，不再出现在列表、搜索和开放数据列表中。",
 };
 
 static EN: WorkflowTexts = WorkflowTexts {
@@ -367,4 +373,6 @@ static EN: WorkflowTexts = WorkflowTexts {
     remove: "Remove",
     no_attachments: "No attachments.",
     holiday_calendar: "Holiday calendar",
+    withdraw_record: "Withdraw",
+    withdraw_record_lead: "Once withdrawn, its page stays with a banner giving the reason; it leaves the lists, search and the open data's lists.",
 };

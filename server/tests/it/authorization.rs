@@ -340,6 +340,13 @@ fn rows(world: &World) -> Vec<Row> {
             &[("decision", "approve")],
             [401, 404, 403, 403, 404, 404, 403, 404],
         ),
+        // Empty reason: refused 422 for those who may withdraw it, so it stays published.
+        post(
+            "/products/{id}/withdraw",
+            format!("/products/{product}/withdraw"),
+            &[("reason", "")],
+            [401, 404, 422, 422, 404, 404, 422, 404],
+        ),
         get("/notices", "/notices", everyone(200)),
         get("/notices/{id}", format!("/notices/{in_notice}"), everyone(200)),
         get("/notices/{id}", "/notices/999999", everyone(404)),

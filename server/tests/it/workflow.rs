@@ -75,6 +75,14 @@ async fn member<'a>(
     browser
 }
 
+async fn page_of(app: &TestApp, product: i64) -> String {
+    app.get(&format!("/products/{product}"))
+        .await
+        .text()
+        .await
+        .unwrap()
+}
+
 /// A new browser signed in as `email` (after the clock moved past the sign-in's life).
 async fn sign_in_again<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
     let browser = Browser::new(app);
@@ -468,6 +476,29 @@ async fn a_product_goes_from_draft_through_review_and_notice_to_publication(pool
     let firm_member = sign_in_again(&app, "staff@zhixun.example").await;
     let (_, notifications) = firm_member.get("/account/notifications").await;
     assert!(notifications.contains("已发布"));
+
+    // Its owner withdraws it with a reason: the page stays, with the banner and reason.
+    let (_, page) = firm_member.get(&format!("/products/{product}")).await;
+    assert!(
+        page.contains("withdraw-record"),
+        "the owner is offered to withdraw it"
+    );
+    assert!(
+        !page_of(&app, product).await.contains("withdraw-record"),
+        "nobody else is"
+    );
+    let withdrawn = firm_member
+        .post(
+            &format!("/products/{product}/withdraw"),
+            &[("reason", "产品已停产。")],
+        )
+        .await;
+    assert_eq!(
+        location(&withdrawn),
+        format!("/products/{product}?notice=record_withdrawn")
+    );
+    let page = page_of(&app, product).await;
+    assert!(page.contains("产品已停产。") && page.contains(r#"data-status="withdrawn""#));
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -7,6 +7,7 @@ pub mod notifications_page;
 pub mod review_page;
 pub mod review_queue_page;
 pub mod submissions_page;
+pub mod withdraw_form;
 
 pub use draft_page::{draft_labels, DraftPage};
 pub use notices_page::{objection_labels, NoticePage, NoticesPage};
@@ -14,3 +15,4 @@ pub use notifications_page::NotificationsPage;
 pub use review_page::{review_labels, ReviewPage};
 pub use review_queue_page::ReviewQueuePage;
 pub use submissions_page::SubmissionsPage;
+pub use withdraw_form::{withdraw_labels, WithdrawRecordForm};

@@ -96,3 +96,58 @@ pub async fn withdraw_submission(
     tx.commit().await?;
     Ok(())
 }
+
+/// Withdraws product `product` (published, or in public notice) with `reason`: its page
+/// stays at the same address with a banner saying so, and it leaves lists, search and
+/// the open data's lists ("Who sees what"). A submission of it in notice ends with it.
+///
+/// Errors: 404 when the caller may not see it as its owner or a platform admin (or it does
+/// not exist); [`Refusal::Invalid`] on `reason` (required, at most 2000 characters);
+/// [`AppError::InvalidTransition`] when it is neither published nor in notice.
+pub async fn withdraw_published_product(
+    state: &AppState,
+    caller: &Caller,
+    product: crate::domain::ProductId,
+    reason: &str,
+) -> Result<(), Refusal> {
+    let user = user_of(caller)?;
+    let reason = reason.trim();
+    let now = state.clock.now();
+    let mut tx = state.pool.begin().await?;
+    let owner = sqlx::query_scalar!(
+        "SELECT organisation_id FROM products WHERE id = $1 FOR UPDATE",
+        product.0
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    check(
+        caller,
+        Action::WithdrawRecord,
+        &crate::auth::Target::organisation(crate::domain::OrganisationId(owner)),
+    )
+    .map_err(|_| AppError::NotFound)?;
+    if reason.is_empty() {
+        return Err(Refusal::Invalid(vec![crate::accounts::form::FieldError {
+            field: "reason",
+            problem: crate::accounts::form::Problem::ReasonRequired,
+        }]));
+    }
+    if reason.chars().count() > 2000 {
+        return Err(Refusal::Invalid(vec![crate::accounts::form::FieldError {
+            field: "reason",
+            problem: crate::accounts::form::Problem::TooLong,
+        }]));
+    }
+    publication::withdraw(&mut tx, Subject::Product(product), Some(user), reason, now).await?;
+    sqlx::query!(
+        "UPDATE submissions SET state = 'withdrawn', updated_at = $2
+         WHERE record_kind = 'product' AND record_id = $1 AND state = 'in_notice'",
+        product.0,
+        now
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

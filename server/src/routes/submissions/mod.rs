@@ -34,6 +34,39 @@ pub fn router() -> Listed<AppState> {
             post(file_objection),
         )
         .route(Method::POST, "/objections/{id}/rule", post(rule))
+        .route(
+            Method::POST,
+            "/products/{id}/withdraw",
+            post(withdraw_product),
+        )
+}
+
+async fn withdraw_product(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    posted: Posted,
+) -> Response {
+    let page = format!("/products/{id}");
+    let result = async {
+        let product: app::domain::ProductId = id.parse().map_err(|_| AppError::NotFound)?;
+        withdraw::withdraw_published_product(
+            &state,
+            &posted.caller(),
+            product,
+            posted.get("reason"),
+        )
+        .await?;
+        Ok(format!("/products/{product}?notice=record_withdrawn"))
+    }
+    .await;
+    reply_on(
+        &state,
+        posted,
+        Some(&page),
+        |t| app::submissions::pages::withdraw_labels(t.locale),
+        result,
+    )
+    .await
 }
 
 fn id_of(id: &str) -> Result<i64, Refusal> {
