@@ -91,6 +91,9 @@ pub enum Condition {
     /// The record has no call (it waits in the platform's shared queue), and the holder
     /// is not a member of its organisation.
     SharedQueue,
+    /// The record was submitted by the call's own agency into its call: someone from
+    /// elsewhere takes it (docs/domain.md, "The workflow"), never a member of the agency.
+    OwnAgencySubmission,
 }
 
 /// One row's entry: `holder` may take the action where `condition` holds.
@@ -231,6 +234,7 @@ pub const PERMISSIONS: &[(Action, &[Grant])] = &[
             grant(CONFIRMED, AssignedReviewer),
             grant(ADMIN, CallAgency),
             grant(PLATFORM_REVIEWER, SharedQueue),
+            grant(PLATFORM_REVIEWER, OwnAgencySubmission),
             grant(PLATFORM_ADMIN, Anywhere),
         ],
     ),
@@ -240,6 +244,7 @@ pub const PERMISSIONS: &[(Action, &[Grant])] = &[
         &[
             grant(CONFIRMED, AssignedReviewer),
             grant(PLATFORM_REVIEWER, SharedQueue),
+            grant(PLATFORM_REVIEWER, OwnAgencySubmission),
         ],
     ),
     (
@@ -248,11 +253,16 @@ pub const PERMISSIONS: &[(Action, &[Grant])] = &[
             grant(CONFIRMED, LeadReviewer),
             grant(ADMIN, CallAgency),
             grant(PLATFORM_REVIEWER, SharedQueue),
+            grant(PLATFORM_REVIEWER, OwnAgencySubmission),
         ],
     ),
     (
         Action::RuleOnObjection,
-        &[grant(CONFIRMED, LeadReviewer), grant(ADMIN, CallAgency)],
+        &[
+            grant(CONFIRMED, LeadReviewer),
+            grant(ADMIN, CallAgency),
+            grant(PLATFORM_REVIEWER, OwnAgencySubmission),
+        ],
     ),
     (
         Action::RecordFirstPurchase,
@@ -395,6 +405,12 @@ fn allows(account: &SignedIn, grant: Grant, target: &Target) -> bool {
         AssignedReviewer => holder_anywhere() && assigned(false) && not_own_submission(),
         LeadReviewer => holder_anywhere() && assigned(true) && not_own_submission(),
         SharedQueue => holder_anywhere() && target.call_agency.is_none() && not_own_submission(),
+        OwnAgencySubmission => {
+            holder_anywhere()
+                && target.call_agency.is_some()
+                && target.call_agency == target.organisation
+                && not_own_submission()
+        }
     }
 }
 
@@ -430,6 +446,7 @@ pub fn markdown_table() -> String {
                     AssignedReviewer => " assigned to review the call (not its own submissions)",
                     LeadReviewer => " leading the call's review (not its own submissions)",
                     SharedQueue => " for records without a call (not its own submissions)",
+                    OwnAgencySubmission => " for a call agency's own submissions into its call",
                 };
                 format!("{holder}{condition}")
             })
@@ -645,6 +662,20 @@ mod tests {
         );
         assert_eq!(
             check(&agency_admin, Action::RuleOnObjection, &own),
+            Err(AppError::Forbidden)
+        );
+        // A platform reviewer takes it instead; not a firm's submission into the call.
+        let reviewer = account(12, vec![], vec![Role::PlatformReviewer]);
+        for action in [
+            Action::ViewUnpublished,
+            Action::ReviewSubmission,
+            Action::DecideSubmission,
+            Action::RuleOnObjection,
+        ] {
+            assert_eq!(check(&reviewer, action, &own), Ok(()), "{action:?}");
+        }
+        assert_eq!(
+            check(&reviewer, Action::DecideSubmission, &target),
             Err(AppError::Forbidden)
         );
     }

@@ -105,7 +105,7 @@ async fn load() -> Result<Vec<CallRow>, AppError> {
         let calls = sqlx::query!(
             r#"SELECT c.id, c.title, c.kind AS "kind: CallKind", c.status AS "status: CallStatus",
                       (SELECT count(*) FROM submissions s WHERE s.call_id = c.id
-                         AND s.state IN ('submitted', 'in_review') AND s.submitted_at < $2)
+                         AND s.state IN ('submitted', 'in_review') AND s.updated_at < $2)
                           AS "overdue!",
                       (SELECT count(*) FROM objections o JOIN submissions s ON s.id = o.submission_id
                          WHERE s.call_id = c.id AND o.state = 'open') AS "open_objections!"

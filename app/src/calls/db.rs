@@ -121,12 +121,12 @@ pub async fn call_detail(
            FROM product_listings l
            JOIN products p ON p.id = l.product_id
            JOIN organisations o ON o.id = p.organisation_id
-           WHERE l.call_id = $1 AND record_page_is_public(p.status, o.verified_at)
+           WHERE l.call_id = $1 AND record_is_listed(p.status, o.verified_at)
            UNION ALL
            SELECT '/scenarios/' || s.id, s.title, s.published_at
            FROM scenarios s JOIN organisations o ON o.id = s.organisation_id
            WHERE s.call_id = $1 AND s.published_at IS NOT NULL
-             AND record_page_is_public(s.status, o.verified_at)
+             AND record_is_listed(s.status, o.verified_at)
            ORDER BY 3 DESC LIMIT 1000"#,
         call.0
     )

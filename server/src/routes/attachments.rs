@@ -135,7 +135,12 @@ async fn upload(
 fn display_name(sent: &str) -> String {
     let base = sent.rsplit(['/', '\\']).next().unwrap_or_default();
     base.chars()
-        .filter(|c| !c.is_control())
+        // Control characters, and the bidirectional overrides that make `report<U+202E>fdp.exe`
+        // read as a PDF's name.
+        .filter(|c| {
+            !c.is_control()
+                && !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+        })
         .take(255)
         .collect::<String>()
         .trim()
@@ -202,6 +207,11 @@ async fn download(
                 HeaderValue::from_static(file.kind.mime()),
             );
             headers.insert(header::CONTENT_LENGTH, HeaderValue::from(stored.size_bytes));
+            // Already compressed (or not worth it): sent as stored, with its length.
+            headers.insert(
+                header::CONTENT_ENCODING,
+                HeaderValue::from_static("identity"),
+            );
             if let Ok(value) = HeaderValue::from_str(&format!(
                 "{disposition}; filename=\"attachment.{}\"; filename*=UTF-8''{encoded}",
                 file.kind.extension()
@@ -243,5 +253,6 @@ mod tests {
         assert_eq!(display_name("C:\\Users\\王\\报价单.pdf"), "报价单.pdf");
         assert_eq!(display_name("../../etc/passwd"), "passwd");
         assert_eq!(display_name("a\u{0}b.pdf"), "ab.pdf");
+        assert_eq!(display_name("报告\u{202E}fdp.exe"), "报告fdp.exe");
     }
 }

@@ -160,3 +160,151 @@ async fn files_are_checked_by_content_and_size_and_seen_only_by_their_organisati
     );
     assert_eq!(stored(&app, &pool).await, (0, 0));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_revisions_files_stay_private_until_it_is_accepted_and_count_with_the_records(
+    pool: PgPool,
+) {
+    let firm = organisation(&pool, "常州丁科技有限公司", "enterprise", "320411", true).await;
+    let product = crate::fixtures::product(
+        &pool,
+        firm,
+        None,
+        "已发布的产品",
+        "new_materials",
+        "published",
+    )
+    .await;
+    sqlx::query(
+        "INSERT INTO product_revisions (product_id, revision, snapshot)
+         SELECT id, 1, jsonb_build_object('name', name) FROM products WHERE id = $1
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(product)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let app = spawn_app(pool.clone()).await;
+    let staff = member(&app, &pool, "staff@d.example", firm).await;
+    // A change to the published product: a draft of it (as a return or withdrawal leaves).
+    let fields = serde_json::json!({
+        "name": "已发布的产品（第二版）", "procurement_code": "A02100000", "procurement_name": "专用设备",
+        "industry": "new_materials", "description": "新版说明", "specifications": "新版参数"
+    });
+    let draft: i64 = sqlx::query_scalar(
+        "INSERT INTO drafts (record_kind, organisation_id, record_id, fields) VALUES ('product', $1, $2, $3)
+         RETURNING id",
+    )
+    .bind(firm)
+    .bind(product)
+    .bind(fields)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let draft_url = format!("/drafts/{draft}");
+    // The record's files count with the draft's: nine already, so one more and no more.
+    for n in 0..9 {
+        sqlx::query(
+            "INSERT INTO attachments (record_kind, record_id, organisation_id, storage_key, sha256,
+                                      size_bytes, file_kind, original_name, uploaded_at)
+             VALUES ('product', $1, $2, $3, repeat('0', 64), 10, 'pdf', 'old.pdf', now())",
+        )
+        .bind(product)
+        .bind(firm)
+        .bind(format!("old/{n}"))
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    assert_eq!(
+        upload(&staff, &draft_url, "新版.pdf", PDF.to_vec(), None)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let over = upload(&staff, &draft_url, "再一个.pdf", PDF.to_vec(), None).await;
+    assert_eq!(over.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let new_file: i64 =
+        sqlx::query_scalar("SELECT id FROM attachments WHERE record_kind = 'draft'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+
+    // Submitted as a revision: the page stays public, the new file does not.
+    let submitted = staff
+        .post(
+            &format!("{draft_url}/submit"),
+            &[
+                ("name", "已发布的产品（第二版）"),
+                ("procurement_code", "A02100000"),
+                ("procurement_name", "专用设备"),
+                ("industry", "new_materials"),
+                ("description", "新版说明"),
+                ("specifications", "新版参数"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        location(&submitted),
+        "/account/submissions?notice=submitted"
+    );
+    assert_eq!(
+        app.get(&format!("/attachments/{new_file}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let purpose: String = sqlx::query_scalar("SELECT purpose::text FROM submissions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(purpose, "revision");
+
+    // A platform reviewer (no call: the shared queue) reviews and approves it.
+    let reviewer = signed_in(&app, "reviewer@platform.example", "平台评审").await;
+    sqlx::query("INSERT INTO platform_roles (user_id, role) SELECT id, 'reviewer' FROM users WHERE email = 'reviewer@platform.example'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let reviewer = {
+        drop(reviewer);
+        let browser = Browser::new(&app);
+        browser
+            .sign_in("reviewer@platform.example", crate::accounts::PASSWORD)
+            .await;
+        browser
+    };
+    let submission: i64 = sqlx::query_scalar("SELECT id FROM submissions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let reviewed = reviewer
+        .post(
+            &format!("/review/{submission}"),
+            &[("score_1", "80"), ("comment", "可以更新。")],
+        )
+        .await;
+    assert_eq!(reviewed.status(), StatusCode::SEE_OTHER);
+    let decided = reviewer
+        .post(
+            &format!("/review/{submission}/decide"),
+            &[("decision", "approve")],
+        )
+        .await;
+    assert_eq!(decided.status(), StatusCode::SEE_OTHER);
+    // Accepted: the new text is public, and the file with it.
+    let (name, revision): (String, i32) =
+        sqlx::query_as("SELECT name, revision FROM products WHERE id = $1")
+            .bind(product)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((name.as_str(), revision), ("已发布的产品（第二版）", 2));
+    assert_eq!(
+        app.get(&format!("/attachments/{new_file}")).await.status(),
+        StatusCode::OK
+    );
+    let drafts: i64 = sqlx::query_scalar("SELECT count(*) FROM drafts")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(drafts, 0);
+}

@@ -123,7 +123,9 @@ async fn load() -> Result<ReviewQueue, AppError> {
                        AND (EXISTS (SELECT 1 FROM call_reviewers cr
                                     WHERE cr.call_id = s.call_id AND cr.user_id = $1)
                             OR c.organisation_id = ANY($2)))
-                      OR (s.call_id IS NULL AND $3))
+                      OR (s.call_id IS NULL AND $3)
+                      -- An agency's own submission into its call: platform reviewers take it.
+                      OR (s.organisation_id = c.organisation_id AND $3))
                ORDER BY s.submitted_at, s.id
                LIMIT 2000"#,
             account.user.0,

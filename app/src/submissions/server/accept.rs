@@ -24,10 +24,28 @@ pub async fn accept(
         .ok_or(AppError::Internal)?;
     let status = super::review::record_status(tx, subject).await?;
     if status == RecordStatus::Published {
-        // Already public: the reviewed text becomes its next revision.
+        // Already public: the reviewed text becomes its next revision, and the files its
+        // draft kept join the record.
         if let Subject::Product(product) = subject {
             apply_product_revision(tx, product, submission, actor, now).await?;
         }
+        sqlx::query!(
+            "UPDATE attachments a SET record_kind = d.record_kind, record_id = d.record_id
+             FROM drafts d
+             WHERE a.record_kind = 'draft' AND a.record_id = d.id
+               AND d.record_kind = $1 AND d.record_id = $2",
+            submission.record_kind,
+            submission.record_id
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+            "DELETE FROM drafts WHERE record_kind = $1 AND record_id = $2",
+            submission.record_kind,
+            submission.record_id
+        )
+        .execute(&mut *tx)
+        .await?;
     } else {
         publication::publish(tx, subject, actor, now).await?;
     }

@@ -18,10 +18,14 @@ fn too_many() -> Refusal {
     }])
 }
 
+/// The files of draft `draft` and of the record it changes, if any: together at most
+/// [`MAX_ATTACHMENTS_PER_RECORD`].
 async fn count(tx: &mut PgConnection, draft: i64) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar!(
-        r#"SELECT count(*) AS "count!" FROM attachments
-           WHERE record_kind = 'draft' AND record_id = $1"#,
+        r#"SELECT count(*) AS "count!" FROM attachments a
+           WHERE (a.record_kind = 'draft' AND a.record_id = $1)
+              OR EXISTS (SELECT 1 FROM drafts d WHERE d.id = $1 AND d.record_id IS NOT NULL
+                         AND a.record_kind = d.record_kind AND a.record_id = d.record_id)"#,
         draft
     )
     .fetch_one(&mut *tx)
@@ -207,19 +211,23 @@ pub async fn downloadable(
             .fetch_one(&state.pool)
             .await?;
             if !public {
+                // Its submission's reviewers and agency see it while it is under selection
+                // (or was rejected); a record back to a draft is its organisation's alone.
                 let submission = sqlx::query_scalar!(
-                    "SELECT id FROM submissions WHERE record_kind = 'product' AND record_id = $1
-                     ORDER BY id DESC LIMIT 1",
+                    "SELECT s.id FROM submissions s JOIN products p ON p.id = s.record_id
+                     WHERE s.record_kind = 'product' AND s.record_id = $1 AND p.status <> 'draft'
+                       AND s.state IN ('submitted', 'in_review', 'returned', 'rejected', 'in_notice')
+                     ORDER BY s.id DESC LIMIT 1",
                     row.record_id
                 )
                 .fetch_optional(&state.pool)
                 .await?;
                 let target = match submission {
                     Some(submission) => {
-                        let mut tx = state.pool.begin().await?;
-                        let locked = super::target::lock_submission(&mut tx, submission).await?;
-                        tx.rollback().await?;
-                        locked.target
+                        let mut conn = state.pool.acquire().await?;
+                        super::target::read_submission(&mut conn, submission)
+                            .await?
+                            .target
                     }
                     None => {
                         Target::organisation(crate::domain::OrganisationId(row.organisation_id))

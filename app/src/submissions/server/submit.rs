@@ -191,18 +191,22 @@ pub async fn submit_draft(
         )
         .await?;
     }
-    // The draft's files go with the record.
-    sqlx::query!(
-        "UPDATE attachments SET record_kind = 'product', record_id = $2
-         WHERE record_kind = 'draft' AND record_id = $1",
-        draft.id,
-        record
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!("DELETE FROM drafts WHERE id = $1", draft.id)
+    if !published {
+        // The draft's files go with the record (not public until it is).
+        sqlx::query!(
+            "UPDATE attachments SET record_kind = 'product', record_id = $2
+             WHERE record_kind = 'draft' AND record_id = $1",
+            draft.id,
+            record
+        )
         .execute(&mut *tx)
         .await?;
+        sqlx::query!("DELETE FROM drafts WHERE id = $1", draft.id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    // A published record's change keeps its draft, with its files, until it is accepted:
+    // the public page must not serve files nobody reviewed.
     tx.commit().await?;
     Ok(submission)
 }
