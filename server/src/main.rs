@@ -89,16 +89,16 @@ async fn main() -> anyhow::Result<()> {
         } => server::commands::grant_platform_admin(&config, &email).await,
         Command::RetryDeadLetters => server::commands::retry_dead_letters(&config).await,
         Command::Backup { file } => {
-            server::commands::backup::backup(&config.database_url, &file).await?;
             let store = app::attachments::AttachmentStore::from_env(&config.data_dir)?;
-            let files = server::commands::backup::backup_files(&store, &file).await?;
+            let files =
+                server::commands::backup::backup_all(&config.database_url, &store, &file).await?;
             tracing::info!(file = %file.display(), files = files.files, "backup written");
             Ok(())
         }
         Command::Restore { file, replace } => {
-            server::commands::backup::restore(&config.database_url, &file, replace).await?;
             let store = app::attachments::AttachmentStore::from_env(&config.data_dir)?;
             let files = server::commands::backup::restore_files(&store, &file).await?;
+            server::commands::backup::restore(&config.database_url, &file, replace).await?;
             tracing::info!(
                 file = %file.display(),
                 files = files.map_or(0, |summary| summary.files),

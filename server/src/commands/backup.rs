@@ -109,9 +109,36 @@ pub fn attachments_dir(file: &Path) -> PathBuf {
     PathBuf::from(format!("{}.attachments", file.display()))
 }
 
-/// Copies every stored attachment into [`attachments_dir`]`(file)` (taken after the
-/// database's dump, so every row of the dump has its file unless it was deleted meanwhile;
-/// a file without a row is harmless). Written to a partial folder first, like the dump.
+/// Writes the whole backup: the database's dump to `file` and the attachments' files to
+/// [`attachments_dir`]`(file)`. Both are written beside their final names first and put in
+/// place only when both succeeded, so a backup never pairs a new dump with old files. The
+/// files are copied after the dump, so every row of the dump has its file (unless it was
+/// deleted meanwhile; a file without a row is harmless).
+pub async fn backup_all(
+    database_url: &str,
+    store: &app::attachments::AttachmentStore,
+    file: &Path,
+) -> Result<app::attachments::BackupSummary> {
+    let staged = PathBuf::from(format!("{}.staged", file.display()));
+    backup(database_url, &staged).await?;
+    let files = match backup_files(store, &staged).await {
+        Ok(files) => files,
+        Err(error) => {
+            let _ = std::fs::remove_file(&staged);
+            return Err(error);
+        }
+    };
+    let dir = attachments_dir(file);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::rename(attachments_dir(&staged), &dir)
+        .with_context(|| format!("moving the attachments to {}", dir.display()))?;
+    std::fs::rename(&staged, file)
+        .with_context(|| format!("moving the backup to {}", file.display()))?;
+    Ok(files)
+}
+
+/// Copies every stored attachment into [`attachments_dir`]`(file)`, through a partial
+/// folder first.
 pub async fn backup_files(
     store: &app::attachments::AttachmentStore,
     file: &Path,
@@ -131,7 +158,9 @@ pub async fn backup_files(
 
 /// Puts the files of [`attachments_dir`]`(file)` back into `store`, if the backup has
 /// them (a backup made before attachments existed has none). Files already stored under
-/// the same key are replaced; running it twice is harmless.
+/// the same key are replaced; running it twice is harmless. `catalogue restore` puts the
+/// files back before the database, so a restored row never lacks its file (a failed
+/// database restore leaves only extra, unreferenced files).
 pub async fn restore_files(
     store: &app::attachments::AttachmentStore,
     file: &Path,

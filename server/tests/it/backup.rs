@@ -1,7 +1,7 @@
 //! `catalogue backup` and `restore`: a backup restored into a fresh database holds the same
 //! catalogue; bad files and occupied databases are refused whole.
 
-use server::commands::backup::{backup, restore};
+use server::commands::backup::restore;
 use server::commands::seed::{self, Mode};
 use sqlx::PgPool;
 
@@ -34,13 +34,27 @@ async fn a_backup_restored_into_a_fresh_database_holds_the_same_catalogue(pool: 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("catalogue.dump");
 
-    backup(
+    // The whole backup: the dump and the attachments' files, put in place together.
+    let store = app::attachments::AttachmentStore::in_memory();
+    let pdf = bytes::Bytes::from_static(b"%PDF-1.4\n%%EOF\n");
+    let chunks = futures_util::stream::iter([Ok::<_, std::io::Error>(pdf)]);
+    app::attachments::receive(&store, chunks, 1024)
+        .await
+        .unwrap();
+    let files = server::commands::backup::backup_all(
         &crate::helpers::database_url_named(&options, &source),
+        &store,
         &file,
     )
     .await
     .unwrap();
+    assert_eq!(files.files, 1);
     assert!(std::fs::metadata(&file).unwrap().len() > 10_000);
+    assert!(server::commands::backup::attachments_dir(&file).is_dir());
+    assert!(
+        !dir.path().join("catalogue.dump.staged").exists(),
+        "nothing staged is left"
+    );
 
     sqlx::query(&format!(r#"CREATE DATABASE "{target}""#))
         .execute(&pool)
