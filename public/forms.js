@@ -69,10 +69,14 @@
         credentials: "same-origin",
       }).then(function (response) {
         var status = form.querySelector("[data-autosave-status]");
-        if (status && response.ok) {
+        if (!status) return;
+        if (response.ok) {
           var now = new Date();
           status.textContent = status.getAttribute("data-saved-text") + " " +
             String(now.getHours()).padStart(2, "0") + ":" + String(now.getMinutes()).padStart(2, "0");
+        } else {
+          // Something typed is not well-formed: nothing was saved, and the person is told.
+          status.textContent = status.getAttribute("data-failed-text");
         }
       }).catch(function () {});
     }, 3000));

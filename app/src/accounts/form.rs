@@ -77,8 +77,16 @@ pub enum Problem {
     AlreadySubmitted,
     /// The record has 10 attachments already.
     TooManyAttachments,
-    /// A file that is not a PDF, OFD, DOCX, XLSX, PNG or JPEG of at most 10 MiB.
+    /// A file that is not a PDF, OFD, DOCX, XLSX, PNG or JPEG.
     InvalidAttachment,
+    /// A file over 10 MiB.
+    AttachmentTooLarge,
+    /// A highest amount below the lowest (a price range).
+    MaxBelowMin,
+    /// The person has filed the most objections one may file against one item.
+    ObjectionLimit {
+        limit: i64,
+    },
     /// The public notice has ended (at 24:00 on its last day).
     NoticeEnded,
     /// A signed action needs the real name in the profile.
@@ -177,8 +185,14 @@ impl Problem {
             Problem::AlreadySubmitted => "This record has a submission under way already.".into(),
             Problem::TooManyAttachments if zh => "每条记录最多 10 个附件。".into(),
             Problem::TooManyAttachments => "A record has at most 10 attachments.".into(),
-            Problem::InvalidAttachment if zh => "请上传 PDF、OFD、DOCX、XLSX、PNG 或 JPEG 文件，每个不超过 10 MB（按文件内容判断类型）。".into(),
-            Problem::InvalidAttachment => "Upload a PDF, OFD, DOCX, XLSX, PNG or JPEG file of at most 10 MB (its kind is read from its content).".into(),
+            Problem::InvalidAttachment if zh => "只能上传 PDF、OFD、DOCX、XLSX、PNG 或 JPEG 文件（按文件内容判断类型，与文件名无关）。".into(),
+            Problem::InvalidAttachment => "Only PDF, OFD, DOCX, XLSX, PNG or JPEG files are taken (the kind is read from the content, whatever the name).".into(),
+            Problem::AttachmentTooLarge if zh => "文件超过 10 MB。".into(),
+            Problem::AttachmentTooLarge => "The file is larger than 10 MB.".into(),
+            Problem::MaxBelowMin if zh => "最高价格不能低于最低价格。".into(),
+            Problem::MaxBelowMin => "The highest price cannot be below the lowest.".into(),
+            Problem::ObjectionLimit { limit } if zh => format!("每人对同一项目最多提出 {limit} 条异议。"),
+            Problem::ObjectionLimit { limit } => format!("One person may file at most {limit} objections against one item."),
             Problem::NoticeEnded if zh => "公示期已结束（最后一天 24:00），不再受理异议。".into(),
             Problem::NoticeEnded => "The public notice has ended (at 24:00 on its last day); objections are no longer taken.".into(),
             Problem::RealNameRequired if zh => "异议须实名：请先在账户资料中填写真实姓名。".into(),

@@ -137,7 +137,11 @@ fn Manage(detail: CallDetail) -> impl IntoView {
                 view! {
                     <ul class="queue">
                         {detail.reviewers.into_iter().map(|reviewer| {
-                            let who = format!("{} · {}", reviewer.name, reviewer.affiliation);
+                            let who = if reviewer.affiliation.is_empty() {
+                                reviewer.name.clone()
+                            } else {
+                                format!("{} · {}", reviewer.name, reviewer.affiliation)
+                            };
                             view! {
                                 <li data-testid="reviewer">
                                     {who.clone()}

@@ -53,6 +53,7 @@ pub fn CallListPage() -> impl IntoView {
         <PageHead title=|m| m.calls_title description=|m| m.calls_description />
         <h1>{t.calls}</h1>
         <p class="lead">{t.calls_lead}</p>
+        <p><a href="/notices">{crate::submissions::texts::use_workflow_texts().see_notices}</a></p>
         <RedirectNotice />
         {chosen.ok().map(|(kind, status)| view! {
             <FilterForm action="/calls" chosen=vec![

@@ -180,7 +180,7 @@ impl ProductForm {
         let (price_min, price_max) = (price_min.ok().flatten(), price_max.ok().flatten());
         if let (Some(min), Some(max)) = (price_min, price_max) {
             if max < min {
-                fail("price_max", Problem::EndBeforeStart);
+                fail("price_max", Problem::MaxBelowMin);
             }
         }
         let mut certifications = Vec::new();

@@ -103,6 +103,7 @@ async fn upload(
                     Refusal::Failed(AppError::Unavailable)
                 }
                 AttachmentError::Empty => invalid_file(Problem::Required),
+                AttachmentError::TooLarge { .. } => invalid_file(Problem::AttachmentTooLarge),
                 _ => invalid_file(Problem::InvalidAttachment),
             })?;
         match records::add_to_draft(&state, &caller, draft, &received, &name).await {

@@ -685,6 +685,16 @@ async fn a_submission_returned_after_its_call_closed_comes_back_into_it(pool: Pg
             )
             .await,
     );
+    // A file goes with it.
+    sqlx::query(
+        "INSERT INTO attachments (record_kind, record_id, organisation_id, storage_key, sha256,
+                                  size_bytes, file_kind, original_name, uploaded_at)
+         SELECT 'draft', id, organisation_id, 'k/1', repeat('0', 64), 10, 'pdf', '旧检测报告.pdf', now()
+         FROM drafts",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
     staff
         .post(&format!("{draft}/submit"), &refs(&product_fields(call)))
         .await;
@@ -714,6 +724,21 @@ async fn a_submission_returned_after_its_call_closed_comes_back_into_it(pool: Pg
             .fetch_one(&pool)
             .await
             .unwrap();
+    // Its page says where it goes back to, and lists the file it already has, which the
+    // firm may replace.
+    let (_, page) = staff.get(&format!("/drafts/{returned_draft}")).await;
+    assert!(page.contains("修改后将重新提交到原征集") && page.contains("旧检测报告.pdf"));
+    let file: i64 = sqlx::query_scalar("SELECT id FROM attachments")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let removed = staff
+        .post(&format!("/attachments/{file}/delete"), &[])
+        .await;
+    assert_eq!(
+        location(&removed),
+        format!("/drafts/{returned_draft}?notice=attachment_removed")
+    );
     // Fixed: it goes back into the same (closed) call, whatever batch the form names.
     let mut fields = product_fields(call);
     fields.retain(|(name, _)| *name != "call");

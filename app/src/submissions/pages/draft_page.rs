@@ -55,6 +55,12 @@ pub struct DraftView {
     pub returned_reason: Option<String>,
     pub comments: Vec<String>,
     pub attachments: Vec<AttachmentLine>,
+    /// The files the record already has (a returned or withdrawn record's), and whether
+    /// they may be removed here (not once it is published).
+    pub record_attachments: Vec<AttachmentLine>,
+    pub record_files_removable: bool,
+    /// A returned submission goes back into this call (its title).
+    pub returned_call: Option<String>,
 }
 
 /// One attached file as the pages list it.
@@ -80,7 +86,11 @@ pub fn AttachmentList(
     view! {
         <ul class="queue" data-testid="attachments">
             {files.into_iter().map(|file| {
-                let size = format!("{:.1} KB", file.size as f64 / 1024.0);
+                let size = match file.size {
+                    bytes if bytes < 1024 => format!("{bytes} B"),
+                    bytes if bytes < 1024 * 1024 => format!("{:.1} KB", bytes as f64 / 1024.0),
+                    bytes => format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)),
+                };
                 view! {
                     <li>
                         <a href=format!("/attachments/{}", file.id)>{file.name.clone()}</a>
@@ -162,7 +172,7 @@ fn DraftForm(draft: DraftView) -> impl IntoView {
                 </div>
             })}
             <PostForm action=format!("/drafts/{id}") label=t.draft_title autosave=true also_for=format!("/drafts/{id}/submit")>
-                <p class="hint" data-autosave-status="" data-saved-text=t.autosaved aria-live="polite"></p>
+                <p class="hint" data-autosave-status="" data-saved-text=t.autosaved data-failed-text=t.autosave_failed aria-live="polite"></p>
                 <Field name="name" label=t.name maxlength=200 required=false value=form.name.clone() />
                 <Field name="procurement_code" label=t.procurement_code hint=t.procurement_code_hint maxlength=11 required=false value=form.procurement_code.clone() />
                 <Field name="procurement_name" label=t.procurement_name maxlength=100 required=false value=form.procurement_name.clone() />
@@ -196,7 +206,9 @@ fn DraftForm(draft: DraftView) -> impl IntoView {
                     <label for="field-call">{t.batch}</label>
                     <p class="hint" id="field-call-hint">{t.batch_hint}</p>
                     <p class="field-error" id="field-call-error" data-error-for="call" hidden=call_error.is_none()>{call_error.clone()}</p>
-                    {if draft.batches.is_empty() {
+                    {if let Some(call) = draft.returned_call.clone() {
+                        view! { <p data-testid="returned-call">{t.resubmit_into} {call}</p> }.into_any()
+                    } else if draft.batches.is_empty() {
                         view! { <p data-testid="no-open-batch">{t.no_open_batch}</p> }.into_any()
                     } else {
                         view! {
@@ -218,7 +230,10 @@ fn DraftForm(draft: DraftView) -> impl IntoView {
             </PostForm>
             <section aria-labelledby="attachments-heading">
                 <h2 id="attachments-heading">{t.attachments}</h2>
-                <AttachmentList files=draft.attachments.clone() removable=true />
+                <AttachmentList files=draft.record_attachments.clone() removable=draft.record_files_removable />
+                {(draft.record_attachments.is_empty() || !draft.attachments.is_empty()).then(|| view! {
+                    <AttachmentList files=draft.attachments.clone() removable=true />
+                })}
                 <PostForm action=format!("/drafts/{id}/attachments") label=t.upload multipart=true>
                     <Field name="file" label=t.file kind="file" hint=t.attachments_hint accept=".pdf,.ofd,.docx,.xlsx,.png,.jpg,.jpeg" />
                     <button type="submit">{t.upload}</button>
@@ -271,15 +286,19 @@ async fn load(id: String) -> Result<DraftView, AppError> {
         .into_iter()
         .map(|batch| (batch.id, batch.title))
         .collect();
+        let mut returned_call = None;
         let (returned_reason, comments) = match row.record_id {
             Some(record) => {
                 let returned = sqlx::query!(
-                    "SELECT id, decision_reason, round FROM submissions
-                     WHERE record_kind = 'product' AND record_id = $1 AND state = 'returned'",
+                    r#"SELECT s.id, s.decision_reason, s.round, c.title AS "call?"
+                       FROM submissions s LEFT JOIN calls c ON c.id = s.call_id
+                       WHERE s.record_kind = 'product' AND s.record_id = $1
+                         AND s.state = 'returned'"#,
                     record
                 )
                 .fetch_optional(&state.pool)
                 .await?;
+                returned_call = returned.as_ref().and_then(|r| r.call.clone());
                 match returned {
                     Some(returned) => {
                         let comments = sqlx::query_scalar!(
@@ -307,7 +326,34 @@ async fn load(id: String) -> Result<DraftView, AppError> {
                 size: line.size,
             })
             .collect();
+        let line = |l: crate::submissions::server::attachments::AttachmentLine| AttachmentLine {
+            id: l.id,
+            name: l.name,
+            kind: l.kind,
+            size: l.size,
+        };
+        let (record_attachments, record_files_removable) = match row.record_id {
+            Some(record) => {
+                let status = sqlx::query_scalar!(
+                    r#"SELECT status::text AS "status!" FROM products WHERE id = $1"#,
+                    record
+                )
+                .fetch_one(&state.pool)
+                .await?;
+                let files =
+                    crate::submissions::server::attachments::list(&state, "product", record)
+                        .await?
+                        .into_iter()
+                        .map(line)
+                        .collect();
+                (files, matches!(status.as_str(), "draft" | "returned"))
+            }
+            None => (Vec::new(), false),
+        };
         Ok(DraftView {
+            record_attachments,
+            record_files_removable,
+            returned_call,
             attachments,
             id,
             organisation: row.organisation,

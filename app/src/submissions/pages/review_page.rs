@@ -23,11 +23,12 @@ pub fn review_labels(locale: crate::i18n::Locale) -> FieldLabels {
         ("decision", t.decision),
         ("ruling", t.ruling),
     ];
-    const SCORES: [&str; 8] = [
-        "score_1", "score_2", "score_3", "score_4", "score_5", "score_6", "score_7", "score_8",
-    ];
-    for field in SCORES {
-        labels.push((field, t.overall_score));
+    // A criterion's title is the call's; the summary names it by its position.
+    for (position, label) in t.score_labels.iter().enumerate() {
+        labels.push((
+            crate::submissions::review_score_field(position as i16 + 1),
+            *label,
+        ));
     }
     FieldLabels(labels)
 }
@@ -125,8 +126,15 @@ fn ReviewBody(review: ReviewView) -> impl IntoView {
                 {review.notice_until.clone().map(|day| view! { <dt>{t.notice_until}</dt><dd>{day}</dd> })}
                 <dt>{t.procurement_code}</dt><dd>{product.procurement_code.clone()} " " {product.procurement_name.clone()}</dd>
                 <dt>{t.industry}</dt><dd>{industry}</dd>
-                <dt>{t.price_min}</dt><dd>{product.price_min.clone()}</dd>
+                <dt>{t.price_min}</dt><dd>{product.price_min.clone()} " " {product.price_unit.clone()}</dd>
                 <dt>{t.price_max}</dt><dd>{product.price_max.clone()}</dd>
+                <dt>{t.certifications}</dt><dd>{product.certifications.iter().filter_map(|c| crate::domain::Certification::from_code(c)).map(|c| c.label(locale)).collect::<Vec<_>>().join("、")}</dd>
+                <dt>{t.patents}</dt><dd>{product.patents.replace('\n', "；")}</dd>
+                <dt>{t.valid_until}</dt><dd>{product.valid_until.clone()}</dd>
+                {product.is_medical.then(|| view! {
+                    <dt>{t.registration_certificate}</dt><dd>{product.registration_certificate.clone()}</dd>
+                    <dt>{t.insurance_status}</dt><dd>{crate::domain::InsuranceStatus::from_code(&product.insurance_status).map(|s| s.label(locale)).unwrap_or_default()}</dd>
+                })}
             </dl>
             <h2>{t.description}</h2>
             <p class="prose">{product.description.clone()}</p>
@@ -143,8 +151,8 @@ fn ReviewBody(review: ReviewView) -> impl IntoView {
                             view! {
                                 <div class="field">
                                     <label for=format!("field-{field}")>{format!("{title}（{weight}%）{}", t.score_for)}</label>
-                                    <p class="field-error" data-error-for=field hidden=true></p>
-                                    <input id=format!("field-{field}") name=field type="number" min="0" max="100" value=score_of(*position) />
+                                    <p class="field-error" id=format!("field-{field}-error") data-error-for=field hidden=true></p>
+                                    <input id=format!("field-{field}") name=field type="number" min="0" max="100" value=score_of(*position) aria-describedby=format!("field-{field}-error") />
                                 </div>
                             }
                         }).collect_view()}
@@ -194,7 +202,7 @@ fn ReviewBody(review: ReviewView) -> impl IntoView {
                                     let open = objection.state == "open";
                                     view! {
                                         <li>
-                                            <p><strong>{objection.signed_name.clone()}</strong> " · " {objection.state.clone()}</p>
+                                            <p><strong>{objection.signed_name.clone()}</strong> " · " {objection_state(&objection.state, t)}</p>
                                             <p>{objection.reason.clone()}</p>
                                             {objection.ruling.clone().map(|r| view! { <p>{t.ruling} ": " {r}</p> })}
                                             {(open && review.can_rule).then(|| view! {
@@ -214,6 +222,16 @@ fn ReviewBody(review: ReviewView) -> impl IntoView {
             })}
             <p><a href="/review">{t.review_queue}</a></p>
         </article>
+    }
+}
+
+/// An objection's state in the reader's language.
+fn objection_state(state: &str, t: &crate::submissions::texts::WorkflowTexts) -> &'static str {
+    match state {
+        "open" => t.objection_open,
+        "dismissed" => t.objection_dismissed,
+        "upheld" => t.objection_upheld,
+        _ => "",
     }
 }
 

@@ -30,6 +30,8 @@ pub struct SubmissionLine {
     pub reason: Option<String>,
     pub notice_until: Option<String>,
     pub submitted: String,
+    /// The published record's page, once accepted.
+    pub record_page: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,8 +123,9 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                                 view! {
                                     <tr data-testid="submission-row">
                                         <td>
-                                            {line.name.clone()}
+                                            <a href=format!("/review/{}", line.id) title=t.view_submission>{line.name.clone()}</a>
                                             {line.revision.then(|| format!(" ({})", t.purpose_revision))}
+                                            {line.record_page.clone().map(|href| view! { " · " <a href=href>{t.view_published}</a> })}
                                             <br /><small>{line.organisation.clone()} " · " {line.submitted.clone()}</small>
                                         </td>
                                         <td>{line.call.clone().unwrap_or_default()}</td>
@@ -130,7 +133,7 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                                             {line.state.label(locale)}
                                             {line.notice_until.clone().map(|day| format!(" ({} {day})", t.notice_until))}
                                         </td>
-                                        <td>{line.reason.clone().unwrap_or_default()}</td>
+                                        <td>{line.reason.clone().filter(|_| matches!(line.state, SubmissionState::Returned | SubmissionState::Rejected)).unwrap_or_default()}</td>
                                         <td>
                                             {next}
                                             {withdrawable.then(|| view! {
@@ -209,7 +212,7 @@ async fn load() -> Result<Dashboard, AppError> {
             r#"SELECT s.id, COALESCE(s.snapshot->>'name', s.snapshot->>'title', '') AS "name!",
                       o.name AS organisation, c.title AS "call?",
                       s.state AS "state: SubmissionState", s.purpose::text = 'revision' AS "revision!",
-                      s.decision_reason, s.notice_until, s.submitted_at
+                      s.decision_reason, s.notice_until, s.submitted_at, s.record_kind, s.record_id
                FROM submissions s
                JOIN organisations o ON o.id = s.organisation_id
                LEFT JOIN calls c ON c.id = s.call_id
@@ -230,6 +233,8 @@ async fn load() -> Result<Dashboard, AppError> {
             reason: row.decision_reason,
             notice_until: row.notice_until.map(|day| day.to_string()),
             submitted: show(row.submitted_at),
+            record_page: (row.state == SubmissionState::Accepted)
+                .then(|| format!("/{}s/{}", row.record_kind, row.record_id)),
         })
         .collect();
         Ok(Dashboard {

@@ -104,26 +104,38 @@ pub async fn remove_from_draft(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(AppError::NotFound)?;
-    if row.record_kind != "draft" {
-        // Its organisation sees it; anyone else may not learn it exists.
-        let owner =
-            sqlx::query_scalar!("SELECT organisation_id FROM attachments WHERE id = $1", id)
-                .fetch_one(&mut *tx)
-                .await?;
+    let draft = if row.record_kind == "draft" {
+        lock_draft(&mut tx, caller, row.record_id).await?.id
+    } else {
+        // A record's file, removed from the draft that changes it: only while the record
+        // was never published (returned, or withdrawn back to a draft). A published
+        // record's files change with an accepted revision.
+        let record = sqlx::query!(
+            r#"SELECT p.organisation_id, p.status::text AS "status!", d.id AS "draft?"
+               FROM products p
+               LEFT JOIN drafts d ON d.record_kind = 'product' AND d.record_id = p.id
+               WHERE p.id = $1 FOR UPDATE OF p"#,
+            row.record_id
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
         check(
             caller,
             Action::PrepareDraft,
-            &Target::organisation(crate::domain::OrganisationId(owner)),
+            &Target::organisation(crate::domain::OrganisationId(record.organisation_id)),
         )
         .map_err(|_| AppError::NotFound)?;
-        return Err(AppError::Conflict.into());
-    }
-    lock_draft(&mut tx, caller, row.record_id).await?;
+        match (record.status.as_str(), record.draft) {
+            ("draft" | "returned", Some(draft)) => draft,
+            _ => return Err(AppError::Conflict.into()),
+        }
+    };
     sqlx::query!("DELETE FROM attachments WHERE id = $1", id)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok((row.record_id, row.storage_key))
+    Ok((draft, row.storage_key))
 }
 
 /// One attachment as lists show it.

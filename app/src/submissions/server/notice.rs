@@ -77,7 +77,12 @@ pub async fn file_objection(
     .fetch_one(&mut *tx)
     .await?;
     if filed >= MAX_OBJECTIONS_PER_PERSON {
-        return Err(invalid("reason", Problem::TooManyAttempts));
+        return Err(invalid(
+            "reason",
+            Problem::ObjectionLimit {
+                limit: MAX_OBJECTIONS_PER_PERSON,
+            },
+        ));
     }
     let signed_name = sqlx::query_scalar!(
         "SELECT btrim(real_name) FROM users WHERE id = $1 AND real_name IS NOT NULL
