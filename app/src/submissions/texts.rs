@@ -118,6 +118,8 @@ pub struct WorkflowTexts {
     pub view_published: &'static str,
     pub see_notices: &'static str,
     pub autosave_failed: &'static str,
+    pub waiting_for_ruling: &'static str,
+    pub next_ruling: &'static str,
     pub withdraw_record_lead: &'static str,
 }
 
@@ -282,6 +284,8 @@ static ZH_CN: WorkflowTexts = WorkflowTexts {
     view_published: "查看已发布页面",
     see_notices: "查看正在公示的项目",
     autosave_failed: "未能自动保存：请检查标出的项目后点击“保存草稿”。",
+    waiting_for_ruling: "公示期已结束，等待异议处理",
+    next_ruling: "评审组长或发起单位处理异议后：驳回则发布，成立则重新评审。",
     withdraw_record_lead: "撤回后，页面保留并注明已撤回及理由，不再出现在列表、搜索和开放数据列表中。",
 };
 
@@ -401,5 +405,7 @@ static EN: WorkflowTexts = WorkflowTexts {
     view_published: "See the published page",
     see_notices: "What is in public notice",
     autosave_failed: "Not saved automatically: check the fields marked, then press “Save draft”.",
+    waiting_for_ruling: "Notice ended, waiting for an objection's ruling",
+    next_ruling: "Once the lead reviewer or the agency rules: published if dismissed, reviewed again if upheld.",
     withdraw_record_lead: "Once withdrawn, its page stays with a banner giving the reason; it leaves the lists, search and the open data's lists.",
 };

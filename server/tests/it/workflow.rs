@@ -428,6 +428,12 @@ async fn a_product_goes_from_draft_through_review_and_notice_to_publication(pool
         state_of(&pool, submission).await,
         ("in_notice".into(), "in_notice".into())
     );
+    let firm_member = sign_in_again(&app, "staff@zhixun.example").await;
+    let (_, dashboard) = firm_member.get("/account/submissions").await;
+    assert!(
+        dashboard.contains("公示期已结束，等待异议处理"),
+        "the firm sees why it waits"
+    );
     let second: i64 = sqlx::query_scalar("SELECT id FROM objections WHERE state = 'open'")
         .fetch_one(&pool)
         .await
@@ -476,6 +482,10 @@ async fn a_product_goes_from_draft_through_review_and_notice_to_publication(pool
     let firm_member = sign_in_again(&app, "staff@zhixun.example").await;
     let (_, notifications) = firm_member.get("/account/notifications").await;
     assert!(notifications.contains("已发布"));
+    // The objector heard both rulings.
+    let objector = sign_in_again(&app, "citizen@example.cn").await;
+    let (_, heard) = objector.get("/account/notifications").await;
+    assert!(heard.contains("认证证书已于公示前取得。") && heard.contains("与前一异议相同。"));
 
     // Its owner withdraws it with a reason: the page stays, with the banner and reason.
     let (_, page) = firm_member.get(&format!("/products/{product}")).await;

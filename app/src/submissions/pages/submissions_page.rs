@@ -32,6 +32,8 @@ pub struct SubmissionLine {
     pub submitted: String,
     /// The published record's page, once accepted.
     pub record_page: Option<String>,
+    /// Its notice has ended, and an objection still waits for a ruling.
+    pub waiting_for_ruling: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,6 +116,7 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                         <tbody>
                             {dashboard.submissions.into_iter().map(|line| {
                                 let next = match line.state {
+                                    SubmissionState::InNotice if line.waiting_for_ruling => t.next_ruling,
                                     SubmissionState::Submitted | SubmissionState::InReview => t.next_wait_review,
                                     SubmissionState::Returned => t.next_fix,
                                     SubmissionState::InNotice => t.next_notice,
@@ -130,7 +133,7 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                                         </td>
                                         <td>{line.call.clone().unwrap_or_default()}</td>
                                         <td data-testid="submission-state">
-                                            {line.state.label(locale)}
+                                            {if line.waiting_for_ruling { t.waiting_for_ruling } else { line.state.label(locale) }}
                                             {line.notice_until.clone().map(|day| format!(" ({} {day})", t.notice_until))}
                                         </td>
                                         <td>{line.reason.clone().filter(|_| matches!(line.state, SubmissionState::Returned | SubmissionState::Rejected)).unwrap_or_default()}</td>
@@ -212,13 +215,15 @@ async fn load() -> Result<Dashboard, AppError> {
             r#"SELECT s.id, COALESCE(s.snapshot->>'name', s.snapshot->>'title', '') AS "name!",
                       o.name AS organisation, c.title AS "call?",
                       s.state AS "state: SubmissionState", s.purpose::text = 'revision' AS "revision!",
-                      s.decision_reason, s.notice_until, s.submitted_at, s.record_kind, s.record_id
+                      s.decision_reason, s.notice_until, s.submitted_at, s.record_kind, s.record_id,
+                      (s.state = 'in_notice' AND s.notice_until < $2) AS "ended!"
                FROM submissions s
                JOIN organisations o ON o.id = s.organisation_id
                LEFT JOIN calls c ON c.id = s.call_id
                WHERE s.organisation_id = ANY($1)
                ORDER BY s.submitted_at DESC, s.id DESC LIMIT 500"#,
-            &ids
+            &ids,
+            state.clock.today()
         )
         .fetch_all(&state.pool)
         .await?
@@ -233,6 +238,7 @@ async fn load() -> Result<Dashboard, AppError> {
             reason: row.decision_reason,
             notice_until: row.notice_until.map(|day| day.to_string()),
             submitted: show(row.submitted_at),
+            waiting_for_ruling: row.ended,
             record_page: (row.state == SubmissionState::Accepted)
                 .then(|| format!("/{}s/{}", row.record_kind, row.record_id)),
         })

@@ -231,6 +231,21 @@ pub async fn rule_on_objection(
         now,
     )
     .await?;
+    // The objector hears the ruling too (in the site; the mail goes to the submitter).
+    sqlx::query!(
+        "INSERT INTO notifications (user_id, event, submission_id, title, reason, created_at)
+         SELECT o.objector_id, $2, o.submission_id,
+                COALESCE(s.snapshot->>'name', s.snapshot->>'title', ''), $3, $4
+         FROM objections o JOIN submissions s ON s.id = o.submission_id
+         JOIN users u ON u.id = o.objector_id
+         WHERE o.id = $1 AND u.deleted_at IS NULL",
+        objection,
+        event.code(),
+        ruling,
+        now
+    )
+    .execute(&mut *tx)
+    .await?;
     // The last open objection dismissed after the window ended: published now rather than
     // at the scheduler's next day.
     if !uphold
