@@ -75,7 +75,8 @@ for (const firmScript of [true, false]) {
     const firm = await actor(browser, 'firm-member@demo.example', firmScript);
     await firm.goto('/account/submissions');
     await expectNoSeriousA11yViolations(firm, firmScript);
-    await firm.getByRole('button', { name: '新建创新产品' }).click();
+    await firm.getByLabel('类型').selectOption('product');
+    await firm.getByRole('button', { name: '开始填写' }).click();
     await expect(firm).toHaveURL(/\/drafts\/\d+$/);
     const draftUrl = firm.url();
     await firm.getByLabel('产品名称').fill(product);

@@ -75,6 +75,11 @@ pub enum Problem {
     OrganisationNotVerified,
     /// The record has a submission under way already.
     AlreadySubmitted,
+    /// Projects come from enterprises, research institutes and incubators
+    /// (docs/domain.md, "Which records go through which steps").
+    ProjectsFromFirmsOnly,
+    /// Only government agencies and public institutions publish a scenario without a call.
+    DirectScenarioAgenciesOnly,
     /// The record has 10 attachments already.
     TooManyAttachments,
     /// A file that is not a PDF, OFD, DOCX, XLSX, PNG or JPEG.
@@ -183,6 +188,10 @@ impl Problem {
             Problem::OrganisationNotVerified => "The organisation must be verified before it submits; the draft is saved.".into(),
             Problem::AlreadySubmitted if zh => "该记录已有一份正在进行的申报。".into(),
             Problem::AlreadySubmitted => "This record has a submission under way already.".into(),
+            Problem::ProjectsFromFirmsOnly if zh => "创新创业项目由企业、科研机构或孵化器提交。".into(),
+            Problem::ProjectsFromFirmsOnly => "Projects are submitted by enterprises, research institutes and incubators.".into(),
+            Problem::DirectScenarioAgenciesOnly if zh => "只有政府部门和事业单位可以不经征集直接提交场景；请选择一个场景征集。".into(),
+            Problem::DirectScenarioAgenciesOnly => "Only government agencies and public institutions submit a scenario without a call: choose a scenario call.".into(),
             Problem::TooManyAttachments if zh => "每条记录最多 10 个附件。".into(),
             Problem::TooManyAttachments => "A record has at most 10 attachments.".into(),
             Problem::InvalidAttachment if zh => "只能上传 PDF、OFD、DOCX、XLSX、PNG 或 JPEG 文件（按文件内容判断类型，与文件名无关）。".into(),

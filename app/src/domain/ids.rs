@@ -7,6 +7,17 @@ use serde::{Deserialize, Serialize};
 #[error("not a record id")]
 pub struct InvalidId;
 
+/// A record id as URLs write it: a positive decimal number without sign or leading zero,
+/// so each record has exactly one URL. Errors: [`InvalidId`].
+pub fn parse_id(text: &str) -> Result<i64, InvalidId> {
+    let plain =
+        !text.is_empty() && !text.starts_with('0') && text.bytes().all(|b| b.is_ascii_digit());
+    match text.parse::<i64>() {
+        Ok(id) if plain => Ok(id),
+        _ => Err(InvalidId),
+    }
+}
+
 macro_rules! id_type {
     ($($(#[$meta:meta])* $name:ident;)+) => {$(
         $(#[$meta])*
@@ -25,16 +36,9 @@ macro_rules! id_type {
         impl std::str::FromStr for $name {
             type Err = InvalidId;
 
-            /// Ids in URLs are positive decimal numbers without sign or leading zero,
-            /// so each record has exactly one URL.
+            /// See [`parse_id`].
             fn from_str(text: &str) -> Result<Self, Self::Err> {
-                let plain = !text.is_empty()
-                    && !text.starts_with('0')
-                    && text.bytes().all(|b| b.is_ascii_digit());
-                match text.parse::<i64>() {
-                    Ok(id) if plain => Ok($name(id)),
-                    _ => Err(InvalidId),
-                }
+                parse_id(text).map($name)
             }
         }
     )+};

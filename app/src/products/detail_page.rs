@@ -122,7 +122,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
             </section>
             <FirstPurchaseHistory records />
             <crate::accounts::form::RedirectNotice />
-            <crate::submissions::pages::WithdrawRecordForm action=format!("/products/{product_id}/withdraw") owner status />
+            <crate::submissions::pages::OwnerActions kind=crate::submissions::forms::RecordKind::Product id=product_id.0 owner status />
         </article>
     }
 }

@@ -20,8 +20,9 @@ mod revisions;
 pub use due::{eligibility_changed_between, end_due_notices, expire_lapsed_products};
 pub use organisations::{unverify_organisation, verify_organisation};
 pub use records::{
-    batch_eligibility_changed, enter_notice, expire, publish, reject, return_for_revision,
-    return_to_review, start_review, submit, withdraw, withdraw_submission, Subject,
+    batch_eligibility_changed, enter_notice, expire, lock_record, publish, reject,
+    return_for_revision, return_to_review, start_review, submit, withdraw, withdraw_submission,
+    LockedRecord, Subject,
 };
 pub use revisions::publish_revision;
 

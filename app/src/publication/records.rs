@@ -2,7 +2,8 @@
 
 use super::{audit, queue_for_index, AuditEntry, IndexWork};
 use crate::domain::{
-    CallId, InvalidTransition, ProductId, ProjectId, RecordStatus, ScenarioId, UserId,
+    CallId, InvalidTransition, OrganisationId, ProductId, ProjectId, RecordStatus, ScenarioId,
+    UserId,
 };
 use crate::error::AppError;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -45,33 +46,56 @@ impl Subject {
     }
 }
 
-/// Locks the record's row and returns its status, or `NotFound`.
-async fn locked_status(tx: &mut PgConnection, subject: Subject) -> Result<RecordStatus, AppError> {
-    let status = match subject {
-        Subject::Product(id) => {
-            sqlx::query_scalar!(
-                r#"SELECT status AS "status: RecordStatus" FROM products WHERE id = $1 FOR UPDATE"#,
-                id.0
-            )
-            .fetch_optional(&mut *tx)
-            .await?
-        }
-        Subject::Scenario(id) => sqlx::query_scalar!(
-            r#"SELECT status AS "status: RecordStatus" FROM scenarios WHERE id = $1 FOR UPDATE"#,
+/// A record's row as the workflow needs it: its owner, status and the call it was (last)
+/// collected through (`None` for projects and an agency's direct scenarios).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockedRecord {
+    pub organisation: OrganisationId,
+    pub status: RecordStatus,
+    pub call: Option<CallId>,
+}
+
+/// Locks the record's row (`FOR UPDATE`) and reads it. Errors: [`AppError::NotFound`].
+pub async fn lock_record(
+    tx: &mut PgConnection,
+    subject: Subject,
+) -> Result<LockedRecord, AppError> {
+    let row = match subject {
+        Subject::Product(id) => sqlx::query!(
+            r#"SELECT organisation_id, status AS "status: RecordStatus", call_id
+               FROM products WHERE id = $1 FOR UPDATE"#,
             id.0
         )
         .fetch_optional(&mut *tx)
-        .await?,
-        Subject::Project(id) => {
-            sqlx::query_scalar!(
-                r#"SELECT status AS "status: RecordStatus" FROM projects WHERE id = $1 FOR UPDATE"#,
-                id.0
-            )
-            .fetch_optional(&mut *tx)
-            .await?
-        }
+        .await?
+        .map(|r| (r.organisation_id, r.status, r.call_id)),
+        Subject::Scenario(id) => sqlx::query!(
+            r#"SELECT organisation_id, status AS "status: RecordStatus", call_id
+               FROM scenarios WHERE id = $1 FOR UPDATE"#,
+            id.0
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| (r.organisation_id, r.status, r.call_id)),
+        Subject::Project(id) => sqlx::query!(
+            r#"SELECT organisation_id, status AS "status: RecordStatus"
+               FROM projects WHERE id = $1 FOR UPDATE"#,
+            id.0
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| (r.organisation_id, r.status, None)),
     };
-    status.ok_or(AppError::NotFound)
+    let (organisation, status, call) = row.ok_or(AppError::NotFound)?;
+    Ok(LockedRecord {
+        organisation: OrganisationId(organisation),
+        status,
+        call: call.map(CallId),
+    })
+}
+
+async fn locked_status(tx: &mut PgConnection, subject: Subject) -> Result<RecordStatus, AppError> {
+    Ok(lock_record(tx, subject).await?.status)
 }
 
 /// Writes the new status. Publishing stamps `published_at` once (`now`); entering notice

@@ -1,29 +1,27 @@
-//! Replacing a published product by an approved revision: the product stays public
+//! Replacing a published record by an approved revision: the record stays public
 //! throughout, and its public text becomes the revision's in one step.
 
-use super::{audit, queue_for_index, AuditEntry, IndexWork};
-use crate::domain::{InvalidTransition, ProductId, RecordStatus, UserId};
+use super::{audit, lock_record, queue_for_index, AuditEntry, IndexWork, Subject};
+use crate::domain::{InvalidTransition, RecordStatus, UserId};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
-/// Makes revision `revision` (from `product_revisions`, approved by the workflow) the
-/// public text of a published product. Ownership and batch never change this way. Works
-/// in the caller's transaction, with its audit-log and search-outbox rows.
+/// Makes revision `revision` (from `product_revisions`, `scenario_revisions` or
+/// `project_revisions`, approved by the workflow) the public text of a published record.
+/// Ownership, status and call never change this way. Works in the caller's transaction,
+/// with its audit-log and search-outbox rows.
+///
+/// Errors: [`AppError::NotFound`] (no such record or revision);
+/// [`AppError::InvalidTransition`] when the record is not published.
 pub async fn publish_revision(
     tx: &mut PgConnection,
-    product: ProductId,
+    subject: Subject,
     revision: i32,
     actor: Option<UserId>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let status = sqlx::query_scalar!(
-        r#"SELECT status AS "status: RecordStatus" FROM products WHERE id = $1 FOR UPDATE"#,
-        product.0
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
-    let status = status.ok_or(AppError::NotFound)?;
+    let status = lock_record(tx, subject).await?.status;
     if status != RecordStatus::Published {
         return Err(InvalidTransition {
             action: "publish a revision",
@@ -31,26 +29,67 @@ pub async fn publish_revision(
         }
         .into());
     }
-    let replaced = sqlx::query!(
-        "UPDATE products AS p
-         SET name = r.name, procurement_code = r.procurement_code,
-             procurement_name = r.procurement_name, industry = r.industry,
-             description = r.description, specifications = r.specifications,
-             price_min_fen = r.price_min_fen, price_max_fen = r.price_max_fen,
-             price_unit = r.price_unit, certifications = r.certifications,
-             patents = r.patents, is_medical = r.is_medical,
-             registration_certificate = r.registration_certificate,
-             insurance_status = r.insurance_status, valid_until = r.valid_until,
-             updated_at = $3
-         FROM product_revisions AS v,
-              jsonb_populate_record(NULL::products, v.snapshot) AS r
-         WHERE p.id = $1 AND v.product_id = p.id AND v.revision = $2",
-        product.0,
-        revision,
-        now
-    )
-    .execute(&mut *tx)
-    .await?
+    let replaced = match subject {
+        Subject::Product(id) => {
+            sqlx::query!(
+                "UPDATE products AS p
+             SET name = r.name, procurement_code = r.procurement_code,
+                 procurement_name = r.procurement_name, industry = r.industry,
+                 description = r.description, specifications = r.specifications,
+                 price_min_fen = r.price_min_fen, price_max_fen = r.price_max_fen,
+                 price_unit = r.price_unit, certifications = r.certifications,
+                 patents = r.patents, is_medical = r.is_medical,
+                 registration_certificate = r.registration_certificate,
+                 insurance_status = r.insurance_status, valid_until = r.valid_until,
+                 revision = v.revision, updated_at = $3
+             FROM product_revisions AS v,
+                  jsonb_populate_record(NULL::products, v.snapshot) AS r
+             WHERE p.id = $1 AND v.product_id = p.id AND v.revision = $2",
+                id.0,
+                revision,
+                now
+            )
+            .execute(&mut *tx)
+            .await?
+        }
+        Subject::Scenario(id) => {
+            sqlx::query!(
+                "UPDATE scenarios AS s
+             SET title = r.title, sector = r.sector, need = r.need,
+                 expected_outcome = r.expected_outcome, budget_min_fen = r.budget_min_fen,
+                 budget_max_fen = r.budget_max_fen, location = r.location,
+                 open_until = r.open_until, contact_phone = r.contact_phone,
+                 contact_email = r.contact_email, revision = v.revision, updated_at = $3
+             FROM scenario_revisions AS v,
+                  jsonb_populate_record(NULL::scenarios, v.snapshot) AS r
+             WHERE s.id = $1 AND v.scenario_id = s.id AND v.revision = $2",
+                id.0,
+                revision,
+                now
+            )
+            .execute(&mut *tx)
+            .await?
+        }
+        Subject::Project(id) => {
+            sqlx::query!(
+                "UPDATE projects AS p
+             SET name = r.name, sector = r.sector, stage = r.stage,
+                 financing_sought_fen = r.financing_sought_fen,
+                 financing_form = r.financing_form, highlights = r.highlights, team = r.team,
+                 intellectual_property = r.intellectual_property, traction = r.traction,
+                 contact_consent = r.contact_consent, contact_phone = r.contact_phone,
+                 contact_email = r.contact_email, revision = v.revision, updated_at = $3
+             FROM project_revisions AS v,
+                  jsonb_populate_record(NULL::projects, v.snapshot) AS r
+             WHERE p.id = $1 AND v.project_id = p.id AND v.revision = $2",
+                id.0,
+                revision,
+                now
+            )
+            .execute(&mut *tx)
+            .await?
+        }
+    }
     .rows_affected();
     if replaced == 0 {
         return Err(AppError::NotFound); // no such revision
@@ -60,8 +99,8 @@ pub async fn publish_revision(
         tx,
         AuditEntry {
             actor: actor.into(),
-            subject_kind: "product",
-            subject_id: product.0,
+            subject_kind: subject.kind(),
+            subject_id: subject.id(),
             action: "publish_revision",
             from_state: Some(status.code()),
             to_state: Some(status.code()),
@@ -71,6 +110,6 @@ pub async fn publish_revision(
         },
     )
     .await?;
-    queue_for_index(tx, "product", product.0, IndexWork::Upsert).await?;
+    queue_for_index(tx, subject.kind(), subject.id(), IndexWork::Upsert).await?;
     Ok(())
 }

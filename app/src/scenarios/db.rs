@@ -112,7 +112,10 @@ pub async fn public_detail(
                   s.expected_outcome, s.contact_phone, s.contact_email, s.published_at,
                   c.title AS "call_title?",
                   (SELECT count(*) FROM scenario_answers a
-                   WHERE a.scenario_id = s.id AND a.status <> 'draft') AS "answers!"
+                   WHERE a.scenario_id = s.id AND a.status <> 'draft') AS "answers!",
+                  (SELECT x.id FROM submissions x
+                   WHERE x.record_kind = 'scenario' AND x.record_id = s.id
+                     AND x.state = 'in_notice') AS "notice_submission?"
            FROM scenarios s
            JOIN organisations o ON o.id = s.organisation_id
            LEFT JOIN calls c ON c.id = s.call_id
@@ -147,5 +150,6 @@ pub async fn public_detail(
             .published_at
             .map(|at| at.with_timezone(&zone).date_naive()),
         answers: row.answers,
+        notice_submission: row.notice_submission,
     }))
 }

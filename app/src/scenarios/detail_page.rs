@@ -24,6 +24,10 @@ fn ScenarioView(scenario: ScenarioDetail) -> impl IntoView {
         scenario.status_reason.clone(),
     );
     let (need, outcome) = (scenario.need.clone(), scenario.expected_outcome.clone());
+    let notice_link = scenario
+        .notice_submission
+        .map(|id| format!("/notices/{id}"));
+    let (scenario_id, owner) = (scenario.summary.id, scenario.summary.publisher.id);
     let s = StoredValue::new(scenario);
     let fact = move |read: fn(&ScenarioDetail, Locale) -> Option<String>| {
         Signal::derive(move || s.with_value(|s| read(s, locale)))
@@ -33,7 +37,7 @@ fn ScenarioView(scenario: ScenarioDetail) -> impl IntoView {
         <Title text=title.clone() />
         <Meta name="description" content=description />
         <article class="record" data-testid="scenario-detail">
-            <StatusBanner status notice_until reason />
+            <StatusBanner status notice_until reason notice_link />
             <h1>{title}</h1>
             <p class="record-owner">
                 <a href=publisher_href>{publisher}</a>
@@ -71,6 +75,8 @@ fn ScenarioView(scenario: ScenarioDetail) -> impl IntoView {
                 <h2 id="outcome-heading">{t.expected_outcome}</h2>
                 <p class="prose">{outcome}</p>
             </section>
+            <crate::accounts::form::RedirectNotice />
+            <crate::submissions::pages::OwnerActions kind=crate::submissions::forms::RecordKind::Scenario id=scenario_id.0 owner status />
         </article>
     }
 }

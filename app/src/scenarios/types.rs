@@ -31,4 +31,6 @@ pub struct ScenarioDetail {
     pub call: Option<String>,
     pub published_on: Option<NaiveDate>,
     pub answers: i64,
+    /// Its submission in public notice, if any (the notice page `/notices/{id}`).
+    pub notice_submission: Option<i64>,
 }

@@ -2,8 +2,8 @@
 //! calls, reviews scored per criterion, the decision, public notice (公示) with signed
 //! objections, and publication. See docs/workflow.md.
 
+pub mod forms;
 pub mod pages;
-pub mod product_fields;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod state;

@@ -61,10 +61,7 @@ async fn upload(
     let boundary = crate::multipart::boundary(&parts.headers);
     let page = format!("/drafts/{id}");
     let result = async {
-        let draft: i64 = id
-            .parse::<app::domain::ProductId>()
-            .map_err(|_| AppError::NotFound)?
-            .0;
+        let draft: i64 = app::domain::parse_id(&id).map_err(|_| AppError::NotFound)?;
         let Some(token) = token else {
             return Err(AppError::Unauthorized.into());
         };
@@ -151,10 +148,7 @@ fn display_name(sent: &str) -> String {
 /// `POST /attachments/{id}/delete`: removes a draft's file.
 async fn remove(State(state): State<AppState>, Path(id): Path<String>, posted: Posted) -> Response {
     let result = async {
-        let id: i64 = id
-            .parse::<app::domain::ProductId>()
-            .map_err(|_| AppError::NotFound)?
-            .0;
+        let id: i64 = app::domain::parse_id(&id).map_err(|_| AppError::NotFound)?;
         let (draft, key) = records::remove_from_draft(&state, &posted.caller(), id).await?;
         if let Err(error) = state.attachments.delete(&key).await {
             // The row is gone; the file is an orphan, harmless and listed in the log.
@@ -174,10 +168,7 @@ async fn download(
     caller: Caller,
 ) -> Response {
     let result = async {
-        let id: i64 = id
-            .parse::<app::domain::ProductId>()
-            .map_err(|_| AppError::NotFound)?
-            .0;
+        let id: i64 = app::domain::parse_id(&id).map_err(|_| AppError::NotFound)?;
         let file = records::downloadable(&state, &caller, id).await?;
         let stored = state
             .attachments

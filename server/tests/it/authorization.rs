@@ -347,6 +347,37 @@ fn rows(world: &World) -> Vec<Row> {
             &[("reason", "")],
             [401, 404, 422, 422, 404, 404, 422, 404],
         ),
+        post(
+            "/scenarios/{id}/withdraw",
+            format!("/scenarios/{scenario}/withdraw"),
+            &[("reason", "")],
+            [401, 404, 404, 404, 422, 404, 422, 404],
+        ),
+        post(
+            "/projects/{id}/withdraw",
+            format!("/projects/{project}/withdraw"),
+            &[("reason", "")],
+            [401, 404, 422, 422, 404, 404, 422, 404],
+        ),
+        // Changing a published record starts its owner's draft (the same one each time).
+        post(
+            "/products/{id}/revise",
+            format!("/products/{product}/revise"),
+            &[],
+            [401, 404, 303, 303, 404, 404, 404, 404],
+        ),
+        post(
+            "/scenarios/{id}/revise",
+            format!("/scenarios/{scenario}/revise"),
+            &[],
+            [401, 404, 404, 404, 303, 404, 404, 404],
+        ),
+        post(
+            "/projects/{id}/revise",
+            format!("/projects/{project}/revise"),
+            &[],
+            [401, 404, 303, 303, 404, 404, 404, 404],
+        ),
         get("/notices", "/notices", everyone(200)),
         get("/notices/{id}", format!("/notices/{in_notice}"), everyone(200)),
         get("/notices/{id}", "/notices/999999", everyone(404)),

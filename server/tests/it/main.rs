@@ -41,3 +41,4 @@ mod startup;
 mod two_servers;
 mod visibility;
 mod workflow;
+mod workflow_records;

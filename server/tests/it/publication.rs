@@ -490,7 +490,7 @@ async fn an_approved_revision_replaces_the_published_text_and_reaches_the_index(
     let mut tx = pool.begin().await.unwrap();
     let refused = publication::publish_revision(
         &mut tx,
-        ProductId(draft),
+        Subject::Product(ProductId(draft)),
         2,
         None,
         crate::helpers::test_clock().now(),
@@ -502,7 +502,7 @@ async fn an_approved_revision_replaces_the_published_text_and_reaches_the_index(
     );
     let missing = publication::publish_revision(
         &mut tx,
-        ProductId(id),
+        Subject::Product(ProductId(id)),
         7,
         None,
         crate::helpers::test_clock().now(),
@@ -514,7 +514,7 @@ async fn an_approved_revision_replaces_the_published_text_and_reaches_the_index(
     let mut tx = pool.begin().await.unwrap();
     publication::publish_revision(
         &mut tx,
-        ProductId(id),
+        Subject::Product(ProductId(id)),
         2,
         None,
         crate::helpers::test_clock().now(),

@@ -54,7 +54,7 @@ async fn open_batch(pool: &PgPool, agency: i64, lead: &str, other: &str) -> i64 
 }
 
 /// A confirmed account that belongs to `organisation` with `roles`, signed in.
-async fn member<'a>(
+pub(crate) async fn member<'a>(
     app: &'a TestApp,
     pool: &PgPool,
     email: &str,
@@ -84,7 +84,7 @@ async fn page_of(app: &TestApp, product: i64) -> String {
 }
 
 /// A new browser signed in as `email` (after the clock moved past the sign-in's life).
-async fn sign_in_again<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
+pub(crate) async fn sign_in_again<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
     let browser = Browser::new(app);
     let response = browser.sign_in(email, crate::accounts::PASSWORD).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);

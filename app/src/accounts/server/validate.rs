@@ -28,6 +28,19 @@ pub fn check_email(email: &str) -> Result<(), Problem> {
         .map_err(|_| Problem::InvalidEmail)
 }
 
+/// A telephone number as offices write them (`0519-85681234`, `+86 519 8568 1234`).
+pub fn check_phone(phone: &str) -> Result<(), Problem> {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let allowed = phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-()".contains(c));
+    if allowed && (5..=20).contains(&digits) && phone.len() <= 30 {
+        Ok(())
+    } else {
+        Err(Problem::InvalidPhone)
+    }
+}
+
 /// A name as stored: trimmed, with runs of white space made one space; refused when empty,
 /// longer than [`MAX_NAME_LENGTH`] or holding control characters.
 pub fn check_name(raw: &str) -> Result<String, Problem> {

@@ -5,7 +5,7 @@
 //! transaction; entries name ids and fields, never personal values.
 
 use crate::accounts::form::{FieldError, Problem};
-use crate::accounts::server::validate::{check_email, collect};
+use crate::accounts::server::validate::{check_email, check_phone, collect};
 use crate::accounts::server::{refuse_if_any, Refusal};
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::{check, Action, Caller, Role, Target};
@@ -59,19 +59,6 @@ fn audit_entry<'a>(
         reason,
         changed_fields,
         at: now,
-    }
-}
-
-/// A telephone number as offices write them (`0519-85681234`, `+86 519 8568 1234`).
-fn check_phone(phone: &str) -> Result<(), Problem> {
-    let digits = phone.chars().filter(char::is_ascii_digit).count();
-    let allowed = phone
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-()".contains(c));
-    if allowed && (5..=20).contains(&digits) && phone.len() <= 30 {
-        Ok(())
-    } else {
-        Err(Problem::InvalidPhone)
     }
 }
 

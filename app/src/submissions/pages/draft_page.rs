@@ -1,17 +1,16 @@
-//! `/drafts/{id}`: a product draft's form. Save keeps it (checking only what is filled in;
-//! with JavaScript it also saves itself a few seconds after a change); Submit checks it is
-//! complete and sends it into the chosen batch. Works without JavaScript.
+//! `/drafts/{id}`: a draft's form (a product, a scenario or a project). Save keeps it
+//! (checking only what is filled in; with JavaScript it also saves itself a few seconds
+//! after a change); Submit checks it is complete and sends it into the chosen call (none
+//! for a project or an agency's direct scenario). Works without JavaScript.
 
-use crate::accounts::form::{
-    use_form_outcome, vocabulary_options, Field, FieldLabels, PostForm, RedirectNotice,
-    SelectField, TextAreaField,
-};
+use super::draft_fields::RecordFields;
+use super::{AttachmentLine, AttachmentList};
+use crate::accounts::form::{use_form_outcome, Field, FieldLabels, PostForm, RedirectNotice};
 use crate::accounts::texts::use_account_texts;
 use crate::accounts::AccessDenied;
-use crate::domain::{Certification, Industry, InsuranceStatus};
 use crate::error::AppError;
 use crate::i18n::use_locale;
-use crate::submissions::product_fields::ProductForm;
+use crate::submissions::forms::{RecordForm, RecordKind};
 use crate::submissions::texts::{use_workflow_texts, workflow_texts};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -36,7 +35,24 @@ pub fn draft_labels(locale: crate::i18n::Locale) -> FieldLabels {
         ("registration_certificate", t.registration_certificate),
         ("insurance_status", t.insurance_status),
         ("valid_until", t.valid_until),
-        ("call", t.batch),
+        ("title", t.scenario_title),
+        ("sector", t.sector),
+        ("need", t.need),
+        ("expected_outcome", t.expected_outcome),
+        ("budget_min", t.budget_min),
+        ("budget_max", t.budget_max),
+        ("location", t.location),
+        ("open_until", t.open_until),
+        ("stage", t.stage),
+        ("financing_sought", t.financing_sought),
+        ("financing_form", t.financing_form),
+        ("highlights", t.highlights),
+        ("team", t.team),
+        ("intellectual_property", t.intellectual_property),
+        ("traction", t.traction),
+        ("contact_phone", t.contact_phone),
+        ("contact_email", t.contact_email),
+        ("call", t.call),
         ("submit", t.submit),
         ("organisation", t.organisation),
         ("file", t.file),
@@ -47,10 +63,14 @@ pub fn draft_labels(locale: crate::i18n::Locale) -> FieldLabels {
 pub struct DraftView {
     pub id: i64,
     pub organisation: String,
-    pub form: ProductForm,
+    pub form: RecordForm,
     pub call: Option<i64>,
-    /// Open batches the organisation may submit into (id, title).
-    pub batches: Vec<(i64, String)>,
+    /// Open calls of the record's kind the organisation may submit into (id, title).
+    pub calls: Vec<(i64, String)>,
+    /// A scenario of an agency may go without a call, to the platform's reviewers.
+    pub direct_allowed: bool,
+    /// It changes a published record (a revision, or a product's listing in a later batch).
+    pub published: bool,
     /// Why it came back, and the reviewers' comments (without their names).
     pub returned_reason: Option<String>,
     pub comments: Vec<String>,
@@ -59,52 +79,10 @@ pub struct DraftView {
     /// they may be removed here (not once it is published).
     pub record_attachments: Vec<AttachmentLine>,
     pub record_files_removable: bool,
-    /// A returned submission goes back into this call (its title).
+    /// A returned submission goes back into its call (its title; `None` in the shared
+    /// queue).
+    pub returned: bool,
     pub returned_call: Option<String>,
-}
-
-/// One attached file as the pages list it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AttachmentLine {
-    pub id: i64,
-    pub name: String,
-    pub kind: String,
-    /// Bytes.
-    pub size: i64,
-}
-
-/// A list of attached files, each a download link; with `removable`, a remove button.
-#[component]
-pub fn AttachmentList(
-    files: Vec<AttachmentLine>,
-    #[prop(default = false)] removable: bool,
-) -> impl IntoView {
-    let t = use_workflow_texts();
-    if files.is_empty() {
-        return view! { <p>{t.no_attachments}</p> }.into_any();
-    }
-    view! {
-        <ul class="queue" data-testid="attachments">
-            {files.into_iter().map(|file| {
-                let size = match file.size {
-                    bytes if bytes < 1024 => format!("{bytes} B"),
-                    bytes if bytes < 1024 * 1024 => format!("{:.1} KB", bytes as f64 / 1024.0),
-                    bytes => format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)),
-                };
-                view! {
-                    <li>
-                        <a href=format!("/attachments/{}", file.id)>{file.name.clone()}</a>
-                        " · " {file.kind.to_uppercase()} " · " {size}
-                        {removable.then(|| view! {
-                            <PostForm action=format!("/attachments/{}/delete", file.id) label=format!("{} {}", t.remove, file.name) class="inline">
-                                <button type="submit" class="secondary">{t.remove}</button>
-                            </PostForm>
-                        })}
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
-    }.into_any()
 }
 
 #[component]
@@ -130,98 +108,47 @@ pub fn DraftPage() -> impl IntoView {
 #[component]
 fn DraftForm(draft: DraftView) -> impl IntoView {
     let t = use_workflow_texts();
-    let a = use_account_texts();
-    let locale = use_locale();
     let outcome = use_form_outcome();
-    let refused = !outcome.values.is_empty();
-    let form = draft.form.clone();
     let id = draft.id;
-    let call_error = outcome.error("call").map(|problem| problem.message(a));
+    let kind = draft.form.kind();
+    // A refused form shows what was typed, not what was saved.
+    let form = if outcome.values.is_empty() {
+        draft.form.clone()
+    } else {
+        RecordForm::from_fields(kind, &outcome.values)
+    };
     let chosen_call = outcome
         .value("call")
         .or(draft.call.map(|call| call.to_string()))
         .unwrap_or_default();
-    let certified = move |code: &str| {
-        if refused {
-            outcome
-                .values
-                .iter()
-                .any(|(name, value)| name == "certifications" && value == code)
-        } else {
-            form.certifications.iter().any(|c| c == code)
-        }
+    let comments = draft.comments.clone();
+    let call_draft = draft.clone();
+    let heading = match kind {
+        RecordKind::Product => t.new_product,
+        RecordKind::Scenario => t.new_scenario,
+        RecordKind::Project => t.new_project,
     };
-    let form = draft.form.clone();
-    let medical = form.is_medical;
-    let industries = vocabulary_options::<Industry>();
-    let insurance = vocabulary_options::<InsuranceStatus>();
     view! {
         <Title text=t.draft_title />
         <section class="account">
-            <h1>{t.draft_title}</h1>
+            <h1>{t.draft_title} " · " {heading}</h1>
             <p>{draft.organisation.clone()}</p>
             <p>{t.draft_lead}</p>
+            {draft.published.then(|| view! { <p class="notice" role="note" data-testid="revision-note">{t.revision_note}</p> })}
             <RedirectNotice />
             {draft.returned_reason.clone().map(|reason| view! {
                 <div class="notice" role="note" data-testid="returned-reason">
                     <p><strong>{t.returned_with} ": "</strong>{reason}</p>
-                    {(!draft.comments.is_empty()).then(|| view! {
+                    {(!comments.is_empty()).then(|| view! {
                         <p><strong>{t.reviewers_comments}</strong></p>
-                        <ul>{draft.comments.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}</ul>
+                        <ul>{comments.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}</ul>
                     })}
                 </div>
             })}
             <PostForm action=format!("/drafts/{id}") label=t.draft_title autosave=true also_for=format!("/drafts/{id}/submit")>
                 <p class="hint" data-autosave-status="" data-saved-text=t.autosaved data-failed-text=t.autosave_failed aria-live="polite"></p>
-                <Field name="name" label=t.name maxlength=200 required=false value=form.name.clone() />
-                <Field name="procurement_code" label=t.procurement_code hint=t.procurement_code_hint maxlength=11 required=false value=form.procurement_code.clone() />
-                <Field name="procurement_name" label=t.procurement_name maxlength=100 required=false value=form.procurement_name.clone() />
-                <SelectField name="industry" label=t.industry options=industries value=form.industry.clone() />
-                <TextAreaField name="description" label=t.description maxlength=5000 value=form.description.clone() />
-                <TextAreaField name="specifications" label=t.specifications maxlength=5000 value=form.specifications.clone() />
-                <Field name="price_min" label=t.price_min hint=t.price_hint required=false value=form.price_min.clone() />
-                <Field name="price_max" label=t.price_max required=false value=form.price_max.clone() />
-                <Field name="price_unit" label=t.price_unit maxlength=10 required=false value=form.price_unit.clone() />
-                <fieldset id="field-certifications">
-                    <legend>{t.certifications}</legend>
-                    {Certification::ALL.iter().map(|c| {
-                        let input_id = format!("certification-{}", c.code());
-                        view! {
-                            <div class="checkbox">
-                                <input type="checkbox" id=input_id.clone() name="certifications" value=c.code() checked=certified(c.code()) />
-                                <label for=input_id>{c.label(locale)}</label>
-                            </div>
-                        }
-                    }).collect_view()}
-                </fieldset>
-                <TextAreaField name="patents" label=t.patents hint=t.patents_hint maxlength=3000 value=form.patents.clone() />
-                <div class="field checkbox">
-                    <input type="checkbox" id="field-is_medical" name="is_medical" value="yes" checked=medical />
-                    <label for="field-is_medical">{t.is_medical}</label>
-                </div>
-                <Field name="registration_certificate" label=t.registration_certificate maxlength=100 required=false value=form.registration_certificate.clone() />
-                <SelectField name="insurance_status" label=t.insurance_status options=insurance value=form.insurance_status.clone() />
-                <Field name="valid_until" label=t.valid_until kind="date" required=false value=form.valid_until.clone() />
-                <div class="field" class:invalid=call_error.is_some()>
-                    <label for="field-call">{t.batch}</label>
-                    <p class="hint" id="field-call-hint">{t.batch_hint}</p>
-                    <p class="field-error" id="field-call-error" data-error-for="call" hidden=call_error.is_none()>{call_error.clone()}</p>
-                    {if let Some(call) = draft.returned_call.clone() {
-                        view! { <p data-testid="returned-call">{t.resubmit_into} {call}</p> }.into_any()
-                    } else if draft.batches.is_empty() {
-                        view! { <p data-testid="no-open-batch">{t.no_open_batch}</p> }.into_any()
-                    } else {
-                        view! {
-                            <select id="field-call" name="call" aria-describedby="field-call-hint field-call-error">
-                                <option value="">{a.choose}</option>
-                                {draft.batches.iter().map(|(call, title)| {
-                                    let value = call.to_string();
-                                    view! { <option value=value.clone() selected=chosen_call == value>{title.clone()}</option> }
-                                }).collect_view()}
-                            </select>
-                        }.into_any()
-                    }}
-                </div>
+                <RecordFields form=form.clone() />
+                <CallChoice draft=call_draft.clone() chosen=chosen_call.clone() />
                 <p class="field-error" data-error-for="submit" hidden=true></p>
                 <div class="actions">
                     <button type="submit">{t.save}</button>
@@ -247,17 +174,83 @@ fn DraftForm(draft: DraftView) -> impl IntoView {
     }
 }
 
+/// Where the draft goes: a product batch, a scenario call (or, for an agency, no call),
+/// nothing to choose for a project or a returned submission.
+#[component]
+fn CallChoice(draft: DraftView, chosen: String) -> impl IntoView {
+    let t = use_workflow_texts();
+    let a = use_account_texts();
+    let outcome = use_form_outcome();
+    let kind = draft.form.kind();
+    let error = outcome.error("call").map(|problem| problem.message(a));
+    let (label, hint, none_open) = match kind {
+        RecordKind::Product => (t.batch, t.batch_hint, t.no_open_batch),
+        RecordKind::Scenario => (
+            t.scenario_call,
+            t.scenario_call_hint,
+            t.no_open_scenario_call,
+        ),
+        RecordKind::Project => {
+            return view! { <p class="hint" data-testid="project-review">{t.project_review}</p> }
+                .into_any()
+        }
+    };
+    // A published scenario's change stays in its own call (or the platform's queue).
+    if draft.published && kind == RecordKind::Scenario {
+        return ().into_any();
+    }
+    let empty_choice = if draft.published {
+        t.start_revision
+    } else if draft.direct_allowed {
+        t.direct_scenario
+    } else {
+        a.choose
+    };
+    view! {
+        <div class="field" class:invalid=error.is_some()>
+            <label for="field-call">{label}</label>
+            <p class="hint" id="field-call-hint">{hint}</p>
+            <p class="field-error" id="field-call-error" data-error-for="call" hidden=error.is_none()>{error.clone()}</p>
+            {if draft.returned {
+                view! { <p data-testid="returned-call">{t.resubmit_into} {draft.returned_call.clone().unwrap_or_else(|| t.direct_scenario.to_owned())}</p> }.into_any()
+            } else if draft.calls.is_empty() && !draft.direct_allowed && !draft.published {
+                view! { <p data-testid="no-open-batch">{none_open}</p> }.into_any()
+            } else {
+                view! {
+                    <select id="field-call" name="call" aria-describedby="field-call-hint field-call-error">
+                        <option value="">{empty_choice}</option>
+                        {draft.calls.iter().map(|(call, title)| {
+                            let value = call.to_string();
+                            view! { <option value=value.clone() selected=chosen == value>{title.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                }.into_any()
+            }}
+        </div>
+    }.into_any()
+}
+
 async fn load(id: String) -> Result<DraftView, AppError> {
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     #[cfg(feature = "ssr")]
     {
         use crate::auth::{check, Action, Target};
+        use crate::submissions::server::attachments::list as attachments_of;
         let caller = crate::accounts::use_caller();
         caller.signed_in().ok_or(AppError::Unauthorized)?;
         let state = crate::state::app_state()?;
         let row = sqlx::query!(
-            r#"SELECT d.organisation_id, o.name AS organisation, o.kind::text AS "kind!",
-                      d.fields, d.call_id, d.record_id
+            r#"SELECT d.organisation_id, o.name AS organisation,
+                      o.kind AS "kind: crate::domain::OrganisationKind",
+                      d.record_kind, d.fields, d.call_id, d.record_id,
+                      COALESCE(
+                          (SELECT status FROM products
+                           WHERE d.record_kind = 'product' AND id = d.record_id),
+                          (SELECT status FROM scenarios
+                           WHERE d.record_kind = 'scenario' AND id = d.record_id),
+                          (SELECT status FROM projects
+                           WHERE d.record_kind = 'project' AND id = d.record_id)
+                      ) AS "status: crate::domain::RecordStatus"
                FROM drafts d JOIN organisations o ON o.id = d.organisation_id
                WHERE d.id = $1"#,
             id
@@ -272,96 +265,78 @@ async fn load(id: String) -> Result<DraftView, AppError> {
             &Target::organisation(organisation),
         )
         .map_err(|_| AppError::NotFound)?;
+        let kind = RecordKind::from_code(&row.record_kind).ok_or(AppError::Internal)?;
         let today = state.clock.today();
-        let batches = sqlx::query!(
-            "SELECT id, title FROM calls
-             WHERE kind = 'product_batch' AND status = 'open' AND opens_on <= $1
-               AND closes_on >= $1 AND ($2::text)::organisation_kind = ANY (eligible_kinds)
-             ORDER BY closes_on, id",
-            today,
-            row.kind
-        )
-        .fetch_all(&state.pool)
-        .await?
-        .into_iter()
-        .map(|batch| (batch.id, batch.title))
-        .collect();
-        let mut returned_call = None;
-        let (returned_reason, comments) = match row.record_id {
+        let calls = match kind.call_kind() {
+            Some(call_kind) => sqlx::query!(
+                "SELECT id, title FROM calls
+                 WHERE kind = $3 AND status = 'open' AND opens_on <= $1
+                   AND closes_on >= $1 AND $2 = ANY (eligible_kinds)
+                 ORDER BY closes_on, id",
+                today,
+                row.kind as crate::domain::OrganisationKind,
+                call_kind as crate::calls::types::CallKind
+            )
+            .fetch_all(&state.pool)
+            .await?
+            .into_iter()
+            .map(|call| (call.id, call.title))
+            .collect(),
+            None => Vec::new(),
+        };
+        let status = row.status;
+        let published = status == Some(crate::domain::RecordStatus::Published);
+        let returned = match row.record_id {
             Some(record) => {
-                let returned = sqlx::query!(
+                sqlx::query!(
                     r#"SELECT s.id, s.decision_reason, s.round, c.title AS "call?"
                        FROM submissions s LEFT JOIN calls c ON c.id = s.call_id
-                       WHERE s.record_kind = 'product' AND s.record_id = $1
-                         AND s.state = 'returned'"#,
+                       WHERE s.record_kind = $1 AND s.record_id = $2 AND s.state = 'returned'"#,
+                    kind.code(),
                     record
                 )
                 .fetch_optional(&state.pool)
-                .await?;
-                returned_call = returned.as_ref().and_then(|r| r.call.clone());
-                match returned {
-                    Some(returned) => {
-                        let comments = sqlx::query_scalar!(
-                            "SELECT comment FROM reviews WHERE submission_id = $1 AND round = $2
-                             ORDER BY id",
-                            returned.id,
-                            returned.round
-                        )
-                        .fetch_all(&state.pool)
-                        .await?;
-                        (returned.decision_reason, comments)
-                    }
-                    None => (None, Vec::new()),
-                }
+                .await?
             }
-            None => (None, Vec::new()),
+            None => None,
         };
-        let attachments = crate::submissions::server::attachments::list(&state, "draft", id)
-            .await?
-            .into_iter()
-            .map(|line| AttachmentLine {
-                id: line.id,
-                name: line.name,
-                kind: line.kind,
-                size: line.size,
-            })
-            .collect();
-        let line = |l: crate::submissions::server::attachments::AttachmentLine| AttachmentLine {
-            id: l.id,
-            name: l.name,
-            kind: l.kind,
-            size: l.size,
-        };
-        let (record_attachments, record_files_removable) = match row.record_id {
-            Some(record) => {
-                let status = sqlx::query_scalar!(
-                    r#"SELECT status::text AS "status!" FROM products WHERE id = $1"#,
-                    record
+        let comments = match &returned {
+            Some(returned) => {
+                sqlx::query_scalar!(
+                    "SELECT comment FROM reviews WHERE submission_id = $1 AND round = $2
+                     ORDER BY id",
+                    returned.id,
+                    returned.round
                 )
-                .fetch_one(&state.pool)
-                .await?;
-                let files =
-                    crate::submissions::server::attachments::list(&state, "product", record)
-                        .await?
-                        .into_iter()
-                        .map(line)
-                        .collect();
-                (files, matches!(status.as_str(), "draft" | "returned"))
+                .fetch_all(&state.pool)
+                .await?
             }
-            None => (Vec::new(), false),
+            None => Vec::new(),
+        };
+        let record_attachments = match row.record_id {
+            Some(record) => attachments_of(&state, kind.code(), record).await?,
+            None => Vec::new(),
         };
         Ok(DraftView {
-            record_attachments,
-            record_files_removable,
-            returned_call,
-            attachments,
             id,
             organisation: row.organisation,
-            form: serde_json::from_value(row.fields).unwrap_or_default(),
+            form: RecordForm::from_draft(kind, row.fields),
             call: row.call_id,
-            batches,
-            returned_reason,
+            calls,
+            direct_allowed: kind == RecordKind::Scenario
+                && !published
+                && crate::submissions::forms::publishes_scenarios_directly(row.kind),
+            published,
+            returned_reason: returned.as_ref().and_then(|r| r.decision_reason.clone()),
+            returned_call: returned.as_ref().and_then(|r| r.call.clone()),
+            returned: returned.is_some(),
             comments,
+            attachments: attachments_of(&state, "draft", id).await?,
+            record_attachments,
+            record_files_removable: matches!(
+                status,
+                Some(crate::domain::RecordStatus::Draft | crate::domain::RecordStatus::Returned)
+            ),
         })
     }
     #[cfg(not(feature = "ssr"))]

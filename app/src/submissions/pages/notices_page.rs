@@ -5,7 +5,9 @@ use crate::accounts::form::{FieldLabels, PostForm, RedirectNotice, TextAreaField
 use crate::components::PageHead;
 use crate::error::AppError;
 use crate::errors::ErrorPage;
-use crate::submissions::product_fields::ProductForm;
+use crate::submissions::forms::RecordForm;
+#[cfg(feature = "ssr")]
+use crate::submissions::forms::RecordKind;
 use crate::submissions::texts::{use_workflow_texts, workflow_texts};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -61,7 +63,7 @@ pub fn objection_labels(locale: crate::i18n::Locale) -> FieldLabels {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoticeItem {
     pub line: NoticeLine,
-    pub product: ProductForm,
+    pub record: RecordForm,
     /// Whether the reader may object (signed in with a confirmed address).
     pub may_object: bool,
     /// The window has ended (the item waits for a ruling on an objection).
@@ -102,10 +104,10 @@ fn NoticeBody(item: NoticeItem) -> impl IntoView {
             <dl class="facts">
                 <dt>{t.submitted_by}</dt><dd>{line.organisation.clone()}</dd>
                 <dt>{t.call}</dt><dd>{line.call.clone()}</dd>
+                <super::RecordFacts record=item.record.clone() />
             </dl>
             <p><a href=format!("/{}s/{}", line.kind, line.record_id)>{line.name.clone()}</a></p>
-            <h2>{t.description}</h2>
-            <p class="prose">{item.product.description.clone()}</p>
+            <super::RecordTexts record=item.record.clone() />
             <h2>{t.object}</h2>
             {if item.ended {
                 let a = crate::accounts::texts::use_account_texts();
@@ -182,9 +184,13 @@ async fn load_item(id: String) -> Result<NoticeItem, AppError> {
             .next()
             .ok_or(AppError::NotFound)?;
         let state = crate::state::app_state()?;
-        let snapshot = sqlx::query_scalar!("SELECT snapshot FROM submissions WHERE id = $1", id)
-            .fetch_one(&state.pool)
-            .await?;
+        let row = sqlx::query!(
+            "SELECT record_kind, snapshot FROM submissions WHERE id = $1",
+            id
+        )
+        .fetch_one(&state.pool)
+        .await?;
+        let kind = RecordKind::from_code(&row.record_kind).ok_or(AppError::Internal)?;
         let caller = crate::accounts::use_caller();
         let open = line
             .until
@@ -199,7 +205,7 @@ async fn load_item(id: String) -> Result<NoticeItem, AppError> {
             .is_ok();
         Ok(NoticeItem {
             line,
-            product: ProductForm::from_snapshot(&snapshot),
+            record: RecordForm::from_snapshot(kind, &row.snapshot),
             may_object,
             ended: !open,
         })

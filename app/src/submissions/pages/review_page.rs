@@ -2,11 +2,14 @@
 //! text submitted, the criteria to score, the caller's review, the reviews in (for those
 //! who decide), the decision, and the objections of its public notice with their rulings.
 
+use super::{RecordFacts, RecordTexts};
 use crate::accounts::form::{Field, FieldLabels, PostForm, RedirectNotice, TextAreaField};
 use crate::accounts::AccessDenied;
 use crate::error::AppError;
 use crate::i18n::use_locale;
-use crate::submissions::product_fields::ProductForm;
+use crate::submissions::forms::RecordForm;
+#[cfg(feature = "ssr")]
+use crate::submissions::forms::RecordKind;
 use crate::submissions::state::SubmissionState;
 use crate::submissions::texts::{use_workflow_texts, workflow_texts};
 use leptos::prelude::*;
@@ -57,7 +60,7 @@ pub struct ReviewView {
     pub state: SubmissionState,
     pub round: i16,
     pub revision: bool,
-    pub product: ProductForm,
+    pub record: RecordForm,
     /// (position, title, weight); one overall criterion in the shared queue.
     pub criteria: Vec<(i16, String, i16)>,
     pub my_scores: Vec<(i16, i16)>,
@@ -72,7 +75,7 @@ pub struct ReviewView {
     pub objections: Vec<ObjectionLine>,
     pub notice_until: Option<String>,
     pub decision_reason: Option<String>,
-    pub attachments: Vec<super::draft_page::AttachmentLine>,
+    pub attachments: Vec<super::AttachmentLine>,
 }
 
 #[component]
@@ -100,10 +103,8 @@ fn ReviewBody(review: ReviewView) -> impl IntoView {
     let t = use_workflow_texts();
     let locale = use_locale();
     let id = review.id;
-    let product = review.product.clone();
-    let industry = crate::domain::Industry::from_code(&product.industry)
-        .map(|i| i.label(locale))
-        .unwrap_or_default();
+    let record = review.record.clone();
+    let title = record.title().to_owned();
     let my_scores = review.my_scores.clone();
     let score_of = move |position: i16| {
         my_scores
@@ -113,9 +114,9 @@ fn ReviewBody(review: ReviewView) -> impl IntoView {
             .unwrap_or_default()
     };
     view! {
-        <Title text=product.name.clone() />
+        <Title text=title.clone() />
         <article class="account" data-testid="review-detail">
-            <h1>{product.name.clone()}</h1>
+            <h1>{title}</h1>
             <RedirectNotice />
             <dl class="facts">
                 <dt>{t.submitted_by}</dt><dd>{review.organisation.clone()}</dd>
@@ -124,24 +125,11 @@ fn ReviewBody(review: ReviewView) -> impl IntoView {
                 <dt>{t.round}</dt><dd>{review.round}</dd>
                 {review.revision.then(|| view! { <dt>{t.purpose_revision}</dt><dd>"✓"</dd> })}
                 {review.notice_until.clone().map(|day| view! { <dt>{t.notice_until}</dt><dd>{day}</dd> })}
-                <dt>{t.procurement_code}</dt><dd>{product.procurement_code.clone()} " " {product.procurement_name.clone()}</dd>
-                <dt>{t.industry}</dt><dd>{industry}</dd>
-                <dt>{t.price_min}</dt><dd>{product.price_min.clone()} " " {product.price_unit.clone()}</dd>
-                <dt>{t.price_max}</dt><dd>{product.price_max.clone()}</dd>
-                <dt>{t.certifications}</dt><dd>{product.certifications.iter().filter_map(|c| crate::domain::Certification::from_code(c)).map(|c| c.label(locale)).collect::<Vec<_>>().join("、")}</dd>
-                <dt>{t.patents}</dt><dd>{product.patents.replace('\n', "；")}</dd>
-                <dt>{t.valid_until}</dt><dd>{product.valid_until.clone()}</dd>
-                {product.is_medical.then(|| view! {
-                    <dt>{t.registration_certificate}</dt><dd>{product.registration_certificate.clone()}</dd>
-                    <dt>{t.insurance_status}</dt><dd>{crate::domain::InsuranceStatus::from_code(&product.insurance_status).map(|s| s.label(locale)).unwrap_or_default()}</dd>
-                })}
+                <RecordFacts record=record.clone() />
             </dl>
-            <h2>{t.description}</h2>
-            <p class="prose">{product.description.clone()}</p>
-            <h2>{t.specifications}</h2>
-            <p class="prose">{product.specifications.clone()}</p>
+            <RecordTexts record=record />
             <h2>{t.attachments}</h2>
-            <super::draft_page::AttachmentList files=review.attachments.clone() />
+            <super::AttachmentList files=review.attachments.clone() />
             {review.can_review.then(|| view! {
                 <section aria-labelledby="my-review">
                     <h2 id="my-review">{t.your_review}</h2>
@@ -354,15 +342,7 @@ async fn load(id: String) -> Result<ReviewView, AppError> {
             &locked.record_kind,
             locked.record_id,
         )
-        .await?
-        .into_iter()
-        .map(|line| super::draft_page::AttachmentLine {
-            id: line.id,
-            name: line.name,
-            kind: line.kind,
-            size: line.size,
-        })
-        .collect();
+        .await?;
         Ok(ReviewView {
             attachments,
             id,
@@ -371,7 +351,10 @@ async fn load(id: String) -> Result<ReviewView, AppError> {
             state: locked.state,
             round: locked.round,
             revision: locked.purpose == "revision",
-            product: ProductForm::from_snapshot(&row.snapshot),
+            record: RecordForm::from_snapshot(
+                RecordKind::from_code(&locked.record_kind).ok_or(AppError::Internal)?,
+                &row.snapshot,
+            ),
             criteria,
             my_scores,
             my_comment: mine.map(|m| m.comment).unwrap_or_default(),

@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DraftLine {
     pub id: i64,
+    /// 创新产品, 应用场景 or 创新创业项目.
+    pub kind: String,
     pub name: String,
     pub organisation: String,
     pub updated: String,
@@ -70,8 +72,15 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
             <h1>{t.submissions}</h1>
             <p>{t.submissions_lead}</p>
             <RedirectNotice />
-            <PostForm action="/drafts".to_owned() label=t.new_product>
-                <input type="hidden" name="kind" value="product" />
+            <PostForm action="/drafts".to_owned() label=t.start>
+                <div class="field">
+                    <label for="field-kind">{t.record_kind}</label>
+                    <select id="field-kind" name="kind">
+                        <option value="product">{t.new_product}</option>
+                        <option value="scenario">{t.new_scenario}</option>
+                        <option value="project">{t.new_project}</option>
+                    </select>
+                </div>
                 <div class="field">
                     <label for="field-organisation">{t.organisation}</label>
                     <select id="field-organisation" name="organisation">
@@ -80,7 +89,7 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </div>
-                <button type="submit">{t.new_product}</button>
+                <button type="submit">{t.start}</button>
             </PostForm>
             <h2>{t.drafts}</h2>
             {if dashboard.drafts.is_empty() {
@@ -93,7 +102,7 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                                 <a href=format!("/drafts/{}", draft.id)>
                                     {if draft.name.is_empty() { t.untitled.to_owned() } else { draft.name }}
                                 </a>
-                                " · " {draft.organisation} " · " {draft.updated}
+                                " · " {draft.kind} " · " {draft.organisation} " · " {draft.updated}
                             </li>
                         }).collect_view()}
                     </ul>
@@ -180,6 +189,7 @@ async fn load() -> Result<Dashboard, AppError> {
             return Err(AppError::Forbidden);
         }
         let state = crate::state::app_state()?;
+        let locale = crate::i18n::use_locale();
         let zone = state.clock.zone();
         let show = |at: chrono::DateTime<chrono::Utc>| {
             at.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()
@@ -194,8 +204,8 @@ async fn load() -> Result<Dashboard, AppError> {
         .map(|row| (row.id, row.name))
         .collect();
         let drafts = sqlx::query!(
-            r#"SELECT d.id, COALESCE(d.fields->>'name', '') AS "name!", o.name AS organisation,
-                      d.updated_at
+            r#"SELECT d.id, COALESCE(d.fields->>'name', d.fields->>'title', '') AS "name!",
+                      d.record_kind, o.name AS organisation, d.updated_at
                FROM drafts d JOIN organisations o ON o.id = d.organisation_id
                WHERE d.organisation_id = ANY($1)
                ORDER BY d.updated_at DESC LIMIT 200"#,
@@ -206,6 +216,9 @@ async fn load() -> Result<Dashboard, AppError> {
         .into_iter()
         .map(|row| DraftLine {
             id: row.id,
+            kind: crate::submissions::forms::RecordKind::from_code(&row.record_kind)
+                .map(|kind| kind.label(locale).to_owned())
+                .unwrap_or_default(),
             name: row.name,
             organisation: row.organisation,
             updated: show(row.updated_at),

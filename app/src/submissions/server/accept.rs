@@ -1,10 +1,11 @@
 //! Accepting a submission: a listing is published (a new record) or added (a product in a
-//! later batch); a revision replaces the published text. Through the publication module,
+//! later batch); a revision of a published product, scenario or project replaces its
+//! public text. Through the publication module,
 //! with the listing recorded per batch.
 
 use super::notify::{notify, Event};
 use super::target::Locked;
-use crate::domain::{ProductId, RecordStatus, UserId};
+use crate::domain::{RecordStatus, UserId};
 use crate::error::AppError;
 use crate::publication::{self, Subject};
 use crate::state::Site;
@@ -22,13 +23,18 @@ pub async fn accept(
 ) -> Result<(), AppError> {
     let subject = Subject::from_kind(&submission.record_kind, submission.record_id)
         .ok_or(AppError::Internal)?;
-    let status = super::review::record_status(tx, subject).await?;
+    let status = publication::lock_record(tx, subject).await?.status;
     if status == RecordStatus::Published {
         // Already public: the reviewed text becomes its next revision, and the files its
         // draft kept join the record.
-        if let Subject::Product(product) = subject {
-            apply_product_revision(tx, product, submission, actor, now).await?;
-        }
+        let snapshot = sqlx::query_scalar!(
+            "SELECT snapshot FROM submissions WHERE id = $1",
+            submission.id
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        let revision = super::records::next_revision(tx, subject, &snapshot).await?;
+        publication::publish_revision(tx, subject, revision, actor, now).await?;
         sqlx::query!(
             "UPDATE attachments a SET record_kind = d.record_kind, record_id = d.record_id
              FROM drafts d
@@ -95,31 +101,4 @@ pub async fn accept(
     .await?;
     notify(tx, site, submission.id, Event::Published, None, now).await?;
     Ok(())
-}
-
-async fn apply_product_revision(
-    tx: &mut PgConnection,
-    product: ProductId,
-    submission: &Locked,
-    actor: Option<UserId>,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let revision = sqlx::query_scalar!(
-        "INSERT INTO product_revisions (product_id, revision, snapshot)
-         SELECT p.id, p.revision + 1, s.snapshot FROM products p, submissions s
-         WHERE p.id = $1 AND s.id = $2
-         RETURNING revision",
-        product.0,
-        submission.id
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "UPDATE products SET revision = $2 WHERE id = $1",
-        product.0,
-        revision
-    )
-    .execute(&mut *tx)
-    .await?;
-    publication::publish_revision(tx, product, revision, actor, now).await
 }

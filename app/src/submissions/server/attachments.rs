@@ -7,8 +7,10 @@ use crate::accounts::form::{FieldError, Problem};
 use crate::accounts::server::Refusal;
 use crate::attachments::{AttachmentKind, Received, MAX_ATTACHMENTS_PER_RECORD};
 use crate::auth::{check, Action, Caller, Target};
+use crate::domain::RecordStatus;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::submissions::pages::AttachmentLine;
 use sqlx::PgConnection;
 
 fn too_many() -> Refusal {
@@ -110,24 +112,24 @@ pub async fn remove_from_draft(
         // A record's file, removed from the draft that changes it: only while the record
         // was never published (returned, or withdrawn back to a draft). A published
         // record's files change with an accepted revision.
-        let record = sqlx::query!(
-            r#"SELECT p.organisation_id, p.status::text AS "status!", d.id AS "draft?"
-               FROM products p
-               LEFT JOIN drafts d ON d.record_kind = 'product' AND d.record_id = p.id
-               WHERE p.id = $1 FOR UPDATE OF p"#,
-            row.record_id
-        )
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
+        let subject = crate::publication::Subject::from_kind(&row.record_kind, row.record_id)
+            .ok_or(AppError::NotFound)?;
+        let record = crate::publication::lock_record(&mut tx, subject).await?;
         check(
             caller,
             Action::PrepareDraft,
-            &Target::organisation(crate::domain::OrganisationId(record.organisation_id)),
+            &Target::organisation(record.organisation),
         )
         .map_err(|_| AppError::NotFound)?;
-        match (record.status.as_str(), record.draft) {
-            ("draft" | "returned", Some(draft)) => draft,
+        let draft = sqlx::query_scalar!(
+            "SELECT id FROM drafts WHERE record_kind = $1 AND record_id = $2",
+            row.record_kind,
+            row.record_id
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        match (record.status, draft) {
+            (RecordStatus::Draft | RecordStatus::Returned, Some(draft)) => draft,
             _ => return Err(AppError::Conflict.into()),
         }
     };
@@ -136,16 +138,6 @@ pub async fn remove_from_draft(
         .await?;
     tx.commit().await?;
     Ok((draft, row.storage_key))
-}
-
-/// One attachment as lists show it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct AttachmentLine {
-    pub id: i64,
-    pub name: String,
-    pub kind: String,
-    /// Bytes.
-    pub size: i64,
 }
 
 /// The attachments of `record_kind` (`draft`, `product`…) `record_id`, oldest first. The
@@ -213,30 +205,31 @@ pub async fn downloadable(
             .map_err(|_| AppError::NotFound)?;
             false
         }
-        "product" => {
-            let public = sqlx::query_scalar!(
-                r#"SELECT record_page_is_public(p.status, o.verified_at) AS "public!"
-                   FROM products p JOIN organisations o ON o.id = p.organisation_id
-                   WHERE p.id = $1"#,
-                row.record_id
-            )
-            .fetch_one(&state.pool)
-            .await?;
+        kind => {
+            let subject = crate::publication::Subject::from_kind(kind, row.record_id)
+                .ok_or(AppError::NotFound)?;
+            let mut conn = state.pool.acquire().await?;
+            let (public, status) = page_visibility(&mut conn, subject).await?;
             if !public {
                 // Its submission's reviewers and agency see it while it is under selection
                 // (or was rejected); a record back to a draft is its organisation's alone.
-                let submission = sqlx::query_scalar!(
-                    "SELECT s.id FROM submissions s JOIN products p ON p.id = s.record_id
-                     WHERE s.record_kind = 'product' AND s.record_id = $1 AND p.status <> 'draft'
-                       AND s.state IN ('submitted', 'in_review', 'returned', 'rejected', 'in_notice')
-                     ORDER BY s.id DESC LIMIT 1",
-                    row.record_id
-                )
-                .fetch_optional(&state.pool)
-                .await?;
+                let submission = if status == RecordStatus::Draft {
+                    None
+                } else {
+                    sqlx::query_scalar!(
+                        "SELECT id FROM submissions
+                         WHERE record_kind = $1 AND record_id = $2
+                           AND state IN ('submitted', 'in_review', 'returned', 'rejected',
+                                         'in_notice')
+                         ORDER BY id DESC LIMIT 1",
+                        kind,
+                        row.record_id
+                    )
+                    .fetch_optional(&mut *conn)
+                    .await?
+                };
                 let target = match submission {
                     Some(submission) => {
-                        let mut conn = state.pool.acquire().await?;
                         super::target::read_submission(&mut conn, submission)
                             .await?
                             .target
@@ -249,7 +242,6 @@ pub async fn downloadable(
             }
             public
         }
-        _ => return Err(AppError::NotFound),
     };
     Ok(Downloadable {
         key: row.storage_key,
@@ -258,4 +250,46 @@ pub async fn downloadable(
         inline: public && kind.is_image(),
         public,
     })
+}
+
+/// Whether the record's page is public (`record_page_is_public`: published, in notice,
+/// expired or withdrawn, of a verified organisation), and its status.
+async fn page_visibility(
+    conn: &mut sqlx::PgConnection,
+    subject: crate::publication::Subject,
+) -> Result<(bool, RecordStatus), AppError> {
+    use crate::publication::Subject;
+    let row = match subject {
+        Subject::Product(id) => sqlx::query!(
+            r#"SELECT record_page_is_public(p.status, o.verified_at) AS "public!",
+                      p.status AS "status: RecordStatus"
+               FROM products p JOIN organisations o ON o.id = p.organisation_id
+               WHERE p.id = $1"#,
+            id.0
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .map(|r| (r.public, r.status))?,
+        Subject::Scenario(id) => sqlx::query!(
+            r#"SELECT record_page_is_public(s.status, o.verified_at) AS "public!",
+                      s.status AS "status: RecordStatus"
+               FROM scenarios s JOIN organisations o ON o.id = s.organisation_id
+               WHERE s.id = $1"#,
+            id.0
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .map(|r| (r.public, r.status))?,
+        Subject::Project(id) => sqlx::query!(
+            r#"SELECT record_page_is_public(p.status, o.verified_at) AS "public!",
+                      p.status AS "status: RecordStatus"
+               FROM projects p JOIN organisations o ON o.id = p.organisation_id
+               WHERE p.id = $1"#,
+            id.0
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .map(|r| (r.public, r.status))?,
+    };
+    Ok(row)
 }

@@ -17,7 +17,7 @@ use crate::domain::RecordStatus;
 use crate::error::AppError;
 use crate::publication::{self, Subject};
 use crate::state::AppState;
-use crate::submissions::product_fields::ProductForm;
+use crate::submissions::forms::{RecordForm, RecordKind};
 use crate::submissions::state::SubmissionState;
 
 /// A decision.
@@ -95,7 +95,7 @@ pub async fn decide(
     let subject = Subject::from_kind(&submission.record_kind, submission.record_id)
         .ok_or(AppError::Internal)?;
     let unpublished =
-        super::review::record_status(&mut tx, subject).await? != RecordStatus::Published;
+        publication::lock_record(&mut tx, subject).await?.status != RecordStatus::Published;
     let to = match decision {
         Decision::Approve => {
             let (days, count) = match submission.call {
@@ -272,9 +272,12 @@ async fn record_decision(
 
 /// The submitted text as the form's fields, for the draft a return creates.
 async fn draft_fields(tx: &mut sqlx::PgConnection, id: i64) -> Result<serde_json::Value, AppError> {
-    let snapshot = sqlx::query_scalar!("SELECT snapshot FROM submissions WHERE id = $1", id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let form = ProductForm::from_snapshot(&snapshot);
-    serde_json::to_value(form).map_err(|_| AppError::Internal)
+    let row = sqlx::query!(
+        "SELECT record_kind, snapshot FROM submissions WHERE id = $1",
+        id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let kind = RecordKind::from_code(&row.record_kind).ok_or(AppError::Internal)?;
+    Ok(RecordForm::from_snapshot(kind, &row.snapshot).draft_fields())
 }

@@ -1,19 +1,21 @@
-//! Drafts: what an organisation is writing, visible to it alone. A draft keeps the form
-//! as typed; saving checks only what was filled in.
+//! Drafts: the products, scenarios and projects an organisation is writing, visible to it
+//! alone. A draft keeps the form as typed; saving checks only what was filled in.
 
 use crate::accounts::form::{FieldError, Problem};
 use crate::accounts::server::Refusal;
 use crate::auth::{check, Action, Caller, Target};
-use crate::domain::{OrganisationId, UserId};
+use crate::calls::types::CallKind;
+use crate::domain::{OrganisationId, OrganisationKind, RecordStatus, UserId};
 use crate::error::AppError;
+use crate::publication::{self, Subject};
 use crate::state::AppState;
-use crate::submissions::product_fields::ProductForm;
+use crate::submissions::forms::{RecordForm, RecordKind};
 use sqlx::PgConnection;
 
 /// A draft's row, locked, once the caller may prepare drafts for its organisation.
 pub struct DraftRow {
     pub id: i64,
-    pub record_kind: String,
+    pub kind: RecordKind,
     pub organisation: OrganisationId,
     pub record_id: Option<i64>,
     pub call_id: Option<i64>,
@@ -52,7 +54,7 @@ pub async fn lock_draft(
     .map_err(|_| AppError::NotFound)?;
     Ok(DraftRow {
         id,
-        record_kind: row.record_kind,
+        kind: RecordKind::from_code(&row.record_kind).ok_or(AppError::Internal)?,
         organisation,
         record_id: row.record_id,
         call_id: row.call_id,
@@ -60,10 +62,12 @@ pub async fn lock_draft(
     })
 }
 
-/// Starts an empty draft of a `record_kind` (`product`) for `organisation`. Returns its id.
+/// Starts an empty draft of `record_kind` (`product`, `scenario` or `project`) for
+/// `organisation`. Returns its id.
 ///
-/// Errors: 401; 403 when the caller may not prepare drafts for it; [`Refusal::Invalid`]
-/// on `organisation` when none is chosen.
+/// Errors: 401; 404 for another kind; 403 when the caller may not prepare drafts for it;
+/// [`Refusal::Invalid`] on `organisation` when none is chosen, or when its kind does not
+/// write this kind of record ([`Problem::ProjectsFromFirmsOnly`]).
 pub async fn create_draft(
     state: &AppState,
     caller: &Caller,
@@ -71,9 +75,7 @@ pub async fn create_draft(
     record_kind: &str,
 ) -> Result<i64, Refusal> {
     let user = user_of(caller)?;
-    if record_kind != "product" {
-        return Err(AppError::NotFound.into());
-    }
+    let kind = RecordKind::from_code(record_kind).ok_or(AppError::NotFound)?;
     let Some(organisation) = organisation else {
         return Err(Refusal::Invalid(vec![FieldError {
             field: "organisation",
@@ -85,17 +87,104 @@ pub async fn create_draft(
         Action::PrepareDraft,
         &Target::organisation(organisation),
     )?;
+    let organisation_kind = sqlx::query_scalar!(
+        r#"SELECT kind AS "kind: OrganisationKind" FROM organisations WHERE id = $1"#,
+        organisation.0
+    )
+    .fetch_one(&state.pool)
+    .await?;
+    kind.check_author(organisation_kind).map_err(|problem| {
+        Refusal::Invalid(vec![FieldError {
+            field: "organisation",
+            problem,
+        }])
+    })?;
     let now = state.clock.now();
     let id = sqlx::query_scalar!(
         "INSERT INTO drafts (record_kind, organisation_id, created_by, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $4) RETURNING id",
-        record_kind,
+        kind.code(),
         organisation.0,
         user.0,
         now
     )
     .fetch_one(&state.pool)
     .await?;
+    Ok(id)
+}
+
+/// Starts (or finds) the draft that changes published record `subject`: its form holds the
+/// published text, and submitting it sends a revision for review (or, for a product given
+/// another batch, a listing there) while the published text stays public. Returns the
+/// draft's id.
+///
+/// Errors: 401; 404 when the caller may not prepare drafts for the record's organisation
+/// (or it does not exist); [`AppError::Conflict`] when the record is not published.
+pub async fn start_revision(
+    state: &AppState,
+    caller: &Caller,
+    subject: Subject,
+) -> Result<i64, Refusal> {
+    let user = user_of(caller)?;
+    let now = state.clock.now();
+    let mut tx = state.pool.begin().await?;
+    let record = publication::lock_record(&mut tx, subject).await?;
+    check(
+        caller,
+        Action::PrepareDraft,
+        &Target::organisation(record.organisation),
+    )
+    .map_err(|_| AppError::NotFound)?;
+    if record.status != RecordStatus::Published {
+        return Err(AppError::Conflict.into());
+    }
+    // The record's columns are its snapshot's shape.
+    let snapshot = match subject {
+        Subject::Product(id) => {
+            sqlx::query_scalar!(
+                r#"SELECT to_jsonb(p) AS "row!" FROM products p WHERE id = $1"#,
+                id.0
+            )
+            .fetch_one(&mut *tx)
+            .await?
+        }
+        Subject::Scenario(id) => {
+            sqlx::query_scalar!(
+                r#"SELECT to_jsonb(s) AS "row!" FROM scenarios s WHERE id = $1"#,
+                id.0
+            )
+            .fetch_one(&mut *tx)
+            .await?
+        }
+        Subject::Project(id) => {
+            sqlx::query_scalar!(
+                r#"SELECT to_jsonb(p) AS "row!" FROM projects p WHERE id = $1"#,
+                id.0
+            )
+            .fetch_one(&mut *tx)
+            .await?
+        }
+    };
+    let kind = RecordKind::from_code(subject.kind()).ok_or(AppError::Internal)?;
+    let fields = RecordForm::from_snapshot(kind, &snapshot).draft_fields();
+    let id = sqlx::query_scalar!(
+        "INSERT INTO drafts (record_kind, organisation_id, record_id, fields, created_by,
+                             created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6)
+         -- A change begun earlier is picked up where it was left.
+         ON CONFLICT (record_kind, record_id) WHERE record_id IS NOT NULL
+         DO UPDATE SET updated_at = drafts.updated_at
+         RETURNING id",
+        kind.code(),
+        record.organisation.0,
+        subject.id(),
+        fields,
+        user.0,
+        now
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
     Ok(id)
 }
 
@@ -110,18 +199,24 @@ pub async fn save_draft(
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
     let draft = lock_draft(&mut tx, caller, id).await?;
-    let form = ProductForm::from_fields(fields);
+    let form = RecordForm::from_fields(draft.kind, fields);
     form.check(false).map_err(Refusal::Invalid)?;
     let call = chosen_call(fields);
     if let Some(call) = call {
-        let batch = sqlx::query_scalar!(
-            "SELECT EXISTS (SELECT 1 FROM calls WHERE id = $1 AND kind = 'product_batch'
-                            AND status <> 'draft') AS \"batch!\"",
-            call
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        if !batch {
+        let takes_kind = match draft.kind.call_kind() {
+            Some(call_kind) => {
+                sqlx::query_scalar!(
+                    r#"SELECT EXISTS (SELECT 1 FROM calls WHERE id = $1 AND kind = $2
+                                  AND status <> 'draft') AS "takes!""#,
+                    call,
+                    call_kind as CallKind
+                )
+                .fetch_one(&mut *tx)
+                .await?
+            }
+            None => false,
+        };
+        if !takes_kind {
             return Err(Refusal::Invalid(vec![FieldError {
                 field: "call",
                 problem: Problem::InvalidChoice,
@@ -132,7 +227,7 @@ pub async fn save_draft(
         "UPDATE drafts SET fields = $2, call_id = COALESCE($3, call_id), updated_at = $4
          WHERE id = $1",
         draft.id,
-        serde_json::to_value(&form).map_err(|_| AppError::Internal)?,
+        form.draft_fields(),
         call,
         now
     )
@@ -142,7 +237,8 @@ pub async fn save_draft(
     Ok(())
 }
 
-/// The batch chosen in the form's `call` field, if any.
+/// The call chosen in the form's `call` field, if any (empty: none, e.g. an agency's
+/// direct scenario).
 pub(crate) fn chosen_call(fields: &[(String, String)]) -> Option<i64> {
     fields
         .iter()

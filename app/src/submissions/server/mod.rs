@@ -9,6 +9,7 @@ pub mod decide;
 pub mod drafts;
 pub mod notice;
 pub mod notify;
+pub mod records;
 pub mod review;
 pub mod submit;
 pub mod target;

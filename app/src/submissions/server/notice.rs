@@ -198,7 +198,7 @@ pub async fn rule_on_objection(
         .await?;
         let subject = Subject::from_kind(&submission.record_kind, submission.record_id)
             .ok_or(AppError::Internal)?;
-        if super::review::record_status(&mut tx, subject).await? == RecordStatus::InNotice {
+        if publication::lock_record(&mut tx, subject).await?.status == RecordStatus::InNotice {
             publication::return_to_review(&mut tx, subject, Some(user), ruling, now).await?;
         }
     }

@@ -139,7 +139,7 @@ pub async fn save_review(
         let subject = Subject::from_kind(&submission.record_kind, submission.record_id)
             .ok_or(AppError::Internal)?;
         if submission.purpose == "listing"
-            && record_status(&mut tx, subject).await? == RecordStatus::Submitted
+            && publication::lock_record(&mut tx, subject).await?.status == RecordStatus::Submitted
         {
             publication::start_review(&mut tx, subject, Some(user), now).await?;
         }
@@ -161,38 +161,4 @@ pub async fn save_review(
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// The record's status now.
-pub(crate) async fn record_status(
-    tx: &mut sqlx::PgConnection,
-    subject: Subject,
-) -> Result<RecordStatus, AppError> {
-    let status = match subject {
-        Subject::Product(id) => {
-            sqlx::query_scalar!(
-                r#"SELECT status AS "status: RecordStatus" FROM products WHERE id = $1"#,
-                id.0
-            )
-            .fetch_one(&mut *tx)
-            .await?
-        }
-        Subject::Scenario(id) => {
-            sqlx::query_scalar!(
-                r#"SELECT status AS "status: RecordStatus" FROM scenarios WHERE id = $1"#,
-                id.0
-            )
-            .fetch_one(&mut *tx)
-            .await?
-        }
-        Subject::Project(id) => {
-            sqlx::query_scalar!(
-                r#"SELECT status AS "status: RecordStatus" FROM projects WHERE id = $1"#,
-                id.0
-            )
-            .fetch_one(&mut *tx)
-            .await?
-        }
-    };
-    Ok(status)
 }

@@ -1,18 +1,21 @@
-//! Submitting a draft: the product is checked as a listing, its batch must be open and take
-//! the organisation's kind, and the record, its revision and the submission are written in
-//! one transaction, through the publication module for the record's status.
+//! Submitting a draft: the record is checked as complete, its call must be open and take
+//! the organisation's kind (products into a batch, scenarios into a scenario call or, from
+//! an agency, directly; projects at any time), and the record, its revision and the
+//! submission are written in one transaction, through the publication module for the
+//! record's status.
 
 use super::drafts::{chosen_call, lock_draft, user_of};
+use super::records::{insert_record, rewrite_record};
 use crate::accounts::form::{FieldError, Problem};
 use crate::accounts::server::Refusal;
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::{check, Action, Caller, Target};
 use crate::calls::types::{CallKind, CallStatus};
-use crate::domain::{OrganisationKind, ProductId, RecordStatus, UserId};
+use crate::domain::{OrganisationKind, RecordStatus, UserId};
 use crate::error::AppError;
 use crate::publication::{self, Subject};
 use crate::state::AppState;
-use crate::submissions::product_fields::{Product, ProductForm};
+use crate::submissions::forms::{publishes_scenarios_directly, RecordForm, RecordKind};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 
@@ -20,14 +23,16 @@ fn invalid(field: &'static str, problem: Problem) -> Refusal {
     Refusal::Invalid(vec![FieldError { field, problem }])
 }
 
-/// Submits draft `id` (after saving the posted form into it) for review: a new product
-/// into the batch chosen in `call`; a returned or withdrawn one back into its batch; a
-/// published one as a revision (no `call`, or its own batch) or a listing in a later
-/// batch. Returns the submission's id.
+/// Submits draft `id` (after saving the posted form into it) for review: a new record into
+/// the call chosen in `call` (none for projects, and for an agency's direct scenario); a
+/// returned or withdrawn one back into its call; a published one as a revision (no `call`,
+/// or its own batch) or, for a product, a listing in a later batch. Returns the
+/// submission's id.
 ///
 /// Errors: [`Refusal::Invalid`] naming each incomplete field, `call`
-/// ([`Problem::CallNotOpen`], [`Problem::NotEligibleForCall`], [`Problem::Required`]),
-/// `submit` ([`Problem::OrganisationNotVerified`], [`Problem::AlreadySubmitted`]); 404.
+/// ([`Problem::CallNotOpen`], [`Problem::NotEligibleForCall`], [`Problem::Required`],
+/// [`Problem::DirectScenarioAgenciesOnly`]), `submit` ([`Problem::OrganisationNotVerified`],
+/// [`Problem::AlreadySubmitted`], [`Problem::ProjectsFromFirmsOnly`]); 404.
 pub async fn submit_draft(
     state: &AppState,
     caller: &Caller,
@@ -35,16 +40,20 @@ pub async fn submit_draft(
     fields: &[(String, String)],
 ) -> Result<i64, Refusal> {
     let user = user_of(caller)?;
+    let (now, today) = (state.clock.now(), state.clock.today());
+    let kind = {
+        let mut tx = state.pool.begin().await?;
+        lock_draft(&mut tx, caller, id).await?.kind
+    };
     // What was typed is saved first, whatever happens to the submission (when it is
     // well-formed; otherwise the check below names every problem, and the page keeps
     // what was typed).
-    if ProductForm::from_fields(fields).check(false).is_ok() {
+    let form = RecordForm::from_fields(kind, fields);
+    if form.check(false).is_ok() {
         super::drafts::save_draft(state, caller, id, fields).await?;
     }
-    let (now, today) = (state.clock.now(), state.clock.today());
     let mut tx = state.pool.begin().await?;
     let draft = lock_draft(&mut tx, caller, id).await?;
-    let form = ProductForm::from_fields(fields);
     let organisation = sqlx::query!(
         r#"SELECT kind AS "kind: OrganisationKind", verified_at IS NOT NULL AS "verified!"
            FROM organisations WHERE id = $1"#,
@@ -60,16 +69,31 @@ pub async fn submit_draft(
         Action::SubmitForReview,
         &Target::organisation(draft.organisation),
     )?;
-    let product = form.check(true).map_err(Refusal::Invalid)?;
-    if product.valid_until.is_some_and(|until| until < today) {
-        return Err(invalid("valid_until", Problem::DateInPast));
-    }
+    kind.check_author(organisation.kind)
+        .map_err(|problem| invalid("submit", problem))?;
+    let snapshot = form.check_for_submission(today).map_err(Refusal::Invalid)?;
+
+    let existing = match draft.record_id {
+        Some(record) => {
+            let subject = Subject::from_kind(kind.code(), record).ok_or(AppError::Internal)?;
+            let row = publication::lock_record(&mut tx, subject).await?;
+            if row.organisation != draft.organisation {
+                return Err(AppError::NotFound.into());
+            }
+            Some((subject, row))
+        }
+        None => None,
+    };
+    let published = existing
+        .as_ref()
+        .is_some_and(|(_, row)| row.status == RecordStatus::Published);
     // A returned submission comes back into its own call, even once that call has closed.
     let returned = match draft.record_id {
         Some(record) => {
             sqlx::query_scalar!(
                 "SELECT call_id FROM submissions
-             WHERE record_kind = 'product' AND record_id = $1 AND state = 'returned'",
+                 WHERE record_kind = $1 AND record_id = $2 AND state = 'returned'",
+                kind.code(),
                 record
             )
             .fetch_optional(&mut *tx)
@@ -81,53 +105,48 @@ pub async fn submit_draft(
         Some(call) => call,
         None => chosen_call(fields).or(draft.call_id),
     };
-
-    let existing = match draft.record_id {
-        Some(record) => Some(
-            sqlx::query!(
-                r#"SELECT status AS "status: RecordStatus", call_id FROM products
-                   WHERE id = $1 AND organisation_id = $2 FOR UPDATE"#,
-                record,
-                draft.organisation.0
-            )
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(AppError::NotFound)?,
-        ),
-        None => None,
-    };
-    let published = existing
-        .as_ref()
-        .is_some_and(|row| row.status == RecordStatus::Published);
     // A published product's change is a revision, reviewed in its batch; naming another
-    // batch lists it there too.
-    let listed_in = match (draft.record_id, published) {
-        (Some(record), true) => {
-            sqlx::query_scalar!(
+    // batch lists it there too. Scenarios and projects are published once.
+    let relisting = match (&existing, kind) {
+        (Some((_, row)), RecordKind::Product) if published => {
+            let listed_in = sqlx::query_scalar!(
                 "SELECT call_id FROM product_listings WHERE product_id = $1",
-                record
+                draft.record_id
             )
             .fetch_all(&mut *tx)
-            .await?
+            .await?;
+            call.is_some_and(|call| {
+                !listed_in.contains(&call) && Some(call) != row.call.map(|c| c.0)
+            })
         }
-        _ => Vec::new(),
+        _ => false,
     };
-    let relisting = published && call.is_some_and(|call| !listed_in.contains(&call));
     let purpose = if published && !relisting {
         "revision"
     } else {
         "listing"
     };
     let review_call = if purpose == "revision" {
-        existing.as_ref().and_then(|row| row.call_id)
+        existing
+            .as_ref()
+            .and_then(|(_, row)| row.call.map(|call| call.0))
     } else if returned.is_some() {
         call
     } else {
-        let Some(call) = call else {
-            return Err(invalid("call", Problem::Required));
-        };
-        check_call_open(&mut tx, call, organisation.kind, today).await?;
-        Some(call)
+        match (kind.call_kind(), call) {
+            (None, _) => None,
+            (Some(call_kind), Some(call)) => {
+                check_call_open(&mut tx, call, call_kind, organisation.kind, today).await?;
+                Some(call)
+            }
+            (Some(CallKind::ScenarioCall), None) => {
+                if !publishes_scenarios_directly(organisation.kind) {
+                    return Err(invalid("call", Problem::DirectScenarioAgenciesOnly));
+                }
+                None
+            }
+            (Some(_), None) => return Err(invalid("call", Problem::Required)),
+        }
     };
     let required_reviews = match review_call {
         Some(call) => {
@@ -138,28 +157,21 @@ pub async fn submit_draft(
         None => 1,
     };
 
-    let snapshot = product.snapshot();
-    let record = match (draft.record_id, published) {
-        (None, _) => insert_product(&mut tx, draft.organisation.0, review_call, &product).await?,
-        (Some(record), false) => {
-            rewrite_product(&mut tx, record, review_call, &product, now).await?;
-            record
+    let subject = match existing {
+        None => insert_record(&mut tx, kind, draft.organisation.0, review_call, &snapshot).await?,
+        Some((subject, _)) if !published => {
+            rewrite_record(&mut tx, subject, review_call, &snapshot, now).await?;
+            subject
         }
-        (Some(record), true) => record,
+        Some((subject, _)) => subject,
     };
     if !published {
-        publication::submit(
-            &mut tx,
-            Subject::Product(ProductId(record)),
-            Some(user),
-            now,
-        )
-        .await?;
+        publication::submit(&mut tx, subject, Some(user), now).await?;
     }
     let submission = write_submission(
         &mut tx,
         NewSubmission {
-            record,
+            subject,
             organisation: draft.organisation.0,
             call: review_call,
             purpose,
@@ -175,8 +187,8 @@ pub async fn submit_draft(
             &mut tx,
             AuditEntry {
                 actor: Actor::User(user),
-                subject_kind: "product",
-                subject_id: record,
+                subject_kind: subject.kind(),
+                subject_id: subject.id(),
                 action: if relisting {
                     "submit_listing"
                 } else {
@@ -190,14 +202,14 @@ pub async fn submit_draft(
             },
         )
         .await?;
-    }
-    if !published {
+    } else {
         // The draft's files go with the record (not public until it is).
         sqlx::query!(
-            "UPDATE attachments SET record_kind = 'product', record_id = $2
+            "UPDATE attachments SET record_kind = $3, record_id = $2
              WHERE record_kind = 'draft' AND record_id = $1",
             draft.id,
-            record
+            subject.id(),
+            subject.kind()
         )
         .execute(&mut *tx)
         .await?;
@@ -211,10 +223,12 @@ pub async fn submit_draft(
     Ok(submission)
 }
 
-/// The batch `call` takes submissions today from an organisation of `kind`.
+/// `call` is a call of `call_kind` taking submissions today from an organisation of
+/// `kind`.
 async fn check_call_open(
     tx: &mut PgConnection,
     call: i64,
+    call_kind: CallKind,
     kind: OrganisationKind,
     today: NaiveDate,
 ) -> Result<(), Refusal> {
@@ -227,7 +241,7 @@ async fn check_call_open(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| invalid("call", Problem::InvalidChoice))?;
-    if row.kind != CallKind::ProductBatch {
+    if row.kind != call_kind {
         return Err(invalid("call", Problem::InvalidChoice));
     }
     if row.status != CallStatus::Open || today < row.opens_on || today > row.closes_on {
@@ -239,81 +253,8 @@ async fn check_call_open(
     Ok(())
 }
 
-async fn insert_product(
-    tx: &mut PgConnection,
-    organisation: i64,
-    call: Option<i64>,
-    product: &Product,
-) -> Result<i64, AppError> {
-    let id = sqlx::query_scalar!(
-        "INSERT INTO products (organisation_id, call_id, status, name, procurement_code,
-             procurement_name, industry, description, specifications, price_min_fen,
-             price_max_fen, price_unit, certifications, patents, is_medical,
-             registration_certificate, insurance_status, valid_until)
-         SELECT $1, $2, 'draft', r.name, r.procurement_code, r.procurement_name, r.industry,
-             r.description, r.specifications, r.price_min_fen, r.price_max_fen, r.price_unit,
-             r.certifications, r.patents, r.is_medical, r.registration_certificate,
-             r.insurance_status, r.valid_until
-         FROM jsonb_populate_record(NULL::products, $3) AS r
-         RETURNING id",
-        organisation,
-        call,
-        product.snapshot()
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "INSERT INTO product_revisions (product_id, revision, snapshot) VALUES ($1, 1, $2)",
-        id,
-        product.snapshot()
-    )
-    .execute(&mut *tx)
-    .await?;
-    Ok(id)
-}
-
-/// A product never published (returned, or withdrawn back to a draft) takes the fixed
-/// text as its next revision.
-async fn rewrite_product(
-    tx: &mut PgConnection,
-    id: i64,
-    call: Option<i64>,
-    product: &Product,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let revision = sqlx::query_scalar!(
-        "UPDATE products AS p
-         SET name = r.name, procurement_code = r.procurement_code,
-             procurement_name = r.procurement_name, industry = r.industry,
-             description = r.description, specifications = r.specifications,
-             price_min_fen = r.price_min_fen, price_max_fen = r.price_max_fen,
-             price_unit = r.price_unit, certifications = r.certifications, patents = r.patents,
-             is_medical = r.is_medical, registration_certificate = r.registration_certificate,
-             insurance_status = r.insurance_status, valid_until = r.valid_until,
-             call_id = COALESCE($2, p.call_id), revision = p.revision + 1, updated_at = $4
-         FROM jsonb_populate_record(NULL::products, $3) AS r
-         WHERE p.id = $1
-         RETURNING p.revision",
-        id,
-        call,
-        product.snapshot(),
-        now
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "INSERT INTO product_revisions (product_id, revision, snapshot) VALUES ($1, $2, $3)",
-        id,
-        revision,
-        product.snapshot()
-    )
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
-}
-
 struct NewSubmission<'a> {
-    record: i64,
+    subject: Subject,
     organisation: i64,
     call: Option<i64>,
     purpose: &'static str,
@@ -328,9 +269,10 @@ struct NewSubmission<'a> {
 async fn write_submission(tx: &mut PgConnection, new: NewSubmission<'_>) -> Result<i64, Refusal> {
     let returned = sqlx::query_scalar!(
         "SELECT id FROM submissions
-         WHERE record_kind = 'product' AND record_id = $1 AND state = 'returned'
+         WHERE record_kind = $1 AND record_id = $2 AND state = 'returned'
          FOR UPDATE",
-        new.record
+        new.subject.kind(),
+        new.subject.id()
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -355,17 +297,18 @@ async fn write_submission(tx: &mut PgConnection, new: NewSubmission<'_>) -> Resu
             sqlx::query_scalar!(
                 "INSERT INTO submissions (record_kind, record_id, organisation_id, call_id,
                      purpose, snapshot, required_reviews, submitted_by, submitted_at, updated_at)
-                 VALUES ('product', $1, $2, $3, ($4::text)::submission_purpose, $5, $6, $7, $8, $8)
+                 VALUES ($9, $1, $2, $3, ($4::text)::submission_purpose, $5, $6, $7, $8, $8)
                  ON CONFLICT DO NOTHING
                  RETURNING id",
-                new.record,
+                new.subject.id(),
                 new.organisation,
                 new.call,
                 new.purpose,
                 new.snapshot,
                 new.required_reviews,
                 new.user.0,
-                new.now
+                new.now,
+                new.subject.kind()
             )
             .fetch_optional(&mut *tx)
             .await?

@@ -11,7 +11,7 @@ use crate::domain::RecordStatus;
 use crate::error::AppError;
 use crate::publication::{self, Subject};
 use crate::state::AppState;
-use crate::submissions::product_fields::ProductForm;
+use crate::submissions::forms::{RecordForm, RecordKind};
 
 /// Withdraws submission `id`. Errors: 404 for another organisation's submission;
 /// [`AppError::Conflict`] once decided (or in notice).
@@ -32,14 +32,9 @@ pub async fn withdraw_submission(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(AppError::NotFound)?;
-    if record.record_kind == "product" {
-        sqlx::query!(
-            "SELECT id FROM products WHERE id = $1 FOR UPDATE",
-            record.record_id
-        )
-        .fetch_optional(&mut *tx)
-        .await?;
-    }
+    let subject =
+        Subject::from_kind(&record.record_kind, record.record_id).ok_or(AppError::Internal)?;
+    let status = publication::lock_record(&mut tx, subject).await?.status;
     let submission = lock_submission(&mut tx, id).await?;
     let own = crate::auth::Target::organisation(submission.organisation);
     check(caller, Action::PrepareDraft, &own).map_err(|_| AppError::NotFound)?;
@@ -52,16 +47,14 @@ pub async fn withdraw_submission(
     )
     .execute(&mut *tx)
     .await?;
-    let subject = Subject::from_kind(&submission.record_kind, submission.record_id)
-        .ok_or(AppError::Internal)?;
-    if super::review::record_status(&mut tx, subject).await? != RecordStatus::Published {
+    if status != RecordStatus::Published {
         publication::withdraw_submission(&mut tx, subject, Some(user), now).await?;
     }
     let snapshot = sqlx::query_scalar!("SELECT snapshot FROM submissions WHERE id = $1", id)
         .fetch_one(&mut *tx)
         .await?;
-    let fields = serde_json::to_value(ProductForm::from_snapshot(&snapshot))
-        .map_err(|_| AppError::Internal)?;
+    let kind = RecordKind::from_code(&record.record_kind).ok_or(AppError::Internal)?;
+    let fields = RecordForm::from_snapshot(kind, &snapshot).draft_fields();
     sqlx::query!(
         "INSERT INTO drafts (record_kind, organisation_id, record_id, call_id, fields, created_by,
                              created_at, updated_at)
@@ -97,34 +90,31 @@ pub async fn withdraw_submission(
     Ok(())
 }
 
-/// Withdraws product `product` (published, or in public notice) with `reason`: its page
+/// Withdraws a published product, scenario or project (or one in public notice) with
+/// `reason`: its page
 /// stays at the same address with a banner saying so, and it leaves lists, search and
 /// the open data's lists ("Who sees what"). A submission of it in notice ends with it.
 ///
 /// Errors: 404 when the caller may not see it as its owner or a platform admin (or it does
 /// not exist); [`Refusal::Invalid`] on `reason` (required, at most 2000 characters);
 /// [`AppError::InvalidTransition`] when it is neither published nor in notice.
-pub async fn withdraw_published_product(
+pub async fn withdraw_published(
     state: &AppState,
     caller: &Caller,
-    product: crate::domain::ProductId,
+    subject: Subject,
     reason: &str,
 ) -> Result<(), Refusal> {
     let user = user_of(caller)?;
     let reason = reason.trim();
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
-    let owner = sqlx::query_scalar!(
-        "SELECT organisation_id FROM products WHERE id = $1 FOR UPDATE",
-        product.0
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let owner = publication::lock_record(&mut tx, subject)
+        .await?
+        .organisation;
     check(
         caller,
         Action::WithdrawRecord,
-        &crate::auth::Target::organisation(crate::domain::OrganisationId(owner)),
+        &crate::auth::Target::organisation(owner),
     )
     .map_err(|_| AppError::NotFound)?;
     if reason.is_empty() {
@@ -139,12 +129,13 @@ pub async fn withdraw_published_product(
             problem: crate::accounts::form::Problem::TooLong,
         }]));
     }
-    publication::withdraw(&mut tx, Subject::Product(product), Some(user), reason, now).await?;
+    publication::withdraw(&mut tx, subject, Some(user), reason, now).await?;
     sqlx::query!(
         "UPDATE submissions SET state = 'withdrawn', updated_at = $2
-         WHERE record_kind = 'product' AND record_id = $1 AND state = 'in_notice'",
-        product.0,
-        now
+         WHERE record_kind = $3 AND record_id = $1 AND state = 'in_notice'",
+        subject.id(),
+        now,
+        subject.kind()
     )
     .execute(&mut *tx)
     .await?;

@@ -7,7 +7,9 @@ use super::accounts::reply::{reply_on, Posted};
 use super::listed::Listed;
 use app::accounts::server::Refusal;
 use app::error::AppError;
+use app::publication::Subject;
 use app::state::AppState;
+use app::submissions::forms::RecordKind;
 use app::submissions::pages::{draft_labels, objection_labels, review_labels};
 use app::submissions::server::{decide, drafts, notice, review, submit, withdraw};
 use axum::extract::{Path, State};
@@ -36,27 +38,75 @@ pub fn router() -> Listed<AppState> {
         .route(Method::POST, "/objections/{id}/rule", post(rule))
         .route(
             Method::POST,
+            "/products/{id}/revise",
+            post(|state, path, posted| start_revision(RecordKind::Product, state, path, posted)),
+        )
+        .route(
+            Method::POST,
+            "/scenarios/{id}/revise",
+            post(|state, path, posted| start_revision(RecordKind::Scenario, state, path, posted)),
+        )
+        .route(
+            Method::POST,
+            "/projects/{id}/revise",
+            post(|state, path, posted| start_revision(RecordKind::Project, state, path, posted)),
+        )
+        .route(
+            Method::POST,
             "/products/{id}/withdraw",
-            post(withdraw_product),
+            post(|state, path, posted| withdraw_record(RecordKind::Product, state, path, posted)),
+        )
+        .route(
+            Method::POST,
+            "/scenarios/{id}/withdraw",
+            post(|state, path, posted| withdraw_record(RecordKind::Scenario, state, path, posted)),
+        )
+        .route(
+            Method::POST,
+            "/projects/{id}/withdraw",
+            post(|state, path, posted| withdraw_record(RecordKind::Project, state, path, posted)),
         )
 }
 
-async fn withdraw_product(
+/// The owner starts changing a published record from its page: to the draft holding its
+/// published text.
+async fn start_revision(
+    kind: RecordKind,
     State(state): State<AppState>,
     Path(id): Path<String>,
     posted: Posted,
 ) -> Response {
-    let page = format!("/products/{id}");
+    let page = format!("/{}s/{id}", kind.code());
     let result = async {
-        let product: app::domain::ProductId = id.parse().map_err(|_| AppError::NotFound)?;
-        withdraw::withdraw_published_product(
-            &state,
-            &posted.caller(),
-            product,
-            posted.get("reason"),
-        )
-        .await?;
-        Ok(format!("/products/{product}?notice=record_withdrawn"))
+        let subject = Subject::from_kind(kind.code(), id_of(&id)?).ok_or(AppError::NotFound)?;
+        let draft = drafts::start_revision(&state, &posted.caller(), subject).await?;
+        Ok(format!("/drafts/{draft}"))
+    }
+    .await;
+    reply_on(
+        &state,
+        posted,
+        Some(&page),
+        |t| draft_labels(t.locale),
+        result,
+    )
+    .await
+}
+
+/// The owner (or a platform admin) withdraws a published record from its page.
+async fn withdraw_record(
+    kind: RecordKind,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    posted: Posted,
+) -> Response {
+    let page = format!("/{}s/{id}", kind.code());
+    let result = async {
+        let id = id_of(&id)?;
+        let subject = Subject::from_kind(kind.code(), id).ok_or(AppError::NotFound)?;
+        withdraw::withdraw_published(&state, &posted.caller(), subject, posted.get("reason"))
+            .await?;
+        Ok(format!("{}?notice=record_withdrawn", kind.page(id)))
     }
     .await;
     reply_on(
@@ -69,10 +119,9 @@ async fn withdraw_product(
     .await
 }
 
+/// A record's id from the address: a positive whole number, or 404.
 fn id_of(id: &str) -> Result<i64, Refusal> {
-    id.parse::<app::domain::ProductId>()
-        .map(|id| id.0)
-        .map_err(|_| AppError::NotFound.into())
+    app::domain::parse_id(id).map_err(|_| AppError::NotFound.into())
 }
 
 async fn create_draft(State(state): State<AppState>, posted: Posted) -> Response {
