@@ -31,6 +31,21 @@ impl RecordStatus {
         Self::PUBLIC_DETAIL.contains(&self)
     }
 
+    /// The record itself is going through its first selection (from its draft to its
+    /// publication): its status moves with its submission. A published, expired or
+    /// withdrawn record keeps its status while a revision or a later listing is reviewed.
+    pub fn is_under_selection(self) -> bool {
+        matches!(
+            self,
+            RecordStatus::Draft
+                | RecordStatus::Submitted
+                | RecordStatus::InReview
+                | RecordStatus::Returned
+                | RecordStatus::Rejected
+                | RecordStatus::InNotice
+        )
+    }
+
     /// Only published records appear in lists, search, feeds and the sitemap.
     pub fn is_listed(self) -> bool {
         self == RecordStatus::Published

@@ -276,6 +276,29 @@ async fn a_revisions_files_stay_private_until_it_is_accepted_and_count_with_the_
         .fetch_one(&pool)
         .await
         .unwrap();
+    // The file went with the submission: frozen, shown to its reviewer, no longer the
+    // draft's (which is gone, so nothing can change what is being reviewed).
+    let (kind, of): (String, i64) =
+        sqlx::query_as("SELECT record_kind, record_id FROM attachments WHERE id = $1")
+            .bind(new_file)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((kind.as_str(), of), ("submission", submission));
+    assert_eq!(
+        staff.get(&draft_url).await.0,
+        StatusCode::NOT_FOUND,
+        "the draft went with the submission"
+    );
+    let (_, review_page) = reviewer.get(&format!("/review/{submission}")).await;
+    assert!(
+        review_page.contains("新版.pdf"),
+        "the reviewer sees the new file"
+    );
+    assert_eq!(
+        reviewer.get(&format!("/attachments/{new_file}")).await.0,
+        StatusCode::OK
+    );
     let reviewed = reviewer
         .post(
             &format!("/review/{submission}"),

@@ -331,6 +331,21 @@ async fn a_firms_project_is_decided_by_one_platform_reviewer_and_withdrawn_by_it
         .unwrap();
     assert!(page.contains("固态电池电解质中试线") && page.contains("bp@battery.example"));
 
+    // A change under review when the owner withdraws the project ends with it: nothing is
+    // left for a reviewer to decide about a withdrawn record.
+    let change = location(
+        &founder
+            .post(&format!("/projects/{project}/revise"), &[])
+            .await,
+    );
+    let (_, form) = founder.get(&change).await;
+    assert!(form.contains("固态电池电解质中试线") && form.contains("series_a"));
+    let mut changed = project_fields();
+    changed[3] = ("financing_sought", "5000万");
+    let resubmitted = founder.post(&format!("{change}/submit"), &changed).await;
+    assert_eq!(resubmitted.status(), StatusCode::SEE_OTHER);
+    let (revision, state, _, _) = latest(&pool).await;
+    assert_eq!(state, "submitted");
     let withdrawn = founder
         .post(
             &format!("/projects/{project}/withdraw"),
@@ -348,6 +363,15 @@ async fn a_firms_project_is_decided_by_one_platform_reviewer_and_withdrawn_by_it
         .await
         .unwrap();
     assert!(page.contains("已完成融资。") && page.contains(r#"data-status="withdrawn""#));
+    assert_eq!(
+        latest(&pool).await.1,
+        "withdrawn",
+        "the change ended with the record"
+    );
+    let (_, queue) = reviewer.get("/review").await;
+    assert!(!queue.contains(&format!("/review/{revision}")));
+    let (_, notifications) = founder.get("/account/notifications").await;
+    assert!(notifications.contains("正在进行的申报随之结束"));
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -370,7 +394,7 @@ async fn a_scenario_call_collects_scenarios_through_public_notice(pool: PgPool) 
                             required_reviews, notice_days, notice_count, eligible_kinds,
                             announced_at)
          VALUES ('scenario_call', $1, 'CJ-2026-01', '智能制造应用场景征集', $2, $3, 'open', 1, 3,
-                 'calendar', '{enterprise}', now())
+                 'calendar', '{enterprise,government_agency}', now())
          RETURNING id",
     )
     .bind(agency)
@@ -396,6 +420,27 @@ async fn a_scenario_call_collects_scenarios_through_public_notice(pool: PgPool) 
     .await
     .unwrap();
 
+    // An agency that chose the call and then "without a call" goes without one: the
+    // draft keeps the choice as last made.
+    let officer = member(&app, &pool, "officer@gxj.example", agency, "{member}").await;
+    let agency_draft = draft(&officer, "scenario", agency).await;
+    let call_text = call.to_string();
+    let saved = officer
+        .post(
+            &agency_draft,
+            &[scenario_fields(), vec![("call", call_text.as_str())]].concat(),
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let direct = officer
+        .post(
+            &format!("{agency_draft}/submit"),
+            &[scenario_fields(), vec![("call", "")]].concat(),
+        )
+        .await;
+    assert_eq!(direct.status(), StatusCode::SEE_OTHER);
+    assert_eq!(latest(&pool).await.3, None, "submitted without a call");
+
     let scenario_draft = draft(&staff, "scenario", firm).await;
     let (_, form) = staff.get(&scenario_draft).await;
     assert!(
@@ -406,7 +451,6 @@ async fn a_scenario_call_collects_scenarios_through_public_notice(pool: PgPool) 
         .post(&format!("{scenario_draft}/submit"), &scenario_fields())
         .await;
     assert_eq!(no_call.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let call_text = call.to_string();
     let submitted = staff
         .post(
             &format!("{scenario_draft}/submit"),

@@ -13,9 +13,9 @@ pub use product::{Product, ProductForm, PRODUCT_FIELDS};
 pub use project::{ProjectForm, PROJECT_FIELDS};
 pub use scenario::{ScenarioForm, SCENARIO_FIELDS};
 
-use crate::accounts::form::Problem;
 #[cfg(feature = "ssr")]
 use crate::accounts::form::FieldError;
+use crate::accounts::form::Problem;
 use crate::calls::types::CallKind;
 use crate::domain::{Money, OrganisationKind};
 use crate::i18n::Locale;

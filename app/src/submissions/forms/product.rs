@@ -2,9 +2,9 @@
 //! checks only what was filled in; submitting also needs everything a listing must have
 //! (docs/domain.md, "Innovative product").
 
-use super::{Posted, Snapshot};
 #[cfg(feature = "ssr")]
 use super::Checks;
+use super::{Posted, Snapshot};
 #[cfg(feature = "ssr")]
 use crate::accounts::form::{FieldError, Problem};
 use crate::domain::{Certification, Industry, InsuranceStatus, Money};

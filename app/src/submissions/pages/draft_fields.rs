@@ -81,10 +81,9 @@ fn ScenarioFields(form: ScenarioForm) -> impl IntoView {
         <SelectField name="location" label=t.location options={vocabulary_options::<Location>()} value=form.location />
         <Field name="open_until" label=t.open_until kind="date" required=false value=form.open_until />
         <fieldset>
-            <legend>{t.contact_phone} " / " {t.contact_email}</legend>
-            <p class="hint">{t.contact_hint}</p>
-            <Field name="contact_phone" label=t.contact_phone kind="tel" required=false value=form.contact_phone />
-            <Field name="contact_email" label=t.contact_email kind="email" required=false value=form.contact_email />
+            <legend>{t.public_contact}</legend>
+            <Field name="contact_phone" label=t.contact_phone kind="tel" hint=t.contact_hint required=false value=form.contact_phone />
+            <Field name="contact_email" label=t.contact_email kind="email" hint=t.contact_hint required=false value=form.contact_email />
         </fieldset>
     }
 }
@@ -103,11 +102,10 @@ fn ProjectFields(form: ProjectForm) -> impl IntoView {
         <TextAreaField name="intellectual_property" label=t.intellectual_property maxlength=5000 value=form.intellectual_property />
         <TextAreaField name="traction" label=t.traction hint=t.traction_hint maxlength=5000 value=form.traction />
         <fieldset>
-            <legend>{t.contact_phone} " / " {t.contact_email}</legend>
-            <p class="hint">{t.project_contact_hint}</p>
+            <legend>{t.public_contact}</legend>
             <Checkbox name="contact_consent" label=t.contact_consent checked=form.contact_consent />
-            <Field name="contact_phone" label=t.contact_phone kind="tel" required=false value=form.contact_phone />
-            <Field name="contact_email" label=t.contact_email kind="email" required=false value=form.contact_email />
+            <Field name="contact_phone" label=t.contact_phone kind="tel" hint=t.project_contact_hint required=false value=form.contact_phone />
+            <Field name="contact_email" label=t.contact_email kind="email" hint=t.project_contact_hint required=false value=form.contact_email />
         </fieldset>
     }
 }

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 pub fn draft_labels(locale: crate::i18n::Locale) -> FieldLabels {
     let t = workflow_texts(locale);
     FieldLabels(vec![
-        ("name", t.name),
+        ("name", t.record_name),
         ("procurement_code", t.procurement_code),
         ("procurement_name", t.procurement_name),
         ("industry", t.industry),
@@ -124,6 +124,7 @@ fn DraftForm(draft: DraftView) -> impl IntoView {
     let comments = draft.comments.clone();
     let call_draft = draft.clone();
     let heading = match kind {
+        _ if draft.published => t.change_title,
         RecordKind::Product => t.new_product,
         RecordKind::Scenario => t.new_scenario,
         RecordKind::Project => t.new_project,
@@ -199,6 +200,8 @@ fn CallChoice(draft: DraftView, chosen: String) -> impl IntoView {
     if draft.published && kind == RecordKind::Scenario {
         return ().into_any();
     }
+    let has_select =
+        !draft.returned && (!draft.calls.is_empty() || draft.direct_allowed || draft.published);
     let empty_choice = if draft.published {
         t.start_revision
     } else if draft.direct_allowed {
@@ -208,12 +211,16 @@ fn CallChoice(draft: DraftView, chosen: String) -> impl IntoView {
     };
     view! {
         <div class="field" class:invalid=error.is_some()>
-            <label for="field-call">{label}</label>
+            {if has_select {
+                view! { <label for="field-call">{label}</label> }.into_any()
+            } else {
+                view! { <p><strong>{label}</strong></p> }.into_any()
+            }}
             <p class="hint" id="field-call-hint">{hint}</p>
             <p class="field-error" id="field-call-error" data-error-for="call" hidden=error.is_none()>{error.clone()}</p>
             {if draft.returned {
                 view! { <p data-testid="returned-call">{t.resubmit_into} {draft.returned_call.clone().unwrap_or_else(|| t.direct_scenario.to_owned())}</p> }.into_any()
-            } else if draft.calls.is_empty() && !draft.direct_allowed && !draft.published {
+            } else if !has_select {
                 view! { <p data-testid="no-open-batch">{none_open}</p> }.into_any()
             } else {
                 view! {

@@ -337,12 +337,16 @@ async fn load(id: String) -> Result<ReviewView, AppError> {
         } else {
             Vec::new()
         };
-        let attachments = crate::submissions::server::attachments::list(
+        // The record's files, and those a change to it brings (frozen when submitted).
+        let mut attachments = crate::submissions::server::attachments::list(
             &state,
             &locked.record_kind,
             locked.record_id,
         )
         .await?;
+        attachments.extend(
+            crate::submissions::server::attachments::list(&state, "submission", locked.id).await?,
+        );
         Ok(ReviewView {
             attachments,
             id,

@@ -25,8 +25,7 @@ pub async fn accept(
         .ok_or(AppError::Internal)?;
     let status = publication::lock_record(tx, subject).await?.status;
     if status == RecordStatus::Published {
-        // Already public: the reviewed text becomes its next revision, and the files its
-        // draft kept join the record.
+        // Already public: the reviewed text becomes its next revision.
         let snapshot = sqlx::query_scalar!(
             "SELECT snapshot FROM submissions WHERE id = $1",
             submission.id
@@ -35,18 +34,11 @@ pub async fn accept(
         .await?;
         let revision = super::records::next_revision(tx, subject, &snapshot).await?;
         publication::publish_revision(tx, subject, revision, actor, now).await?;
+        // The files it brought join the record.
         sqlx::query!(
-            "UPDATE attachments a SET record_kind = d.record_kind, record_id = d.record_id
-             FROM drafts d
-             WHERE a.record_kind = 'draft' AND a.record_id = d.id
-               AND d.record_kind = $1 AND d.record_id = $2",
-            submission.record_kind,
-            submission.record_id
-        )
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query!(
-            "DELETE FROM drafts WHERE record_kind = $1 AND record_id = $2",
+            "UPDATE attachments SET record_kind = $2, record_id = $3
+             WHERE record_kind = 'submission' AND record_id = $1",
+            submission.id,
             submission.record_kind,
             submission.record_id
         )

@@ -205,6 +205,16 @@ pub async fn downloadable(
             .map_err(|_| AppError::NotFound)?;
             false
         }
+        // A change to a published record under review: its reviewers, the call's agency and
+        // the organisation see the files it brings; nobody else before it is accepted.
+        "submission" => {
+            let mut conn = state.pool.acquire().await?;
+            let target = super::target::read_submission(&mut conn, row.record_id)
+                .await?
+                .target;
+            check(caller, Action::ViewUnpublished, &target).map_err(|_| AppError::NotFound)?;
+            false
+        }
         kind => {
             let subject = crate::publication::Subject::from_kind(kind, row.record_id)
                 .ok_or(AppError::NotFound)?;

@@ -13,11 +13,9 @@ use crate::accounts::server::Refusal;
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::{check, Action, Caller};
 use crate::calls::notice_window::{notice_window, NoticeCount};
-use crate::domain::RecordStatus;
 use crate::error::AppError;
 use crate::publication::{self, Subject};
 use crate::state::AppState;
-use crate::submissions::forms::{RecordForm, RecordKind};
 use crate::submissions::state::SubmissionState;
 
 /// A decision.
@@ -94,8 +92,10 @@ pub async fn decide(
     }
     let subject = Subject::from_kind(&submission.record_kind, submission.record_id)
         .ok_or(AppError::Internal)?;
-    let unpublished =
-        publication::lock_record(&mut tx, subject).await?.status != RecordStatus::Published;
+    let unpublished = publication::lock_record(&mut tx, subject)
+        .await?
+        .status
+        .is_under_selection();
     let to = match decision {
         Decision::Approve => {
             let (days, count) = match submission.call {
@@ -197,20 +197,7 @@ pub async fn decide(
                 publication::return_for_revision(&mut tx, subject, Some(user), reason, now).await?;
             }
             // Back to its organisation as an editable draft of the text it submitted.
-            sqlx::query!(
-                "INSERT INTO drafts (record_kind, organisation_id, record_id, call_id, fields,
-                                     created_by, created_at, updated_at)
-                 SELECT s.record_kind, s.organisation_id, s.record_id, s.call_id, $2,
-                        s.submitted_by, $3, $3
-                 FROM submissions s WHERE s.id = $1
-                 ON CONFLICT (record_kind, record_id) WHERE record_id IS NOT NULL
-                 DO UPDATE SET fields = EXCLUDED.fields, updated_at = EXCLUDED.updated_at",
-                submission.id,
-                draft_fields(&mut tx, submission.id).await?,
-                now
-            )
-            .execute(&mut *tx)
-            .await?;
+            super::drafts::back_to_draft(&mut tx, submission.id, now).await?;
             notify(
                 &mut tx,
                 &state.site,
@@ -268,16 +255,4 @@ async fn record_decision(
     .execute(&mut *tx)
     .await?;
     Ok(())
-}
-
-/// The submitted text as the form's fields, for the draft a return creates.
-async fn draft_fields(tx: &mut sqlx::PgConnection, id: i64) -> Result<serde_json::Value, AppError> {
-    let row = sqlx::query!(
-        "SELECT record_kind, snapshot FROM submissions WHERE id = $1",
-        id
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    let kind = RecordKind::from_code(&row.record_kind).ok_or(AppError::Internal)?;
-    Ok(RecordForm::from_snapshot(kind, &row.snapshot).draft_fields())
 }

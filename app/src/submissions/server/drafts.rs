@@ -201,8 +201,8 @@ pub async fn save_draft(
     let draft = lock_draft(&mut tx, caller, id).await?;
     let form = RecordForm::from_fields(draft.kind, fields);
     form.check(false).map_err(Refusal::Invalid)?;
-    let call = chosen_call(fields);
-    if let Some(call) = call {
+    let posted_call = posted_call(fields)?;
+    if let Some(Some(call)) = posted_call {
         let takes_kind = match draft.kind.call_kind() {
             Some(call_kind) => {
                 sqlx::query_scalar!(
@@ -224,12 +224,16 @@ pub async fn save_draft(
         }
     }
     sqlx::query!(
-        "UPDATE drafts SET fields = $2, call_id = COALESCE($3, call_id), updated_at = $4
+        // The call as chosen (none: an agency's direct scenario, or a product's change
+        // staying in its batch); kept when the form has no choice to make.
+        "UPDATE drafts SET fields = $2, call_id = CASE WHEN $5 THEN $3 ELSE call_id END,
+                           updated_at = $4
          WHERE id = $1",
         draft.id,
         form.draft_fields(),
-        call,
-        now
+        posted_call.flatten(),
+        now,
+        posted_call.is_some()
     )
     .execute(&mut *tx)
     .await?;
@@ -237,13 +241,23 @@ pub async fn save_draft(
     Ok(())
 }
 
-/// The call chosen in the form's `call` field, if any (empty: none, e.g. an agency's
-/// direct scenario).
-pub(crate) fn chosen_call(fields: &[(String, String)]) -> Option<i64> {
-    fields
-        .iter()
-        .find(|(name, _)| name == "call")
-        .and_then(|(_, value)| value.parse().ok())
+/// The form's `call` field: `None` when the form has none, `Some(None)` when it was left
+/// empty. Errors: [`Problem::InvalidChoice`] on `call` for anything but an id.
+fn posted_call(fields: &[(String, String)]) -> Result<Option<Option<i64>>, Refusal> {
+    let Some((_, value)) = fields.iter().find(|(name, _)| name == "call") else {
+        return Ok(None);
+    };
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(Some(None));
+    }
+    match crate::domain::parse_id(value) {
+        Ok(call) => Ok(Some(Some(call))),
+        Err(_) => Err(Refusal::Invalid(vec![FieldError {
+            field: "call",
+            problem: Problem::InvalidChoice,
+        }])),
+    }
 }
 
 /// Deletes draft `id` and its attachments' rows (their files are removed by the caller
@@ -267,4 +281,54 @@ pub async fn delete_draft(
         .await?;
     tx.commit().await?;
     Ok(keys)
+}
+
+/// Gives submission `submission` back to its organisation as an editable draft of the text
+/// it submitted (returned for revision, or withdrawn), with the files it brought. A draft
+/// of the record begun meanwhile (a change started while this one was reviewed) is kept as
+/// it is. Returns the draft's id. Works in the caller's transaction, after the record and
+/// the submission were locked.
+pub async fn back_to_draft(
+    tx: &mut PgConnection,
+    submission: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<i64, AppError> {
+    let row = sqlx::query!(
+        "SELECT record_kind, snapshot FROM submissions WHERE id = $1",
+        submission
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let kind = RecordKind::from_code(&row.record_kind).ok_or(AppError::Internal)?;
+    let fields = RecordForm::from_snapshot(kind, &row.snapshot).draft_fields();
+    sqlx::query!(
+        "INSERT INTO drafts (record_kind, organisation_id, record_id, call_id, fields,
+                             created_by, created_at, updated_at)
+         SELECT s.record_kind, s.organisation_id, s.record_id, s.call_id, $2,
+                s.submitted_by, $3, $3
+         FROM submissions s WHERE s.id = $1
+         ON CONFLICT (record_kind, record_id) WHERE record_id IS NOT NULL DO NOTHING",
+        submission,
+        fields,
+        now
+    )
+    .execute(&mut *tx)
+    .await?;
+    let draft = sqlx::query_scalar!(
+        "SELECT d.id FROM drafts d JOIN submissions s
+           ON s.record_kind = d.record_kind AND s.record_id = d.record_id
+         WHERE s.id = $1",
+        submission
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "UPDATE attachments SET record_kind = 'draft', record_id = $2
+         WHERE record_kind = 'submission' AND record_id = $1",
+        submission,
+        draft
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(draft)
 }

@@ -17,6 +17,8 @@ pub enum Event {
     ObjectionDismissed,
     ObjectionUpheld,
     Published,
+    /// The published record was withdrawn, ending the submission under way.
+    Withdrawn,
 }
 
 impl Event {
@@ -30,6 +32,7 @@ impl Event {
             Event::ObjectionDismissed => "objection_dismissed",
             Event::ObjectionUpheld => "objection_upheld",
             Event::Published => "published",
+            Event::Withdrawn => "withdrawn",
         }
     }
 
@@ -43,6 +46,7 @@ impl Event {
             Event::ObjectionDismissed,
             Event::ObjectionUpheld,
             Event::Published,
+            Event::Withdrawn,
         ]
         .into_iter()
         .find(|event| event.code() == code)
@@ -79,6 +83,10 @@ impl Event {
             Event::Published => (
                 format!("“{title}”已发布。"),
                 format!("“{title}” was published."),
+            ),
+            Event::Withdrawn => (
+                format!("“{title}”已撤回，正在进行的申报随之结束。"),
+                format!("“{title}” was withdrawn, ending the submission under way."),
             ),
         }
     }

@@ -83,7 +83,8 @@ pub async fn insert_record(
 }
 
 /// A record never published (returned, or withdrawn back to a draft) takes the fixed text
-/// as its next revision, and `call` when one is given.
+/// as its next revision, and the call it now goes into (`None`: none, such as an agency's
+/// direct scenario).
 pub async fn rewrite_record(
     tx: &mut PgConnection,
     subject: Subject,
@@ -103,7 +104,7 @@ pub async fn rewrite_record(
                      patents = r.patents, is_medical = r.is_medical,
                      registration_certificate = r.registration_certificate,
                      insurance_status = r.insurance_status, valid_until = r.valid_until,
-                     call_id = COALESCE($2, p.call_id), revision = p.revision + 1,
+                     call_id = $2, revision = p.revision + 1,
                      updated_at = $4
                  FROM jsonb_populate_record(NULL::products, $3) AS r
                  WHERE p.id = $1
@@ -123,7 +124,7 @@ pub async fn rewrite_record(
                      expected_outcome = r.expected_outcome, budget_min_fen = r.budget_min_fen,
                      budget_max_fen = r.budget_max_fen, location = r.location,
                      open_until = r.open_until, contact_phone = r.contact_phone,
-                     contact_email = r.contact_email, call_id = COALESCE($2, s.call_id),
+                     contact_email = r.contact_email, call_id = $2,
                      revision = s.revision + 1, updated_at = $4
                  FROM jsonb_populate_record(NULL::scenarios, $3) AS r
                  WHERE s.id = $1

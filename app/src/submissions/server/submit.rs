@@ -4,7 +4,7 @@
 //! submission are written in one transaction, through the publication module for the
 //! record's status.
 
-use super::drafts::{chosen_call, lock_draft, user_of};
+use super::drafts::{lock_draft, user_of};
 use super::records::{insert_record, rewrite_record};
 use crate::accounts::form::{FieldError, Problem};
 use crate::accounts::server::Refusal;
@@ -101,9 +101,10 @@ pub async fn submit_draft(
         }
         None => None,
     };
+    // Otherwise the call the draft names: saving it above stored the one just chosen.
     let call = match returned {
         Some(call) => call,
-        None => chosen_call(fields).or(draft.call_id),
+        None => draft.call_id,
     };
     // A published product's change is a revision, reviewed in its batch; naming another
     // batch lists it there too. Scenarios and projects are published once.
@@ -202,23 +203,27 @@ pub async fn submit_draft(
             },
         )
         .await?;
+    }
+    // The draft's files go with the record (not public until it is); a change to a
+    // published record carries them with its submission, frozen for the reviewers and
+    // public only once accepted.
+    let (files_kind, files_of) = if published {
+        ("submission", submission)
     } else {
-        // The draft's files go with the record (not public until it is).
-        sqlx::query!(
-            "UPDATE attachments SET record_kind = $3, record_id = $2
-             WHERE record_kind = 'draft' AND record_id = $1",
-            draft.id,
-            subject.id(),
-            subject.kind()
-        )
+        (subject.kind(), subject.id())
+    };
+    sqlx::query!(
+        "UPDATE attachments SET record_kind = $2, record_id = $3
+         WHERE record_kind = 'draft' AND record_id = $1",
+        draft.id,
+        files_kind,
+        files_of
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!("DELETE FROM drafts WHERE id = $1", draft.id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query!("DELETE FROM drafts WHERE id = $1", draft.id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    // A published record's change keeps its draft, with its files, until it is accepted:
-    // the public page must not serve files nobody reviewed.
     tx.commit().await?;
     Ok(submission)
 }

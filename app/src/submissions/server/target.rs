@@ -27,8 +27,23 @@ pub struct Locked {
 /// Locks submission `id` (`FOR UPDATE`: two decisions at once queue here, and the second
 /// finds the state the first left) and reads its permission target.
 ///
+/// Its record's row is locked first: every workflow step takes the locks in one order,
+/// record → submission → draft, so two steps on one record wait for each other instead of
+/// deadlocking (an owner withdrawing while the lead decides, say).
+///
 /// Errors: [`AppError::NotFound`]; [`AppError::Unavailable`].
 pub async fn lock_submission(tx: &mut PgConnection, id: i64) -> Result<Locked, AppError> {
+    // Which record never changes, so it is read before anything is locked.
+    let record = sqlx::query!(
+        "SELECT record_kind, record_id FROM submissions WHERE id = $1",
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let subject = crate::publication::Subject::from_kind(&record.record_kind, record.record_id)
+        .ok_or(AppError::Internal)?;
+    crate::publication::lock_record(tx, subject).await?;
     load(tx, id, true).await
 }
 

@@ -3,15 +3,14 @@
 //! submitted text is kept as a draft to work on.
 
 use super::drafts::user_of;
+use super::notify::{notify, Event};
 use super::target::lock_submission;
 use crate::accounts::server::Refusal;
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::{check, Action, Caller};
-use crate::domain::RecordStatus;
 use crate::error::AppError;
 use crate::publication::{self, Subject};
 use crate::state::AppState;
-use crate::submissions::forms::{RecordForm, RecordKind};
 
 /// Withdraws submission `id`. Errors: 404 for another organisation's submission;
 /// [`AppError::Conflict`] once decided (or in notice).
@@ -23,18 +22,6 @@ pub async fn withdraw_submission(
     let user = user_of(caller)?;
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
-    // The record's row first, as submitting takes them (draft, record, submission): two
-    // tabs withdrawing and resubmitting at once wait for each other instead of deadlocking.
-    let record = sqlx::query!(
-        "SELECT record_kind, record_id FROM submissions WHERE id = $1",
-        id
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let subject =
-        Subject::from_kind(&record.record_kind, record.record_id).ok_or(AppError::Internal)?;
-    let status = publication::lock_record(&mut tx, subject).await?.status;
     let submission = lock_submission(&mut tx, id).await?;
     let own = crate::auth::Target::organisation(submission.organisation);
     check(caller, Action::PrepareDraft, &own).map_err(|_| AppError::NotFound)?;
@@ -47,30 +34,16 @@ pub async fn withdraw_submission(
     )
     .execute(&mut *tx)
     .await?;
-    if status != RecordStatus::Published {
+    let subject = Subject::from_kind(&submission.record_kind, submission.record_id)
+        .ok_or(AppError::Internal)?;
+    if publication::lock_record(&mut tx, subject)
+        .await?
+        .status
+        .is_under_selection()
+    {
         publication::withdraw_submission(&mut tx, subject, Some(user), now).await?;
     }
-    let snapshot = sqlx::query_scalar!("SELECT snapshot FROM submissions WHERE id = $1", id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let kind = RecordKind::from_code(&record.record_kind).ok_or(AppError::Internal)?;
-    let fields = RecordForm::from_snapshot(kind, &snapshot).draft_fields();
-    sqlx::query!(
-        "INSERT INTO drafts (record_kind, organisation_id, record_id, call_id, fields, created_by,
-                             created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
-         -- A returned submission's draft holds the edits since: they stay.
-         ON CONFLICT (record_kind, record_id) WHERE record_id IS NOT NULL DO NOTHING",
-        submission.record_kind,
-        submission.organisation.0,
-        submission.record_id,
-        submission.call.map(|call| call.0),
-        fields,
-        user.0,
-        now
-    )
-    .execute(&mut *tx)
-    .await?;
+    super::drafts::back_to_draft(&mut tx, submission.id, now).await?;
     audit::record(
         &mut tx,
         AuditEntry {
@@ -130,15 +103,46 @@ pub async fn withdraw_published(
         }]));
     }
     publication::withdraw(&mut tx, subject, Some(user), reason, now).await?;
-    sqlx::query!(
+    // Whatever was under way for it (its notice, a revision, a listing in a later batch)
+    // ends with it: nothing can be decided about a withdrawn record.
+    let ended = sqlx::query_scalar!(
         "UPDATE submissions SET state = 'withdrawn', updated_at = $2
-         WHERE record_kind = $3 AND record_id = $1 AND state = 'in_notice'",
+         WHERE record_kind = $3 AND record_id = $1
+           AND state IN ('submitted', 'in_review', 'returned', 'in_notice')
+         RETURNING id",
         subject.id(),
         now,
         subject.kind()
     )
-    .execute(&mut *tx)
+    .fetch_all(&mut *tx)
     .await?;
+    for submission in ended {
+        audit::record(
+            &mut tx,
+            AuditEntry {
+                actor: Actor::User(user),
+                subject_kind: "submission",
+                subject_id: submission,
+                action: "withdraw",
+                from_state: None,
+                to_state: Some("withdrawn"),
+                reason: Some(reason),
+                changed_fields: &[],
+                at: now,
+            },
+        )
+        .await?;
+        notify(
+            &mut tx,
+            &state.site,
+            submission,
+            Event::Withdrawn,
+            Some(reason),
+            now,
+        )
+        .await?;
+    }
     tx.commit().await?;
+    state.accounts.mail_queued.notify_one();
     Ok(())
 }
