@@ -41,6 +41,9 @@ pub struct LimitSettings {
     pub account_actions_per_minute: NonZeroU32,
     /// `REQUEST_TIMEOUT_SECONDS`: longer requests are answered 503.
     pub request_timeout: Duration,
+    /// `UPLOAD_TIMEOUT_SECONDS`: the same for an attachment's upload, whose 10 MiB may take
+    /// minutes over a slow mobile link (default 300 s).
+    pub upload_timeout: Duration,
     /// `MAX_CONCURRENT_REQUESTS`: requests in flight before more are answered 503.
     pub max_concurrent: usize,
     /// `TRUSTED_PROXIES`: addresses or networks (`10.0.0.0/8,127.0.0.1`) whose
@@ -56,6 +59,7 @@ impl Default for LimitSettings {
             exports_per_minute: NonZeroU32::new(10).expect("not zero"),
             account_actions_per_minute: NonZeroU32::new(10).expect("not zero"),
             request_timeout: Duration::from_secs(30),
+            upload_timeout: Duration::from_secs(300),
             max_concurrent: 512,
             trusted_proxies: Vec::new(),
         }
@@ -79,6 +83,13 @@ impl LimitSettings {
                 parse_env(
                     "REQUEST_TIMEOUT_SECONDS",
                     NonZeroU64::new(30).expect("not zero"),
+                )?
+                .get(),
+            ),
+            upload_timeout: Duration::from_secs(
+                parse_env(
+                    "UPLOAD_TIMEOUT_SECONDS",
+                    NonZeroU64::new(300).expect("not zero"),
                 )?
                 .get(),
             ),
@@ -303,6 +314,36 @@ fn too_many_requests(path: &str, wait: Duration) -> Response {
 }
 
 /// 503 for a request the server would not start (too many in flight) or finish in time.
+/// How long requests may take: [`LimitSettings::request_timeout`], and
+/// [`LimitSettings::upload_timeout`] for an attachment's upload.
+#[derive(Debug, Clone, Copy)]
+pub struct Deadlines {
+    pub request: Duration,
+    pub upload: Duration,
+}
+
+/// Answers a request that runs past its deadline with 503 ([`overloaded`]), whatever it
+/// was waiting for (a lock, a slow client's body, an overloaded database).
+pub async fn deadline(
+    axum::extract::State(deadlines): axum::extract::State<Deadlines>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    let limit = if crate::routes::attachments::checks_own_token(&path) {
+        deadlines.upload
+    } else {
+        deadlines.request
+    };
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(path, "request timed out: answered 503");
+            overloaded(&path)
+        }
+    }
+}
+
 pub fn overloaded(path: &str) -> Response {
     if path.starts_with("/api/v1/") {
         let body = serde_json::json!({"error": {

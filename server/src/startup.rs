@@ -99,20 +99,18 @@ pub fn build_app(state: AppState, options: &RouterOptions) -> Router {
     // error format under /api/v1.
     let overload = ServiceBuilder::new()
         .layer(HandleErrorLayer::new(
-            |uri: http::Uri, error: tower::BoxError| async move {
-                if error.is::<tower::timeout::error::Elapsed>() {
-                    tracing::warn!(path = uri.path(), "request timed out: answered 503");
-                }
-                limits::overloaded(uri.path())
-            },
+            |uri: http::Uri, _: tower::BoxError| async move { limits::overloaded(uri.path()) },
         ))
         .load_shed()
         // Global: `Router::layer` wraps each route on its own, and a plain concurrency
         // limit would give every route its own allowance.
         .layer(GlobalConcurrencyLimitLayer::new(
             options.limits.max_concurrent,
-        ))
-        .timeout(options.limits.request_timeout);
+        ));
+    let deadlines = limits::Deadlines {
+        request: options.limits.request_timeout,
+        upload: options.limits.upload_timeout,
+    };
     router
         .nest_service("/pkg", assets::pkg_service(&leptos_options))
         // Files from `public/` (copied into the site root), else the 404 page.
@@ -133,6 +131,10 @@ pub fn build_app(state: AppState, options: &RouterOptions) -> Router {
         // A panic while answering one request becomes that request's logged 500 page;
         // it never drops the connection or reaches another request.
         .layer(CatchPanicLayer::custom(security::panic_page))
+        .layer(axum::middleware::from_fn_with_state(
+            deadlines,
+            limits::deadline,
+        ))
         .layer(overload)
         .layer(axum::middleware::from_fn_with_state(
             limiter,

@@ -261,5 +261,6 @@ pub async fn public_detail(
             .published_at
             .map(|at| at.with_timezone(&zone).date_naive()),
         first_purchases,
+        attachments: crate::submissions::server::attachments::list(pool, "product", id.0).await?,
     }))
 }

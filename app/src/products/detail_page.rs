@@ -27,6 +27,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
     );
     let notice_link = product.notice_submission.map(|id| format!("/notices/{id}"));
     let (product_id, owner) = (product.summary.id, product.summary.supplier.id);
+    let files = product.attachments.clone();
     let (supplier_name, text, specifications, records) = (
         product.summary.supplier.name.clone(),
         product.description.clone(),
@@ -120,6 +121,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                 <h2 id="specifications-heading">{t.specifications}</h2>
                 <p class="prose">{specifications}</p>
             </section>
+            <crate::submissions::pages::RecordFiles files=files />
             <FirstPurchaseHistory records />
             <crate::accounts::form::RedirectNotice />
             <crate::submissions::pages::OwnerActions kind=crate::submissions::forms::RecordKind::Product id=product_id.0 owner status />

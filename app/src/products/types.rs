@@ -62,6 +62,8 @@ pub struct ProductDetail {
     pub valid_until: Option<NaiveDate>,
     pub published_on: Option<NaiveDate>,
     pub first_purchases: Vec<FirstPurchaseEntry>,
+    /// Its files (public with it): documents to download, images shown in the browser.
+    pub attachments: Vec<crate::submissions::pages::AttachmentLine>,
 }
 
 /// One first-purchase record of a product; only `Awarded` ones make it first-purchased.

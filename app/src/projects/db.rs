@@ -108,7 +108,11 @@ pub async fn public_detail(
     )
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(|row| {
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let attachments = crate::submissions::server::attachments::list(pool, "project", id.0).await?;
+    Ok(Some({
         // Personal contact data leaves the server only with the owner's consent.
         let contact = row.contact_consent.then(|| {
             [row.contact_phone.as_deref(), row.contact_email.as_deref()]
@@ -138,6 +142,7 @@ pub async fn public_detail(
             published_on: row
                 .published_at
                 .map(|at| at.with_timezone(&zone).date_naive()),
+            attachments,
         }
     }))
 }

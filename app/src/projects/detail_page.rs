@@ -19,6 +19,7 @@ fn ProjectView(project: ProjectDetail) -> impl IntoView {
     let owner = project.summary.owner.name.clone();
     let (status, reason) = (project.status, project.status_reason.clone());
     let (project_id, owner_id) = (project.summary.id, project.summary.owner.id);
+    let files = project.attachments.clone();
     let sections = [
         (
             "highlights",
@@ -79,6 +80,7 @@ fn ProjectView(project: ProjectDetail) -> impl IntoView {
                     None => view! { <p>{t.contact_withheld}</p> }.into_any(),
                 }}
             </section>
+            <crate::submissions::pages::RecordFiles files=files />
             <crate::accounts::form::RedirectNotice />
             <crate::submissions::pages::OwnerActions kind=crate::submissions::forms::RecordKind::Project id=project_id.0 owner=owner_id status />
         </article>

@@ -26,4 +26,6 @@ pub struct ProjectDetail {
     /// Present only when the owner agreed to publish it.
     pub contact: Option<String>,
     pub published_on: Option<NaiveDate>,
+    /// Its files (public with it): documents to download, images shown in the browser.
+    pub attachments: Vec<crate::submissions::pages::AttachmentLine>,
 }

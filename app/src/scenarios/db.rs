@@ -125,7 +125,11 @@ pub async fn public_detail(
     )
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(|row| ScenarioDetail {
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let attachments = crate::submissions::server::attachments::list(pool, "scenario", id.0).await?;
+    Ok(Some(ScenarioDetail {
         summary: ScenarioSummary::from(SummaryRow {
             id: row.id,
             title: row.title,
@@ -151,5 +155,6 @@ pub async fn public_detail(
             .map(|at| at.with_timezone(&zone).date_naive()),
         answers: row.answers,
         notice_submission: row.notice_submission,
+        attachments,
     }))
 }

@@ -28,6 +28,7 @@ fn ScenarioView(scenario: ScenarioDetail) -> impl IntoView {
         .notice_submission
         .map(|id| format!("/notices/{id}"));
     let (scenario_id, owner) = (scenario.summary.id, scenario.summary.publisher.id);
+    let files = scenario.attachments.clone();
     let s = StoredValue::new(scenario);
     let fact = move |read: fn(&ScenarioDetail, Locale) -> Option<String>| {
         Signal::derive(move || s.with_value(|s| read(s, locale)))
@@ -75,6 +76,7 @@ fn ScenarioView(scenario: ScenarioDetail) -> impl IntoView {
                 <h2 id="outcome-heading">{t.expected_outcome}</h2>
                 <p class="prose">{outcome}</p>
             </section>
+            <crate::submissions::pages::RecordFiles files=files />
             <crate::accounts::form::RedirectNotice />
             <crate::submissions::pages::OwnerActions kind=crate::submissions::forms::RecordKind::Scenario id=scenario_id.0 owner status />
         </article>

@@ -33,4 +33,6 @@ pub struct ScenarioDetail {
     pub answers: i64,
     /// Its submission in public notice, if any (the notice page `/notices/{id}`).
     pub notice_submission: Option<i64>,
+    /// Its files (public with it): documents to download, images shown in the browser.
+    pub attachments: Vec<crate::submissions::pages::AttachmentLine>,
 }

@@ -208,6 +208,70 @@ async fn a_request_that_takes_too_long_is_answered_503(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn an_upload_over_a_slow_link_is_given_longer_than_a_page(pool: PgPool) {
+    use futures_util::StreamExt;
+    use reqwest::multipart::{Form, Part};
+    let firm =
+        crate::fixtures::organisation(&pool, "常州慢网科技有限公司", "enterprise", "320411", true)
+            .await;
+    let app = spawn(
+        pool.clone(),
+        LimitSettings {
+            request_timeout: Duration::from_secs(3),
+            upload_timeout: Duration::from_secs(30),
+            ..RouterOptions::for_tests().limits
+        },
+    )
+    .await;
+    let staff = crate::workflow::member(&app, &pool, "staff@slow.example", firm, "{member}").await;
+    let draft = crate::accounts::location(
+        &staff
+            .post(
+                "/drafts",
+                &[("kind", "product"), ("organisation", &firm.to_string())],
+            )
+            .await,
+    );
+    let (_, page) = staff.get(&draft).await;
+    let token = crate::accounts::csrf_token(&page).unwrap();
+    // A PDF arriving in four pieces 1.2 s apart: past a page's deadline, well within an
+    // upload's.
+    let pdf: &[u8] =
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+    let pieces: Vec<Vec<u8>> = pdf
+        .chunks(pdf.len().div_ceil(4))
+        .map(<[u8]>::to_vec)
+        .collect();
+    let slowly = futures_util::stream::iter(pieces).then(|piece| async move {
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        Ok::<_, std::io::Error>(piece)
+    });
+    let form = Form::new().text("csrf_token", token).part(
+        "file",
+        Part::stream(reqwest::Body::wrap_stream(slowly)).file_name("检测报告.pdf"),
+    );
+    let started = Instant::now();
+    let response = staff
+        .client
+        .post(app.url(&format!("{draft}/attachments")))
+        .header("origin", format!("http://{}", app.address))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() > Duration::from_secs(3),
+        "slower than a page may be"
+    );
+    assert_eq!(response.status(), 303, "the upload was not cut off");
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM attachments")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1);
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn past_the_concurrency_limit_requests_are_shed_with_503(pool: PgPool) {
     let app = spawn(
         pool.clone(),

@@ -184,6 +184,15 @@ async fn an_agencys_direct_scenario_is_reviewed_by_the_platform_and_changed_by_a
     assert!(page.contains("城区道路积水智能监测") && page.contains("0519-85681234"));
     let (_, notifications) = officer.get("/account/notifications").await;
     assert!(notifications.contains("已发布"));
+    let (_, queue) = reviewer.get("/review").await;
+    let reviewed = queue
+        .split(r#"data-testid="reviewed""#)
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        reviewed.contains(&format!("/review/{submission}")),
+        "the reviewer still finds what they reviewed once it is decided"
+    );
 
     // A revision: reviewed while the published text stays.
     let (_, own_page) = officer.get(&format!("/scenarios/{scenario}")).await;

@@ -48,3 +48,17 @@ pub fn AttachmentList(
         </ul>
     }.into_any()
 }
+
+/// A public record's files, under a heading; nothing when it has none.
+#[component]
+pub fn RecordFiles(files: Vec<AttachmentLine>) -> impl IntoView {
+    let t = use_workflow_texts();
+    (!files.is_empty()).then(|| {
+        view! {
+            <section aria-labelledby="files-heading" data-testid="record-files">
+                <h2 id="files-heading">{t.attachments}</h2>
+                <AttachmentList files />
+            </section>
+        }
+    })
+}

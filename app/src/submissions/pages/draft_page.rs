@@ -321,7 +321,7 @@ async fn load(id: String) -> Result<DraftView, AppError> {
             None => Vec::new(),
         };
         let record_attachments = match row.record_id {
-            Some(record) => attachments_of(&state, kind.code(), record).await?,
+            Some(record) => attachments_of(&state.pool, kind.code(), record).await?,
             None => Vec::new(),
         };
         Ok(DraftView {
@@ -338,7 +338,7 @@ async fn load(id: String) -> Result<DraftView, AppError> {
             returned_call: returned.as_ref().and_then(|r| r.call.clone()),
             returned: returned.is_some(),
             comments,
-            attachments: attachments_of(&state, "draft", id).await?,
+            attachments: attachments_of(&state.pool, "draft", id).await?,
             record_attachments,
             record_files_removable: matches!(
                 status,

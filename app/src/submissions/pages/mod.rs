@@ -12,7 +12,7 @@ pub mod review_page;
 pub mod review_queue_page;
 pub mod submissions_page;
 
-pub use attachment_list::{AttachmentLine, AttachmentList};
+pub use attachment_list::{AttachmentLine, AttachmentList, RecordFiles};
 pub use draft_page::{draft_labels, DraftPage};
 pub use notices_page::{objection_labels, NoticePage, NoticesPage};
 pub use notifications_page::NotificationsPage;

@@ -339,13 +339,14 @@ async fn load(id: String) -> Result<ReviewView, AppError> {
         };
         // The record's files, and those a change to it brings (frozen when submitted).
         let mut attachments = crate::submissions::server::attachments::list(
-            &state,
+            &state.pool,
             &locked.record_kind,
             locked.record_id,
         )
         .await?;
         attachments.extend(
-            crate::submissions::server::attachments::list(&state, "submission", locked.id).await?,
+            crate::submissions::server::attachments::list(&state.pool, "submission", locked.id)
+                .await?,
         );
         Ok(ReviewView {
             attachments,

@@ -114,18 +114,24 @@ async fn load() -> Result<ReviewQueue, AppError> {
                       EXISTS (SELECT 1 FROM reviews r WHERE r.submission_id = s.id
                          AND r.round = s.round AND r.reviewer_id = $1) AS "mine!",
                       EXISTS (SELECT 1 FROM objections b WHERE b.submission_id = s.id
-                         AND b.state = 'open') AS "objected!"
+                         AND b.state = 'open') AS "objected!",
+                      EXISTS (SELECT 1 FROM reviews r WHERE r.submission_id = s.id
+                         AND r.reviewer_id = $1) AS "reviewed_ever!"
                FROM submissions s
                JOIN organisations o ON o.id = s.organisation_id
                LEFT JOIN calls c ON c.id = s.call_id
-               WHERE s.state IN ('submitted', 'in_review', 'in_notice')
-                 AND ((s.call_id IS NOT NULL
-                       AND (EXISTS (SELECT 1 FROM call_reviewers cr
-                                    WHERE cr.call_id = s.call_id AND cr.user_id = $1)
-                            OR c.organisation_id = ANY($2)))
-                      OR (s.call_id IS NULL AND $3)
-                      -- An agency's own submission into its call: platform reviewers take it.
-                      OR (s.organisation_id = c.organisation_id AND $3))
+               WHERE (s.state IN ('submitted', 'in_review', 'in_notice')
+                      AND ((s.call_id IS NOT NULL
+                            AND (EXISTS (SELECT 1 FROM call_reviewers cr
+                                         WHERE cr.call_id = s.call_id AND cr.user_id = $1)
+                                 OR c.organisation_id = ANY($2)))
+                           OR (s.call_id IS NULL AND $3)
+                           -- An agency's own submission into its call: platform
+                           -- reviewers take it.
+                           OR (s.organisation_id = c.organisation_id AND $3)))
+                  -- What they reviewed, whatever became of it.
+                  OR EXISTS (SELECT 1 FROM reviews r WHERE r.submission_id = s.id
+                             AND r.reviewer_id = $1)
                ORDER BY s.submitted_at, s.id
                LIMIT 2000"#,
             account.user.0,
@@ -171,18 +177,21 @@ async fn load() -> Result<ReviewQueue, AppError> {
                 row.state,
                 SubmissionState::Submitted | SubmissionState::InReview
             );
+            // What they reviewed stays listed after the decision, while they may see it.
+            let reviewed_before = row.reviewed_ever
+                && (row.mine || !in_review)
+                && check(&caller, Action::ViewUnpublished, &target).is_ok();
+            if reviewed_before {
+                queue.reviewed.push(line.clone());
+            }
             if row.state == SubmissionState::InNotice {
                 if row.objected && check(&caller, Action::RuleOnObjection, &target).is_ok() {
                     queue.objections.push(line);
                 }
                 continue;
             }
-            if in_review && check(&caller, Action::ReviewSubmission, &target).is_ok() {
-                if row.mine {
-                    queue.reviewed.push(line.clone());
-                } else {
-                    queue.to_review.push(line.clone());
-                }
+            if in_review && !row.mine && check(&caller, Action::ReviewSubmission, &target).is_ok() {
+                queue.to_review.push(line.clone());
             }
             if row.state == SubmissionState::InReview
                 && row.reviews >= i64::from(row.required_reviews)

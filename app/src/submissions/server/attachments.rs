@@ -143,17 +143,17 @@ pub async fn remove_from_draft(
 /// The attachments of `record_kind` (`draft`, `product`…) `record_id`, oldest first. The
 /// caller has checked the reader may see the record.
 pub async fn list(
-    state: &AppState,
+    pool: &sqlx::PgPool,
     record_kind: &str,
     record_id: i64,
-) -> Result<Vec<AttachmentLine>, AppError> {
+) -> Result<Vec<AttachmentLine>, sqlx::Error> {
     Ok(sqlx::query!(
         "SELECT id, original_name, file_kind, size_bytes FROM attachments
          WHERE record_kind = $1 AND record_id = $2 ORDER BY id",
         record_kind,
         record_id
     )
-    .fetch_all(&state.pool)
+    .fetch_all(pool)
     .await?
     .into_iter()
     .map(|row| AttachmentLine {
