@@ -126,7 +126,8 @@ fn Manage(detail: CallDetail) -> impl IntoView {
     let t = use_call_texts();
     let id = detail.id;
     let is_draft = detail.status == super::types::CallStatus::Draft;
-    let open = detail.status != super::types::CallStatus::Finished;
+    // Reviewers stay manageable once the call is finished: they review the changes to
+    // what it published.
     view! {
         <section id="field-reviewers" aria-labelledby="reviewers-heading" data-testid="call-reviewers">
             <h2 id="reviewers-heading">{t.reviewers}</h2>
@@ -146,24 +147,21 @@ fn Manage(detail: CallDetail) -> impl IntoView {
                                 <li data-testid="reviewer">
                                     {who.clone()}
                                     {reviewer.lead.then(|| view! { " " <span class="badge badge-positive">{t.lead_reviewer}</span> })}
-                                    {(open && !reviewer.lead).then(|| view! {
+                                    {(!reviewer.lead).then(|| view! {
                                         <PostForm action=format!("/calls/{id}/reviewers/{}/lead", reviewer.user) label=format!("{} {}", t.make_lead, reviewer.name) class="inline">
                                             <button type="submit" class="secondary">{t.make_lead}</button>
                                         </PostForm>
                                     })}
-                                    {open.then(|| view! {
-                                        <PostForm action=format!("/calls/{id}/reviewers/{}/remove", reviewer.user) label=format!("{} {}", t.remove, reviewer.name) class="inline">
-                                            <button type="submit" class="secondary">{t.remove}</button>
-                                        </PostForm>
-                                    })}
+                                    <PostForm action=format!("/calls/{id}/reviewers/{}/remove", reviewer.user) label=format!("{} {}", t.remove, reviewer.name) class="inline">
+                                        <button type="submit" class="secondary">{t.remove}</button>
+                                    </PostForm>
                                 </li>
                             }
                         }).collect_view()}
                     </ul>
                 }.into_any()
             }}
-            {open.then(|| view! {
-                <PostForm action=format!("/calls/{id}/reviewers") label=t.add_reviewer>
+            <PostForm action=format!("/calls/{id}/reviewers") label=t.add_reviewer>
                     <Field name="email" label=t.reviewer_email kind="email" autocomplete="off" maxlength=254 />
                     <div class="field checkbox">
                         <input type="checkbox" id="field-lead" name="lead" value="yes" />
@@ -171,7 +169,6 @@ fn Manage(detail: CallDetail) -> impl IntoView {
                     </div>
                     <button type="submit">{t.add_reviewer}</button>
                 </PostForm>
-            })}
         </section>
         {is_draft.then(|| view! {
             <section aria-labelledby="draft-actions">

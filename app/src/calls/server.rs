@@ -376,8 +376,8 @@ pub async fn announce(
 /// organisation, or a platform reviewer; never a suspended or deleted one.
 ///
 /// Errors: [`Refusal::Invalid`] on `email` ([`Problem::UnknownReviewer`],
-/// [`Problem::AlreadyReviewer`]); [`AppError::Conflict`] once the call is finished; 404;
-/// 401.
+/// [`Problem::AlreadyReviewer`]); 404; 401. A finished call's reviewers can still be
+/// changed: they review the changes to what it published.
 pub async fn add_reviewer(
     state: &AppState,
     caller: &Caller,
@@ -392,10 +392,9 @@ pub async fn add_reviewer(
     }
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
-    let (_, status) = managed_call(&mut tx, caller, call).await?;
-    if status == CallStatus::Finished {
-        return Err(AppError::Conflict.into());
-    }
+    // A finished call still reviews the changes to what it published: its reviewers can
+    // be changed as long as it has any.
+    managed_call(&mut tx, caller, call).await?;
     let reviewer = sqlx::query_scalar!(
         "SELECT u.id FROM users u
          WHERE lower(u.email) = lower($1) AND u.deleted_at IS NULL AND u.suspended_at IS NULL
@@ -463,8 +462,7 @@ pub enum ReviewerChange {
 /// reviewers it needs cannot be removed (assign another first).
 ///
 /// Errors: 404 when they are not assigned or the caller may not manage the call;
-/// [`Refusal::Invalid`] on `reviewers` ([`Problem::NeedsReviewers`]);
-/// [`AppError::Conflict`] once the call is finished; 401.
+/// [`Refusal::Invalid`] on `reviewers` ([`Problem::NeedsReviewers`]); 401.
 pub async fn change_reviewer(
     state: &AppState,
     caller: &Caller,
@@ -476,9 +474,6 @@ pub async fn change_reviewer(
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
     let (_, status) = managed_call(&mut tx, caller, call).await?;
-    if status == CallStatus::Finished {
-        return Err(AppError::Conflict.into());
-    }
     if change == ReviewerChange::Remove && status != CallStatus::Draft {
         // Once announced, submissions rely on enough reviewers and a lead: another must
         // be assigned (or made lead) first.

@@ -191,6 +191,17 @@ async fn an_agency_admin_drafts_assigns_and_announces_a_call_that_opens_and_clos
     scheduler.tick().await;
     // Nothing was submitted, so nothing is left to select: closed and finished at once.
     assert_eq!(call_status(&pool, id).await, "finished");
+    // Its reviewers still review changes to what it publishes: the agency keeps them
+    // up to date.
+    reviewer(&app, &pool, "third@firm.example", firm).await;
+    let admin = crate::second_factor::admin_again(&app, "admin@kjj.example").await;
+    let added = admin
+        .post(
+            &format!("/calls/{id}/reviewers"),
+            &[("email", "third@firm.example"), ("lead", "yes")],
+        )
+        .await;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
 
     let actions: Vec<String> = sqlx::query_scalar(
         "SELECT action FROM audit_log WHERE subject_kind = 'call' AND subject_id = $1 ORDER BY id",
@@ -208,7 +219,8 @@ async fn an_agency_admin_drafts_assigns_and_announces_a_call_that_opens_and_clos
             "announce",
             "open",
             "close",
-            "finish"
+            "finish",
+            "assign_reviewer"
         ]
     );
 }

@@ -52,6 +52,24 @@ pub(crate) async fn agency_admin<'a>(
     with_second_factor(app, pool, email).await
 }
 
+/// A new sign-in, through its second factor, of an admin set up by [`agency_admin`] or
+/// [`platform_admin`] (after the clock moved past the first one's life).
+pub(crate) async fn admin_again<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
+    let browser = Browser::new(app);
+    let asked = browser.sign_in(email, PASSWORD).await;
+    assert_eq!(location(&asked), "/sign-in/second-factor");
+    // A step of its own: a code is never accepted twice.
+    app.state
+        .clock
+        .advance(chrono::TimeDelta::seconds(60))
+        .unwrap();
+    let passed = browser
+        .post("/sign-in/second-factor", &[("code", &code(app, 0))])
+        .await;
+    assert_eq!(location(&passed), "/account");
+    browser
+}
+
 /// Sets up a second factor for the account of `email` and signs in through it.
 async fn with_second_factor<'a>(app: &'a TestApp, pool: &PgPool, email: &str) -> Browser<'a> {
     sqlx::query(
