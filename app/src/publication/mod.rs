@@ -24,7 +24,7 @@ pub use records::{
     return_for_revision, return_to_review, start_review, submit, withdraw, withdraw_submission,
     LockedRecord, Subject,
 };
-pub use revisions::publish_revision;
+pub use revisions::{publish_revision, write_unpublished_text};
 
 use crate::audit::{record as audit, AuditEntry};
 use sqlx::PgConnection;

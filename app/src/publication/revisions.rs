@@ -1,5 +1,6 @@
-//! Replacing a published record by an approved revision: the record stays public
-//! throughout, and its public text becomes the revision's in one step.
+//! A record's text from one of its revisions: a published record replaced by an approved
+//! revision (it stays public throughout, and its public text becomes the revision's in one
+//! step), and a record not yet public taking its fixed text.
 
 use super::{audit, lock_record, queue_for_index, AuditEntry, IndexWork, Subject};
 use crate::domain::{InvalidTransition, RecordStatus, UserId};
@@ -29,6 +30,65 @@ pub async fn publish_revision(
         }
         .into());
     }
+    let replaced = copy_revision_text(tx, subject, revision, now).await?;
+    if !replaced {
+        return Err(AppError::NotFound); // no such revision
+    }
+    let reason = format!("revision {revision}");
+    audit(
+        tx,
+        AuditEntry {
+            actor: actor.into(),
+            subject_kind: subject.kind(),
+            subject_id: subject.id(),
+            action: "publish_revision",
+            from_state: Some(status.code()),
+            to_state: Some(status.code()),
+            reason: Some(&reason),
+            changed_fields: &[],
+            at: now,
+        },
+    )
+    .await?;
+    queue_for_index(tx, subject.kind(), subject.id(), IndexWork::Upsert).await?;
+    Ok(())
+}
+
+/// Gives a record that is not public yet (a draft, or one under selection: returned, or
+/// withdrawn back to a draft) the text of its revision `revision`; nothing public changes,
+/// so no audit or outbox row. Works in the caller's transaction.
+///
+/// Errors: [`AppError::NotFound`] (no such record or revision);
+/// [`AppError::InvalidTransition`] for a published, expired or withdrawn record (its text
+/// changes only through [`publish_revision`]).
+pub async fn write_unpublished_text(
+    tx: &mut PgConnection,
+    subject: Subject,
+    revision: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let status = lock_record(tx, subject).await?.status;
+    if !status.is_under_selection() {
+        return Err(InvalidTransition {
+            action: "rewrite",
+            from: status,
+        }
+        .into());
+    }
+    if !copy_revision_text(tx, subject, revision, now).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Copies revision `revision`'s snapshot into the record's columns (and its revision
+/// number). Returns whether there was such a revision.
+async fn copy_revision_text(
+    tx: &mut PgConnection,
+    subject: Subject,
+    revision: i32,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
     let replaced = match subject {
         Subject::Product(id) => {
             sqlx::query!(
@@ -91,25 +151,5 @@ pub async fn publish_revision(
         }
     }
     .rows_affected();
-    if replaced == 0 {
-        return Err(AppError::NotFound); // no such revision
-    }
-    let reason = format!("revision {revision}");
-    audit(
-        tx,
-        AuditEntry {
-            actor: actor.into(),
-            subject_kind: subject.kind(),
-            subject_id: subject.id(),
-            action: "publish_revision",
-            from_state: Some(status.code()),
-            to_state: Some(status.code()),
-            reason: Some(&reason),
-            changed_fields: &[],
-            at: now,
-        },
-    )
-    .await?;
-    queue_for_index(tx, subject.kind(), subject.id(), IndexWork::Upsert).await?;
-    Ok(())
+    Ok(replaced == 1)
 }

@@ -1,5 +1,6 @@
 //! Writing a submitted record's text: a new record from its snapshot, a record never
-//! published taking a fixed text, and a reviewed revision of a published one. Each keeps
+//! published taking a fixed text, and a reviewed revision of a published one (whose
+//! columns the publication module writes). Each keeps
 //! the snapshot as a numbered revision (`product_revisions`, `scenario_revisions`,
 //! `project_revisions`), so what was reviewed and bought stays readable.
 //!
@@ -84,7 +85,7 @@ pub async fn insert_record(
 
 /// A record never published (returned, or withdrawn back to a draft) takes the fixed text
 /// as its next revision, and the call it now goes into (`None`: none, such as an agency's
-/// direct scenario).
+/// direct scenario; projects have no call).
 pub async fn rewrite_record(
     tx: &mut PgConnection,
     subject: Subject,
@@ -92,77 +93,31 @@ pub async fn rewrite_record(
     snapshot: &Value,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let revision = match subject {
+    let revision = next_revision(tx, subject, snapshot).await?;
+    crate::publication::write_unpublished_text(tx, subject, revision, now).await?;
+    match subject {
         Subject::Product(id) => {
-            sqlx::query_scalar!(
-                "UPDATE products AS p
-                 SET name = r.name, procurement_code = r.procurement_code,
-                     procurement_name = r.procurement_name, industry = r.industry,
-                     description = r.description, specifications = r.specifications,
-                     price_min_fen = r.price_min_fen, price_max_fen = r.price_max_fen,
-                     price_unit = r.price_unit, certifications = r.certifications,
-                     patents = r.patents, is_medical = r.is_medical,
-                     registration_certificate = r.registration_certificate,
-                     insurance_status = r.insurance_status, valid_until = r.valid_until,
-                     call_id = $2, revision = p.revision + 1,
-                     updated_at = $4
-                 FROM jsonb_populate_record(NULL::products, $3) AS r
-                 WHERE p.id = $1
-                 RETURNING p.revision",
-                id.0,
-                call,
-                snapshot,
-                now
-            )
-            .fetch_one(&mut *tx)
-            .await?
+            sqlx::query!("UPDATE products SET call_id = $2 WHERE id = $1", id.0, call)
+                .execute(&mut *tx)
+                .await?;
         }
         Subject::Scenario(id) => {
-            sqlx::query_scalar!(
-                "UPDATE scenarios AS s
-                 SET title = r.title, sector = r.sector, need = r.need,
-                     expected_outcome = r.expected_outcome, budget_min_fen = r.budget_min_fen,
-                     budget_max_fen = r.budget_max_fen, location = r.location,
-                     open_until = r.open_until, contact_phone = r.contact_phone,
-                     contact_email = r.contact_email, call_id = $2,
-                     revision = s.revision + 1, updated_at = $4
-                 FROM jsonb_populate_record(NULL::scenarios, $3) AS r
-                 WHERE s.id = $1
-                 RETURNING s.revision",
+            sqlx::query!(
+                "UPDATE scenarios SET call_id = $2 WHERE id = $1",
                 id.0,
-                call,
-                snapshot,
-                now
+                call
             )
-            .fetch_one(&mut *tx)
-            .await?
+            .execute(&mut *tx)
+            .await?;
         }
-        Subject::Project(id) => {
-            sqlx::query_scalar!(
-                "UPDATE projects AS p
-                 SET name = r.name, sector = r.sector, stage = r.stage,
-                     financing_sought_fen = r.financing_sought_fen,
-                     financing_form = r.financing_form, highlights = r.highlights,
-                     team = r.team, intellectual_property = r.intellectual_property,
-                     traction = r.traction, contact_consent = r.contact_consent,
-                     contact_phone = r.contact_phone, contact_email = r.contact_email,
-                     revision = p.revision + 1, updated_at = $3
-                 FROM jsonb_populate_record(NULL::projects, $2) AS r
-                 WHERE p.id = $1
-                 RETURNING p.revision",
-                id.0,
-                snapshot,
-                now
-            )
-            .fetch_one(&mut *tx)
-            .await?
-        }
-    };
-    keep_revision(tx, subject, revision, snapshot).await
+        Subject::Project(_) => {}
+    }
+    Ok(())
 }
 
-/// Keeps `snapshot` (a reviewed change of a published record) as the record's next
-/// revision and returns its number; `publication::publish_revision` then makes it public.
+/// Keeps `snapshot` as the record's next revision and returns its number: a reviewed change
+/// of a published record (`publication::publish_revision` then makes it public), or the
+/// fixed text of one never published.
 pub async fn next_revision(
     tx: &mut PgConnection,
     subject: Subject,
