@@ -25,7 +25,7 @@ async function startDraft(page: Page, kind: string): Promise<void> {
 async function approve(reviewer: Page, name: string): Promise<void> {
   await reviewer.goto('/review');
   await reviewer.getByTestId('to-review').getByRole('link', { name }).click();
-  await reviewer.getByLabel(/总体评分/).fill('85');
+  await reviewer.getByLabel(/总体评价/).fill('85');
   await reviewer.getByLabel('评审意见').fill('内容完整，同意发布。');
   await reviewer.getByRole('button', { name: '保存评审' }).click();
   await expect(reviewer.getByTestId('notice')).toHaveText('评审已保存。');

@@ -529,7 +529,11 @@ pub fn SelectField(
     let error = outcome.error(name).map(|problem| problem.message(t));
     let chosen = outcome.value(name).or(value).unwrap_or_default();
     let id = format!("field-{name}");
-    let described = format!("{id}-hint {id}-error");
+    // Only elements that exist: a hint when there is one, and the error slot.
+    let described = match hint {
+        Some(_) => format!("{id}-hint {id}-error"),
+        None => format!("{id}-error"),
+    };
     view! {
         <div class="field" class:invalid=error.is_some()>
             <label for=id.clone()>{label}</label>
@@ -569,9 +573,17 @@ pub fn TextAreaField(
     let t = use_account_texts();
     let outcome = use_form_outcome();
     let error = outcome.error(name).map(|problem| problem.message(t));
-    let value = outcome.value(name).or(value).unwrap_or_default();
+    // The renderer writes a <textarea>'s children as they are (tachys counts it among the
+    // raw-text elements), so text holding `</textarea>` would end the element and the rest
+    // would be markup: escape it here. The browser decodes the entities back (RCDATA).
+    let value =
+        html_escape::encode_text(&outcome.value(name).or(value).unwrap_or_default()).into_owned();
     let id = format!("field-{name}");
-    let described = format!("{id}-hint {id}-error");
+    // Only elements that exist: a hint when there is one, and the error slot.
+    let described = match hint {
+        Some(_) => format!("{id}-hint {id}-error"),
+        None => format!("{id}-error"),
+    };
     view! {
         <div class="field" class:invalid=error.is_some()>
             <label for=id.clone()>{label}</label>

@@ -135,6 +135,16 @@ async fn an_agencys_direct_scenario_is_reviewed_by_the_platform_and_changed_by_a
     assert!(page.contains("需求描述: 请填写此项") && page.contains("办公电话: 请填写此项"));
     assert!(page.contains("预算下限（元）"), "the amount is named");
 
+    // Text is text, in a text box too: a `</textarea>` typed into one does not end it.
+    let markup = "</textarea><h1>注入</h1>&amp;";
+    let saved = officer
+        .post(&scenario_draft, &[("need", markup), ("title", "标题")])
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let (_, form) = officer.get(&scenario_draft).await;
+    assert!(!form.contains("<h1>注入</h1>"), "escaped in the text box");
+    assert!(form.contains("&lt;/textarea&gt;&lt;h1&gt;注入&lt;/h1&gt;&amp;amp;"));
+
     let submitted = officer
         .post(&format!("{scenario_draft}/submit"), &scenario_fields())
         .await;
@@ -228,6 +238,18 @@ async fn an_agencys_direct_scenario_is_reviewed_by_the_platform_and_changed_by_a
     assert_eq!(resubmitted.status(), StatusCode::SEE_OTHER);
     let (revision, state, _, _) = latest(&pool).await;
     assert_eq!(state, "submitted");
+    let second = officer
+        .post(&format!("/scenarios/{scenario}/revise"), &[])
+        .await;
+    assert_eq!(second.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        second
+            .text()
+            .await
+            .unwrap()
+            .contains("修改已发布的内容: 该记录已有一份正在进行的申报"),
+        "one change at a time, said on the record's page"
+    );
     let purpose: String = sqlx::query_scalar("SELECT purpose::text FROM submissions WHERE id = $1")
         .bind(revision)
         .fetch_one(&pool)
@@ -288,11 +310,12 @@ async fn a_firms_project_is_decided_by_one_platform_reviewer_and_withdrawn_by_it
         )
         .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused
-        .text()
-        .await
-        .unwrap()
-        .contains("创新创业项目由企业、科研机构或孵化器提交"));
+    let refused = refused.text().await.unwrap();
+    assert!(refused.contains("单位: 创新创业项目由企业、科研机构或孵化器提交"));
+    assert!(
+        refused.contains(r#"<option value="project" selected"#),
+        "the kind chosen stays chosen"
+    );
 
     let project_draft = draft(&founder, "project", firm).await;
     let (_, form) = founder.get(&project_draft).await;

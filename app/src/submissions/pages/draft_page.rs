@@ -55,6 +55,7 @@ pub fn draft_labels(locale: crate::i18n::Locale) -> FieldLabels {
         ("call", t.call),
         ("submit", t.submit),
         ("organisation", t.organisation),
+        ("kind", t.record_kind),
         ("file", t.file),
     ])
 }
@@ -139,7 +140,7 @@ fn DraftForm(draft: DraftView) -> impl IntoView {
             <RedirectNotice />
             {draft.returned_reason.clone().map(|reason| view! {
                 <div class="notice" role="note" data-testid="returned-reason">
-                    <p><strong>{t.returned_with} ": "</strong>{reason}</p>
+                    <p><strong>{t.returned_with}</strong>{reason}</p>
                     {(!comments.is_empty()).then(|| view! {
                         <p><strong>{t.reviewers_comments}</strong></p>
                         <ul>{comments.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}</ul>
@@ -158,7 +159,11 @@ fn DraftForm(draft: DraftView) -> impl IntoView {
             </PostForm>
             <section aria-labelledby="attachments-heading">
                 <h2 id="attachments-heading">{t.attachments}</h2>
-                <AttachmentList files=draft.record_attachments.clone() removable=draft.record_files_removable />
+                // The record's files (a returned or withdrawn record's), then the draft's own;
+                // "no attachments" once when there are none at all.
+                {(!draft.record_attachments.is_empty()).then(|| view! {
+                    <AttachmentList files=draft.record_attachments.clone() removable=draft.record_files_removable />
+                })}
                 {(draft.record_attachments.is_empty() || !draft.attachments.is_empty()).then(|| view! {
                     <AttachmentList files=draft.attachments.clone() removable=true />
                 })}

@@ -26,6 +26,12 @@ pub fn OwnerActions(
     status: RecordStatus,
 ) -> impl IntoView {
     let t = crate::submissions::texts::use_workflow_texts();
+    // The labels of its forms' error summaries (without JavaScript, the page is rendered
+    // again with the errors).
+    provide_context(crate::accounts::form::FieldLabels(vec![
+        ("reason", t.reason),
+        ("revise", t.start_revision),
+    ]));
     let caller = crate::accounts::use_caller();
     let target = Target::organisation(owner);
     let may_revise =

@@ -60,6 +60,8 @@ pub struct ReviewView {
     pub state: SubmissionState,
     pub round: i16,
     pub revision: bool,
+    /// The record's public page (a revision changes a published record).
+    pub record_page: String,
     pub record: RecordForm,
     /// (position, title, weight); one overall criterion in the shared queue.
     pub criteria: Vec<(i16, String, i16)>,
@@ -120,10 +122,13 @@ fn ReviewBody(review: ReviewView) -> impl IntoView {
             <RedirectNotice />
             <dl class="facts">
                 <dt>{t.submitted_by}</dt><dd>{review.organisation.clone()}</dd>
-                <dt>{t.call}</dt><dd>{review.call.clone()}</dd>
+                <dt>{t.call}</dt><dd>{if review.call.is_empty() { t.no_call.to_owned() } else { review.call.clone() }}</dd>
                 <dt>{t.state}</dt><dd data-testid="submission-state">{review.state.label(locale)}</dd>
                 <dt>{t.round}</dt><dd>{review.round}</dd>
-                {review.revision.then(|| view! { <dt>{t.purpose_revision}</dt><dd>"✓"</dd> })}
+                {review.revision.then(|| view! {
+                    <dt>{t.purpose_revision}</dt>
+                    <dd><a href=review.record_page.clone()>{t.view_published}</a></dd>
+                })}
                 {review.notice_until.clone().map(|day| view! { <dt>{t.notice_until}</dt><dd>{day}</dd> })}
                 <RecordFacts record=record.clone() />
             </dl>
@@ -138,7 +143,10 @@ fn ReviewBody(review: ReviewView) -> impl IntoView {
                             let field = crate::submissions::review_score_field(*position);
                             view! {
                                 <div class="field">
-                                    <label for=format!("field-{field}")>{format!("{title}（{weight}%）{}", t.score_for)}</label>
+                                    <label for=format!("field-{field}")>{match locale {
+                                        crate::i18n::Locale::ZhCn => format!("{title}（权重 {weight}%）{}", t.score_for),
+                                        crate::i18n::Locale::En => format!("{title} (weight {weight}%) {}", t.score_for),
+                                    }}</label>
                                     <p class="field-error" id=format!("field-{field}-error") data-error-for=field hidden=true></p>
                                     <input id=format!("field-{field}") name=field type="number" min="0" max="100" value=score_of(*position) aria-describedby=format!("field-{field}-error") />
                                 </div>
@@ -151,7 +159,10 @@ fn ReviewBody(review: ReviewView) -> impl IntoView {
             })}
             {review.can_decide.then(|| view! {
                 <section aria-labelledby="reviews-in">
-                    <h2 id="reviews-in">{format!("{}（{}/{}）", t.reviews, review.reviews_in, review.required)}</h2>
+                    <h2 id="reviews-in">{match locale {
+                        crate::i18n::Locale::ZhCn => format!("{}（{}/{}）", t.reviews, review.reviews_in, review.required),
+                        crate::i18n::Locale::En => format!("{} ({}/{})", t.reviews, review.reviews_in, review.required),
+                    }}</h2>
                     <ul class="queue" data-testid="reviews">
                         {review.reviews.iter().map(|line| view! {
                             <li>{line.reviewer.clone()} " · " {line.score.map(|s| s.to_string()).unwrap_or_default()} " · " {line.comment.clone()}</li>
@@ -356,6 +367,7 @@ async fn load(id: String) -> Result<ReviewView, AppError> {
             state: locked.state,
             round: locked.round,
             revision: locked.purpose == "revision",
+            record_page: format!("/{}s/{}", locked.record_kind, locked.record_id),
             record: RecordForm::from_snapshot(
                 RecordKind::from_code(&locked.record_kind).ok_or(AppError::Internal)?,
                 &row.snapshot,

@@ -78,7 +78,7 @@ fn Lines(heading: &'static str, lines: Vec<QueueLine>, test_id: &'static str) ->
                     {lines.into_iter().map(|line| view! {
                         <li>
                             <a href=format!("/review/{}", line.id)>{line.name}</a>
-                            " · " {line.organisation} " · " {line.call} " · " {line.state.label(locale)}
+                            " · " {line.organisation} " · " {if line.call.is_empty() { t.no_call.to_owned() } else { line.call }} " · " {line.state.label(locale)}
                             " · " {format!("{} {}/{}", t.reviews_in, line.reviews, line.required)}
                         </li>
                     }).collect_view()}

@@ -36,6 +36,8 @@ pub struct SubmissionLine {
     pub record_page: Option<String>,
     /// Its notice has ended, and an objection still waits for a ruling.
     pub waiting_for_ruling: bool,
+    /// An accepted record that was withdrawn or expired since (its status).
+    pub record_gone: Option<crate::domain::RecordStatus>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +51,7 @@ pub struct Dashboard {
 #[component]
 pub fn SubmissionsPage() -> impl IntoView {
     let t = use_workflow_texts();
+    provide_context(super::draft_labels(crate::i18n::use_locale()));
     let dashboard = Resource::new_blocking(|| (), |_| load());
     view! {
         <Title text=t.submissions />
@@ -67,6 +70,10 @@ pub fn SubmissionsPage() -> impl IntoView {
 fn DashboardView(dashboard: Dashboard) -> impl IntoView {
     let t = use_workflow_texts();
     let locale = use_locale();
+    // A refused start keeps the kind chosen.
+    let chosen_kind = crate::accounts::form::use_form_outcome()
+        .value("kind")
+        .unwrap_or_default();
     view! {
         <section class="account" data-testid="submissions">
             <h1>{t.submissions}</h1>
@@ -76,9 +83,10 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                 <div class="field">
                     <label for="field-kind">{t.record_kind}</label>
                     <select id="field-kind" name="kind">
-                        <option value="product">{t.new_product}</option>
-                        <option value="scenario">{t.new_scenario}</option>
-                        <option value="project">{t.new_project}</option>
+                        {[("product", t.new_product), ("scenario", t.new_scenario), ("project", t.new_project)]
+                            .into_iter()
+                            .map(|(code, label)| view! { <option value=code selected=chosen_kind == code>{label}</option> })
+                            .collect_view()}
                     </select>
                 </div>
                 <div class="field">
@@ -116,7 +124,7 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                     <div class="table-scroll">
                     <table data-testid="submission-table">
                         <thead><tr>
-                            <th scope="col">{t.name}</th>
+                            <th scope="col">{t.record_name}</th>
                             <th scope="col">{t.call}</th>
                             <th scope="col">{t.state}</th>
                             <th scope="col">{t.reason}</th>
@@ -140,12 +148,16 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                                             {line.record_page.clone().map(|href| view! { " · " <a href=href>{t.view_published}</a> })}
                                             <br /><small>{line.organisation.clone()} " · " {line.submitted.clone()}</small>
                                         </td>
-                                        <td>{line.call.clone().unwrap_or_default()}</td>
+                                        <td>{line.call.clone().unwrap_or_else(|| t.no_call.to_owned())}</td>
                                         <td data-testid="submission-state">
-                                            {if line.waiting_for_ruling { t.waiting_for_ruling } else { line.state.label(locale) }}
+                                            {match line.record_gone {
+                                                Some(status) => status.label(locale),
+                                                None if line.waiting_for_ruling => t.waiting_for_ruling,
+                                                None => line.state.label(locale),
+                                            }}
                                             {line.notice_until.clone().map(|day| format!(" ({} {day})", t.notice_until))}
                                         </td>
-                                        <td>{line.reason.clone().filter(|_| matches!(line.state, SubmissionState::Returned | SubmissionState::Rejected)).unwrap_or_default()}</td>
+                                        <td>{line.reason.clone().filter(|_| matches!(line.state, SubmissionState::Returned | SubmissionState::Rejected | SubmissionState::Withdrawn)).unwrap_or_default()}</td>
                                         <td>
                                             {next}
                                             {withdrawable.then(|| view! {
@@ -229,7 +241,15 @@ async fn load() -> Result<Dashboard, AppError> {
                       o.name AS organisation, c.title AS "call?",
                       s.state AS "state: SubmissionState", s.purpose::text = 'revision' AS "revision!",
                       s.decision_reason, s.notice_until, s.submitted_at, s.record_kind, s.record_id,
-                      (s.state = 'in_notice' AND s.notice_until < $2) AS "ended!"
+                      (s.state = 'in_notice' AND s.notice_until < $2) AS "ended!",
+                      COALESCE(
+                          (SELECT status FROM products
+                           WHERE s.record_kind = 'product' AND id = s.record_id),
+                          (SELECT status FROM scenarios
+                           WHERE s.record_kind = 'scenario' AND id = s.record_id),
+                          (SELECT status FROM projects
+                           WHERE s.record_kind = 'project' AND id = s.record_id)
+                      ) AS "record_status!: crate::domain::RecordStatus"
                FROM submissions s
                JOIN organisations o ON o.id = s.organisation_id
                LEFT JOIN calls c ON c.id = s.call_id
@@ -252,6 +272,13 @@ async fn load() -> Result<Dashboard, AppError> {
             notice_until: row.notice_until.map(|day| day.to_string()),
             submitted: show(row.submitted_at),
             waiting_for_ruling: row.ended,
+            // Published once, and taken back (or lapsed) since.
+            record_gone: (row.state == SubmissionState::Accepted
+                && matches!(
+                    row.record_status,
+                    crate::domain::RecordStatus::Withdrawn | crate::domain::RecordStatus::Expired
+                ))
+            .then_some(row.record_status),
             record_page: (row.state == SubmissionState::Accepted)
                 .then(|| format!("/{}s/{}", row.record_kind, row.record_id)),
         })

@@ -119,7 +119,9 @@ pub async fn create_draft(
 /// draft's id.
 ///
 /// Errors: 401; 404 when the caller may not prepare drafts for the record's organisation
-/// (or it does not exist); [`AppError::Conflict`] when the record is not published.
+/// (or it does not exist); [`AppError::Conflict`] when the record is not published;
+/// [`Refusal::Invalid`] on `revise` ([`Problem::AlreadySubmitted`]) while a change of it
+/// is under review.
 pub async fn start_revision(
     state: &AppState,
     caller: &Caller,
@@ -137,6 +139,22 @@ pub async fn start_revision(
     .map_err(|_| AppError::NotFound)?;
     if record.status != RecordStatus::Published {
         return Err(AppError::Conflict.into());
+    }
+    // One change at a time: the next starts once this one is decided (a returned change
+    // has its draft, which the insert below finds).
+    let under_way = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM submissions WHERE record_kind = $1 AND record_id = $2
+                          AND state IN ('submitted', 'in_review', 'in_notice')) AS "under_way!""#,
+        subject.kind(),
+        subject.id()
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if under_way {
+        return Err(Refusal::Invalid(vec![FieldError {
+            field: "revise",
+            problem: Problem::AlreadySubmitted,
+        }]));
     }
     // The record's columns are its snapshot's shape.
     let snapshot = match subject {

@@ -106,13 +106,14 @@ pub async fn withdraw_published(
     // Whatever was under way for it (its notice, a revision, a listing in a later batch)
     // ends with it: nothing can be decided about a withdrawn record.
     let ended = sqlx::query_scalar!(
-        "UPDATE submissions SET state = 'withdrawn', updated_at = $2
+        "UPDATE submissions SET state = 'withdrawn', decision_reason = $4, updated_at = $2
          WHERE record_kind = $3 AND record_id = $1
            AND state IN ('submitted', 'in_review', 'returned', 'in_notice')
          RETURNING id",
         subject.id(),
         now,
-        subject.kind()
+        subject.kind(),
+        reason
     )
     .fetch_all(&mut *tx)
     .await?;
