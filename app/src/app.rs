@@ -180,6 +180,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/products") view=ProductListPage ssr=SsrMode::Async />
                     <Route path=path!("/products/:id") view=ProductDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("/products/:id/first-purchases/new") view=crate::first_purchases::RecordFirstPurchasePage ssr=SsrMode::Async />
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async />
                     <Route path=path!("/scenarios") view=ScenarioListPage ssr=SsrMode::Async />
                     <Route path=path!("/scenarios/:id") view=ScenarioDetailPage ssr=SsrMode::Async />

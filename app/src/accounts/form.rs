@@ -80,6 +80,14 @@ pub enum Problem {
     ProjectsFromFirmsOnly,
     /// Only government agencies and public institutions publish a scenario without a call.
     DirectScenarioAgenciesOnly,
+    /// A date still to come where one that has passed is needed (a procurement notice).
+    DateInFuture,
+    /// A first purchase needs its amount, its quantity, or both.
+    AmountOrQuantity,
+    /// A supplier does not record a purchase of its own product.
+    OwnProduct,
+    /// The product was not eligible for first purchase on the signing date, and why.
+    NotEligibleOn(crate::first_purchases::eligibility::Ineligible),
     /// The record has 10 attachments already.
     TooManyAttachments,
     /// A file that is not a PDF, OFD, DOCX, XLSX, PNG or JPEG.
@@ -192,6 +200,13 @@ impl Problem {
             Problem::ProjectsFromFirmsOnly => "Projects are submitted by enterprises, research institutes and incubators.".into(),
             Problem::DirectScenarioAgenciesOnly if zh => "只有政府部门和事业单位可以不经征集直接提交场景；请选择一个场景征集。".into(),
             Problem::DirectScenarioAgenciesOnly => "Only government agencies and public institutions submit a scenario without a call: choose a scenario call.".into(),
+            Problem::DateInFuture if zh => "该日期尚未到来。".into(),
+            Problem::DateInFuture => "This date has not come yet.".into(),
+            Problem::AmountOrQuantity if zh => "请填写金额或数量（或两者）。".into(),
+            Problem::AmountOrQuantity => "Give the amount, the quantity, or both.".into(),
+            Problem::OwnProduct if zh => "供应商不能登记自己产品的首购。".into(),
+            Problem::OwnProduct => "A supplier does not record a purchase of its own product.".into(),
+            Problem::NotEligibleOn(why) => why.message(locale).into(),
             Problem::TooManyAttachments if zh => "每条记录最多 10 个附件。".into(),
             Problem::TooManyAttachments => "A record has at most 10 attachments.".into(),
             Problem::InvalidAttachment if zh => "只能上传 PDF、OFD、DOCX、XLSX、PNG 或 JPEG 文件（按文件内容判断类型，与文件名无关）。".into(),

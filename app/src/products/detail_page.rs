@@ -123,6 +123,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
             </section>
             <crate::submissions::pages::RecordFiles files=files />
             <FirstPurchaseHistory records />
+            <crate::first_purchases::RecordPurchaseLink product=product_id supplier=owner />
             <crate::accounts::form::RedirectNotice />
             <crate::submissions::pages::OwnerActions kind=crate::submissions::forms::RecordKind::Product id=product_id.0 owner status />
         </article>

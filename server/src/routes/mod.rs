@@ -5,6 +5,7 @@ pub mod admin;
 pub mod api;
 pub mod attachments;
 pub mod calls;
+pub mod first_purchases;
 pub mod health;
 pub mod lang;
 pub mod listed;
@@ -33,6 +34,7 @@ pub fn site_routes(limiter: &Arc<Limiter>) -> Listed<AppState> {
         .merge(calls::router())
         .merge(submissions::router())
         .merge(attachments::router())
+        .merge(first_purchases::router())
 }
 
 /// Every route of a production site: [`site_routes`], each Leptos page (GET) and each

@@ -125,6 +125,8 @@ struct World {
     scenario: i64,
     project: i64,
     firm: i64,
+    /// The government agency (its buyer is a caller).
+    agency: i64,
     /// A finished batch of the agency, public.
     call: i64,
     /// A draft call of the agency: nobody of the matrix manages it.
@@ -142,6 +144,7 @@ fn rows(world: &World) -> Vec<Row> {
         scenario,
         project,
         firm,
+        agency: _,
         call,
         draft_call,
         draft,
@@ -378,6 +381,25 @@ fn rows(world: &World) -> Vec<Row> {
             &[],
             [401, 404, 303, 303, 404, 404, 404, 404],
         ),
+        // Recording a first purchase: buyers of a verified agency other than the supplier.
+        // The buyer's date is still to come, so it is refused (422) and nothing is written.
+        get(
+            "/products/{id}/first-purchases/new",
+            format!("/products/{product}/first-purchases/new"),
+            [401, 403, 403, 403, 200, 403, 403, 403],
+        ),
+        post(
+            "/products/{id}/first-purchases/new",
+            format!("/products/{product}/first-purchases/new"),
+            &[
+                ("organisation", "AGENCY"),
+                ("route", "first_purchase"),
+                ("signed_on", "2999-01-01"),
+                ("amount", "1"),
+                ("outcome", "awarded"),
+            ],
+            [401, 403, 403, 403, 422, 403, 403, 403],
+        ),
         get("/notices", "/notices", everyone(200)),
         get("/notices/{id}", format!("/notices/{in_notice}"), everyone(200)),
         get("/notices/{id}", "/notices/999999", everyone(404)),
@@ -451,6 +473,7 @@ fn every_route_the_site_serves_has_a_row_and_every_row_a_route() {
         scenario: 1,
         project: 1,
         firm: 1,
+        agency: 1,
         call: 1,
         draft_call: 2,
         draft: 1,
@@ -653,6 +676,7 @@ async fn each_caller_gets_the_status_the_matrix_says(pool: PgPool) {
         scenario,
         project,
         firm,
+        agency,
         call,
         draft_call,
         draft,
@@ -671,18 +695,20 @@ async fn each_caller_gets_the_status_the_matrix_says(pool: PgPool) {
                 request = request.header("cookie", cookie);
             }
             if row.method == Method::POST {
-                // `FIRM` stands for firm A's id, which the fixture only knows now.
+                // `FIRM` and `AGENCY` stand for firm A's and the agency's ids, which the
+                // fixture only knows now.
                 let firm_id = world.firm.to_string();
+                let agency_id = world.agency.to_string();
                 let mut form: Vec<(&str, &str)> = row
                     .form
                     .iter()
                     .map(|(name, value)| {
                         (
                             *name,
-                            if *value == "FIRM" {
-                                firm_id.as_str()
-                            } else {
-                                *value
+                            match *value {
+                                "FIRM" => firm_id.as_str(),
+                                "AGENCY" => agency_id.as_str(),
+                                other => other,
                             },
                         )
                     })

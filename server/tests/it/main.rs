@@ -15,6 +15,8 @@ mod calls;
 mod catalogue_pages;
 mod clock;
 mod database_outage;
+mod first_purchase_eligibility;
+mod first_purchases_record;
 mod fixtures;
 mod helpers;
 mod home;
