@@ -128,3 +128,6 @@ RETURNS TEXT LANGUAGE sql STABLE AS $$
     FROM products pr, rule, history
     WHERE pr.id = product
 $$;
+
+-- Changes of the rule are audited under their own kind.
+ALTER TYPE subject_kind ADD VALUE IF NOT EXISTS 'first_purchase_rule';

@@ -204,6 +204,8 @@ pub fn workflow_notice(locale: Locale, code: &str) -> Option<&'static str> {
         "calendar_saved" => "The holiday calendar was updated.",
         "ruled" if zh => "已处理异议。",
         "ruled" => "The objection was ruled on.",
+        "rule_changed" if zh => "首购认定规则已更新，自今天起生效。",
+        "rule_changed" => "The first-purchase rule was changed, in force from today.",
         "first_purchase_recorded" if zh => "首购记录已登记。",
         "first_purchase_recorded" => "The first purchase was recorded.",
         _ => return None,

@@ -238,6 +238,14 @@ fn rows(world: &World) -> Vec<Row> {
         post("/admin/users/{id}/{change}", "/admin/users/999999/lift", &[], platform_admin(404)),
         get("/admin/mailbox", "/admin/mailbox", platform_admin(200)),
         get("/admin/calendar", "/admin/calendar?year=2026", platform_admin(200)),
+        get("/admin/first-purchase-rule", "/admin/first-purchase-rule", platform_admin(200)),
+        // No reason: refused 422 for the platform admin, so the rule stays as it is.
+        post(
+            "/admin/first-purchase-rule",
+            "/admin/first-purchase-rule",
+            &[("batch_grace_days", "3")],
+            platform_admin(422),
+        ),
         post(
             "/admin/calendar/days",
             "/admin/calendar/days",

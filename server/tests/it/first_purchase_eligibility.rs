@@ -244,3 +244,77 @@ async fn a_product_listed_in_two_batches_is_eligible_while_either_is_valid(pool:
     assert_eq!(judged(&pool, id, -9).await, Some(Ineligible::NoValidBatch));
     assert_eq!(judged(&pool, id, -3).await, None);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_platform_admin_changes_the_rule_from_today_and_earlier_days_keep_theirs(pool: PgPool) {
+    let (id, _, _) = listed_product(&pool, "声学相机").await;
+    let app = crate::helpers::spawn_app(pool.clone()).await;
+    let admin = crate::second_factor::platform_admin(&app, &pool, "admin@platform.example").await;
+    // The batch lapsed 10 days ago: today is refused under the rule without grace days.
+    let today = app.state.clock.today();
+    {
+        let mut conn = pool.acquire().await.unwrap();
+        let before = refusal_on(&mut conn, ProductId(id), today, today)
+            .await
+            .unwrap();
+        assert_eq!(before, Some(Ineligible::NoValidBatch));
+    }
+
+    let refused = admin
+        .post(
+            "/admin/first-purchase-rule",
+            &[("batch_grace_days", "400"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(refused.status(), http::StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("请输入 0 到 365 之间的整数") && page.contains("请写明理由"));
+    let changed = admin
+        .post(
+            "/admin/first-purchase-rule",
+            &[
+                ("batch_grace_days", "15"),
+                ("require_product_valid", "yes"),
+                ("reason", "市财政局 2026 年第 12 号通知"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        crate::accounts::location(&changed),
+        "/admin/first-purchase-rule?notice=rule_changed"
+    );
+    let mut conn = pool.acquire().await.unwrap();
+    assert_eq!(
+        refusal_on(&mut conn, ProductId(id), today, today)
+            .await
+            .unwrap(),
+        None,
+        "signed today: within the new grace days"
+    );
+    assert_eq!(
+        refusal_on(
+            &mut conn,
+            ProductId(id),
+            today - chrono::TimeDelta::days(2),
+            today
+        )
+        .await
+        .unwrap(),
+        Some(Ineligible::NoValidBatch),
+        "signed two days ago: the rule of that day"
+    );
+    let (grace, audited, queued): (i32, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT batch_grace_days FROM first_purchase_policy),
+                (SELECT count(*) FROM audit_log WHERE subject_kind = 'first_purchase_rule'),
+                (SELECT count(*) FROM search_outbox WHERE subject_kind = 'product'
+                   AND subject_id = $1 AND processed_at IS NULL)",
+    )
+    .bind(id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((grace, audited), (15, 1));
+    assert!(queued >= 1, "search judges it again");
+    let (_, page) = admin.get("/admin/first-purchase-rule").await;
+    assert!(page.contains("市财政局 2026 年第 12 号通知") && page.contains(&today.to_string()));
+}

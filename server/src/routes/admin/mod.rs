@@ -44,6 +44,11 @@ pub fn router() -> Listed<AppState> {
         .route(Method::POST, "/admin/calendar/days", post(set_calendar_day))
         .route(
             Method::POST,
+            "/admin/first-purchase-rule",
+            post(set_first_purchase_rule),
+        )
+        .route(
+            Method::POST,
             "/admin/calendar/days/{day}/delete",
             post(remove_calendar_day),
         )
@@ -52,6 +57,26 @@ pub fn router() -> Listed<AppState> {
             "/admin/calendar/years",
             post(enter_calendar_year),
         )
+}
+
+async fn set_first_purchase_rule(State(state): State<AppState>, posted: Posted) -> Response {
+    let result = app::admin::first_purchase_rule::set_rule(
+        &state,
+        &posted.caller(),
+        posted.get("batch_grace_days"),
+        posted.get("require_product_valid") == "yes",
+        posted.get("reason"),
+    )
+    .await
+    .map(|_| "/admin/first-purchase-rule?notice=rule_changed".to_owned());
+    super::accounts::reply::reply_on(
+        &state,
+        posted,
+        None,
+        |t| app::admin::first_purchase_rule_labels(t.locale),
+        result,
+    )
+    .await
 }
 
 async fn set_calendar_day(State(state): State<AppState>, posted: Posted) -> Response {
