@@ -32,4 +32,5 @@ test('a buyer records an awarded first purchase from the product page', async ({
   await expect(page).toHaveURL(`${productUrl}?notice=first_purchase_recorded`);
   await expect(page.getByTestId('notice')).toHaveText('首购记录已登记。');
   await expect(page.getByTestId('first-purchase-history')).toContainText(contract);
+  await expect(page.getByTestId('bought-by')).toContainText(today);
 });

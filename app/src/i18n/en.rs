@@ -96,6 +96,7 @@ pub const EN: Messages = Messages {
     specifications: "Specifications",
     first_purchase_history: "First-purchase history",
     no_first_purchases: "No first-purchase records yet.",
+    bought_by: "Already bought by",
     signed_on: "Signed on",
     buyer: "Buyer",
     route: "Route",

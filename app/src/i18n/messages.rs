@@ -98,6 +98,8 @@ pub struct Messages {
     pub specifications: &'static str,
     pub first_purchase_history: &'static str,
     pub no_first_purchases: &'static str,
+    /// "Already bought by": the agencies with an awarded record, for a second buyer.
+    pub bought_by: &'static str,
     pub signed_on: &'static str,
     pub buyer: &'static str,
     pub route: &'static str,

@@ -96,6 +96,7 @@ pub const ZH_CN: Messages = Messages {
     specifications: "技术规格",
     first_purchase_history: "首购记录",
     no_first_purchases: "暂无首购记录。",
+    bought_by: "已成交单位",
     signed_on: "签订日期",
     buyer: "采购人",
     route: "方式",

@@ -1,8 +1,9 @@
 use super::card::FirstPurchaseBadges;
-use super::{get_product, FirstPurchaseEntry, ProductDetail};
+use super::{get_product, FirstPurchaseEntry, OrganisationRef, ProductDetail};
 use crate::components::{Fact, Facts, RecordPage, StatusBanner};
-use crate::domain::Money;
+use crate::domain::{Money, PurchaseOutcome};
 use crate::i18n::{use_locale, use_messages};
+use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -137,10 +138,17 @@ fn FirstPurchaseHistory(records: Vec<FirstPurchaseEntry>) -> impl IntoView {
     let t = use_messages();
     let locale = use_locale();
     let empty = records.is_empty();
+    let bought_by = bought_by(&records);
     view! {
         <section aria-labelledby="history-heading" data-testid="first-purchase-history">
             <h2 id="history-heading">{t.first_purchase_history}</h2>
             {empty.then(|| view! { <p>{t.no_first_purchases}</p> })}
+            {(!bought_by.is_empty()).then(|| view! {
+                <p data-testid="bought-by">
+                    <strong>{format!("{}（{}）", t.bought_by, bought_by.len())}</strong> " "
+                    {bought_by.iter().map(|(buyer, day)| format!("{}（{day}）", buyer.name)).collect::<Vec<_>>().join("、")}
+                </p>
+            })}
             {(!empty).then(|| view! {
                 <div class="table-scroll">
                     <table>
@@ -190,5 +198,66 @@ fn FirstPurchaseHistory(records: Vec<FirstPurchaseEntry>) -> impl IntoView {
                 </div>
             })}
         </section>
+    }
+}
+
+/// Who already bought it: each agency with an awarded record, with its first signing date,
+/// earliest first (the precedent a second buyer looks for). Cancelled and "nothing
+/// suitable" records do not count.
+fn bought_by(records: &[FirstPurchaseEntry]) -> Vec<(OrganisationRef, NaiveDate)> {
+    let mut buyers: Vec<(OrganisationRef, NaiveDate)> = Vec::new();
+    for record in records
+        .iter()
+        .filter(|r| r.outcome == PurchaseOutcome::Awarded)
+    {
+        match buyers
+            .iter_mut()
+            .find(|(buyer, _)| buyer.id == record.buyer.id)
+        {
+            Some((_, day)) => *day = (*day).min(record.signed_on),
+            None => buyers.push((record.buyer.clone(), record.signed_on)),
+        }
+    }
+    buyers.sort_by_key(|(buyer, day)| (*day, buyer.id));
+    buyers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{OrganisationId, PurchaseRoute};
+
+    fn record(buyer: i64, outcome: PurchaseOutcome, day: u32) -> FirstPurchaseEntry {
+        FirstPurchaseEntry {
+            buyer: OrganisationRef {
+                id: OrganisationId(buyer),
+                name: format!("单位{buyer}"),
+            },
+            buyer_public: true,
+            route: PurchaseRoute::FirstPurchase,
+            outcome,
+            signed_on: NaiveDate::from_ymd_opt(2026, 10, day).unwrap(),
+            contract_number: None,
+            amount: None,
+            quantity: None,
+            notice_on: None,
+            notice_url: None,
+        }
+    }
+
+    #[test]
+    fn each_agency_that_bought_counts_once_from_its_first_awarded_contract() {
+        let records = [
+            record(2, PurchaseOutcome::Awarded, 20),
+            record(1, PurchaseOutcome::Cancelled, 1),
+            record(2, PurchaseOutcome::Awarded, 5),
+            record(3, PurchaseOutcome::Awarded, 9),
+            record(4, PurchaseOutcome::NothingSuitable, 2),
+        ];
+        let bought: Vec<(i64, u32)> = bought_by(&records)
+            .into_iter()
+            .map(|(buyer, day)| (buyer.id.0, chrono::Datelike::day(&day)))
+            .collect();
+        assert_eq!(bought, [(2, 5), (3, 9)]);
     }
 }

@@ -169,6 +169,16 @@ async fn a_buyer_records_a_first_purchase_judged_on_its_signing_date(pool: PgPoo
         .await
         .unwrap();
     assert!(page.contains("常州市水利局"), "the history names the buyer");
+    let bought_by = page
+        .split(r#"data-testid="bought-by""#)
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        bought_by.contains("已成交单位（1）")
+            && bought_by.contains(&format!("常州市水利局（{}）", day(-30))),
+        "a second buyer sees who already bought it: {}",
+        bought_by.chars().take(200).collect::<String>()
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
