@@ -9,6 +9,9 @@
 -- import) keeps it; the time of a change is the row's `updated_at`, which the server sets
 -- from its clock (never the database's) in the same statement.
 CREATE TABLE product_status_periods (
+    -- The order the periods were written in: two changes at one instant (a fixed test
+    -- clock, one transaction) still have a last one.
+    seq         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     product_id  BIGINT NOT NULL REFERENCES products (id),
     status      record_status NOT NULL,
     started_at  TIMESTAMPTZ NOT NULL,
@@ -42,12 +45,19 @@ CREATE TRIGGER products_status_periods_start
     FOR EACH ROW EXECUTE FUNCTION start_product_status_periods();
 
 -- A change of status ends the current period and starts the next, at `updated_at`.
+-- A time earlier than the current period's start (a writer that left `updated_at` as it
+-- was, a test clock moved back) is taken as that start: periods never run backwards.
 CREATE FUNCTION next_product_status_period() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    at TIMESTAMPTZ := NEW.updated_at;
 BEGIN
-    UPDATE product_status_periods SET ended_at = GREATEST(NEW.updated_at, started_at)
+    SELECT GREATEST(at, started_at) INTO at FROM product_status_periods
+    WHERE product_id = NEW.id AND ended_at IS NULL;
+    at := COALESCE(at, NEW.updated_at);
+    UPDATE product_status_periods SET ended_at = at
     WHERE product_id = NEW.id AND ended_at IS NULL;
     INSERT INTO product_status_periods (product_id, status, started_at)
-    VALUES (NEW.id, NEW.status, NEW.updated_at);
+    VALUES (NEW.id, NEW.status, at);
     RETURN NULL;
 END $$;
 CREATE TRIGGER products_status_periods_next
@@ -83,10 +93,12 @@ SELECT DATE '2000-01-01', batch_grace_days, require_product_valid FROM first_pur
 
 -- Why a product was not eligible for first purchase on `on_date` (a day of the session's
 -- time zone, the deployment's), judged on its history with the rule in force that day;
--- NULL when it was eligible:
+-- NULL when it was eligible (`not_published` for a product that does not exist):
 --   `not_published`  not published at any time that day (never yet, or in notice);
 --   `withdrawn`      withdrawn by then;
---   `expired`        past its own validity (when the rule counts it) or expired by then;
+--   `expired`        past its own validity (when the rule counts it: a product the
+--                    scheduler expired at the end of its validity still counts as
+--                    published when the rule does not);
 --   `no_valid_batch` not listed, by that day, in a batch valid that day (with the rule's
 --                    grace days after the batch lapses).
 -- A product published at any moment of the day counts as published that day.
@@ -104,14 +116,19 @@ RETURNS TEXT LANGUAGE sql STABLE AS $$
     ), history AS (
         SELECT
             EXISTS (SELECT 1 FROM product_status_periods p, day
-                    WHERE p.product_id = product AND p.status = 'published'
+                    WHERE p.product_id = product
+                      AND (p.status = 'published'
+                           OR (p.status = 'expired' AND NOT rule.require_product_valid))
                       AND p.started_at < day.ends
                       AND (p.ended_at IS NULL OR p.ended_at > day.starts)) AS published,
             (SELECT p.status FROM product_status_periods p, day
              WHERE p.product_id = product AND p.started_at < day.ends
-             ORDER BY p.started_at DESC LIMIT 1) AS status_by_then
+             ORDER BY p.started_at DESC, p.seq DESC LIMIT 1) AS status_by_then
+        FROM rule
     )
     SELECT CASE
+        -- No such product: never "eligible".
+        WHEN pr.id IS NULL THEN 'not_published'
         WHEN NOT history.published THEN
             CASE history.status_by_then
                 WHEN 'withdrawn' THEN 'withdrawn'
@@ -125,8 +142,7 @@ RETURNS TEXT LANGUAGE sql STABLE AS $$
               AND c.valid_from <= on_date
               AND on_date <= c.valid_until + rule.batch_grace_days) THEN 'no_valid_batch'
     END
-    FROM products pr, rule, history
-    WHERE pr.id = product
+    FROM rule CROSS JOIN history LEFT JOIN products pr ON pr.id = product
 $$;
 
 -- Changes of the rule are audited under their own kind.

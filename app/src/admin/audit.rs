@@ -39,6 +39,10 @@ const KINDS: &[&str] = &[
     "call",
     "first_purchase",
     "user",
+    "submission",
+    "objection",
+    "calendar",
+    "first_purchase_rule",
 ];
 
 impl AuditFilter {

@@ -89,5 +89,11 @@ pub async fn refusal_on(
     )
     .fetch_one(&mut *conn)
     .await?;
-    Ok(code.as_deref().and_then(Ineligible::from_code))
+    match code.as_deref() {
+        None => Ok(None),
+        // A reason this code does not know must not pass for "eligible".
+        Some(code) => Ineligible::from_code(code)
+            .map(Some)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown refusal {code}").into())),
+    }
 }

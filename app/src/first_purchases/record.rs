@@ -3,7 +3,7 @@
 //! page. The record keeps the listing's version the buyer saw, and is accepted only when
 //! the product was eligible on the signing date ([`super::eligibility`]).
 
-use super::eligibility::refusal_on;
+use super::eligibility::{refusal_on, Ineligible};
 use crate::accounts::form::{FieldError, Problem};
 use crate::accounts::server::Refusal;
 use crate::audit::{self, Actor, AuditEntry};
@@ -90,6 +90,9 @@ pub fn check_purchase(
     match (get("signed_on"), signed_on) {
         ("", _) => fail("signed_on", Problem::Required),
         (_, None) => fail("signed_on", Problem::InvalidDate),
+        (_, Some(day)) if day > today => {
+            fail("signed_on", Problem::NotEligibleOn(Ineligible::InFuture))
+        }
         _ => {}
     }
     let notice_on = match get("notice_on") {
@@ -190,11 +193,13 @@ pub async fn record_purchase(
     let (now, today) = (state.clock.now(), state.clock.today());
     let purchase = check_purchase(fields, today).map_err(Refusal::Invalid)?;
     let mut tx = state.pool.begin().await?;
+    // The record's trigger updates the product's row (`first_purchased_on`): take that
+    // lock now, so two records of one product at once queue instead of deadlocking.
     let row = sqlx::query!(
         r#"SELECT p.organisation_id, p.revision,
                   record_page_is_public(p.status, o.verified_at) AS "public!"
            FROM products p JOIN organisations o ON o.id = p.organisation_id
-           WHERE p.id = $1 FOR SHARE OF p"#,
+           WHERE p.id = $1 FOR NO KEY UPDATE OF p"#,
         product.0
     )
     .fetch_optional(&mut *tx)
@@ -336,5 +341,19 @@ mod tests {
         .unwrap_err();
         assert_eq!(neither[0].field, "amount");
         assert_eq!(neither[0].problem, Problem::AmountOrQuantity);
+        let future = check_purchase(
+            &form(&[
+                ("route", "catalogue"),
+                ("signed_on", "2026-12-01"),
+                ("amount", "1"),
+                ("outcome", "awarded"),
+            ]),
+            today(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            future[0].field, "signed_on",
+            "named with the other fields, before any lookup"
+        );
     }
 }

@@ -258,20 +258,30 @@ async fn load(id: String) -> Result<RecordForm, AppError> {
 pub fn RecordPurchaseLink(
     product: crate::domain::ProductId,
     supplier: crate::domain::OrganisationId,
+    /// Offered for a product listed now, or once listed (expired, withdrawn); never one
+    /// still in notice, which no signing date could make eligible.
+    status: crate::domain::RecordStatus,
 ) -> impl IntoView {
     let t = record_texts(use_locale());
     let caller = crate::accounts::use_caller();
-    let may = caller.signed_in().is_some_and(|account| {
-        account.memberships.iter().any(|m| {
-            m.organisation != supplier
-                && crate::auth::check(
-                    &caller,
-                    crate::auth::Action::RecordFirstPurchase,
-                    &crate::auth::Target::organisation(m.organisation),
-                )
-                .is_ok()
-        })
-    });
+    let listed_once = matches!(
+        status,
+        crate::domain::RecordStatus::Published
+            | crate::domain::RecordStatus::Expired
+            | crate::domain::RecordStatus::Withdrawn
+    );
+    let may = listed_once
+        && caller.signed_in().is_some_and(|account| {
+            account.memberships.iter().any(|m| {
+                m.organisation != supplier
+                    && crate::auth::check(
+                        &caller,
+                        crate::auth::Action::RecordFirstPurchase,
+                        &crate::auth::Target::organisation(m.organisation),
+                    )
+                    .is_ok()
+            })
+        });
     may.then(|| {
         view! {
             <p data-testid="record-first-purchase-link">

@@ -124,7 +124,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
             </section>
             <crate::submissions::pages::RecordFiles files=files />
             <FirstPurchaseHistory records />
-            <crate::first_purchases::RecordPurchaseLink product=product_id supplier=owner />
+            <crate::first_purchases::RecordPurchaseLink product=product_id supplier=owner status />
             <crate::accounts::form::RedirectNotice />
             <crate::submissions::pages::OwnerActions kind=crate::submissions::forms::RecordKind::Product id=product_id.0 owner status />
         </article>
@@ -145,8 +145,20 @@ fn FirstPurchaseHistory(records: Vec<FirstPurchaseEntry>) -> impl IntoView {
             {empty.then(|| view! { <p>{t.no_first_purchases}</p> })}
             {(!bought_by.is_empty()).then(|| view! {
                 <p data-testid="bought-by">
-                    <strong>{format!("{}（{}）", t.bought_by, bought_by.len())}</strong> " "
-                    {bought_by.iter().map(|(buyer, day)| format!("{}（{day}）", buyer.name)).collect::<Vec<_>>().join("、")}
+                    {match locale {
+                        crate::i18n::Locale::ZhCn => format!(
+                            "{}（{} 家）：{}",
+                            t.bought_by,
+                            bought_by.len(),
+                            bought_by.iter().map(|(buyer, day)| format!("{}（{day}）", buyer.name)).collect::<Vec<_>>().join("、"),
+                        ),
+                        crate::i18n::Locale::En => format!(
+                            "{} ({}): {}",
+                            t.bought_by,
+                            bought_by.len(),
+                            bought_by.iter().map(|(buyer, day)| format!("{} ({day})", buyer.name)).collect::<Vec<_>>().join(", "),
+                        ),
+                    }}
                 </p>
             })}
             {(!empty).then(|| view! {

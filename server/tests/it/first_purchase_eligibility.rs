@@ -21,6 +21,17 @@ async fn list(pool: &PgPool, product: i64, call: i64, listed: i64) {
     .unwrap();
 }
 
+/// Dates `product`'s first period (its draft) a thousand days back: the fixture writes it at
+/// the database's now, and these histories start long before.
+pub(crate) async fn drafted_long_ago(pool: &PgPool, product: i64) {
+    sqlx::query("UPDATE product_status_periods SET started_at = $2 WHERE product_id = $1")
+        .bind(product)
+        .bind(at(-1000))
+        .execute(pool)
+        .await
+        .unwrap();
+}
+
 /// Moves `product` to `status` at `when` (days from today), as the publication module does.
 async fn set_status(pool: &PgPool, product: i64, status: &str, when: i64) {
     sqlx::query(
@@ -66,6 +77,7 @@ async fn listed_product(pool: &PgPool, name: &str) -> (i64, i64, i64) {
     )
     .await;
     let id = product(pool, supplier, Some(call), name, "new_materials", "draft").await;
+    drafted_long_ago(pool, id).await;
     set_status(pool, id, "published", -200).await;
     list(pool, id, call, -200).await;
     (id, call, agency)
@@ -135,6 +147,8 @@ async fn a_product_past_its_own_validity_is_refused_when_the_rule_counts_it(pool
         .unwrap();
     assert_eq!(judged(&pool, id, -60).await, None, "its last valid day");
     assert_eq!(judged(&pool, id, -59).await, Some(Ineligible::Expired));
+    // The scheduler expires it the day after its validity, as it does every product.
+    set_status(&pool, id, "expired", -59).await;
     // A rule that does not count the product's own validity, from 30 days ago.
     sqlx::query(
         "INSERT INTO first_purchase_policy_versions (effective_from, batch_grace_days,
@@ -150,7 +164,40 @@ async fn a_product_past_its_own_validity_is_refused_when_the_rule_counts_it(pool
         Some(Ineligible::Expired),
         "the old rule"
     );
-    assert_eq!(judged(&pool, id, -20).await, None, "the new rule");
+    assert_eq!(
+        judged(&pool, id, -20).await,
+        None,
+        "the new rule: expired by its own validity, which no longer counts"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_product_that_does_not_exist_is_never_eligible(pool: PgPool) {
+    let refusal: Option<String> = sqlx::query_scalar("SELECT first_purchase_refusal(424242, $1)")
+        .bind(day(0))
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(refusal.as_deref(), Some("not_published"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn two_changes_at_one_instant_leave_the_last_status_last(pool: PgPool) {
+    let (id, _, _) = listed_product(&pool, "同刻变更").await;
+    // Withdrawn, then (by a stale writer) expired at an earlier time: the periods still
+    // run forward, and the last written is the status by then.
+    set_status(&pool, id, "withdrawn", -20).await;
+    set_status(&pool, id, "expired", -30).await;
+    let backwards: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM product_status_periods WHERE product_id = $1
+           AND ended_at < started_at",
+    )
+    .bind(id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(backwards, 0);
+    assert_eq!(judged(&pool, id, -10).await, Some(Ineligible::Expired));
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -196,6 +243,7 @@ async fn a_product_not_yet_published_or_in_notice_is_refused(pool: PgPool) {
         "draft",
     )
     .await;
+    drafted_long_ago(&pool, id).await;
     set_status(&pool, id, "submitted", -40).await;
     set_status(&pool, id, "in_review", -35).await;
     set_status(&pool, id, "in_notice", -20).await;
@@ -317,4 +365,11 @@ async fn a_platform_admin_changes_the_rule_from_today_and_earlier_days_keep_thei
     assert!(queued >= 1, "search judges it again");
     let (_, page) = admin.get("/admin/first-purchase-rule").await;
     assert!(page.contains("市财政局 2026 年第 12 号通知") && page.contains(&today.to_string()));
+    let (status, audit) = admin.get("/admin/audit?kind=first_purchase_rule").await;
+    assert_eq!(
+        status,
+        http::StatusCode::OK,
+        "the audit log filters on the rule's changes"
+    );
+    assert!(audit.contains("change_rule"));
 }

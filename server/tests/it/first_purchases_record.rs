@@ -21,6 +21,7 @@ async fn listed(pool: &PgPool, agency: i64, supplier: i64, name: &str) -> i64 {
     )
     .await;
     let id = product(pool, supplier, Some(call), name, "new_materials", "draft").await;
+    crate::first_purchase_eligibility::drafted_long_ago(pool, id).await;
     sqlx::query("UPDATE products SET status = 'published', published_at = $2, updated_at = $2 WHERE id = $1")
         .bind(id)
         .bind(at(-200))
@@ -174,7 +175,7 @@ async fn a_buyer_records_a_first_purchase_judged_on_its_signing_date(pool: PgPoo
         .nth(1)
         .unwrap_or_default();
     assert!(
-        bought_by.contains("已成交单位（1）")
+        bought_by.contains("已成交单位（1 家）")
             && bought_by.contains(&format!("常州市水利局（{}）", day(-30))),
         "a second buyer sees who already bought it: {}",
         bought_by.chars().take(200).collect::<String>()
