@@ -15,6 +15,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod calls;
+pub mod certificates;
 #[cfg(feature = "ssr")]
 pub mod clock;
 pub mod codec;
@@ -38,6 +39,7 @@ pub mod search;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod submissions;
+pub mod traction;
 pub mod url;
 
 pub use app::{shell, App};

@@ -86,6 +86,8 @@ pub enum Problem {
     AmountOrQuantity,
     /// A supplier does not record a purchase of its own product.
     OwnProduct,
+    /// A first-purchase record is past its correction window or cancelled.
+    CorrectionClosed,
     /// The product was not eligible for first purchase on the signing date, and why.
     NotEligibleOn(crate::first_purchases::eligibility::Ineligible),
     /// The record has 10 attachments already.
@@ -206,6 +208,8 @@ impl Problem {
             Problem::AmountOrQuantity => "Give the amount, the quantity, or both.".into(),
             Problem::OwnProduct if zh => "供应商不能登记自己产品的首购。".into(),
             Problem::OwnProduct => "A supplier does not record a purchase of its own product.".into(),
+            Problem::CorrectionClosed if zh => "记录登记满 30 天或已取消，不能再更正；如有需要，可标记为取消。".into(),
+            Problem::CorrectionClosed => "The record is more than 30 days old or cancelled and can no longer be corrected; it can be marked cancelled.".into(),
             Problem::NotEligibleOn(why) => why.message(locale).into(),
             Problem::TooManyAttachments if zh => "每条记录最多 10 个附件。".into(),
             Problem::TooManyAttachments => "A record has at most 10 attachments.".into(),

@@ -134,6 +134,15 @@ pub enum Action {
     RuleOnObjection,
     /// Record a first purchase for the organisation (the buying agency).
     RecordFirstPurchase,
+    /// Correct, cancel, attach files to, and answer disputes of the buying agency's
+    /// first-purchase records.
+    CorrectFirstPurchase,
+    /// Dispute a first-purchase record naming the organisation as supplier.
+    DisputeFirstPurchase,
+    /// Settle a dispute the buying agency and the supplier could not.
+    SettleFirstPurchaseDispute,
+    /// Open the proof of listing (入库证明) of the organisation's products.
+    ProveListing,
     /// Verify or unverify organisations.
     VerifyOrganisation,
     /// Decide claims of organisations that have no admin.
@@ -171,6 +180,10 @@ impl Action {
             Action::DecideSubmission => "decide_submission",
             Action::RuleOnObjection => "rule_on_objection",
             Action::RecordFirstPurchase => "record_first_purchase",
+            Action::CorrectFirstPurchase => "correct_first_purchase",
+            Action::DisputeFirstPurchase => "dispute_first_purchase",
+            Action::SettleFirstPurchaseDispute => "settle_first_purchase_dispute",
+            Action::ProveListing => "prove_listing",
             Action::VerifyOrganisation => "verify_organisation",
             Action::DecideClaim => "decide_claim",
             Action::SuspendAccount => "suspend_account",
@@ -267,6 +280,32 @@ pub const PERMISSIONS: &[(Action, &[Grant])] = &[
     (
         Action::RecordFirstPurchase,
         &[grant(BUYER, OwnVerifiedOrganisation)],
+    ),
+    // The agency's admins too: they answer for its records.
+    (
+        Action::CorrectFirstPurchase,
+        &[
+            grant(BUYER, OwnVerifiedOrganisation),
+            grant(ADMIN, OwnVerifiedOrganisation),
+        ],
+    ),
+    (
+        Action::DisputeFirstPurchase,
+        &[
+            grant(MEMBER, OwnVerifiedOrganisation),
+            grant(ADMIN, OwnVerifiedOrganisation),
+        ],
+    ),
+    (
+        Action::SettleFirstPurchaseDispute,
+        &[grant(PLATFORM_ADMIN, Anywhere)],
+    ),
+    (
+        Action::ProveListing,
+        &[
+            grant(MEMBER, OwnVerifiedOrganisation),
+            grant(ADMIN, OwnVerifiedOrganisation),
+        ],
     ),
     (
         Action::VerifyOrganisation,
@@ -503,7 +542,7 @@ mod tests {
         assert_eq!(rows.len(), unique.len(), "an action has two rows");
         assert!(PERMISSIONS.iter().all(|(_, grants)| !grants.is_empty()));
         // Every action named in `code` is a row (the match there lists them all).
-        assert_eq!(rows.len(), 22);
+        assert_eq!(rows.len(), 26);
     }
 
     #[test]
@@ -708,6 +747,46 @@ mod tests {
         let unverified = account(11, vec![membership(AGENCY, &[Role::Buyer], false)], vec![]);
         assert_eq!(
             check(&unverified, Action::RecordFirstPurchase, &target),
+            Err(AppError::Forbidden)
+        );
+    }
+
+    #[test]
+    fn the_buying_agency_answers_for_its_records_and_the_supplier_disputes_them() {
+        let agency = Target::organisation(AGENCY);
+        let firm = Target::organisation(FIRM);
+        let buyer = account(11, vec![membership(AGENCY, &[Role::Buyer], true)], vec![]);
+        let agency_admin = account(12, vec![membership(AGENCY, &[Role::Admin], true)], vec![]);
+        let staff = account(13, vec![membership(FIRM, &[Role::Member], true)], vec![]);
+        let admin = account(1, vec![], vec![Role::PlatformAdmin]);
+        for who in [&buyer, &agency_admin] {
+            assert_eq!(check(who, Action::CorrectFirstPurchase, &agency), Ok(()));
+            assert_eq!(
+                check(who, Action::DisputeFirstPurchase, &firm),
+                Err(AppError::Forbidden)
+            );
+        }
+        assert_eq!(check(&staff, Action::DisputeFirstPurchase, &firm), Ok(()));
+        assert_eq!(check(&staff, Action::ProveListing, &firm), Ok(()));
+        assert_eq!(
+            check(&staff, Action::CorrectFirstPurchase, &agency),
+            Err(AppError::Forbidden)
+        );
+        assert_eq!(
+            check(&staff, Action::CorrectFirstPurchase, &firm),
+            Err(AppError::Forbidden),
+            "a firm member is no buyer"
+        );
+        assert_eq!(
+            check(&admin, Action::SettleFirstPurchaseDispute, &Target::none()),
+            Ok(())
+        );
+        assert_eq!(
+            check(&admin, Action::CorrectFirstPurchase, &agency),
+            Err(AppError::Forbidden)
+        );
+        assert_eq!(
+            check(&buyer, Action::SettleFirstPurchaseDispute, &Target::none()),
             Err(AppError::Forbidden)
         );
     }

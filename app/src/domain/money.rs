@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 #[error("not an amount in yuan")]
 pub struct InvalidAmount;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Money {
     pub fen: i64,

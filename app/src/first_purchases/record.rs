@@ -161,7 +161,7 @@ pub fn check_purchase(
 }
 
 /// Records a first purchase of `product` by `buyer` (the caller's agency) from the posted
-/// form. Returns the record's id.
+/// form, and tells the supplier (site and mail). Returns the record's id.
 ///
 /// Errors: 401; 404 when the product's page is not public; 403 when the caller holds no
 /// `buyer` role in `buyer` (a verified agency or public institution); [`Refusal::Invalid`]
@@ -265,6 +265,22 @@ pub async fn record_purchase(
             changed_fields: &[],
             at: now,
         },
+    )
+    .await?;
+    let product_name = sqlx::query_scalar!("SELECT name FROM products WHERE id = $1", product.0)
+        .fetch_one(&mut *tx)
+        .await?;
+    crate::submissions::server::notify::notify_about(
+        &mut tx,
+        &state.site,
+        OrganisationId(row.organisation_id),
+        crate::submissions::server::notify::Audience::Supplier,
+        None,
+        crate::submissions::server::notify::Event::FirstPurchaseRecorded,
+        &product_name,
+        None,
+        &format!("/first-purchases/{id}"),
+        now,
     )
     .await?;
     tx.commit().await?;

@@ -34,6 +34,11 @@ pub struct RecordTexts {
     pub outcome: &'static str,
     pub submit: &'static str,
     pub product: &'static str,
+    pub record: &'static str,
+    pub reason: &'static str,
+    pub ground: &'static str,
+    pub decision: &'static str,
+    pub file: &'static str,
 }
 
 static ZH_CN: RecordTexts = RecordTexts {
@@ -54,6 +59,11 @@ static ZH_CN: RecordTexts = RecordTexts {
     outcome: "结果",
     submit: "登记",
     product: "产品",
+    record: "记录",
+    reason: "理由",
+    ground: "异议类型",
+    decision: "裁定",
+    file: "文件",
 };
 
 static EN: RecordTexts = RecordTexts {
@@ -74,6 +84,11 @@ static EN: RecordTexts = RecordTexts {
     outcome: "Outcome",
     submit: "Record",
     product: "Product",
+    record: "Record",
+    reason: "Reason",
+    ground: "Ground",
+    decision: "Decision",
+    file: "File",
 };
 
 pub fn record_texts(locale: Locale) -> &'static RecordTexts {
@@ -97,6 +112,11 @@ pub fn record_labels(locale: Locale) -> FieldLabels {
         ("notice_on", t.notice_on),
         ("notice_url", t.notice_url),
         ("outcome", t.outcome),
+        ("record", t.record),
+        ("reason", t.reason),
+        ("ground", t.ground),
+        ("decision", t.decision),
+        ("file", t.file),
     ])
 }
 
@@ -109,6 +129,22 @@ pub struct RecordForm {
     pub buyers: Vec<(i64, String)>,
     /// Their published scenarios (id, title).
     pub scenarios: Vec<(i64, String)>,
+    /// The values the form starts with (a correction: the record's own), by field name.
+    pub values: Vec<(String, String)>,
+    /// Where the form posts.
+    pub action: String,
+    /// A correction past its window (or of a cancelled record): the page says so instead
+    /// of showing the form.
+    pub closed: bool,
+}
+
+impl RecordForm {
+    fn value(&self, name: &str) -> Option<String> {
+        self.values
+            .iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, value)| value.clone())
+    }
 }
 
 #[component]
@@ -123,7 +159,10 @@ pub fn RecordFirstPurchasePage() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 match form.await {
-                    Ok(form) => view! { <PurchaseForm form /> }.into_any(),
+                    Ok(form) => {
+                        let t = record_texts(use_locale());
+                        view! { <PurchaseForm form title=t.title lead=t.lead submit=t.submit test_id="record-first-purchase" /> }.into_any()
+                    }
                     Err(error) => view! { <AccessDenied error /> }.into_any(),
                 }
             })}
@@ -131,21 +170,45 @@ pub fn RecordFirstPurchasePage() -> impl IntoView {
     }
 }
 
+/// The recording form, also the correction form (`title`, `lead`, `submit` differ).
 #[component]
-fn PurchaseForm(form: RecordForm) -> impl IntoView {
+pub fn PurchaseForm(
+    form: RecordForm,
+    title: &'static str,
+    lead: &'static str,
+    submit: &'static str,
+    test_id: &'static str,
+) -> impl IntoView {
     let t = record_texts(use_locale());
     let outcome = crate::accounts::form::use_form_outcome();
-    let chosen = |name: &str| outcome.value(name).unwrap_or_default();
+    let chosen = |name: &str| outcome.value(name).or(form.value(name)).unwrap_or_default();
     let (chosen_buyer, chosen_scenario) = (chosen("organisation"), chosen("scenario"));
-    let action = format!("/products/{}/first-purchases/new", form.product);
+    let value = |name: &str| form.value(name).unwrap_or_default();
+    let (route, contract_number, signed_on, amount, quantity, notice_on, notice_url, outcome_value) = (
+        value("route"),
+        value("contract_number"),
+        value("signed_on"),
+        value("amount"),
+        value("quantity"),
+        value("notice_on"),
+        value("notice_url"),
+        value("outcome"),
+    );
+    let action = form.action.clone();
     view! {
-        <Title text=t.title />
-        <section class="account" data-testid="record-first-purchase">
-            <h1>{t.title}</h1>
+        <Title text=title />
+        <section class="account" data-testid=test_id>
+            <h1>{title}</h1>
             <p>{t.product} ": " <a href=format!("/products/{}", form.product)>{form.product_name.clone()}</a> " · " {form.supplier.clone()}</p>
-            <p>{t.lead}</p>
+            <p>{lead}</p>
             <RedirectNotice />
-            <PostForm action label=t.title>
+            {form.closed.then(|| view! {
+                <p class="form-error" role="alert" data-testid="correction-closed">
+                    {crate::accounts::form::Problem::CorrectionClosed.message(crate::accounts::texts::use_account_texts())}
+                </p>
+            })}
+            {(!form.closed).then(move || view! {
+            <PostForm action label=title>
                 <div class="field">
                     <label for="field-organisation">{t.buyer}</label>
                     <select id="field-organisation" name="organisation">
@@ -155,7 +218,7 @@ fn PurchaseForm(form: RecordForm) -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </div>
-                <SelectField name="route" label=t.route options={vocabulary_options::<PurchaseRoute>()} />
+                <SelectField name="route" label=t.route options={vocabulary_options::<PurchaseRoute>()} value=route />
                 <div class="field">
                     <label for="field-scenario">{t.scenario}</label>
                     <p class="field-error" id="field-scenario-error" data-error-for="scenario" hidden=true></p>
@@ -167,15 +230,16 @@ fn PurchaseForm(form: RecordForm) -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </div>
-                <Field name="contract_number" label=t.contract_number maxlength=100 required=false />
-                <Field name="signed_on" label=t.signed_on hint=t.signed_on_hint kind="date" />
-                <Field name="amount" label=t.amount hint=t.amount_hint required=false />
-                <Field name="quantity" label=t.quantity kind="number" required=false />
-                <Field name="notice_on" label=t.notice_on kind="date" required=false />
-                <Field name="notice_url" label=t.notice_url kind="url" maxlength=500 required=false />
-                <SelectField name="outcome" label=t.outcome options={vocabulary_options::<PurchaseOutcome>()} />
-                <button type="submit">{t.submit}</button>
+                <Field name="contract_number" label=t.contract_number maxlength=100 required=false value=contract_number />
+                <Field name="signed_on" label=t.signed_on hint=t.signed_on_hint kind="date" value=signed_on />
+                <Field name="amount" label=t.amount hint=t.amount_hint required=false value=amount />
+                <Field name="quantity" label=t.quantity kind="number" required=false value=quantity />
+                <Field name="notice_on" label=t.notice_on kind="date" required=false value=notice_on />
+                <Field name="notice_url" label=t.notice_url kind="url" maxlength=500 required=false value=notice_url />
+                <SelectField name="outcome" label=t.outcome options={vocabulary_options::<PurchaseOutcome>()} value=outcome_value />
+                <button type="submit">{submit}</button>
             </PostForm>
+            })}
         </section>
     }
 }
@@ -243,6 +307,9 @@ async fn load(id: String) -> Result<RecordForm, AppError> {
             supplier: row.supplier,
             buyers,
             scenarios,
+            values: Vec::new(),
+            action: format!("/products/{product}/first-purchases/new"),
+            closed: false,
         })
     }
     #[cfg(not(feature = "ssr"))]

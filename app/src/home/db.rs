@@ -24,8 +24,7 @@ pub async fn home_figures(
     )
     .fetch_one(pool)
     .await?;
-    let latest_organisations = sqlx::query_as!(
-        OrganisationSummary,
+    let latest_organisations = sqlx::query!(
         r#"SELECT id AS "id: OrganisationId", name, kind AS "kind: OrganisationKind",
                   location AS "location!: Location"
            FROM organisations WHERE organisation_is_public(verified_at)
@@ -33,7 +32,18 @@ pub async fn home_figures(
         i64::from(LATEST),
     )
     .fetch_all(pool)
-    .await?;
+    .await?
+    .into_iter()
+    .map(|row| OrganisationSummary {
+        id: row.id,
+        name: row.name,
+        kind: row.kind,
+        location: row.location,
+        government_traction: Default::default(),
+    })
+    .collect();
+    let latest_organisations =
+        crate::organisations::db::with_traction(pool, latest_organisations).await?;
     let has_demo_data = sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM organisations WHERE is_demo) AS "demo!""#
     )

@@ -15,6 +15,7 @@ pub fn OrganisationCard(organisation: OrganisationSummary) -> impl IntoView {
             <p class="card-meta">
                 {move || format!("{} · {}", kind.label(locale), location.label(locale))}
             </p>
+            <crate::traction::TractionLine traction=organisation.government_traction />
         </li>
     }
 }

@@ -25,8 +25,7 @@ pub async fn list_verified(
     )
     .fetch_one(pool)
     .await?;
-    let items = sqlx::query_as!(
-        OrganisationSummary,
+    let items = sqlx::query!(
         r#"SELECT id AS "id: OrganisationId", name, kind AS "kind: OrganisationKind",
                   location AS "location!: Location"
            FROM organisations
@@ -41,12 +40,38 @@ pub async fn list_verified(
         Page::<()>::offset(filter.page),
     )
     .fetch_all(pool)
-    .await?;
+    .await?
+    .into_iter()
+    .map(|row| OrganisationSummary {
+        id: row.id,
+        name: row.name,
+        kind: row.kind,
+        location: row.location,
+        government_traction: Default::default(),
+    })
+    .collect();
+    let items = with_traction(pool, items).await?;
     Ok(Page {
         items,
         total,
         page: filter.page,
     })
+}
+
+/// `organisations` with their government traction, for a page of cards.
+pub async fn with_traction(
+    pool: &PgPool,
+    mut organisations: Vec<OrganisationSummary>,
+) -> Result<Vec<OrganisationSummary>, sqlx::Error> {
+    let ids: Vec<i64> = organisations.iter().map(|o| o.id.0).collect();
+    let traction = crate::traction::for_organisations(pool, &ids).await?;
+    for organisation in &mut organisations {
+        organisation.government_traction = traction
+            .get(&organisation.id.0)
+            .copied()
+            .unwrap_or_default();
+    }
+    Ok(organisations)
 }
 
 /// A verified organisation with the latest of what it published, as listed on `today`.
@@ -103,6 +128,7 @@ pub async fn public_detail(
             name: row.name,
             kind: row.kind,
             location: row.location,
+            government_traction: crate::traction::load(pool, row.id, None).await?,
         },
         credit_code: row.credit_code,
         description: row.description,

@@ -28,6 +28,7 @@ fn OrganisationView(organisation: OrganisationDetail) -> impl IntoView {
         organisation.projects.clone(),
     );
     let organisation_id = organisation.summary.id;
+    let traction = organisation.summary.government_traction;
     let o = StoredValue::new(organisation);
     let fact = move |read: fn(&OrganisationDetail, Locale) -> Option<String>| {
         Signal::derive(move || o.with_value(|o| read(o, locale)))
@@ -38,6 +39,12 @@ fn OrganisationView(organisation: OrganisationDetail) -> impl IntoView {
         <Meta name="description" content=description />
         <article class="record" data-testid="organisation-detail">
             <h1>{title}</h1>
+            <crate::traction::TractionLine traction />
+            {(traction.awarded > 0).then(|| view! {
+                <p><a href=format!("/first-purchases?supplier={organisation_id}") data-testid="supplier-first-purchases">
+                    {match locale { Locale::ZhCn => "查看其首购记录", Locale::En => "See its first purchases" }}
+                </a></p>
+            })}
             <Facts>
                 <Fact label=label(|m| m.kind) value=fact(|o, l| Some(o.summary.kind.label(l).to_owned())) />
                 <Fact label=label(|m| m.location) value=fact(|o, l| Some(o.summary.location.label(l).to_owned())) />

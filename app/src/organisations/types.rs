@@ -11,6 +11,9 @@ pub struct OrganisationSummary {
     pub name: String,
     pub kind: OrganisationKind,
     pub location: Location,
+    /// Government traction of its products.
+    #[serde(default)]
+    pub government_traction: crate::traction::Traction,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

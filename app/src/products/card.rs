@@ -19,6 +19,7 @@ pub fn ProductCard(product: ProductSummary) -> impl IntoView {
         certifications,
         eligible,
         first_purchased_on,
+        government_traction,
         ..
     } = product;
     let price = move || {
@@ -43,6 +44,7 @@ pub fn ProductCard(product: ProductSummary) -> impl IntoView {
                     .map(|c| view! { <span class="badge">{move || c.label(locale)}</span> })
                     .collect_view()}
             </p>
+            <crate::traction::TractionLine traction=government_traction />
         </li>
     }
 }

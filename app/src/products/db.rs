@@ -42,6 +42,7 @@ impl From<SummaryRow> for ProductSummary {
             batch_code: row.batch_code,
             eligible: row.eligible,
             first_purchased_on: row.first_purchased_on,
+            government_traction: Default::default(),
         }
     }
 }
@@ -119,7 +120,16 @@ pub async fn list_published(
     .await?
     .into_iter()
     .map(ProductSummary::from)
-    .collect();
+    .collect::<Vec<_>>();
+    let ids: Vec<i64> = items.iter().map(|p| p.id.0).collect();
+    let traction = crate::traction::for_products(pool, &ids).await?;
+    let items = items
+        .into_iter()
+        .map(|mut p| {
+            p.government_traction = traction.get(&p.id.0).copied().unwrap_or_default();
+            p
+        })
+        .collect();
 
     Ok(Page {
         items,
@@ -166,8 +176,9 @@ pub async fn public_detail(
         return Ok(None);
     };
 
+    let traction = crate::traction::load(pool, row.supplier_id, Some(id)).await?;
     let first_purchases = sqlx::query!(
-        r#"SELECT b.id AS "buyer_id: OrganisationId", b.name AS buyer_name,
+        r#"SELECT f.id, b.id AS "buyer_id: OrganisationId", b.name AS buyer_name,
                   organisation_is_public(b.verified_at) AS "buyer_public!",
                   f.route AS "route: PurchaseRoute", f.outcome AS "outcome: PurchaseOutcome",
                   f.signed_on, f.contract_number, f.amount_fen, f.quantity, f.notice_on, f.notice_url
@@ -181,6 +192,7 @@ pub async fn public_detail(
     .await?
     .into_iter()
     .map(|f| FirstPurchaseEntry {
+        id: f.id,
         buyer: OrganisationRef {
             id: f.buyer_id,
             name: f.buyer_name,
@@ -262,5 +274,9 @@ pub async fn public_detail(
             .map(|at| at.with_timezone(&zone).date_naive()),
         first_purchases,
         attachments: crate::submissions::server::attachments::list(pool, "product", id.0).await?,
+    })
+    .map(|mut detail| {
+        detail.summary.government_traction = traction;
+        detail
     }))
 }

@@ -20,6 +20,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
     let description: String = product.description.chars().take(150).collect();
     let supplier_href = format!("/organisations/{}", product.summary.supplier.id);
     let first_purchased_on = product.summary.first_purchased_on;
+    let p_traction = product.summary.government_traction;
     let eligible = product.summary.eligible;
     let (status, notice_until, reason) = (
         product.status,
@@ -59,6 +60,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                 {first_purchased_on.map(|day| view! {
                     <p>{t.first_purchased_since.replace("{date}", &day.to_string())}</p>
                 })}
+                <crate::traction::TractionLine traction=p_traction />
             </section>
             <Facts>
                 <Fact label=label(|m| m.industry) value=fact(|p, l| Some(p.summary.industry.label(l).to_owned())) />
@@ -125,6 +127,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
             <crate::submissions::pages::RecordFiles files=files />
             <FirstPurchaseHistory records />
             <crate::first_purchases::RecordPurchaseLink product=product_id supplier=owner status />
+            <crate::certificates::CertificateLink product=product_id supplier=owner status />
             <crate::accounts::form::RedirectNotice />
             <crate::submissions::pages::OwnerActions kind=crate::submissions::forms::RecordKind::Product id=product_id.0 owner status />
         </article>
@@ -188,7 +191,7 @@ fn FirstPurchaseHistory(records: Vec<FirstPurchaseEntry>) -> impl IntoView {
                                     let amount = record.amount;
                                     view! {
                                         <tr data-outcome=record.outcome.code()>
-                                            <td>{record.signed_on.to_string()}</td>
+                                            <td><a href=format!("/first-purchases/{}", record.id)>{record.signed_on.to_string()}</a></td>
                                             <td>{buyer}</td>
                                             <td>{move || record.route.label(locale)}</td>
                                             <td>{move || amount.map(|a| a.display(locale)).unwrap_or_default()}</td>
@@ -241,6 +244,7 @@ mod tests {
 
     fn record(buyer: i64, outcome: PurchaseOutcome, day: u32) -> FirstPurchaseEntry {
         FirstPurchaseEntry {
+            id: 1,
             buyer: OrganisationRef {
                 id: OrganisationId(buyer),
                 name: format!("单位{buyer}"),

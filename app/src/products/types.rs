@@ -28,6 +28,9 @@ pub struct ProductSummary {
     pub eligible: bool,
     /// Set once an *awarded* first-purchase record exists: a different fact.
     pub first_purchased_on: Option<NaiveDate>,
+    /// Government traction of this product.
+    #[serde(default)]
+    pub government_traction: crate::traction::Traction,
 }
 
 /// The catalogue batch a product was listed in.
@@ -69,6 +72,8 @@ pub struct ProductDetail {
 /// One first-purchase record of a product; only `Awarded` ones make it first-purchased.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FirstPurchaseEntry {
+    /// The record's id (its page is `/first-purchases/{id}`).
+    pub id: i64,
     pub buyer: OrganisationRef,
     /// Whether the buyer's own page is public (verified): only then is it a link.
     pub buyer_public: bool,

@@ -15,6 +15,7 @@ pub fn ProjectCard(project: ProjectSummary) -> impl IntoView {
         stage,
         financing_sought,
         financing_form,
+        government_traction,
         ..
     } = project;
     view! {
@@ -34,6 +35,7 @@ pub fn ProjectCard(project: ProjectSummary) -> impl IntoView {
                     })
                 }}
             </p>
+            <crate::traction::TractionLine traction=government_traction />
         </li>
     }
 }

@@ -30,6 +30,7 @@ impl From<SummaryRow> for ProjectSummary {
             stage: row.stage,
             financing_sought: row.financing_sought_fen.map(Money::from_fen),
             financing_form: row.financing_form,
+            government_traction: Default::default(),
         }
     }
 }
@@ -79,7 +80,16 @@ pub async fn list_published(
     .await?
     .into_iter()
     .map(ProjectSummary::from)
-    .collect();
+    .collect::<Vec<_>>();
+    let owners: Vec<i64> = items.iter().map(|p| p.owner.id.0).collect();
+    let traction = crate::traction::for_organisations(pool, &owners).await?;
+    let items = items
+        .into_iter()
+        .map(|mut p| {
+            p.government_traction = traction.get(&p.owner.id.0).copied().unwrap_or_default();
+            p
+        })
+        .collect();
     Ok(Page {
         items,
         total,
@@ -112,6 +122,7 @@ pub async fn public_detail(
         return Ok(None);
     };
     let attachments = crate::submissions::server::attachments::list(pool, "project", id.0).await?;
+    let government_traction = crate::traction::load(pool, row.owner_id, None).await?;
     Ok(Some({
         // Personal contact data leaves the server only with the owner's consent.
         let contact = row.contact_consent.then(|| {
@@ -131,7 +142,8 @@ pub async fn public_detail(
                 stage: row.stage,
                 financing_sought_fen: row.financing_sought_fen,
                 financing_form: row.financing_form,
-            }),
+            })
+            .with_government_traction(government_traction),
             status: row.status,
             status_reason: row.status_reason,
             highlights: row.highlights,

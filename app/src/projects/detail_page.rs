@@ -17,6 +17,7 @@ fn ProjectView(project: ProjectDetail) -> impl IntoView {
     let description: String = project.highlights.chars().take(150).collect();
     let owner_href = format!("/organisations/{}", project.summary.owner.id);
     let owner = project.summary.owner.name.clone();
+    let government_traction = project.summary.government_traction;
     let (status, reason) = (project.status, project.status_reason.clone());
     let (project_id, owner_id) = (project.summary.id, project.summary.owner.id);
     let files = project.attachments.clone();
@@ -47,6 +48,7 @@ fn ProjectView(project: ProjectDetail) -> impl IntoView {
             <p class="record-owner">
                 <a href=owner_href>{owner}</a>
             </p>
+            <crate::traction::TractionLine traction=government_traction />
             <Facts>
                 <Fact label=label(|m| m.sector) value=fact(|p, l| Some(p.summary.sector.label(l).to_owned())) />
                 <Fact label=label(|m| m.stage) value=fact(|p, l| Some(p.summary.stage.label(l).to_owned())) />

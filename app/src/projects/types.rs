@@ -12,6 +12,16 @@ pub struct ProjectSummary {
     pub stage: ProjectStage,
     pub financing_sought: Option<Money>,
     pub financing_form: FinancingForm,
+    /// Government traction of its owner's products.
+    #[serde(default)]
+    pub government_traction: crate::traction::Traction,
+}
+
+impl ProjectSummary {
+    pub fn with_government_traction(mut self, traction: crate::traction::Traction) -> Self {
+        self.government_traction = traction;
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -208,6 +208,18 @@ pub fn workflow_notice(locale: Locale, code: &str) -> Option<&'static str> {
         "rule_changed" => "The first-purchase rule was changed, in force from today.",
         "first_purchase_recorded" if zh => "首购记录已登记。",
         "first_purchase_recorded" => "The first purchase was recorded.",
+        "first_purchase_corrected" if zh => "更正已保存，供应商已收到通知。",
+        "first_purchase_corrected" => "The correction was saved and the supplier told.",
+        "first_purchase_cancelled" if zh => "记录已标记为取消。",
+        "first_purchase_cancelled" => "The record is marked cancelled.",
+        "first_purchase_disputed" if zh => "异议已提交，采购单位已收到通知。",
+        "first_purchase_disputed" => "The dispute was filed and the buying agency told.",
+        "dispute_answered" if zh => "答复已提交，异议交由平台裁定。",
+        "dispute_answered" => "Your answer was sent; the platform will settle the dispute.",
+        "dispute_settled" if zh => "异议已裁定，双方已收到通知。",
+        "dispute_settled" => "The dispute is settled and both sides told.",
+        "certificate_issued" if zh => "入库证明已生成。",
+        "certificate_issued" => "The proof of listing is ready.",
         _ => return None,
     })
 }

@@ -24,16 +24,99 @@ const MAX_FORM_BYTES: u64 = MAX_ATTACHMENT_BYTES + 64 * 1024;
 
 pub fn router() -> Listed<AppState> {
     Listed::default()
-        .route(Method::POST, "/drafts/{id}/attachments", post(upload))
+        .route(
+            Method::POST,
+            "/drafts/{id}/attachments",
+            post(upload_to_draft),
+        )
+        .route(
+            Method::POST,
+            "/first-purchases/{id}/attachments",
+            post(upload_to_first_purchase),
+        )
         .route(Method::POST, "/attachments/{id}/delete", post(remove))
         .route(Method::GET, "/attachments/{id}", get(download))
 }
 
 /// Whether `path` is an upload that checks its CSRF token itself ([`upload`]).
 pub fn checks_own_token(path: &str) -> bool {
-    path.strip_prefix("/drafts/")
-        .and_then(|rest| rest.strip_suffix("/attachments"))
-        .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+    ["/drafts/", "/first-purchases/"].iter().any(|prefix| {
+        path.strip_prefix(prefix)
+            .and_then(|rest| rest.strip_suffix("/attachments"))
+            .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// Where an upload goes.
+#[derive(Clone, Copy)]
+enum Destination {
+    Draft(i64),
+    FirstPurchase(i64),
+}
+
+impl Destination {
+    /// The page the upload came from and returns to.
+    fn page(self) -> String {
+        match self {
+            Destination::Draft(id) => format!("/drafts/{id}"),
+            Destination::FirstPurchase(id) => format!("/first-purchases/{id}"),
+        }
+    }
+
+    async fn room_for_one_more(self, state: &AppState, caller: &Caller) -> Result<(), Refusal> {
+        match self {
+            Destination::Draft(id) => records::room_for_one_more(state, caller, id).await,
+            Destination::FirstPurchase(id) => {
+                app::first_purchases::files::room_for_one_more(state, caller, id).await
+            }
+        }
+    }
+
+    async fn add(
+        self,
+        state: &AppState,
+        caller: &Caller,
+        received: &app::attachments::Received,
+        name: &str,
+    ) -> Result<i64, Refusal> {
+        match self {
+            Destination::Draft(id) => {
+                records::add_to_draft(state, caller, id, received, name).await
+            }
+            Destination::FirstPurchase(id) => {
+                app::first_purchases::files::add_file(state, caller, id, received, name).await
+            }
+        }
+    }
+}
+
+/// `POST /drafts/{id}/attachments` (multipart: `csrf_token` first, then `file`).
+async fn upload_to_draft(
+    state: State<AppState>,
+    Path(id): Path<String>,
+    request: Request,
+) -> Response {
+    let destination = app::domain::parse_id(&id).ok().map(Destination::Draft);
+    upload(state, destination, format!("/drafts/{id}"), request).await
+}
+
+/// `POST /first-purchases/{id}/attachments`: the contract excerpt or award notice, by the
+/// buying agency.
+async fn upload_to_first_purchase(
+    state: State<AppState>,
+    Path(id): Path<String>,
+    request: Request,
+) -> Response {
+    let destination = app::domain::parse_id(&id)
+        .ok()
+        .map(Destination::FirstPurchase);
+    upload(
+        state,
+        destination,
+        format!("/first-purchases/{id}"),
+        request,
+    )
+    .await
 }
 
 fn invalid_file(problem: Problem) -> Refusal {
@@ -43,10 +126,12 @@ fn invalid_file(problem: Problem) -> Refusal {
     }])
 }
 
-/// `POST /drafts/{id}/attachments` (multipart: `csrf_token` first, then `file`).
+/// An upload (multipart: `csrf_token` first, then `file`) to `destination` (`None`: a
+/// malformed id, 404); errors return to `page`.
 async fn upload(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    destination: Option<Destination>,
+    page: String,
     request: Request,
 ) -> Response {
     let (parts, body) = request.into_parts();
@@ -59,14 +144,13 @@ async fn upload(
         .get::<app::accounts::Viewer>()
         .map(|viewer| viewer.csrf_token.clone());
     let boundary = crate::multipart::boundary(&parts.headers);
-    let page = format!("/drafts/{id}");
     let result = async {
-        let draft: i64 = app::domain::parse_id(&id).map_err(|_| AppError::NotFound)?;
+        let destination = destination.ok_or(AppError::NotFound)?;
         let Some(token) = token else {
             return Err(AppError::Unauthorized.into());
         };
-        // Refused before reading the file: not the caller's draft, or full.
-        records::room_for_one_more(&state, &caller, draft).await?;
+        // Refused before reading the file: not the caller's, or full.
+        destination.room_for_one_more(&state, &caller).await?;
         let boundary = boundary.ok_or_else(|| invalid_file(Problem::InvalidAttachment))?;
         let constraints = multer::Constraints::new().size_limit(
             multer::SizeLimit::new()
@@ -103,8 +187,8 @@ async fn upload(
                 AttachmentError::TooLarge { .. } => invalid_file(Problem::AttachmentTooLarge),
                 _ => invalid_file(Problem::InvalidAttachment),
             })?;
-        match records::add_to_draft(&state, &caller, draft, &received, &name).await {
-            Ok(_) => Ok(format!("/drafts/{draft}?notice=attachment_added")),
+        match destination.add(&state, &caller, &received, &name).await {
+            Ok(_) => Ok(format!("{}?notice=attachment_added", destination.page())),
             Err(refusal) => {
                 // Nothing stays of a refused upload.
                 let _ = state.attachments.delete(&received.key).await;

@@ -34,7 +34,7 @@ pub fn site_routes(limiter: &Arc<Limiter>) -> Listed<AppState> {
         .merge(calls::router())
         .merge(submissions::router())
         .merge(attachments::router())
-        .merge(first_purchases::router())
+        .merge(first_purchases::router(limiter))
 }
 
 /// Every route of a production site: [`site_routes`], each Leptos page (GET) and each

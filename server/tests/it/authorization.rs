@@ -135,6 +135,8 @@ struct World {
     draft: i64,
     /// Firm A's product in public notice, submitted into `call`.
     in_notice: i64,
+    /// A first purchase of `product` recorded by the agency today.
+    purchase: i64,
 }
 
 /// The matrix. Add a row for every new route.
@@ -149,6 +151,7 @@ fn rows(world: &World) -> Vec<Row> {
         draft_call,
         draft,
         in_notice,
+        purchase,
     } = world;
     let no_token = "/confirm/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     let no_reset = "/reset/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -389,6 +392,61 @@ fn rows(world: &World) -> Vec<Row> {
             &[],
             [401, 404, 303, 303, 404, 404, 404, 404],
         ),
+        // First-purchase records: public; the buying agency corrects, cancels, attaches and
+        // answers; the supplier (firm A) disputes; platform admins settle. Empty forms:
+        // those allowed get 422 and nothing changes.
+        // Proof of listing: firm A's product is in no valid batch (409, said plainly);
+        // nobody else opens its certificate. Verification is public.
+        get(
+            "/products/{id}/certificate",
+            format!("/products/{product}/certificate"),
+            [401, 403, 409, 409, 403, 403, 403, 403],
+        ),
+        get("/verify/{code}", "/verify/AAAAAAAAAAAAAAAA", everyone(404)),
+        get("/first-purchases", "/first-purchases", everyone(200)),
+        get("/first-purchases/export.csv", "/first-purchases/export.csv", everyone(200)),
+        get("/first-purchases/{id}", format!("/first-purchases/{purchase}"), everyone(200)),
+        get(
+            "/first-purchases/{id}/correct",
+            format!("/first-purchases/{purchase}/correct"),
+            [401, 403, 403, 403, 200, 403, 403, 403],
+        ),
+        post(
+            "/first-purchases/{id}/correct",
+            format!("/first-purchases/{purchase}/correct"),
+            &[],
+            [401, 403, 403, 403, 422, 403, 403, 403],
+        ),
+        post(
+            "/first-purchases/{id}/cancel",
+            format!("/first-purchases/{purchase}/cancel"),
+            &[],
+            [401, 403, 403, 403, 422, 403, 403, 403],
+        ),
+        post(
+            "/first-purchases/{id}/attachments",
+            format!("/first-purchases/{purchase}/attachments"),
+            &[],
+            [401, 403, 403, 403, 422, 403, 403, 403],
+        ),
+        post(
+            "/first-purchases/{id}/dispute",
+            format!("/first-purchases/{purchase}/dispute"),
+            &[],
+            [401, 403, 422, 422, 403, 403, 403, 403],
+        ),
+        post(
+            "/first-purchases/{id}/stand-by",
+            format!("/first-purchases/{purchase}/stand-by"),
+            &[],
+            [401, 403, 403, 403, 422, 403, 403, 403],
+        ),
+        post(
+            "/first-purchases/{id}/settle",
+            format!("/first-purchases/{purchase}/settle"),
+            &[],
+            platform_admin(422),
+        ),
         // Recording a first purchase: buyers of a verified agency other than the supplier.
         // The buyer's date is still to come, so it is refused (422) and nothing is written.
         get(
@@ -486,6 +544,7 @@ fn every_route_the_site_serves_has_a_row_and_every_row_a_route() {
         draft_call: 2,
         draft: 1,
         in_notice: 1,
+        purchase: 1,
     };
     let served: BTreeSet<(String, String)> = server::routes::inventory()
         .into_iter()
@@ -679,6 +738,20 @@ async fn each_caller_gets_the_status_the_matrix_says(pool: PgPool) {
     .fetch_one(&pool)
     .await
     .unwrap();
+    let purchase: i64 = sqlx::query_scalar(
+        "INSERT INTO first_purchases (product_id, product_revision, buyer_organisation_id,
+                                      supplier_organisation_id, route, signed_on, amount_fen,
+                                      outcome, created_at)
+         SELECT p.id, p.revision, $2, p.organisation_id, 'first_purchase', $3, 100000, 'awarded', $4
+         FROM products p WHERE p.id = $1 RETURNING id",
+    )
+    .bind(product)
+    .bind(agency)
+    .bind(crate::helpers::test_today() - chrono::TimeDelta::days(10))
+    .bind(test_clock().now())
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     let world = World {
         product,
         scenario,
@@ -689,6 +762,7 @@ async fn each_caller_gets_the_status_the_matrix_says(pool: PgPool) {
         draft_call,
         draft,
         in_notice,
+        purchase,
     };
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

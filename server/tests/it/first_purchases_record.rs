@@ -11,7 +11,7 @@ use sqlx::PgPool;
 
 /// A product of `supplier` published 200 days ago in a batch of `agency` valid from 150
 /// days ago to 100 days ahead.
-async fn listed(pool: &PgPool, agency: i64, supplier: i64, name: &str) -> i64 {
+pub(crate) async fn listed(pool: &PgPool, agency: i64, supplier: i64, name: &str) -> i64 {
     let call = batch(
         pool,
         agency,

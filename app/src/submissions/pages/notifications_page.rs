@@ -1,4 +1,5 @@
-//! `/account/notifications`: what happened to the person's submissions, newest first;
+//! `/account/notifications`: what happened to the person's submissions and first-purchase
+//! records, newest first, each linking where to look;
 //! opening the page marks them read.
 
 use crate::accounts::AccessDenied;
@@ -14,6 +15,8 @@ pub struct NotificationLine {
     pub reason: Option<String>,
     pub at: String,
     pub unread: bool,
+    /// Where to look (a path on this site), when it is not the submissions page.
+    pub link: Option<String>,
 }
 
 #[component]
@@ -32,7 +35,10 @@ pub fn NotificationsPage() -> impl IntoView {
                             <ul class="queue" data-testid="notifications">
                                 {lines.into_iter().map(|line| view! {
                                     <li class:unread=line.unread>
-                                        <p>{line.text}</p>
+                                        <p>{match line.link {
+                                            Some(link) => view! { <a href=link>{line.text}</a> }.into_any(),
+                                            None => line.text.into_any(),
+                                        }}</p>
                                         {line.reason.map(|reason| view! { <p>{t.reason} ": " {reason}</p> })}
                                         <p><small>{line.at}</small></p>
                                     </li>
@@ -58,7 +64,7 @@ async fn load() -> Result<Vec<NotificationLine>, AppError> {
         let zone = state.clock.zone();
         let locale = crate::i18n::use_locale();
         let rows = sqlx::query!(
-            "SELECT id, event, title, reason, created_at, read_at FROM notifications
+            "SELECT id, event, title, reason, link, created_at, read_at FROM notifications
              WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT 200",
             account.user.0
         )
@@ -90,6 +96,9 @@ async fn load() -> Result<Vec<NotificationLine>, AppError> {
                         .format("%Y-%m-%d %H:%M")
                         .to_string(),
                     unread: row.read_at.is_none(),
+                    link: row
+                        .link
+                        .filter(|link| link.starts_with('/') && !link.starts_with("//")),
                 }
             })
             .collect())

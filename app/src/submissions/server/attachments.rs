@@ -215,6 +215,12 @@ pub async fn downloadable(
             check(caller, Action::ViewUnpublished, &target).map_err(|_| AppError::NotFound)?;
             false
         }
+        // A first-purchase record's files: whoever sees the record.
+        "first_purchase" => {
+            crate::first_purchases::detail::load(state, caller, row.record_id).await?;
+            let mut conn = state.pool.acquire().await?;
+            crate::first_purchases::files::record_is_public(&mut conn, row.record_id).await?
+        }
         kind => {
             let subject = crate::publication::Subject::from_kind(kind, row.record_id)
                 .ok_or(AppError::NotFound)?;

@@ -19,6 +19,20 @@ pub enum Event {
     Published,
     /// The published record was withdrawn, ending the submission under way.
     Withdrawn,
+    /// A buyer recorded a first purchase naming the supplier.
+    FirstPurchaseRecorded,
+    /// The buyer's agency corrected a first-purchase record.
+    FirstPurchaseCorrected,
+    /// The buyer's agency marked a first-purchase record cancelled.
+    FirstPurchaseCancelled,
+    /// The supplier disputed a first-purchase record (told to the buyer's agency).
+    FirstPurchaseDisputed,
+    /// The buyer's agency stands by a disputed record (told to the supplier).
+    DisputeStoodBy,
+    /// A platform admin upheld a dispute: the record is cancelled.
+    DisputeUpheld,
+    /// A platform admin dismissed a dispute: the record stands.
+    DisputeDismissed,
 }
 
 impl Event {
@@ -33,6 +47,13 @@ impl Event {
             Event::ObjectionUpheld => "objection_upheld",
             Event::Published => "published",
             Event::Withdrawn => "withdrawn",
+            Event::FirstPurchaseRecorded => "first_purchase_recorded",
+            Event::FirstPurchaseCorrected => "first_purchase_corrected",
+            Event::FirstPurchaseCancelled => "first_purchase_cancelled",
+            Event::FirstPurchaseDisputed => "first_purchase_disputed",
+            Event::DisputeStoodBy => "dispute_stood_by",
+            Event::DisputeUpheld => "dispute_upheld",
+            Event::DisputeDismissed => "dispute_dismissed",
         }
     }
 
@@ -47,6 +68,13 @@ impl Event {
             Event::ObjectionUpheld,
             Event::Published,
             Event::Withdrawn,
+            Event::FirstPurchaseRecorded,
+            Event::FirstPurchaseCorrected,
+            Event::FirstPurchaseCancelled,
+            Event::FirstPurchaseDisputed,
+            Event::DisputeStoodBy,
+            Event::DisputeUpheld,
+            Event::DisputeDismissed,
         ]
         .into_iter()
         .find(|event| event.code() == code)
@@ -87,6 +115,34 @@ impl Event {
             Event::Withdrawn => (
                 format!("“{title}”已撤回，正在进行的申报随之结束。"),
                 format!("“{title}” was withdrawn, ending the submission under way."),
+            ),
+            Event::FirstPurchaseRecorded => (
+                format!("采购单位登记了“{title}”的首购记录。"),
+                format!("A buying agency recorded a first purchase of “{title}”."),
+            ),
+            Event::FirstPurchaseCorrected => (
+                format!("“{title}”的首购记录已被采购单位更正。"),
+                format!("The buying agency corrected the first-purchase record of “{title}”."),
+            ),
+            Event::FirstPurchaseCancelled => (
+                format!("“{title}”的首购记录已被标记为取消。"),
+                format!("The first-purchase record of “{title}” was marked cancelled."),
+            ),
+            Event::FirstPurchaseDisputed => (
+                format!("供应商对“{title}”的首购记录提出了异议，请更正或答复。"),
+                format!("The supplier disputed the first-purchase record of “{title}”: correct it or answer."),
+            ),
+            Event::DisputeStoodBy => (
+                format!("采购单位坚持“{title}”的首购记录，异议交由平台裁定。"),
+                format!("The buying agency stands by the record of “{title}”; the platform will settle the dispute."),
+            ),
+            Event::DisputeUpheld => (
+                format!("对“{title}”首购记录的异议成立，记录已取消。"),
+                format!("The dispute over the record of “{title}” was upheld: the record is cancelled."),
+            ),
+            Event::DisputeDismissed => (
+                format!("对“{title}”首购记录的异议不成立，记录维持。"),
+                format!("The dispute over the record of “{title}” was dismissed: the record stands."),
             ),
         }
     }
@@ -145,6 +201,86 @@ pub async fn notify(
             to: email,
             subject: zh.clone(),
             body: format!("{zh}\n{en}{because}\n\n{link}\n"),
+        };
+        mail::enqueue(tx, &mail, now).await?;
+    }
+    Ok(())
+}
+
+/// Who of an organisation hears about a first-purchase record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The supplier: its admins and members.
+    Supplier,
+    /// The buyer's agency: its admins and buyers.
+    Buyer,
+    /// The platform's admins (a dispute waits for them).
+    PlatformAdmins,
+}
+
+/// Tells `audience` of `organisation` (and `also`, e.g. who recorded it, while they belong
+/// to it) about `event` on `title`, pointing at `link` (a path on this site), in the site
+/// and by mail, in the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+pub async fn notify_about(
+    tx: &mut PgConnection,
+    site: &Site,
+    organisation: crate::domain::OrganisationId,
+    audience: Audience,
+    also: Option<crate::domain::UserId>,
+    event: Event,
+    title: &str,
+    reason: Option<&str>,
+    link: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let roles: &[&str] = match audience {
+        Audience::Supplier => &["admin", "member"],
+        Audience::Buyer => &["admin", "buyer"],
+        Audience::PlatformAdmins => &[],
+    };
+    let roles: Vec<String> = roles.iter().map(|r| (*r).to_owned()).collect();
+    let recipients = sqlx::query!(
+        r#"SELECT DISTINCT u.id, u.email, u.email_confirmed_at IS NOT NULL AS "confirmed!"
+           FROM users u
+           WHERE u.deleted_at IS NULL AND u.suspended_at IS NULL
+             AND CASE WHEN $4 THEN EXISTS (SELECT 1 FROM platform_roles r
+                                           WHERE r.user_id = u.id AND r.role = 'admin')
+                      ELSE EXISTS (SELECT 1 FROM memberships m
+                                   WHERE m.user_id = u.id AND m.organisation_id = $1
+                                     AND (u.id = $3 OR m.roles::text[] && $2))
+                 END"#,
+        organisation.0,
+        &roles,
+        also.map(|user| user.0),
+        audience == Audience::PlatformAdmins,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for recipient in recipients {
+        sqlx::query!(
+            "INSERT INTO notifications (user_id, event, title, reason, link, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            recipient.id,
+            event.code(),
+            title,
+            reason,
+            link,
+            now
+        )
+        .execute(&mut *tx)
+        .await?;
+        let Some(email) = recipient.email.filter(|_| recipient.confirmed) else {
+            continue;
+        };
+        let (zh, en) = event.sentence(title);
+        let because = reason
+            .map(|reason| format!("\n\n理由 / Reason: {reason}"))
+            .unwrap_or_default();
+        let mail = OutgoingMail {
+            to: email,
+            subject: zh.clone(),
+            body: format!("{zh}\n{en}{because}\n\n{}\n", site.url(link)),
         };
         mail::enqueue(tx, &mail, now).await?;
     }

@@ -137,15 +137,20 @@ pub async fn export(
     ))
 }
 
-/// One CSV field, quoted. Text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`)
-/// gets a leading apostrophe, so an exported title can never execute.
+/// One CSV field, quoted, its formula defused ([`defuse`]).
 pub(crate) fn field(value: &str) -> String {
-    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    format!("\"{}\"", defuse(value).replace('"', "\"\""))
+}
+
+/// Text a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return) gets a leading apostrophe, so an exported cell can never execute
+/// (OWASP, "CSV Injection").
+pub(crate) fn defuse(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {
         value.to_owned()
-    };
-    format!("\"{}\"", guarded.replace('"', "\"\""))
+    }
 }
 
 #[cfg(test)]

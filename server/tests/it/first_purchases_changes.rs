@@ -1,0 +1,497 @@
+//! After a first purchase is recorded: the supplier is told; the buyer's agency corrects it
+//! within 30 days (audited with the fields changed) and cancels it later, nothing ever
+//! deleted; the first-purchased flag and search follow the awarded records; the supplier
+//! disputes, the agency stands by, a platform admin settles; the public list, its totals
+//! and its CSV export.
+
+use crate::accounts::location;
+use crate::first_purchases_record::listed;
+use crate::fixtures::{day, organisation};
+use crate::helpers::spawn_app;
+use crate::workflow::member;
+use http::StatusCode;
+use sqlx::PgPool;
+
+fn pairs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// The recording form's fields for `agency`, signed `signed` days from today.
+fn record_fields(
+    agency: i64,
+    signed: i64,
+    amount: &str,
+    outcome: &str,
+) -> Vec<(&'static str, String)> {
+    vec![
+        ("organisation", agency.to_string()),
+        ("route", "first_purchase".to_owned()),
+        ("contract_number", "CZSL-2026-018".to_owned()),
+        ("signed_on", day(signed).to_string()),
+        ("amount", amount.to_owned()),
+        ("outcome", outcome.to_owned()),
+    ]
+}
+
+async fn first_purchased_on(pool: &PgPool, product: i64) -> Option<chrono::NaiveDate> {
+    sqlx::query_scalar("SELECT first_purchased_on FROM products WHERE id = $1")
+        .bind(product)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+async fn queued_for_search(pool: &PgPool, product: i64) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM search_outbox WHERE subject_kind = 'product' AND subject_id = $1",
+    )
+    .bind(product)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn corrections_are_audited_and_the_flag_follows_the_awarded_records(pool: PgPool) {
+    let agency = organisation(&pool, "常州市水利局", "government_agency", "320400", true).await;
+    let other = organisation(&pool, "常州市交通局", "government_agency", "320400", true).await;
+    let supplier = organisation(&pool, "常州水感科技有限公司", "enterprise", "320411", true).await;
+    let app = spawn_app(pool.clone()).await;
+    let buyer = member(&app, &pool, "buyer@slj.example", agency, "{member,buyer}").await;
+    let stranger = member(&app, &pool, "buyer@jtj.example", other, "{member,buyer}").await;
+    let staff = member(
+        &app,
+        &pool,
+        "staff@shuigan.example",
+        supplier,
+        "{admin,member}",
+    )
+    .await;
+    let product = listed(&pool, agency, supplier, "水质监测浮标").await;
+
+    let fields = record_fields(agency, -30, "86.5万", "awarded");
+    let recorded = buyer
+        .post(
+            &format!("/products/{product}/first-purchases/new"),
+            &pairs(&fields),
+        )
+        .await;
+    assert_eq!(recorded.status(), StatusCode::SEE_OTHER);
+    let id: i64 = sqlx::query_scalar("SELECT id FROM first_purchases")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    // The supplier is told, in the site and by mail, with the record's address.
+    let (event, link): (String, Option<String>) = sqlx::query_as(
+        "SELECT n.event, n.link FROM notifications n JOIN users u ON u.id = n.user_id
+         WHERE u.email = 'staff@shuigan.example'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(event, "first_purchase_recorded");
+    assert_eq!(
+        link.as_deref(),
+        Some(format!("/first-purchases/{id}").as_str())
+    );
+    let (_, notifications) = staff.get("/account/notifications").await;
+    assert!(
+        notifications.contains("水质监测浮标")
+            && notifications.contains(&format!("/first-purchases/{id}"))
+    );
+
+    let correct = format!("/first-purchases/{id}/correct");
+    // Only the buyer's agency corrects: not another agency's buyer, not the supplier.
+    let changed = record_fields(agency, -20, "90万", "awarded");
+    assert_eq!(
+        stranger.post(&correct, &pairs(&changed)).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        staff.post(&correct, &pairs(&changed)).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(stranger.get(&correct).await.0, StatusCode::FORBIDDEN);
+    let (status, form) = buyer.get(&correct).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        form.contains("CZSL-2026-018") && form.contains(&day(-30).to_string()),
+        "filled with the record"
+    );
+    // A bad correction is named and changes nothing.
+    let bad = record_fields(agency, 5, "90万", "awarded");
+    let refused = buyer.post(&correct, &pairs(&bad)).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(first_purchased_on(&pool, product).await, Some(day(-30)));
+
+    let saved = buyer.post(&correct, &pairs(&changed)).await;
+    assert_eq!(
+        location(&saved),
+        format!("/first-purchases/{id}?notice=first_purchase_corrected")
+    );
+    let (signed, amount): (chrono::NaiveDate, i64) =
+        sqlx::query_as("SELECT signed_on, amount_fen FROM first_purchases WHERE id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((signed, amount), (day(-20), 90_000_000));
+    let audited: Vec<String> = sqlx::query_scalar(
+        "SELECT unnest(changed_fields) FROM audit_log
+         WHERE subject_kind = 'first_purchase' AND subject_id = $1 AND action = 'correct'",
+    )
+    .bind(id)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, ["signed_on", "amount"]);
+    assert_eq!(
+        first_purchased_on(&pool, product).await,
+        Some(day(-20)),
+        "the flag follows the signing date"
+    );
+
+    // A correction that removes the last awarded record: not first-purchased, and search
+    // hears of it in the same transaction.
+    let before = queued_for_search(&pool, product).await;
+    let withdrawn = record_fields(agency, -20, "90万", "nothing_suitable");
+    let saved = buyer.post(&correct, &pairs(&withdrawn)).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    assert_eq!(first_purchased_on(&pool, product).await, None);
+    assert!(queued_for_search(&pool, product).await > before);
+    // And back.
+    let saved = buyer.post(&correct, &pairs(&changed)).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    assert_eq!(first_purchased_on(&pool, product).await, Some(day(-20)));
+
+    // The page shows the corrections with their fields, never who recorded it to the public.
+    let page = app
+        .get(&format!("/first-purchases/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("合同签订日期") && page.contains("合同金额（元）"));
+    assert!(!page.contains("buyer@slj.example") && !page.contains("登记人"));
+    let (_, own_view) = buyer.get(&format!("/first-purchases/{id}")).await;
+    assert!(
+        own_view.contains("登记人"),
+        "the agency sees who recorded it"
+    );
+
+    // After 30 days: no more corrections, with the reason; cancellation still.
+    sqlx::query(
+        "UPDATE first_purchases SET created_at = created_at - interval '31 days' WHERE id = $1",
+    )
+    .bind(id)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let late = buyer.post(&correct, &pairs(&changed)).await;
+    assert_eq!(late.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(late
+        .text()
+        .await
+        .unwrap()
+        .contains("记录登记满 30 天或已取消"));
+    let cancel = format!("/first-purchases/{id}/cancel");
+    let empty = buyer.post(&cancel, &[("reason", "  ")]).await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        stranger
+            .post(&cancel, &[("reason", "不是我们的")])
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let cancelled = buyer.post(&cancel, &[("reason", "合同解除")]).await;
+    assert_eq!(
+        location(&cancelled),
+        format!("/first-purchases/{id}?notice=first_purchase_cancelled")
+    );
+    assert_eq!(first_purchased_on(&pool, product).await, None);
+    let (rows, outcome): (i64, String) =
+        sqlx::query_as("SELECT count(*), min(outcome::text) FROM first_purchases")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (rows, outcome.as_str()),
+        (1, "cancelled"),
+        "nothing is deleted"
+    );
+    assert_eq!(
+        buyer.post(&cancel, &[("reason", "再次")]).await.status(),
+        StatusCode::CONFLICT
+    );
+    let page = app
+        .get(&format!("/first-purchases/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("该记录已取消") && page.contains("合同解除"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_supplier_disputes_the_agency_stands_by_and_a_platform_admin_settles(pool: PgPool) {
+    let agency = organisation(&pool, "常州市水利局", "government_agency", "320400", true).await;
+    let supplier = organisation(&pool, "常州水感科技有限公司", "enterprise", "320411", true).await;
+    let app = spawn_app(pool.clone()).await;
+    let buyer = member(&app, &pool, "buyer@slj.example", agency, "{member,buyer}").await;
+    let staff = member(&app, &pool, "staff@shuigan.example", supplier, "{member}").await;
+    let admin = crate::second_factor::platform_admin(&app, &pool, "root@example.cn").await;
+    let product = listed(&pool, agency, supplier, "水质监测浮标").await;
+    let fields = record_fields(agency, -30, "86.5万", "awarded");
+    buyer
+        .post(
+            &format!("/products/{product}/first-purchases/new"),
+            &pairs(&fields),
+        )
+        .await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM first_purchases")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let dispute = format!("/first-purchases/{id}/dispute");
+
+    // The buyer does not dispute its own record; the supplier names a ground and a reason.
+    assert_eq!(
+        buyer
+            .post(&dispute, &[("ground", "wrong_amount"), ("reason", "x")])
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let bad = staff
+        .post(&dispute, &[("ground", "bribe"), ("reason", "")])
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = bad.text().await.unwrap();
+    assert!(text.contains("异议类型") && text.contains("理由"));
+    let filed = staff
+        .post(
+            &dispute,
+            &[
+                ("ground", "wrong_amount"),
+                ("reason", "合同金额为 68.5 万元"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        location(&filed),
+        format!("/first-purchases/{id}?notice=first_purchase_disputed")
+    );
+    let told: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM notifications n JOIN users u ON u.id = n.user_id
+         WHERE u.email = 'buyer@slj.example' AND n.event = 'first_purchase_disputed'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(told, 1, "the agency that recorded it is told");
+    // One dispute under way at a time.
+    let again = staff
+        .post(&dispute, &[("ground", "never_signed"), ("reason", "再来")])
+        .await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    // The admin settles only what is under way; nobody else settles.
+    let settle = format!("/first-purchases/{id}/settle");
+    assert_eq!(
+        buyer
+            .post(&settle, &[("decision", "dismissed"), ("reason", "x")])
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let stood = buyer
+        .post(
+            &format!("/first-purchases/{id}/stand-by"),
+            &[("reason", "合同原件为 86.5 万元")],
+        )
+        .await;
+    assert_eq!(
+        location(&stood),
+        format!("/first-purchases/{id}?notice=dispute_answered")
+    );
+    let (_, page) = admin.get(&format!("/first-purchases/{id}")).await;
+    assert!(page.contains(r#"data-testid="settle-form""#));
+    let upheld = admin
+        .post(
+            &settle,
+            &[
+                ("decision", "upheld"),
+                ("reason", "供应商提供的合同为 68.5 万元"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        location(&upheld),
+        format!("/first-purchases/{id}?notice=dispute_settled")
+    );
+    let (state, outcome): (String, String) = sqlx::query_as(
+        "SELECT d.state::text, f.outcome::text FROM first_purchase_disputes d
+         JOIN first_purchases f ON f.id = d.first_purchase_id",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((state.as_str(), outcome.as_str()), ("upheld", "cancelled"));
+    assert_eq!(first_purchased_on(&pool, product).await, None);
+    assert_eq!(
+        admin
+            .post(&settle, &[("decision", "dismissed"), ("reason", "x")])
+            .await
+            .status(),
+        StatusCode::CONFLICT,
+        "nothing left to settle"
+    );
+    // Everyone sees the dispute and how it ended.
+    let page = app
+        .get(&format!("/first-purchases/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("金额或数量不符") && page.contains("异议成立，记录已取消"));
+    assert!(page.contains("合同原件为 86.5 万元") && page.contains("供应商提供的合同为 68.5 万元"));
+    let audited: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE subject_kind = 'first_purchase' AND subject_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        audited,
+        ["record", "dispute", "stand_by", "settle_dispute", "cancel"]
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_public_list_filters_totals_and_exports(pool: PgPool) {
+    let water = organisation(&pool, "常州市水利局", "government_agency", "320400", true).await;
+    let roads = organisation(&pool, "常州市交通局", "government_agency", "320400", true).await;
+    let xinbei = organisation(&pool, "常州水感科技有限公司", "enterprise", "320411", true).await;
+    let wujin = organisation(
+        &pool,
+        "=HYPERLINK(\"x\") 科技有限公司",
+        "enterprise",
+        "320412",
+        true,
+    )
+    .await;
+    let app = spawn_app(pool.clone()).await;
+    let water_buyer = member(&app, &pool, "buyer@slj.example", water, "{member,buyer}").await;
+    let roads_buyer = member(&app, &pool, "buyer@jtj.example", roads, "{member,buyer}").await;
+    let buoy = listed(&pool, water, xinbei, "水质监测浮标").await;
+    let sensor = listed(&pool, roads, wujin, "路面结冰传感器").await;
+    for (buyer, agency, product, amount, outcome) in [
+        (&water_buyer, water, buoy, "86.5万", "awarded"),
+        (&roads_buyer, roads, buoy, "10万", "awarded"),
+        (&roads_buyer, roads, sensor, "5万", "cancelled"),
+    ] {
+        let fields = record_fields(agency, -30, amount, outcome);
+        let response = buyer
+            .post(
+                &format!("/products/{product}/first-purchases/new"),
+                &pairs(&fields),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+    let totals = |page: &str| {
+        let at = page.find(r#"data-testid="first-purchase-totals""#).unwrap();
+        page[at..at + 300].to_owned()
+    };
+    let page = app.get("/first-purchases").await.text().await.unwrap();
+    let all = totals(&page);
+    assert!(
+        all.contains(r#"data-count="3""#) && all.contains(r#"data-awarded="2""#),
+        "{all}"
+    );
+    assert!(
+        all.contains(r#"data-amount-fen="96500000""#),
+        "awarded amounts only: {all}"
+    );
+    let page = app
+        .get(&format!("/first-purchases?supplier={xinbei}&buyer={roads}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(totals(&page).contains(r#"data-count="1""#));
+    let page = app
+        .get("/first-purchases?district=320412&outcome=cancelled")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(totals(&page).contains(r#"data-count="1""#) && page.contains("路面结冰传感器"));
+    let bad = app.get("/first-purchases?year=1900").await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+
+    let export = app
+        .get("/first-purchases/export.csv?route=first_purchase&sort=oldest")
+        .await;
+    assert_eq!(export.status(), StatusCode::OK);
+    assert!(export.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let body = export.text().await.unwrap();
+    assert!(body.starts_with('\u{feff}'));
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(body.trim_start_matches('\u{feff}').as_bytes());
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(&records[1][0], "# 导出时间 / exported at");
+    assert_eq!(
+        &records[2][1], "route=first_purchase&sort=oldest",
+        "the filter is in the file"
+    );
+    assert_eq!(&records[3][0], "id");
+    assert_eq!(records.len(), 4 + 3);
+    let supplier_column = records[3].iter().position(|h| h == "supplier").unwrap();
+    assert!(
+        records[4..]
+            .iter()
+            .any(|r| r[supplier_column].starts_with("'=HYPERLINK")),
+        "a formula-looking cell is defused"
+    );
+    assert_eq!(
+        app.get("/first-purchases/export.csv?buyer=abc")
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+
+    // A record of a product whose page is no longer public leaves the list.
+    sqlx::query("UPDATE organisations SET verified_at = NULL WHERE id = $1")
+        .bind(wujin)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let page = app.get("/first-purchases").await.text().await.unwrap();
+    assert!(totals(&page).contains(r#"data-count="2""#));
+    let hidden: i64 = sqlx::query_scalar("SELECT id FROM first_purchases WHERE product_id = $1")
+        .bind(sensor)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.get(&format!("/first-purchases/{hidden}"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/first-purchases/999999").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/first-purchases/abc").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
