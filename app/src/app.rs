@@ -225,6 +225,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/audit") view=crate::admin::AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/calendar") view=crate::admin::CalendarPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/first-purchase-rule") view=crate::admin::FirstPurchaseRulePage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/first-purchase-disputes") view=crate::admin::DisputesPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/organisations/:id")
                         view=OrganisationDetailPage

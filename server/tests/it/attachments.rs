@@ -9,7 +9,7 @@ use http::StatusCode;
 use reqwest::multipart::{Form, Part};
 use sqlx::PgPool;
 
-const PDF: &[u8] =
+pub(crate) const PDF: &[u8] =
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 async fn member<'a>(
@@ -33,7 +33,7 @@ async fn member<'a>(
 
 /// Posts `bytes` named `name` to the draft's upload form, with the session's token unless
 /// `token` says otherwise.
-async fn upload(
+pub(crate) async fn upload(
     browser: &Browser<'_>,
     draft: &str,
     name: &str,

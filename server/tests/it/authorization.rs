@@ -242,6 +242,11 @@ fn rows(world: &World) -> Vec<Row> {
         get("/admin/mailbox", "/admin/mailbox", platform_admin(200)),
         get("/admin/calendar", "/admin/calendar?year=2026", platform_admin(200)),
         get("/admin/first-purchase-rule", "/admin/first-purchase-rule", platform_admin(200)),
+        get(
+            "/admin/first-purchase-disputes",
+            "/admin/first-purchase-disputes",
+            platform_admin(200),
+        ),
         // No reason: refused 422 for the platform admin, so the rule stays as it is.
         post(
             "/admin/first-purchase-rule",

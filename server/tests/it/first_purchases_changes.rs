@@ -314,6 +314,19 @@ async fn a_supplier_disputes_the_agency_stands_by_and_a_platform_admin_settles(p
         location(&stood),
         format!("/first-purchases/{id}?notice=dispute_answered")
     );
+    let (_, queue) = admin.get("/admin/first-purchase-disputes").await;
+    assert!(
+        queue.contains(&format!("/first-purchases/{id}")) && queue.contains("stood_by"),
+        "the dispute waits in the admins' queue"
+    );
+    let told: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM notifications n JOIN users u ON u.id = n.user_id
+         WHERE u.email = 'root@example.cn' AND n.event = 'dispute_stood_by'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(told, 1, "platform admins are told a dispute waits for them");
     let (_, page) = admin.get(&format!("/first-purchases/{id}")).await;
     assert!(page.contains(r#"data-testid="settle-form""#));
     let upheld = admin
@@ -345,6 +358,11 @@ async fn a_supplier_disputes_the_agency_stands_by_and_a_platform_admin_settles(p
             .status(),
         StatusCode::CONFLICT,
         "nothing left to settle"
+    );
+    let (_, queue) = admin.get("/admin/first-purchase-disputes").await;
+    assert!(
+        !queue.contains(&format!("/first-purchases/{id}")),
+        "settled: out of the queue"
     );
     // Everyone sees the dispute and how it ended.
     let page = app
@@ -493,5 +511,91 @@ async fn the_public_list_filters_totals_and_exports(pool: PgPool) {
     assert_eq!(
         app.get("/first-purchases/abc").await.status(),
         StatusCode::NOT_FOUND
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_buying_agency_attaches_the_contract_and_everyone_reads_it(pool: PgPool) {
+    use crate::attachments::{upload, PDF};
+    let agency = organisation(&pool, "常州市水利局", "government_agency", "320400", true).await;
+    let other = organisation(&pool, "常州市交通局", "government_agency", "320400", true).await;
+    let supplier = organisation(&pool, "常州水感科技有限公司", "enterprise", "320411", true).await;
+    let app = spawn_app(pool.clone()).await;
+    let buyer = member(&app, &pool, "buyer@slj.example", agency, "{member,buyer}").await;
+    let stranger = member(&app, &pool, "buyer@jtj.example", other, "{member,buyer}").await;
+    let staff = member(
+        &app,
+        &pool,
+        "staff@shuigan.example",
+        supplier,
+        "{admin,member}",
+    )
+    .await;
+    let product = listed(&pool, agency, supplier, "水质监测浮标").await;
+    let fields = record_fields(agency, -30, "86.5万", "awarded");
+    buyer
+        .post(
+            &format!("/products/{product}/first-purchases/new"),
+            &pairs(&fields),
+        )
+        .await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM first_purchases")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let page = format!("/first-purchases/{id}");
+
+    let (_, own) = buyer.get(&page).await;
+    assert!(
+        own.contains(&format!("{page}/attachments")),
+        "the agency gets the upload form"
+    );
+    let (_, theirs) = staff.get(&page).await;
+    assert!(!theirs.contains(&format!("{page}/attachments")));
+    for refused in [&stranger, &staff] {
+        let response = upload(refused, &page, "合同.pdf", PDF.to_vec(), None).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    }
+    let exe = upload(
+        &buyer,
+        &page,
+        "合同.pdf",
+        b"MZ\x90\x00 not a pdf".to_vec(),
+        None,
+    )
+    .await;
+    assert_eq!(exe.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let forged = upload(&buyer, &page, "合同.pdf", PDF.to_vec(), Some("forged")).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let added = upload(&buyer, &page, "中标公告.pdf", PDF.to_vec(), None).await;
+    assert_eq!(location(&added), format!("{page}?notice=attachment_added"));
+
+    let file: i64 = sqlx::query_scalar(
+        "SELECT id FROM attachments WHERE record_kind = 'first_purchase' AND record_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let public = app.get(&page).await.text().await.unwrap();
+    assert!(public.contains("中标公告.pdf") && public.contains(&format!("/attachments/{file}")));
+    let download = app.get(&format!("/attachments/{file}")).await;
+    assert_eq!(download.status(), StatusCode::OK);
+    assert_eq!(download.bytes().await.unwrap().as_ref(), PDF);
+    // Once the product's page is not public, neither is the record's file.
+    sqlx::query("UPDATE organisations SET verified_at = NULL WHERE id = $1")
+        .bind(supplier)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.get(&format!("/attachments/{file}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let (status, _) = buyer.get(&format!("/attachments/{file}")).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the agency still reads its own record's file"
     );
 }

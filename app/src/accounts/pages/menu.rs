@@ -93,6 +93,10 @@ pub fn AccountMenu() -> impl IntoView {
                 {suspend.then(|| view! { <li><a href="/admin/users">{t.admin_users}</a></li> })}
                 {audit.then(|| view! { <li><a href="/admin/audit">{t.admin_audit}</a></li> })}
                 {calendar.then(|| view! { <li><a href="/admin/calendar">{w.holiday_calendar}</a></li> })}
+                {calendar.then(|| view! {
+                    <li><a href="/admin/first-purchase-rule">{w.first_purchase_rule}</a></li>
+                    <li><a href="/admin/first-purchase-disputes">{w.first_purchase_disputes}</a></li>
+                })}
                 {mailbox.then(|| view! { <li><a href="/admin/mailbox">{t.mailbox_title}</a></li> })}
                 <li>
                     <form method="post" action="/sign-out">
