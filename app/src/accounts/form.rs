@@ -88,6 +88,8 @@ pub enum Problem {
     OwnProduct,
     /// A first-purchase record is past its correction window or cancelled.
     CorrectionClosed,
+    /// A correction may not cancel a record: the cancel form does, with a reason.
+    CancelInstead,
     /// The product was not eligible for first purchase on the signing date, and why.
     NotEligibleOn(crate::first_purchases::eligibility::Ineligible),
     /// The record has 10 attachments already.
@@ -210,6 +212,8 @@ impl Problem {
             Problem::OwnProduct => "A supplier does not record a purchase of its own product.".into(),
             Problem::CorrectionClosed if zh => "记录登记满 30 天或已取消，不能再更正；如有需要，可标记为取消。".into(),
             Problem::CorrectionClosed => "The record is more than 30 days old or cancelled and can no longer be corrected; it can be marked cancelled.".into(),
+            Problem::CancelInstead if zh => "更正不能取消记录；请在记录页用“标记为取消”并说明理由。".into(),
+            Problem::CancelInstead => "A correction does not cancel a record: use “Mark cancelled” on its page, with a reason.".into(),
             Problem::NotEligibleOn(why) => why.message(locale).into(),
             Problem::TooManyAttachments if zh => "每条记录最多 10 个附件。".into(),
             Problem::TooManyAttachments => "A record has at most 10 attachments.".into(),

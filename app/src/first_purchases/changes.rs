@@ -12,7 +12,7 @@ use super::record::check_purchase;
 use crate::accounts::form::{FieldError, Problem};
 use crate::accounts::server::Refusal;
 use crate::audit::{self, Actor, AuditEntry};
-use crate::auth::{check, Action, Caller, Role, Target};
+use crate::auth::{check, Action, Caller, Target};
 use crate::domain::{OrganisationId, ProductId, PurchaseOutcome, PurchaseRoute, UserId};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -35,10 +35,11 @@ struct Locked {
     outcome: PurchaseOutcome,
 }
 
-/// Locks record `id` for a change, its product's row first (the order recording takes,
-/// whose trigger updates the product), so changes and new records of one product queue.
-/// Errors: 404.
-async fn lock(tx: &mut PgConnection, id: i64) -> Result<Locked, AppError> {
+/// Locks record `id` for a change by `caller`, its product's row first (the order
+/// recording takes, whose trigger updates the product), so changes and new records of one
+/// product queue. Errors: 404 for an unknown id and for a record the caller may not see
+/// (the same answer, so a hidden record's existence never shows).
+async fn lock(tx: &mut PgConnection, caller: &Caller, id: i64) -> Result<Locked, AppError> {
     let product = sqlx::query_scalar!("SELECT product_id FROM first_purchases WHERE id = $1", id)
         .fetch_optional(&mut *tx)
         .await?
@@ -52,18 +53,27 @@ async fn lock(tx: &mut PgConnection, id: i64) -> Result<Locked, AppError> {
     let row = sqlx::query!(
         r#"SELECT f.buyer_organisation_id, f.supplier_organisation_id, f.recorded_by,
                   f.created_at, f.cancelled_at, f.outcome AS "outcome: PurchaseOutcome",
-                  p.name AS product_name
+                  p.name AS product_name,
+                  record_page_is_public(p.status, s.verified_at) AS "public!"
            FROM first_purchases f JOIN products p ON p.id = f.product_id
+           JOIN organisations s ON s.id = p.organisation_id
            WHERE f.id = $1 FOR UPDATE OF f"#,
         id
     )
     .fetch_one(&mut *tx)
     .await?;
+    let (buyer, supplier) = (
+        OrganisationId(row.buyer_organisation_id),
+        OrganisationId(row.supplier_organisation_id),
+    );
+    if !super::detail::may_see(caller, row.public, buyer, supplier) {
+        return Err(AppError::NotFound);
+    }
     Ok(Locked {
         product: ProductId(product),
         product_name: row.product_name,
-        buyer: OrganisationId(row.buyer_organisation_id),
-        supplier: OrganisationId(row.supplier_organisation_id),
+        buyer,
+        supplier,
         recorded_by: row.recorded_by,
         created_at: row.created_at,
         cancelled: row.cancelled_at.is_some(),
@@ -89,23 +99,27 @@ fn link(id: i64) -> String {
     format!("/first-purchases/{id}")
 }
 
-/// Closes the dispute waiting for the buyer's agency, if any, as answered by a correction
-/// or a cancellation.
-async fn close_open_dispute_by_correction(
+/// Closes the dispute under way, if any, as answered by the agency: a correction answers
+/// one still waiting for it (`open`); a cancellation concedes any, also one it stood by
+/// and that waits for a platform admin (a later correction does not escape that ruling).
+async fn close_dispute_by_correction(
     tx: &mut PgConnection,
     id: i64,
     user: UserId,
     answer: &str,
+    also_stood_by: bool,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query!(
         "UPDATE first_purchase_disputes
          SET state = 'corrected', answer = $3, answered_by = $2, answered_at = $4
-         WHERE first_purchase_id = $1 AND state IN ('open', 'stood_by')",
+         WHERE first_purchase_id = $1
+           AND (state = 'open' OR ($5 AND state = 'stood_by'))",
         id,
         user.0,
         answer,
-        now
+        now,
+        also_stood_by
     )
     .execute(&mut *tx)
     .await?
@@ -131,24 +145,17 @@ pub async fn correct_purchase(
     let user = user_of(caller)?;
     let (now, today) = (state.clock.now(), state.clock.today());
     let mut tx = state.pool.begin().await?;
-    let record = lock(&mut tx, id).await?;
+    let record = lock(&mut tx, caller, id).await?;
     allowed(caller, Action::CorrectFirstPurchase, record.buyer)?;
     if record.cancelled || !correction_open(record.created_at, now) {
         return Err(invalid("record", Problem::CorrectionClosed));
     }
     let purchase = check_purchase(fields, today).map_err(Refusal::Invalid)?;
-    if let Some(scenario) = purchase.scenario {
-        let own = sqlx::query_scalar!(
-            r#"SELECT EXISTS (SELECT 1 FROM scenarios WHERE id = $1 AND organisation_id = $2
-                              AND status IN ('published', 'expired', 'withdrawn')) AS "own!""#,
-            scenario,
-            record.buyer.0
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        if !own {
-            return Err(invalid("scenario", Problem::InvalidChoice));
-        }
+    // Cancelling has its own form, with a public reason and its own audit entry.
+    if purchase.outcome == PurchaseOutcome::Cancelled
+        && record.outcome != PurchaseOutcome::Cancelled
+    {
+        return Err(invalid("outcome", Problem::CancelInstead));
     }
     if let Some(why) = refusal_on(&mut tx, record.product, purchase.signed_on, today).await? {
         return Err(invalid("signed_on", Problem::NotEligibleOn(why)));
@@ -162,6 +169,21 @@ pub async fn correct_purchase(
     )
     .fetch_one(&mut *tx)
     .await?;
+    // A scenario named anew must be the agency's own published one; the one already
+    // named stays whatever became of its page.
+    if let Some(scenario) = purchase.scenario.filter(|s| old.scenario_id != Some(*s)) {
+        let own = sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM scenarios WHERE id = $1 AND organisation_id = $2
+                              AND status IN ('published', 'expired', 'withdrawn')) AS "own!""#,
+            scenario,
+            record.buyer.0
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if !own {
+            return Err(invalid("scenario", Problem::InvalidChoice));
+        }
+    }
     let amount = purchase.amount.map(|money| money.fen);
     let mut changed: Vec<&str> = Vec::new();
     let mut differs = |name: &'static str, same: bool| {
@@ -220,7 +242,7 @@ pub async fn correct_purchase(
     )
     .await?;
     let answer = format!("更正了 / corrected: {}", changed.join(", "));
-    close_open_dispute_by_correction(&mut tx, id, user, &answer, now).await?;
+    close_dispute_by_correction(&mut tx, id, user, &answer, false, now).await?;
     notify_about(
         &mut tx,
         &state.site,
@@ -266,14 +288,14 @@ pub async fn cancel_purchase(
     let user = user_of(caller)?;
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
-    let record = lock(&mut tx, id).await?;
+    let record = lock(&mut tx, caller, id).await?;
     allowed(caller, Action::CorrectFirstPurchase, record.buyer)?;
     let reason = reason_of(fields)?;
     if record.cancelled {
         return Err(AppError::Conflict.into());
     }
     mark_cancelled(&mut tx, id, &record, user, "cancel", &reason, now).await?;
-    close_open_dispute_by_correction(&mut tx, id, user, &reason, now).await?;
+    close_dispute_by_correction(&mut tx, id, user, &reason, true, now).await?;
     notify_about(
         &mut tx,
         &state.site,
@@ -346,7 +368,7 @@ pub async fn dispute_purchase(
     let user = user_of(caller)?;
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
-    let record = lock(&mut tx, id).await?;
+    let record = lock(&mut tx, caller, id).await?;
     allowed(caller, Action::DisputeFirstPurchase, record.supplier)?;
     let ground_code = fields
         .iter()
@@ -375,9 +397,11 @@ pub async fn dispute_purchase(
         }
     };
     let (ground, reason) = ground;
+    // One under way at a time; once a platform admin dismissed one, the record stands.
     let under_way = sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM first_purchase_disputes
-                          WHERE first_purchase_id = $1 AND state IN ('open', 'stood_by')) AS "any!""#,
+                          WHERE first_purchase_id = $1
+                            AND state IN ('open', 'stood_by', 'dismissed')) AS "any!""#,
         id
     )
     .fetch_one(&mut *tx)
@@ -395,7 +419,12 @@ pub async fn dispute_purchase(
         now
     )
     .fetch_one(&mut *tx)
-    .await?;
+    .await
+    .map_err(|error| match &error {
+        // The one-under-way index: another dispute got there first.
+        sqlx::Error::Database(db) if db.is_unique_violation() => AppError::Conflict,
+        _ => AppError::from(error),
+    })?;
     audit::record(
         &mut tx,
         AuditEntry {
@@ -441,7 +470,7 @@ pub async fn stand_by_purchase(
     let user = user_of(caller)?;
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
-    let record = lock(&mut tx, id).await?;
+    let record = lock(&mut tx, caller, id).await?;
     allowed(caller, Action::CorrectFirstPurchase, record.buyer)?;
     let reason = reason_of(fields)?;
     let answered = sqlx::query!(
@@ -510,7 +539,7 @@ pub async fn settle_dispute(
     let now = state.clock.now();
     check(caller, Action::SettleFirstPurchaseDispute, &Target::none())?;
     let mut tx = state.pool.begin().await?;
-    let record = lock(&mut tx, id).await?;
+    let record = lock(&mut tx, caller, id).await?;
     let upheld = match fields
         .iter()
         .find(|(name, _)| name == "decision")
@@ -594,13 +623,6 @@ pub async fn settle_dispute(
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// Whether `caller` is a platform admin (who settles disputes).
-pub fn is_platform_admin(caller: &Caller) -> bool {
-    caller
-        .signed_in()
-        .is_some_and(|account| account.has_platform_role(Role::PlatformAdmin))
 }
 
 #[cfg(test)]

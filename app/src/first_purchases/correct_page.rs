@@ -62,23 +62,29 @@ async fn load(id: String) -> Result<RecordForm, AppError> {
         }
         let scenarios = sqlx::query!(
             "SELECT id, title FROM scenarios
-             WHERE organisation_id = $1 AND status IN ('published', 'expired', 'withdrawn')
+             WHERE organisation_id = $1
+               AND (status IN ('published', 'expired', 'withdrawn')
+                    OR id = (SELECT scenario_id FROM first_purchases WHERE id = $2))
              ORDER BY published_at DESC NULLS LAST, id DESC LIMIT 200",
-            record.buyer.id.0
+            record.buyer.id.0,
+            id
         )
         .fetch_all(&state.pool)
         .await?
         .into_iter()
         .map(|s| (s.id, s.title))
         .collect();
+        // The record's own scenario, even one whose page is no longer public: a correction
+        // keeps it unless the agency changes it.
+        let scenario =
+            sqlx::query_scalar!("SELECT scenario_id FROM first_purchases WHERE id = $1", id)
+                .fetch_one(&state.pool)
+                .await?;
         let text = |value: Option<String>| value.unwrap_or_default();
         let values = vec![
             ("organisation", record.buyer.id.to_string()),
             ("route", record.route.code().to_owned()),
-            (
-                "scenario",
-                text(record.scenario.as_ref().map(|(id, _)| id.to_string())),
-            ),
+            ("scenario", text(scenario.map(|id| id.to_string()))),
             ("contract_number", text(record.contract_number.clone())),
             ("signed_on", record.signed_on.to_string()),
             ("amount", text(record.amount.map(|money| money.yuan_text()))),

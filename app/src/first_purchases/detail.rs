@@ -143,7 +143,7 @@ pub struct Powers {
     pub cancel: bool,
     /// The buyer's agency: add the contract's files.
     pub attach: bool,
-    /// The supplier, with no dispute under way and the record not cancelled.
+    /// The supplier, with no dispute under way or dismissed and the record not cancelled.
     pub dispute: bool,
     /// The buyer's agency, on a dispute waiting for it.
     pub answer: bool,
@@ -205,6 +205,28 @@ pub fn correction_open(
     now < recorded_at + chrono::Duration::days(CORRECTION_DAYS)
 }
 
+/// Whether `caller` may see a first-purchase record: anyone when its product's page is
+/// `public`; otherwise whoever may see the unpublished records of its buying agency or its
+/// supplier (their people, platform admins), through the permission table.
+#[cfg(feature = "ssr")]
+pub fn may_see(
+    caller: &crate::auth::Caller,
+    public: bool,
+    buyer: crate::domain::OrganisationId,
+    supplier: crate::domain::OrganisationId,
+) -> bool {
+    use crate::auth::{check, Action, Target};
+    public
+        || [buyer, supplier].into_iter().any(|organisation| {
+            check(
+                caller,
+                Action::ViewUnpublished,
+                &Target::organisation(organisation),
+            )
+            .is_ok()
+        })
+}
+
 /// Record `id` for `caller`: public when its product's page is; otherwise only the
 /// buyer's and supplier's people and platform admins see it. Errors: 404 for anyone else
 /// and for an unknown id.
@@ -214,7 +236,7 @@ pub async fn load(
     caller: &crate::auth::Caller,
     id: i64,
 ) -> Result<FirstPurchaseDetail, crate::error::AppError> {
-    use crate::auth::{check, Action, Role, Target};
+    use crate::auth::{check, Action, Target};
     use crate::domain::OrganisationId;
     use crate::error::AppError;
     let zone = state.clock.zone();
@@ -251,13 +273,8 @@ pub async fn load(
     };
     let buyer_side = may(Action::CorrectFirstPurchase, buyer);
     let supplier_side = may(Action::DisputeFirstPurchase, supplier);
-    let platform_admin = caller
-        .signed_in()
-        .is_some_and(|account| account.has_platform_role(Role::PlatformAdmin));
-    let involved = caller.signed_in().is_some_and(|account| {
-        account.acting_for(buyer).is_some() || account.acting_for(supplier).is_some()
-    });
-    if !row.public && !involved && !platform_admin {
+    let platform_admin = check(caller, Action::SettleFirstPurchaseDispute, &Target::none()).is_ok();
+    if !may_see(caller, row.public, buyer, supplier) {
         return Err(AppError::NotFound);
     }
     let disputes = sqlx::query!(
@@ -308,7 +325,11 @@ pub async fn load(
         correct: buyer_side && !cancelled && correction_open(row.created_at, now),
         cancel: buyer_side && !cancelled,
         attach: buyer_side,
-        dispute: supplier_side && !cancelled && open.is_none(),
+        // Once a platform admin dismissed a dispute, the record stands.
+        dispute: supplier_side
+            && !cancelled
+            && open.is_none()
+            && !disputes.iter().any(|d| d.state == DisputeState::Dismissed),
         answer: buyer_side && open == Some(DisputeState::Open),
         settle: platform_admin && open.is_some(),
     };

@@ -13,20 +13,34 @@ use crate::state::AppState;
 use sqlx::PgConnection;
 
 /// Locks record `id` and checks the caller may add its files and that there is room.
-/// Returns the buying agency. Errors: 401; 404; 403; [`Problem::TooManyAttachments`].
+/// Returns the buying agency. Errors: 401; 404 (also for a record the caller may not
+/// see); 403; [`Problem::TooManyAttachments`].
 async fn lock_with_room(
     tx: &mut PgConnection,
     caller: &Caller,
     id: i64,
 ) -> Result<OrganisationId, Refusal> {
-    let buyer = sqlx::query_scalar!(
-        "SELECT buyer_organisation_id FROM first_purchases WHERE id = $1 FOR UPDATE",
+    let row = sqlx::query!(
+        r#"SELECT f.buyer_organisation_id, f.supplier_organisation_id,
+                  record_page_is_public(p.status, s.verified_at) AS "public!"
+           FROM first_purchases f JOIN products p ON p.id = f.product_id
+           JOIN organisations s ON s.id = p.organisation_id
+           WHERE f.id = $1 FOR UPDATE OF f"#,
         id
     )
     .fetch_optional(&mut *tx)
     .await?
-    .map(OrganisationId)
     .ok_or(AppError::NotFound)?;
+    let buyer = OrganisationId(row.buyer_organisation_id);
+    // A record the caller may not see is the same 404 as one that does not exist.
+    if !super::detail::may_see(
+        caller,
+        row.public,
+        buyer,
+        OrganisationId(row.supplier_organisation_id),
+    ) {
+        return Err(AppError::NotFound.into());
+    }
     check(
         caller,
         Action::CorrectFirstPurchase,

@@ -243,7 +243,10 @@ mod db {
         .map(|o| (o.id, o.name))
         .collect();
         let years = sqlx::query_scalar!(
-            r#"SELECT DISTINCT extract(year FROM signed_on)::int AS "year!" FROM first_purchases
+            r#"SELECT DISTINCT extract(year FROM f.signed_on)::int AS "year!" FROM first_purchases f
+               JOIN products p ON p.id = f.product_id
+               JOIN organisations s ON s.id = f.supplier_organisation_id
+               WHERE record_page_is_public(p.status, s.verified_at)
                ORDER BY 1 DESC"#
         )
         .fetch_all(pool)

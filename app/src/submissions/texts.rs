@@ -212,6 +212,8 @@ pub fn workflow_notice(locale: Locale, code: &str) -> Option<&'static str> {
         "first_purchase_recorded" => "The first purchase was recorded.",
         "first_purchase_corrected" if zh => "更正已保存，供应商已收到通知。",
         "first_purchase_corrected" => "The correction was saved and the supplier told.",
+        "first_purchase_unchanged" if zh => "没有改动，记录保持不变。",
+        "first_purchase_unchanged" => "Nothing changed; the record stays as it was.",
         "first_purchase_cancelled" if zh => "记录已标记为取消。",
         "first_purchase_cancelled" => "The record is marked cancelled.",
         "first_purchase_disputed" if zh => "异议已提交，采购单位已收到通知。",

@@ -64,23 +64,22 @@ async fn record(State(state): State<AppState>, Path(id): Path<String>, posted: P
     reply_on(&state, posted, None, |t| record_labels(t.locale), result).await
 }
 
-/// Runs a change of record `id` and returns to its page with `notice`; a refusal shows
+/// Runs a change of record `id` and returns to its page with the notice `run` names; a refusal shows
 /// its errors on `page` (the form's own page: the correction form, else the record's).
-async fn change<F, Fut, T>(
+async fn change<F, Fut>(
     state: AppState,
     id: String,
     posted: Posted,
     page: Option<&str>,
-    notice: &str,
     run: F,
 ) -> Response
 where
     F: FnOnce(AppState, app::auth::Caller, i64, Vec<(String, String)>) -> Fut,
-    Fut: std::future::Future<Output = Result<T, Refusal>>,
+    Fut: std::future::Future<Output = Result<&'static str, Refusal>>,
 {
     let result = async {
         let id = app::domain::parse_id(&id).map_err(|_| AppError::NotFound)?;
-        run(state.clone(), posted.caller(), id, posted.fields.clone()).await?;
+        let notice = run(state.clone(), posted.caller(), id, posted.fields.clone()).await?;
         Ok(format!("/first-purchases/{id}?notice={notice}"))
     }
     .await;
@@ -107,9 +106,13 @@ async fn correct(
         id,
         posted,
         Some(&page),
-        "first_purchase_corrected",
         |state, caller, id, fields| async move {
-            changes::correct_purchase(&state, &caller, id, &fields).await
+            let changed = changes::correct_purchase(&state, &caller, id, &fields).await?;
+            Ok(if changed {
+                "first_purchase_corrected"
+            } else {
+                "first_purchase_unchanged"
+            })
         },
     )
     .await
@@ -121,9 +124,9 @@ async fn cancel(State(state): State<AppState>, Path(id): Path<String>, posted: P
         id,
         posted,
         None,
-        "first_purchase_cancelled",
         |state, caller, id, fields| async move {
-            changes::cancel_purchase(&state, &caller, id, &fields).await
+            changes::cancel_purchase(&state, &caller, id, &fields).await?;
+            Ok("first_purchase_cancelled")
         },
     )
     .await
@@ -139,9 +142,9 @@ async fn dispute(
         id,
         posted,
         None,
-        "first_purchase_disputed",
         |state, caller, id, fields| async move {
-            changes::dispute_purchase(&state, &caller, id, &fields).await
+            changes::dispute_purchase(&state, &caller, id, &fields).await?;
+            Ok("first_purchase_disputed")
         },
     )
     .await
@@ -157,9 +160,9 @@ async fn stand_by(
         id,
         posted,
         None,
-        "dispute_answered",
         |state, caller, id, fields| async move {
-            changes::stand_by_purchase(&state, &caller, id, &fields).await
+            changes::stand_by_purchase(&state, &caller, id, &fields).await?;
+            Ok("dispute_answered")
         },
     )
     .await
@@ -171,9 +174,9 @@ async fn settle(State(state): State<AppState>, Path(id): Path<String>, posted: P
         id,
         posted,
         None,
-        "dispute_settled",
         |state, caller, id, fields| async move {
-            changes::settle_dispute(&state, &caller, id, &fields).await
+            changes::settle_dispute(&state, &caller, id, &fields).await?;
+            Ok("dispute_settled")
         },
     )
     .await

@@ -124,6 +124,15 @@ async fn corrections_are_audited_and_the_flag_follows_the_awarded_records(pool: 
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(first_purchased_on(&pool, product).await, Some(day(-30)));
 
+    let cancelling = record_fields(agency, -30, "86.5万", "cancelled");
+    let refused = buyer.post(&correct, &pairs(&cancelling)).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().await.unwrap().contains("更正不能取消记录"));
+    let unchanged = buyer.post(&correct, &pairs(&fields)).await;
+    assert_eq!(
+        location(&unchanged),
+        format!("/first-purchases/{id}?notice=first_purchase_unchanged")
+    );
     let saved = buyer.post(&correct, &pairs(&changed)).await;
     assert_eq!(
         location(&saved),
@@ -314,6 +323,22 @@ async fn a_supplier_disputes_the_agency_stands_by_and_a_platform_admin_settles(p
         location(&stood),
         format!("/first-purchases/{id}?notice=dispute_answered")
     );
+    // Standing by leaves it to the platform: a later correction does not close it.
+    let corrected = record_fields(agency, -30, "86.5万", "awarded");
+    let mut corrected = corrected;
+    corrected.push(("notice_on", day(-35).to_string()));
+    let saved = buyer
+        .post(
+            &format!("/first-purchases/{id}/correct"),
+            &pairs(&corrected),
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let state: String = sqlx::query_scalar("SELECT state::text FROM first_purchase_disputes")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(state, "stood_by");
     let (_, queue) = admin.get("/admin/first-purchase-disputes").await;
     assert!(
         queue.contains(&format!("/first-purchases/{id}")) && queue.contains("stood_by"),
@@ -382,7 +407,14 @@ async fn a_supplier_disputes_the_agency_stands_by_and_a_platform_admin_settles(p
     .unwrap();
     assert_eq!(
         audited,
-        ["record", "dispute", "stand_by", "settle_dispute", "cancel"]
+        [
+            "record",
+            "dispute",
+            "stand_by",
+            "correct",
+            "settle_dispute",
+            "cancel"
+        ]
     );
 }
 
@@ -598,4 +630,142 @@ async fn the_buying_agency_attaches_the_contract_and_everyone_reads_it(pool: PgP
         StatusCode::OK,
         "the agency still reads its own record's file"
     );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_dismissed_dispute_settles_the_record(pool: PgPool) {
+    let agency = organisation(&pool, "常州市水利局", "government_agency", "320400", true).await;
+    let supplier = organisation(&pool, "常州水感科技有限公司", "enterprise", "320411", true).await;
+    let app = spawn_app(pool.clone()).await;
+    let buyer = member(&app, &pool, "buyer@slj.example", agency, "{member,buyer}").await;
+    let staff = member(&app, &pool, "staff@shuigan.example", supplier, "{member}").await;
+    let admin = crate::second_factor::platform_admin(&app, &pool, "root@example.cn").await;
+    let product = listed(&pool, agency, supplier, "水质监测浮标").await;
+    let fields = record_fields(agency, -30, "86.5万", "awarded");
+    buyer
+        .post(
+            &format!("/products/{product}/first-purchases/new"),
+            &pairs(&fields),
+        )
+        .await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM first_purchases")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let dispute = format!("/first-purchases/{id}/dispute");
+    let filed = staff
+        .post(
+            &dispute,
+            &[("ground", "never_signed"), ("reason", "我们没有签过")],
+        )
+        .await;
+    assert_eq!(filed.status(), StatusCode::SEE_OTHER);
+    let dismissed = admin
+        .post(
+            &format!("/first-purchases/{id}/settle"),
+            &[
+                ("decision", "dismissed"),
+                ("reason", "采购单位提供了合同原件"),
+            ],
+        )
+        .await;
+    assert_eq!(dismissed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        first_purchased_on(&pool, product).await,
+        Some(day(-30)),
+        "the record stands"
+    );
+    let again = staff
+        .post(&dispute, &[("ground", "wrong_amount"), ("reason", "再议")])
+        .await;
+    assert_eq!(
+        again.status(),
+        StatusCode::CONFLICT,
+        "the platform's ruling settles it"
+    );
+    let (_, page) = staff.get(&format!("/first-purchases/{id}")).await;
+    assert!(!page.contains(r#"data-testid="dispute-form""#));
+    assert!(page.contains("异议不成立，记录维持"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_record_that_is_not_public_is_a_404_for_those_who_may_not_see_it(pool: PgPool) {
+    let agency = organisation(&pool, "常州市水利局", "government_agency", "320400", true).await;
+    let other = organisation(&pool, "常州市交通局", "government_agency", "320400", true).await;
+    let supplier = organisation(&pool, "常州水感科技有限公司", "enterprise", "320411", true).await;
+    let rival = organisation(&pool, "常州对手科技有限公司", "enterprise", "320411", true).await;
+    let app = spawn_app(pool.clone()).await;
+    let buyer = member(&app, &pool, "buyer@slj.example", agency, "{member,buyer}").await;
+    let stranger = member(&app, &pool, "buyer@jtj.example", other, "{member,buyer}").await;
+    let staff = member(&app, &pool, "staff@shuigan.example", supplier, "{member}").await;
+    let outsider = member(&app, &pool, "staff@rival.example", rival, "{admin,member}").await;
+    let product = listed(&pool, agency, supplier, "水质监测浮标").await;
+    let fields = record_fields(agency, -30, "86.5万", "awarded");
+    buyer
+        .post(
+            &format!("/products/{product}/first-purchases/new"),
+            &pairs(&fields),
+        )
+        .await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM first_purchases")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    // An earlier year's record of the same product, to see the year options follow.
+    sqlx::query(
+        "INSERT INTO first_purchases (product_id, product_revision, buyer_organisation_id,
+             supplier_organisation_id, route, signed_on, amount_fen, outcome)
+         SELECT id, revision, $2, organisation_id, 'catalogue', DATE '2021-06-01', 100, 'awarded'
+         FROM products WHERE id = $1",
+    )
+    .bind(product)
+    .bind(agency)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let page = app.get("/first-purchases").await.text().await.unwrap();
+    assert!(page.contains(r#"<option value="2021""#));
+    sqlx::query("UPDATE organisations SET verified_at = NULL WHERE id = $1")
+        .bind(supplier)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let page = app.get("/first-purchases").await.text().await.unwrap();
+    assert!(
+        !page.contains(r#"<option value="2021""#),
+        "no year of a hidden record"
+    );
+    assert!(!page.contains("常州水感科技有限公司") && !page.contains("水质监测浮标"));
+    let csv = app
+        .get("/first-purchases/export.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!csv.contains("水质监测浮标"));
+
+    let record = format!("/first-purchases/{id}");
+    for (path, form) in [
+        (format!("{record}/correct"), vec![("route", "catalogue")]),
+        (format!("{record}/cancel"), vec![("reason", "x")]),
+        (
+            format!("{record}/dispute"),
+            vec![("ground", "never_signed"), ("reason", "x")],
+        ),
+        (format!("{record}/stand-by"), vec![("reason", "x")]),
+        (format!("{record}/attachments"), vec![]),
+    ] {
+        for who in [&stranger, &outsider] {
+            assert_eq!(
+                who.post(&path, &form).await.status(),
+                StatusCode::NOT_FOUND,
+                "{path}"
+            );
+        }
+    }
+    assert_eq!(stranger.get(&record).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&record).await.status(), StatusCode::NOT_FOUND);
+    // Those it concerns still see it.
+    assert_eq!(buyer.get(&record).await.0, StatusCode::OK);
+    assert_eq!(staff.get(&record).await.0, StatusCode::OK);
 }

@@ -96,9 +96,12 @@ async fn load() -> Result<Vec<NotificationLine>, AppError> {
                         .format("%Y-%m-%d %H:%M")
                         .to_string(),
                     unread: row.read_at.is_none(),
-                    link: row
-                        .link
-                        .filter(|link| link.starts_with('/') && !link.starts_with("//")),
+                    // A path on this site only (never `//host` or `/\\host`, which
+                    // browsers read as another site).
+                    link: row.link.filter(|link| {
+                        link.starts_with('/')
+                            && !matches!(link.as_bytes().get(1), Some(b'/' | b'\\'))
+                    }),
                 }
             })
             .collect())
