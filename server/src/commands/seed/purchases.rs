@@ -143,7 +143,7 @@ pub async fn insert<'a>(
     records.sort_by_key(|record| (record.signed_on, record.product.id));
     let mut contract_serials: BTreeMap<i32, u32> = BTreeMap::new();
     for record in &records {
-        insert_record(conn, rng, record, &mut contract_serials).await?;
+        insert_record(conn, cal, rng, record, &mut contract_serials).await?;
     }
     Ok(records.len())
 }
@@ -168,6 +168,7 @@ fn buys(buyer: &Organisation, product: &Product) -> bool {
 
 async fn insert_record(
     conn: &mut PgConnection,
+    cal: DemoCalendar,
     rng: &mut SeedRng,
     record: &Record<'_>,
     contract_serials: &mut BTreeMap<i32, u32>,
@@ -206,9 +207,9 @@ async fn insert_record(
     sqlx::query(
         "INSERT INTO first_purchases (product_id, product_revision, buyer_organisation_id,
              supplier_organisation_id, route, scenario_id, contract_number, signed_on,
-             amount_fen, quantity, notice_on, notice_url, outcome, is_demo)
+             amount_fen, quantity, notice_on, notice_url, outcome, is_demo, created_at)
          VALUES ($1, 1, $2, $3, $4::purchase_route, $5, $6, $7, $8, $9, $10, $11,
-             $12::purchase_outcome, true)",
+             $12::purchase_outcome, true, $13)",
     )
     .bind(record.product.id)
     .bind(record.buyer.id)
@@ -222,6 +223,9 @@ async fn insert_record(
     .bind(notice_on)
     .bind(&notice_url)
     .bind(record.outcome)
+    // Recorded two days after signing (never after the day of loading), so the demo's
+    // correction windows follow the demo's calendar, not the machine's clock.
+    .bind(cal.morning((record.signed_on + Duration::days(2)).min(cal.today())))
     .execute(&mut *conn)
     .await
     .with_context(|| {

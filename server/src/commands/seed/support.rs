@@ -51,6 +51,18 @@ impl DemoCalendar {
         year + (self.today().year() - Self::ANCHOR.0)
     }
 
+    /// 10:00 on `day` in the deployment's time zone.
+    pub fn morning(&self, day: NaiveDate) -> DateTime<Utc> {
+        let local = day.and_hms_opt(10, 0, 0).expect("a valid time");
+        self.zone
+            .from_local_datetime(&local)
+            .earliest()
+            .map_or_else(
+                || Utc.from_utc_datetime(&local),
+                |at| at.with_timezone(&Utc),
+            )
+    }
+
     /// An office-hours moment (09:00–16:59) on `day` in the deployment's time zone.
     pub fn office_hours(&self, day: NaiveDate, rng: &mut SeedRng) -> DateTime<Utc> {
         let local = day
