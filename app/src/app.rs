@@ -184,6 +184,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/first-purchases") view=crate::first_purchases::FirstPurchaseListPage ssr=SsrMode::Async />
                     <Route path=path!("/products/:id/certificate") view=crate::certificates::CertificatePage ssr=SsrMode::Async />
                     <Route path=path!("/verify/:code") view=crate::certificates::VerifyPage ssr=SsrMode::Async />
+                    <Route path=path!("/verify") view=crate::certificates::VerifyPage ssr=SsrMode::Async />
                     <Route path=path!("/first-purchases/:id") view=crate::first_purchases::FirstPurchaseDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/first-purchases/:id/correct") view=crate::first_purchases::CorrectFirstPurchasePage ssr=SsrMode::Async />
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async />

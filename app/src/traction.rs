@@ -75,19 +75,23 @@ impl Traction {
     }
 }
 
-/// The component: nothing when there is no traction at all.
+/// The component: nothing when there is no traction at all. On a project, the figures
+/// are its owner's (`of_owner`), and the label says so.
 #[component]
-pub fn TractionLine(traction: Traction) -> impl IntoView {
+pub fn TractionLine(traction: Traction, #[prop(optional)] of_owner: bool) -> impl IntoView {
     let locale = use_locale();
-    let label = match locale {
-        Locale::ZhCn => "政府采购",
-        Locale::En => "Government traction",
+    let label = match (locale, of_owner) {
+        (Locale::ZhCn, false) => "政府采购与资质",
+        (Locale::ZhCn, true) => "申报单位的政府采购与资质",
+        (Locale::En, false) => "Government traction",
+        (Locale::En, true) => "Its owner's government traction",
     };
+    let colon = if locale == Locale::ZhCn { "：" } else { ": " };
     (!traction.is_empty()).then(|| {
         view! {
             <p class="traction" data-testid="traction" data-awarded=traction.awarded
                 data-agencies=traction.agencies data-listings=traction.listings>
-                <span class="traction-label">{label} "："</span>
+                <span class="traction-label">{label} {colon}</span>
                 {traction.sentence(locale)}
             </p>
         }

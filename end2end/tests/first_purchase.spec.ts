@@ -29,8 +29,10 @@ test('a buyer records an awarded first purchase from the product page', async ({
 
   await form.getByLabel('合同签订日期').fill(today);
   await form.getByRole('button', { name: '登记' }).click();
-  await expect(page).toHaveURL(`${productUrl}?notice=first_purchase_recorded`);
+  await expect(page).toHaveURL(/\/first-purchases\/\d+\?notice=first_purchase_recorded$/);
   await expect(page.getByTestId('notice')).toHaveText('首购记录已登记。');
+  await expect(page.getByTestId('first-purchase-record')).toContainText(contract);
+  await page.goto(productUrl);
   await expect(page.getByTestId('first-purchase-history')).toContainText(contract);
   await expect(page.getByTestId('bought-by')).toContainText(today);
 });

@@ -88,6 +88,10 @@ pub enum Problem {
     OwnProduct,
     /// A first-purchase record is past its correction window or cancelled.
     CorrectionClosed,
+    /// An awarded contract's amount must be more than 0 and at most 100 亿元.
+    ContractAmountRange,
+    /// The agency recorded this contract number for this product already.
+    DuplicateContract,
     /// A correction may not cancel a record: the cancel form does, with a reason.
     CancelInstead,
     /// The product was not eligible for first purchase on the signing date, and why.
@@ -212,6 +216,10 @@ impl Problem {
             Problem::OwnProduct => "A supplier does not record a purchase of its own product.".into(),
             Problem::CorrectionClosed if zh => "记录登记满 30 天或已取消，不能再更正；如有需要，可标记为取消。".into(),
             Problem::CorrectionClosed => "The record is more than 30 days old or cancelled and can no longer be corrected; it can be marked cancelled.".into(),
+            Problem::ContractAmountRange if zh => "成交合同金额应大于 0 元、不超过 100 亿元；请核对单位（元或万）。".into(),
+            Problem::ContractAmountRange => "An awarded contract's amount is more than 0 and at most 10 billion yuan; check the unit (元 or 万).".into(),
+            Problem::DuplicateContract if zh => "本单位已登记过该产品的这份合同（合同编号相同）；如有错误，请更正原记录。".into(),
+            Problem::DuplicateContract => "Your agency recorded this contract (same number) for this product already; correct that record instead.".into(),
             Problem::CancelInstead if zh => "更正不能取消记录；请在记录页用“标记为取消”并说明理由。".into(),
             Problem::CancelInstead => "A correction does not cancel a record: use “Mark cancelled” on its page, with a reason.".into(),
             Problem::NotEligibleOn(why) => why.message(locale).into(),

@@ -26,6 +26,8 @@ pub(crate) struct Texts {
     pub state: &'static str,
     pub open: &'static str,
     pub not_listed: &'static str,
+    pub issuer: &'static str,
+    pub issuer_name: &'static str,
 }
 
 pub(crate) fn texts(locale: Locale) -> &'static Texts {
@@ -46,6 +48,8 @@ pub(crate) fn texts(locale: Locale) -> &'static Texts {
             state: "今日状态",
             open: "入库证明",
             not_listed: "该产品今日不在有效的创新产品目录批次中，暂不能出具入库证明。",
+            issuer: "出具",
+            issuer_name: "常州市创新产品与应用场景库（据目录批次的遴选、公示结果）",
         },
         Locale::En => &Texts {
             title: "Proof of listing (innovative product catalogue)",
@@ -63,6 +67,8 @@ pub(crate) fn texts(locale: Locale) -> &'static Texts {
             state: "Today",
             open: "Proof of listing",
             not_listed: "The product is not in a valid catalogue batch today, so there is no listing to prove.",
+            issuer: "Issued by",
+            issuer_name: "Changzhou innovation product and scenario catalogue (from the batch's selection and public notice)",
         },
     }
 }
@@ -140,7 +146,8 @@ pub(crate) fn CertificateFacts(certificate: Certificate) -> impl IntoView {
                 }
             })}
             <div class="fact"><dt>{t.issued_on}</dt><dd>{certificate.issued_on.to_string()}</dd></div>
-            <div class="fact"><dt>{t.code}</dt><dd data-testid="verification-code"><code>{certificate.code.clone()}</code></dd></div>
+            <div class="fact"><dt>{t.issuer}</dt><dd>{t.issuer_name}</dd></div>
+            <div class="fact"><dt>{t.code}</dt><dd data-testid="verification-code"><code>{super::verify_page::grouped(&certificate.code)}</code></dd></div>
         </dl>
     }
 }

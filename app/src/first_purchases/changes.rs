@@ -106,7 +106,7 @@ async fn close_dispute_by_correction(
     tx: &mut PgConnection,
     id: i64,
     user: UserId,
-    answer: &str,
+    answer: Option<&str>,
     also_stood_by: bool,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<bool, sqlx::Error> {
@@ -184,6 +184,17 @@ pub async fn correct_purchase(
             return Err(invalid("scenario", Problem::InvalidChoice));
         }
     }
+    if super::record::is_duplicate(
+        &mut tx,
+        record.product,
+        record.buyer,
+        purchase.contract_number.as_deref(),
+        Some(id),
+    )
+    .await?
+    {
+        return Err(invalid("contract_number", Problem::DuplicateContract));
+    }
     let amount = purchase.amount.map(|money| money.fen);
     let mut changed: Vec<&str> = Vec::new();
     let mut differs = |name: &'static str, same: bool| {
@@ -241,8 +252,20 @@ pub async fn correct_purchase(
         },
     )
     .await?;
-    let answer = format!("更正了 / corrected: {}", changed.join(", "));
-    close_dispute_by_correction(&mut tx, id, user, &answer, false, now).await?;
+    // The answer is the correction itself (listed on the record's page with its fields).
+    close_dispute_by_correction(&mut tx, id, user, None, false, now).await?;
+    let names = |locale| {
+        let labels = super::record_labels(locale);
+        changed
+            .iter()
+            .map(|field| labels.label(field).to_owned())
+            .collect::<Vec<_>>()
+    };
+    let what = format!(
+        "{} / {}",
+        names(crate::i18n::Locale::ZhCn).join("、"),
+        names(crate::i18n::Locale::En).join(", ")
+    );
     notify_about(
         &mut tx,
         &state.site,
@@ -251,7 +274,7 @@ pub async fn correct_purchase(
         None,
         Event::FirstPurchaseCorrected,
         &record.product_name,
-        Some(&changed.join(", ")),
+        Some(&what),
         &link(id),
         now,
     )
@@ -260,19 +283,25 @@ pub async fn correct_purchase(
     Ok(true)
 }
 
-/// The posted `reason` (required, at most 1,000 characters), or the error naming it.
-fn reason_of(fields: &[(String, String)]) -> Result<String, Refusal> {
-    let reason = fields
+/// The posted text `field` (required, at most 1,000 characters), or the error naming it.
+/// Each form on a record's page has its own name for it (`reason`, `answer`,
+/// `settlement`), so two forms on one page never share a field.
+fn text_of(fields: &[(String, String)], field: &'static str) -> Result<String, Refusal> {
+    let text = fields
         .iter()
-        .find(|(name, _)| name == "reason")
+        .find(|(name, _)| name == field)
         .map_or("", |(_, value)| value.trim());
-    if reason.is_empty() {
-        return Err(invalid("reason", Problem::Required));
+    if text.is_empty() {
+        return Err(invalid(field, Problem::Required));
     }
-    if reason.chars().count() > 1000 {
-        return Err(invalid("reason", Problem::TooLong));
+    if text.chars().count() > 1000 {
+        return Err(invalid(field, Problem::TooLong));
     }
-    Ok(reason.to_owned())
+    Ok(text.to_owned())
+}
+
+fn reason_of(fields: &[(String, String)]) -> Result<String, Refusal> {
+    text_of(fields, "reason")
 }
 
 /// Marks record `id` cancelled with the posted `reason`, at any time (its outcome becomes
@@ -295,7 +324,7 @@ pub async fn cancel_purchase(
         return Err(AppError::Conflict.into());
     }
     mark_cancelled(&mut tx, id, &record, user, "cancel", &reason, now).await?;
-    close_dispute_by_correction(&mut tx, id, user, &reason, true, now).await?;
+    close_dispute_by_correction(&mut tx, id, user, Some(&reason), true, now).await?;
     notify_about(
         &mut tx,
         &state.site,
@@ -457,8 +486,8 @@ pub async fn dispute_purchase(
     Ok(dispute)
 }
 
-/// The buyer's agency stands by record `id` against the dispute waiting for it, with a
-/// `reason`; the dispute waits for a platform admin, who is told, as is the supplier.
+/// The buyer's agency stands by record `id` against the dispute waiting for it, with its
+/// `answer`; the dispute waits for a platform admin, who is told, as is the supplier.
 /// Errors: 401; 404; 403 as for a correction; `reason` named; 409 when no dispute waits
 /// for the agency.
 pub async fn stand_by_purchase(
@@ -472,7 +501,7 @@ pub async fn stand_by_purchase(
     let mut tx = state.pool.begin().await?;
     let record = lock(&mut tx, caller, id).await?;
     allowed(caller, Action::CorrectFirstPurchase, record.buyer)?;
-    let reason = reason_of(fields)?;
+    let reason = text_of(fields, "answer")?;
     let answered = sqlx::query!(
         "UPDATE first_purchase_disputes
          SET state = 'stood_by', answer = $3, answered_by = $2, answered_at = $4
@@ -527,8 +556,8 @@ pub async fn stand_by_purchase(
 
 /// A platform admin settles the dispute under way on record `id`: `decision` `upheld`
 /// (the record is marked cancelled with the settlement as its reason) or `dismissed` (it
-/// stands), with a `reason`; both sides are told. Errors: 401; 404; 403 for anyone but a
-/// platform admin; `decision`/`reason` named; 409 when no dispute is under way.
+/// stands), with a `settlement` (its reasons); both sides are told. Errors: 401; 404; 403
+/// for anyone but a platform admin; `decision`/`settlement` named; 409 when no dispute is under way.
 pub async fn settle_dispute(
     state: &AppState,
     caller: &Caller,
@@ -550,7 +579,7 @@ pub async fn settle_dispute(
         None | Some("") => return Err(invalid("decision", Problem::Required)),
         Some(_) => return Err(invalid("decision", Problem::InvalidChoice)),
     };
-    let reason = reason_of(fields)?;
+    let reason = text_of(fields, "settlement")?;
     let to = if upheld {
         DisputeState::Upheld
     } else {

@@ -178,9 +178,9 @@ pub struct FirstPurchaseDetail {
     pub recorded_on: NaiveDate,
     /// Who recorded it: shown to the buyer's agency and platform admins only.
     pub recorded_by: Option<String>,
-    /// The day the correction window closes (Beijing date; it closes at the time of day
-    /// the record was made).
-    pub correctable_until: NaiveDate,
+    /// When the correction window closes: `YYYY-MM-DD HH:MM`, Beijing time (30 days after
+    /// recording, to the minute).
+    pub correctable_until: String,
     pub cancelled_on: Option<NaiveDate>,
     pub cancel_reason: Option<String>,
     pub corrections: Vec<Correction>,
@@ -364,7 +364,8 @@ pub async fn load(
         recorded_by: row.recorded_by.filter(|_| buyer_side || platform_admin),
         correctable_until: (row.created_at + chrono::Duration::days(CORRECTION_DAYS))
             .with_timezone(&zone)
-            .date_naive(),
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
         cancelled_on: row
             .cancelled_at
             .map(|at| at.with_timezone(&zone).date_naive()),

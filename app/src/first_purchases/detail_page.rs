@@ -50,12 +50,16 @@ pub struct DetailTexts {
     pub dismissed: &'static str,
     pub all_records: &'static str,
     pub files_hint: &'static str,
+    pub public_text: &'static str,
+    pub change: &'static str,
+    pub stand_by_lead_closed: &'static str,
+    pub colon: &'static str,
 }
 
 static ZH_CN: DetailTexts = DetailTexts {
     title: "首购记录",
     product: "产品",
-    listing_version: "采购时的产品信息版本",
+    listing_version: "采购时的产品信息（第几版）",
     supplier: "供应商",
     buyer: "采购单位",
     scenario: "相关应用场景",
@@ -64,7 +68,7 @@ static ZH_CN: DetailTexts = DetailTexts {
     cancelled: "该记录已取消",
     files: "合同摘要或中标（成交）公告",
     upload: "上传文件",
-    corrections: "更正记录",
+    corrections: "更正与取消历史",
     no_corrections: "该记录未被更正。",
     correction: "更正",
     cancellation: "取消",
@@ -88,7 +92,11 @@ static ZH_CN: DetailTexts = DetailTexts {
     upheld: "异议成立（取消记录）",
     dismissed: "异议不成立（维持记录）",
     all_records: "全部首购记录",
-    files_hint: "PDF、OFD、DOCX、XLSX、PNG 或 JPEG，单个不超过 10 MB，最多 10 个。",
+    files_hint: "PDF、OFD、DOCX、XLSX、PNG 或 JPEG，单个不超过 10 MB，最多 10 个。文件随记录公开，请勿上传含个人信息的材料。",
+    public_text: "该内容将在记录页公开显示，请勿填写个人姓名、电话、邮箱等信息。",
+    change: "更正或取消",
+    stand_by_lead_closed: "如记录无误，请说明理由；异议将交由平台管理员裁定。更正期已过，如记录确有错误，请标记为取消。",
+    colon: "：",
 };
 
 static EN: DetailTexts = DetailTexts {
@@ -103,7 +111,7 @@ static EN: DetailTexts = DetailTexts {
     cancelled: "This record is cancelled",
     files: "Contract excerpt or award notice",
     upload: "Upload a file",
-    corrections: "Corrections",
+    corrections: "Corrections and cancellation",
     no_corrections: "This record was never corrected.",
     correction: "Correction",
     cancellation: "Cancellation",
@@ -126,7 +134,11 @@ static EN: DetailTexts = DetailTexts {
     upheld: "Upheld (cancel the record)",
     dismissed: "Dismissed (the record stands)",
     all_records: "All first-purchase records",
-    files_hint: "PDF, OFD, DOCX, XLSX, PNG or JPEG, up to 10 MB each, at most 10.",
+    files_hint: "PDF, OFD, DOCX, XLSX, PNG or JPEG, up to 10 MB each, at most 10. Files are public with the record: leave out personal data.",
+    public_text: "This text is shown publicly on the record's page: no personal names, phone numbers or email addresses.",
+    change: "Correct or cancel",
+    stand_by_lead_closed: "If the record is right, say why; a platform admin will settle the dispute. The correction window has closed: if the record is wrong, mark it cancelled.",
+    colon: ": ",
 };
 
 pub fn detail_texts(locale: Locale) -> &'static DetailTexts {
@@ -202,7 +214,7 @@ fn RecordView(record: FirstPurchaseDetail) -> impl IntoView {
         <Title text=title />
         <article class="record" data-testid="first-purchase-record" data-outcome=record.outcome.code()>
             <p><a href="/first-purchases">{t.all_records}</a></p>
-            <h1>{t.title} "：" {record.product_name.clone()}</h1>
+            <h1>{t.title} {t.colon} {record.product_name.clone()}</h1>
             <RedirectNotice />
             {record.cancelled_on.map(|day| view! {
                 <div class="status-banner" role="status" data-testid="cancelled">
@@ -215,7 +227,10 @@ fn RecordView(record: FirstPurchaseDetail) -> impl IntoView {
                     <dt>{t.product}</dt>
                     <dd><a href=format!("/products/{}", record.product)>{record.product_name.clone()}</a></dd>
                 </div>
-                {row(t.listing_version, Some(format!("r{}", record.product_revision)))}
+                {row(t.listing_version, Some(match locale {
+                    Locale::ZhCn => format!("第 {} 版", record.product_revision),
+                    Locale::En => format!("version {}", record.product_revision),
+                }))}
                 <div class="fact">
                     <dt>{t.supplier}</dt>
                     <dd><a href=format!("/organisations/{}", record.supplier.id)>{record.supplier.name.clone()}</a></dd>
@@ -257,17 +272,17 @@ fn RecordView(record: FirstPurchaseDetail) -> impl IntoView {
             <Disputes record=record.clone() />
             {(powers.correct || powers.cancel).then(|| view! {
                 <section aria-labelledby="change-heading" data-testid="buyer-actions">
-                    <h2 id="change-heading">{t.correct}</h2>
+                    <h2 id="change-heading">{t.change}</h2>
                     {powers.correct.then(|| view! {
                         <p>
                             <a class="button" href=format!("/first-purchases/{id}/correct")>{t.correct}</a>
-                            " " {t.correct_until} " " {record.correctable_until.to_string()}
+                            " " {t.correct_until} " " {record.correctable_until.clone()}
                         </p>
                     })}
                     {powers.cancel.then(|| view! {
                         <p>{t.cancel_lead}</p>
                         <PostForm action=format!("/first-purchases/{id}/cancel") label=t.cancel>
-                            <TextAreaField name="reason" label=r.reason maxlength=1000 required=true />
+                            <TextAreaField name="reason" label=r.reason hint=t.public_text maxlength=1000 required=true />
                             <button type="submit" class="danger">{t.cancel}</button>
                         </PostForm>
                     })}
@@ -279,7 +294,7 @@ fn RecordView(record: FirstPurchaseDetail) -> impl IntoView {
                     <p>{t.dispute_lead}</p>
                     <PostForm action=format!("/first-purchases/{id}/dispute") label=t.dispute>
                         <SelectField name="ground" label=r.ground options=DisputeGround::ALL.iter().map(|g| (g.code(), g.label(locale))).collect() />
-                        <TextAreaField name="reason" label=r.reason maxlength=1000 required=true />
+                        <TextAreaField name="reason" label=r.reason hint=t.public_text maxlength=1000 required=true />
                         <button type="submit">{t.dispute}</button>
                     </PostForm>
                 </section>
@@ -287,9 +302,9 @@ fn RecordView(record: FirstPurchaseDetail) -> impl IntoView {
             {(powers.answer && open_dispute.is_some()).then(|| view! {
                 <section aria-labelledby="stand-by-heading" data-testid="stand-by-form">
                     <h2 id="stand-by-heading">{t.stand_by}</h2>
-                    <p>{t.stand_by_lead}</p>
+                    <p>{if powers.correct { t.stand_by_lead } else { t.stand_by_lead_closed }}</p>
                     <PostForm action=format!("/first-purchases/{id}/stand-by") label=t.stand_by>
-                        <TextAreaField name="reason" label=r.reason maxlength=1000 required=true />
+                        <TextAreaField name="answer" label=r.answer hint=t.public_text maxlength=1000 required=true />
                         <button type="submit">{t.stand_by}</button>
                     </PostForm>
                 </section>
@@ -299,7 +314,7 @@ fn RecordView(record: FirstPurchaseDetail) -> impl IntoView {
                     <h2 id="settle-heading">{t.settle}</h2>
                     <PostForm action=format!("/first-purchases/{id}/settle") label=t.settle>
                         <SelectField name="decision" label=r.decision options=vec![("upheld", t.upheld), ("dismissed", t.dismissed)] />
-                        <TextAreaField name="reason" label=r.reason maxlength=1000 required=true />
+                        <TextAreaField name="settlement" label=r.settlement hint=t.public_text maxlength=1000 required=true />
                         <button type="submit">{t.settle}</button>
                     </PostForm>
                 </section>
@@ -331,7 +346,7 @@ fn Corrections(record: FirstPurchaseDetail) -> impl IntoView {
                     view! {
                         <li>
                             <p><strong>{what}</strong> " · " {c.at}</p>
-                            {(!fields.is_empty()).then(|| view! { <p>{t.fields_changed} "：" {fields}</p> })}
+                            {(!fields.is_empty()).then(|| view! { <p>{t.fields_changed} {t.colon} {fields}</p> })}
                             {c.reason.map(|reason| view! { <p>{reason}</p> })}
                         </li>
                     }
@@ -354,13 +369,13 @@ fn Disputes(record: FirstPurchaseDetail) -> impl IntoView {
                 {record.disputes.into_iter().map(|d| view! {
                     <li data-state=d.state.code()>
                         <p><strong>{d.ground.label(locale)}</strong> " · " {t.raised_on} " " {d.raised_on.to_string()}</p>
-                        <p>{r.reason} "：" {d.reason}</p>
-                        <p>{t.state} "：" {d.state.label(locale)}</p>
+                        <p>{r.reason} {t.colon} {d.reason}</p>
+                        <p>{t.state} {t.colon} {d.state.label(locale)}</p>
                         {d.answer.map(|answer| view! {
-                            <p>{t.answer} {d.answered_on.map(|day| format!("（{day}）"))} "：" {answer}</p>
+                            <p>{t.answer} {d.answered_on.map(|day| format!(" ({day})"))} {t.colon} {answer}</p>
                         })}
                         {d.settlement.map(|settlement| view! {
-                            <p>{t.settlement} {d.settled_on.map(|day| format!("（{day}）"))} "：" {settlement}</p>
+                            <p>{t.settlement} {d.settled_on.map(|day| format!(" ({day})"))} {t.colon} {settlement}</p>
                         })}
                     </li>
                 }).collect_view()}

@@ -115,6 +115,8 @@ pub struct PurchaseLine {
     pub signed_on: NaiveDate,
     pub amount: Option<Money>,
     pub quantity: Option<i32>,
+    /// A dispute is under way: the record is contested.
+    pub disputed: bool,
 }
 
 /// What the filter matched: every record, and the awarded ones with their amount.
@@ -290,7 +292,10 @@ mod db {
                       b.id AS "buyer_id: OrganisationId", b.name AS buyer_name,
                       f.route AS "route: PurchaseRoute", f.outcome AS "outcome: PurchaseOutcome",
                       f.signed_on, f.amount_fen, f.quantity, f.contract_number, f.notice_on,
-                      f.notice_url
+                      f.notice_url,
+                      EXISTS (SELECT 1 FROM first_purchase_disputes d
+                              WHERE d.first_purchase_id = f.id
+                                AND d.state IN ('open', 'stood_by')) AS "disputed!"
                FROM first_purchases f
                JOIN products p ON p.id = f.product_id
                JOIN organisations s ON s.id = f.supplier_organisation_id
@@ -340,6 +345,7 @@ mod db {
                 signed_on: row.signed_on,
                 amount: row.amount_fen.map(Money::from_fen),
                 quantity: row.quantity,
+                disputed: row.disputed,
             },
             supplier_credit_code: row.credit_code,
             contract_number: row.contract_number,

@@ -29,6 +29,8 @@ struct Texts {
     signed_on: &'static str,
     product: &'static str,
     amount: &'static str,
+    quantity: &'static str,
+    disputed: &'static str,
     none: &'static str,
 }
 
@@ -51,7 +53,9 @@ fn texts(locale: Locale) -> &'static Texts {
             export: "导出 CSV",
             signed_on: "签订日期",
             product: "产品",
-            amount: "金额",
+            amount: "合同金额",
+            quantity: "数量",
+            disputed: "有异议",
             none: "没有符合条件的首购记录。",
         },
         Locale::En => &Texts {
@@ -71,7 +75,9 @@ fn texts(locale: Locale) -> &'static Texts {
             export: "Export CSV",
             signed_on: "Signed on",
             product: "Product",
-            amount: "Amount",
+            amount: "Contract amount",
+            quantity: "Quantity",
+            disputed: "Disputed",
             none: "No first-purchase record matches.",
         },
     }
@@ -214,6 +220,7 @@ fn ListView(filter: PurchaseFilter, list: PurchaseList) -> impl IntoView {
                             <th scope="col">{t.buyer}</th>
                             <th scope="col">{t.route}</th>
                             <th scope="col">{t.amount}</th>
+                            <th scope="col">{t.quantity}</th>
                             <th scope="col">{t.outcome}</th>
                         </tr>
                     </thead>
@@ -225,9 +232,10 @@ fn ListView(filter: PurchaseFilter, list: PurchaseList) -> impl IntoView {
                                 <td><a href=format!("/organisations/{}", line.supplier.id)>{line.supplier.name}</a></td>
                                 <td>{line.buyer.name}</td>
                                 <td>{line.route.label(locale)}</td>
-                                <td>{line.amount.map(|a| a.display(locale)).unwrap_or_default()}
-                                    {line.quantity.map(|q| format!(" ×{q}"))}</td>
-                                <td>{line.outcome.label(locale)}</td>
+                                <td>{line.amount.map(|a| a.display(locale)).unwrap_or_default()}</td>
+                                <td>{line.quantity.map(|q| q.to_string()).unwrap_or_default()}</td>
+                                <td>{line.outcome.label(locale)}
+                                    {line.disputed.then(|| view! { " " <span class="badge" data-testid="disputed">{t.disputed}</span> })}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

@@ -13,6 +13,9 @@ use crate::error::AppError;
 use crate::state::AppState;
 use chrono::NaiveDate;
 
+/// The largest contract amount recorded: 100 亿元, in fen.
+pub const MAX_CONTRACT_FEN: i64 = 10_000_000_000 * 100;
+
 /// A checked record, as `first_purchases` keeps it. Amounts in fen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Purchase {
@@ -144,6 +147,14 @@ pub fn check_purchase(
     if get("amount").is_empty() && get("quantity").is_empty() {
         fail("amount", Problem::AmountOrQuantity);
     }
+    // A zero or astronomically large contract is a typing slip (a unit, a digit), and it
+    // would distort every public total.
+    if let Some(money) = amount {
+        let awarded = outcome == Some(PurchaseOutcome::Awarded);
+        if money.fen > MAX_CONTRACT_FEN || (awarded && money.fen == 0) {
+            fail("amount", Problem::ContractAmountRange);
+        }
+    }
     match (route, outcome, signed_on) {
         (Some(route), Some(outcome), Some(signed_on)) if errors.is_empty() => Ok(Purchase {
             route,
@@ -228,6 +239,18 @@ pub async fn record_purchase(
     if let Some(why) = refusal_on(&mut tx, product, purchase.signed_on, today).await? {
         return Err(invalid("signed_on", Problem::NotEligibleOn(why)));
     }
+    // The product's row lock (above) orders two posts of one form: the second sees the first.
+    if is_duplicate(
+        &mut tx,
+        product,
+        buyer,
+        purchase.contract_number.as_deref(),
+        None,
+    )
+    .await?
+    {
+        return Err(invalid("contract_number", Problem::DuplicateContract));
+    }
     let id = sqlx::query_scalar!(
         "INSERT INTO first_purchases (product_id, product_revision, buyer_organisation_id,
              supplier_organisation_id, route, scenario_id, contract_number, signed_on,
@@ -267,9 +290,15 @@ pub async fn record_purchase(
         },
     )
     .await?;
-    let product_name = sqlx::query_scalar!("SELECT name FROM products WHERE id = $1", product.0)
-        .fetch_one(&mut *tx)
-        .await?;
+    let names = sqlx::query!(
+        "SELECT p.name AS product, b.name AS buyer FROM products p, organisations b
+         WHERE p.id = $1 AND b.id = $2",
+        product.0,
+        buyer.0
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let (product_name, by) = (names.product, names.buyer);
     crate::submissions::server::notify::notify_about(
         &mut tx,
         &state.site,
@@ -278,13 +307,39 @@ pub async fn record_purchase(
         None,
         crate::submissions::server::notify::Event::FirstPurchaseRecorded,
         &product_name,
-        None,
+        Some(&by),
         &format!("/first-purchases/{id}"),
         now,
     )
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Whether `buyer` recorded `contract_number` for `product` already (in a record other than
+/// `except`). Records without a number are never duplicates of one another.
+pub(crate) async fn is_duplicate(
+    tx: &mut sqlx::PgConnection,
+    product: ProductId,
+    buyer: OrganisationId,
+    contract_number: Option<&str>,
+    except: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let Some(number) = contract_number else {
+        return Ok(false);
+    };
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM first_purchases
+                          WHERE product_id = $1 AND buyer_organisation_id = $2
+                            AND lower(contract_number) = lower($3)
+                            AND id IS DISTINCT FROM $4) AS "exists!""#,
+        product.0,
+        buyer.0,
+        number,
+        except
+    )
+    .fetch_one(&mut *tx)
+    .await
 }
 
 #[cfg(test)]

@@ -38,6 +38,8 @@ pub struct RecordTexts {
     pub reason: &'static str,
     pub ground: &'static str,
     pub decision: &'static str,
+    pub answer: &'static str,
+    pub settlement: &'static str,
     pub file: &'static str,
 }
 
@@ -63,6 +65,8 @@ static ZH_CN: RecordTexts = RecordTexts {
     reason: "理由",
     ground: "异议类型",
     decision: "裁定",
+    answer: "答复理由",
+    settlement: "裁定理由",
     file: "文件",
 };
 
@@ -88,6 +92,8 @@ static EN: RecordTexts = RecordTexts {
     reason: "Reason",
     ground: "Ground",
     decision: "Decision",
+    answer: "Why the record stands",
+    settlement: "Reasons for the ruling",
     file: "File",
 };
 
@@ -116,6 +122,8 @@ pub fn record_labels(locale: Locale) -> FieldLabels {
         ("reason", t.reason),
         ("ground", t.ground),
         ("decision", t.decision),
+        ("answer", t.answer),
+        ("settlement", t.settlement),
         ("file", t.file),
     ])
 }

@@ -181,7 +181,10 @@ pub async fn public_detail(
         r#"SELECT f.id, b.id AS "buyer_id: OrganisationId", b.name AS buyer_name,
                   organisation_is_public(b.verified_at) AS "buyer_public!",
                   f.route AS "route: PurchaseRoute", f.outcome AS "outcome: PurchaseOutcome",
-                  f.signed_on, f.contract_number, f.amount_fen, f.quantity, f.notice_on, f.notice_url
+                  f.signed_on, f.contract_number, f.amount_fen, f.quantity, f.notice_on, f.notice_url,
+                  EXISTS (SELECT 1 FROM first_purchase_disputes d
+                          WHERE d.first_purchase_id = f.id
+                            AND d.state IN ('open', 'stood_by')) AS "disputed!"
            FROM first_purchases f
            JOIN organisations b ON b.id = f.buyer_organisation_id
            WHERE f.product_id = $1
@@ -193,6 +196,7 @@ pub async fn public_detail(
     .into_iter()
     .map(|f| FirstPurchaseEntry {
         id: f.id,
+        disputed: f.disputed,
         buyer: OrganisationRef {
             id: f.buyer_id,
             name: f.buyer_name,

@@ -197,13 +197,24 @@ fn FirstPurchaseHistory(records: Vec<FirstPurchaseEntry>) -> impl IntoView {
                                             <td>{move || amount.map(|a| a.display(locale)).unwrap_or_default()}</td>
                                             <td>
                                                 {match record.notice_url {
+                                                    // Without a number the link says what it is.
                                                     Some(url) => view! {
-                                                        <a href=url rel="external noopener">{record.contract_number.unwrap_or_default()}</a>
+                                                        <a href=url rel="external noopener">{record.contract_number.unwrap_or_else(|| match locale {
+                                                            crate::i18n::Locale::ZhCn => "采购公告".to_owned(),
+                                                            crate::i18n::Locale::En => "Procurement notice".to_owned(),
+                                                        })}</a>
                                                     }.into_any(),
                                                     None => record.contract_number.unwrap_or_default().into_any(),
                                                 }}
                                             </td>
-                                            <td>{move || record.outcome.label(locale)}</td>
+                                            <td>
+                                                {move || record.outcome.label(locale)}
+                                                {record.disputed.then(|| view! {
+                                                    " " <span class="badge" data-testid="disputed">
+                                                        {match locale { crate::i18n::Locale::ZhCn => "有异议", crate::i18n::Locale::En => "Disputed" }}
+                                                    </span>
+                                                })}
+                                            </td>
                                         </tr>
                                     }
                                 })
@@ -245,6 +256,7 @@ mod tests {
     fn record(buyer: i64, outcome: PurchaseOutcome, day: u32) -> FirstPurchaseEntry {
         FirstPurchaseEntry {
             id: 1,
+            disputed: false,
             buyer: OrganisationRef {
                 id: OrganisationId(buyer),
                 name: format!("单位{buyer}"),

@@ -74,6 +74,9 @@ pub struct ProductDetail {
 pub struct FirstPurchaseEntry {
     /// The record's id (its page is `/first-purchases/{id}`).
     pub id: i64,
+    /// A dispute is under way: the record is contested.
+    #[serde(default)]
+    pub disputed: bool,
     pub buyer: OrganisationRef,
     /// Whether the buyer's own page is public (verified): only then is it a link.
     pub buyer_public: bool,

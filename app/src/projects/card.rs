@@ -35,7 +35,7 @@ pub fn ProjectCard(project: ProjectSummary) -> impl IntoView {
                     })
                 }}
             </p>
-            <crate::traction::TractionLine traction=government_traction />
+            <crate::traction::TractionLine traction=government_traction of_owner=true />
         </li>
     }
 }

@@ -48,7 +48,7 @@ fn ProjectView(project: ProjectDetail) -> impl IntoView {
             <p class="record-owner">
                 <a href=owner_href>{owner}</a>
             </p>
-            <crate::traction::TractionLine traction=government_traction />
+            <crate::traction::TractionLine traction=government_traction of_owner=true />
             <Facts>
                 <Fact label=label(|m| m.sector) value=fact(|p, l| Some(p.summary.sector.label(l).to_owned())) />
                 <Fact label=label(|m| m.stage) value=fact(|p, l| Some(p.summary.stage.label(l).to_owned())) />

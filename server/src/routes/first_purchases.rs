@@ -55,9 +55,10 @@ async fn record(State(state): State<AppState>, Path(id): Path<String>, posted: P
         let buyer = app::domain::parse_id(posted.get("organisation"))
             .ok()
             .map(app::domain::OrganisationId);
-        record_purchase(&state, &posted.caller(), product, buyer, &posted.fields).await?;
+        let id = record_purchase(&state, &posted.caller(), product, buyer, &posted.fields).await?;
+        // To the new record's page: where its files are added, and its product is a link.
         Ok(format!(
-            "/products/{product}?notice=first_purchase_recorded"
+            "/first-purchases/{id}?notice=first_purchase_recorded"
         ))
     }
     .await;

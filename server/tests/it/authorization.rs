@@ -408,6 +408,7 @@ fn rows(world: &World) -> Vec<Row> {
             [401, 403, 409, 409, 403, 403, 403, 403],
         ),
         get("/verify/{code}", "/verify/AAAAAAAAAAAAAAAA", everyone(404)),
+        get("/verify", "/verify", everyone(200)),
         get("/first-purchases", "/first-purchases", everyone(200)),
         get("/first-purchases/export.csv", "/first-purchases/export.csv", everyone(200)),
         get("/first-purchases/{id}", format!("/first-purchases/{purchase}"), everyone(200)),

@@ -81,6 +81,44 @@ async fn corrections_are_audited_and_the_flag_follows_the_awarded_records(pool: 
         .fetch_one(&pool)
         .await
         .unwrap();
+    // The same contract again (a second click, a repeated post) is refused by name; so are
+    // an awarded contract of 0 元 and one of more than 100 亿元.
+    let again = buyer
+        .post(
+            &format!("/products/{product}/first-purchases/new"),
+            &pairs(&fields),
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again
+        .text()
+        .await
+        .unwrap()
+        .contains("本单位已登记过该产品的这份合同"));
+    for amount in ["0", "99999999万", "10000000001"] {
+        let mut odd = record_fields(agency, -29, amount, "awarded");
+        odd[2].1 = format!("CZSL-ODD-{amount}");
+        let refused = buyer
+            .post(
+                &format!("/products/{product}/first-purchases/new"),
+                &pairs(&odd),
+            )
+            .await;
+        assert_eq!(
+            refused.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{amount}"
+        );
+        assert!(
+            refused.text().await.unwrap().contains("不超过 100 亿元"),
+            "{amount}"
+        );
+    }
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM first_purchases")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, 1);
     // The supplier is told, in the site and by mail, with the record's address.
     let (event, link): (String, Option<String>) = sqlx::query_as(
         "SELECT n.event, n.link FROM notifications n JOIN users u ON u.id = n.user_id
@@ -95,6 +133,10 @@ async fn corrections_are_audited_and_the_flag_follows_the_awarded_records(pool: 
         Some(format!("/first-purchases/{id}").as_str())
     );
     let (_, notifications) = staff.get("/account/notifications").await;
+    assert!(
+        notifications.contains("采购单位: 常州市水利局"),
+        "the supplier learns who bought"
+    );
     assert!(
         notifications.contains("水质监测浮标")
             && notifications.contains(&format!("/first-purchases/{id}"))
@@ -299,6 +341,23 @@ async fn a_supplier_disputes_the_agency_stands_by_and_a_platform_admin_settles(p
     .await
     .unwrap();
     assert_eq!(told, 1, "the agency that recorded it is told");
+    // While it is under way, the record is marked contested wherever it is listed.
+    let list = app.get("/first-purchases").await.text().await.unwrap();
+    assert!(list.contains(r#"data-testid="disputed""#));
+    let product_page = app
+        .get(&format!("/products/{product}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(product_page.contains(r#"data-testid="disputed""#));
+    let csv = app
+        .get("/first-purchases/export.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains(",true,"), "the export says so too");
     // One dispute under way at a time.
     let again = staff
         .post(&dispute, &[("ground", "never_signed"), ("reason", "再来")])
@@ -308,7 +367,7 @@ async fn a_supplier_disputes_the_agency_stands_by_and_a_platform_admin_settles(p
     let settle = format!("/first-purchases/{id}/settle");
     assert_eq!(
         buyer
-            .post(&settle, &[("decision", "dismissed"), ("reason", "x")])
+            .post(&settle, &[("decision", "dismissed"), ("settlement", "x")])
             .await
             .status(),
         StatusCode::FORBIDDEN
@@ -316,7 +375,7 @@ async fn a_supplier_disputes_the_agency_stands_by_and_a_platform_admin_settles(p
     let stood = buyer
         .post(
             &format!("/first-purchases/{id}/stand-by"),
-            &[("reason", "合同原件为 86.5 万元")],
+            &[("answer", "合同原件为 86.5 万元")],
         )
         .await;
     assert_eq!(
@@ -359,7 +418,7 @@ async fn a_supplier_disputes_the_agency_stands_by_and_a_platform_admin_settles(p
             &settle,
             &[
                 ("decision", "upheld"),
-                ("reason", "供应商提供的合同为 68.5 万元"),
+                ("settlement", "供应商提供的合同为 68.5 万元"),
             ],
         )
         .await;
@@ -378,7 +437,7 @@ async fn a_supplier_disputes_the_agency_stands_by_and_a_platform_admin_settles(p
     assert_eq!(first_purchased_on(&pool, product).await, None);
     assert_eq!(
         admin
-            .post(&settle, &[("decision", "dismissed"), ("reason", "x")])
+            .post(&settle, &[("decision", "dismissed"), ("settlement", "x")])
             .await
             .status(),
         StatusCode::CONFLICT,
@@ -665,7 +724,7 @@ async fn a_dismissed_dispute_settles_the_record(pool: PgPool) {
             &format!("/first-purchases/{id}/settle"),
             &[
                 ("decision", "dismissed"),
-                ("reason", "采购单位提供了合同原件"),
+                ("settlement", "采购单位提供了合同原件"),
             ],
         )
         .await;
@@ -752,7 +811,7 @@ async fn a_record_that_is_not_public_is_a_404_for_those_who_may_not_see_it(pool:
             format!("{record}/dispute"),
             vec![("ground", "never_signed"), ("reason", "x")],
         ),
-        (format!("{record}/stand-by"), vec![("reason", "x")]),
+        (format!("{record}/stand-by"), vec![("answer", "x")]),
         (format!("{record}/attachments"), vec![]),
     ] {
         for who in [&stranger, &outsider] {

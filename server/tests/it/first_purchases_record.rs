@@ -134,7 +134,13 @@ async fn a_buyer_records_a_first_purchase_judged_on_its_signing_date(pool: PgPoo
     let recorded = buyer.post(&form, &pairs).await;
     assert_eq!(
         location(&recorded),
-        format!("/products/{product}?notice=first_purchase_recorded")
+        format!(
+            "/first-purchases/{}?notice=first_purchase_recorded",
+            sqlx::query_scalar::<_, i64>("SELECT id FROM first_purchases")
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        )
     );
     let (first_purchased, revision, amount, recorder): (
         Option<chrono::NaiveDate>,

@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 pub struct NotificationLine {
     pub text: String,
     pub reason: Option<String>,
+    /// What `reason` is ("理由", or "采购单位" for a new first-purchase record…).
+    pub reason_label: String,
     pub at: String,
     pub unread: bool,
     /// Where to look (a path on this site), when it is not the submissions page.
@@ -39,7 +41,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                             Some(link) => view! { <a href=link>{line.text}</a> }.into_any(),
                                             None => line.text.into_any(),
                                         }}</p>
-                                        {line.reason.map(|reason| view! { <p>{t.reason} ": " {reason}</p> })}
+                                        {line.reason.map(|reason| view! { <p>{format!("{}: {reason}", line.reason_label)}</p> })}
                                         <p><small>{line.at}</small></p>
                                     </li>
                                 }).collect_view()}
@@ -80,9 +82,11 @@ async fn load() -> Result<Vec<NotificationLine>, AppError> {
         Ok(rows
             .into_iter()
             .map(|row| {
-                let (zh, en) = Event::from_code(&row.event)
+                let event = Event::from_code(&row.event);
+                let (zh, en) = event
                     .map(|event| event.sentence(&row.title))
                     .unwrap_or_else(|| (row.title.clone(), row.title.clone()));
+                let (label_zh, label_en) = event.map_or(("理由", "Reason"), Event::detail_label);
                 NotificationLine {
                     text: if locale == crate::i18n::Locale::ZhCn {
                         zh
@@ -90,6 +94,12 @@ async fn load() -> Result<Vec<NotificationLine>, AppError> {
                         en
                     },
                     reason: row.reason,
+                    reason_label: if locale == crate::i18n::Locale::ZhCn {
+                        label_zh
+                    } else {
+                        label_en
+                    }
+                    .to_owned(),
                     at: row
                         .created_at
                         .with_timezone(&zone)

@@ -80,6 +80,16 @@ impl Event {
         .find(|event| event.code() == code)
     }
 
+    /// What the notification's extra text is, in Chinese and English: the reason given,
+    /// except for a new record (the buying agency) and a correction (the fields changed).
+    pub fn detail_label(self) -> (&'static str, &'static str) {
+        match self {
+            Event::FirstPurchaseRecorded => ("采购单位", "Buying agency"),
+            Event::FirstPurchaseCorrected => ("改动", "Changed"),
+            _ => ("理由", "Reason"),
+        }
+    }
+
     /// The event as a sentence about `title`, in Chinese then English (mail goes out in
     /// both: the recipient's language is not known outside a request).
     pub fn sentence(self, title: &str) -> (String, String) {
@@ -275,7 +285,10 @@ pub async fn notify_about(
         };
         let (zh, en) = event.sentence(title);
         let because = reason
-            .map(|reason| format!("\n\n理由 / Reason: {reason}"))
+            .map(|reason| {
+                let (zh, en) = event.detail_label();
+                format!("\n\n{zh} / {en}: {reason}")
+            })
             .unwrap_or_default();
         let mail = OutgoingMail {
             to: email,

@@ -2,7 +2,7 @@
 //! filter as `/first-purchases`, as CSV (RFC 4180, UTF-8 with a byte-order mark for
 //! spreadsheet programs). The file opens with the site, the time of export (Beijing time)
 //! and the filter, then a header row and one row per record, newest first unless
-//! `sort=oldest`; at most [`MAX_EXPORT_ROWS`] rows, with a last line saying when the
+//! `sort=oldest` (`disputed` says a dispute is under way); at most [`MAX_EXPORT_ROWS`] rows, with a last line saying when the
 //! filter matched more. Amounts in yuan with two decimals. Cells a spreadsheet would run
 //! as a formula are defused with a leading apostrophe.
 
@@ -16,7 +16,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use sqlx::PgPool;
 
-const HEADER: [&str; 16] = [
+const HEADER: [&str; 17] = [
     "id",
     "signed_on",
     "product_id",
@@ -26,6 +26,7 @@ const HEADER: [&str; 16] = [
     "buyer",
     "route",
     "outcome",
+    "disputed",
     "amount_yuan",
     "quantity",
     "contract_number",
@@ -123,6 +124,7 @@ async fn write(
             defuse(&line.buyer.name),
             line.route.code().to_owned(),
             line.outcome.code().to_owned(),
+            line.disputed.to_string(),
             line.amount.map(|money| yuan(money.fen)).unwrap_or_default(),
             line.quantity.map(|q| q.to_string()).unwrap_or_default(),
             text(row.contract_number.clone()),
