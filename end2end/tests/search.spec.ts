@@ -27,6 +27,23 @@ test('a Chinese query finds highlighted results, and a facet narrows them', asyn
   await expectNoSeriousA11yViolations(page);
 });
 
+test('full-width and traditional queries find what the plain query finds', async ({ page }) => {
+  const first = async (q: string) => {
+    await page.goto('/search');
+    await page.getByLabel('关键词').fill(q);
+    await page.getByRole('button', { name: '搜索', exact: true }).click();
+    await expect(page.getByTestId('search-hit').first()).toBeVisible();
+    return {
+      title: (await page.getByTestId('search-hit').first().locator('.card-title').textContent())!.trim(),
+      count: await page.getByTestId('result-count').getAttribute('data-count'),
+    };
+  };
+  const plain = await first('工业机器人');
+  expect(await first('工業機器人')).toEqual(plain);
+  const ai = await first('AI');
+  expect(await first('ＡＩ')).toEqual(ai);
+});
+
 test.describe('as you type, once hydrated', () => {
   test.skip(({ javaScriptEnabled }) => !javaScriptEnabled, 'needs the WebAssembly app');
 

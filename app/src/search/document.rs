@@ -15,7 +15,9 @@ use sqlx::PgPool;
 ///
 /// 2: Meilisearch documents carry the day's fair-order key (`fair`); visibility follows
 /// the owner organisation's verification.
-pub const DOCUMENT_FORMAT: i32 = 2;
+/// 3: the embedded index's words are normalised (`search::normalise`: full-width,
+/// traditional and quote forms).
+pub const DOCUMENT_FORMAT: i32 = 3;
 
 /// A record in the index.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]

@@ -14,6 +14,8 @@ pub mod index;
 pub mod kind;
 #[cfg(feature = "ssr")]
 pub mod meili;
+#[cfg(feature = "ssr")]
+pub mod normalise;
 mod page;
 pub mod query;
 mod run_search;

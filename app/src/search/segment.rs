@@ -10,9 +10,11 @@ fn jieba() -> &'static Jieba {
     JIEBA.get_or_init(Jieba::new)
 }
 
-/// The words of a record's text, lower-cased, without punctuation or spaces. Codes
+/// The words of a record's text, normalised ([`super::normalise::normalise`]: full-width,
+/// traditional and quote forms), lower-cased, without punctuation or spaces. Codes
 /// (`CZCX-2025-01`, `ZL202310123456.7`) are kept whole, and their parts are words too.
 pub fn words(text: &str) -> Vec<String> {
+    let text = &*super::normalise::normalise(text);
     let mut words = jieba_words(text);
     for code in codes(text) {
         words.extend(
@@ -28,6 +30,7 @@ pub fn words(text: &str) -> Vec<String> {
 /// The words of a query. A code in the query stands for itself only: `CZCX-2025-01`
 /// must not find every record that merely mentions 2025.
 pub fn query_words(text: &str) -> Vec<String> {
+    let text = &*super::normalise::normalise(text);
     let codes = codes(text);
     let mut rest = text.to_lowercase();
     for code in &codes {

@@ -126,7 +126,7 @@ fn text_query(f: &Fields, raw: &str, words: &[String]) -> (Box<dyn Query>, Vec<S
         ));
     }
     // A synonym of the whole query (`vision inspection`, several words) counts too.
-    let whole = raw.trim().to_lowercase();
+    let whole = crate::search::normalise::normalise(raw.trim()).to_lowercase();
     if words.len() > 1 {
         for synonym in synonyms_of(&whole) {
             let synonym_words = words_of(synonym);

@@ -140,11 +140,14 @@ impl MeiliIndex {
         let mut uids = vec![self.index_uid()];
         uids.extend(partners.iter().map(|p| index_uid_of(&p.site_id)));
         let indexes: Vec<_> = uids.iter().map(|uid| self.searcher().index(uid)).collect();
+        // The query in the form the documents' words are in (full-width, traditional and
+        // quote forms folded), as the embedded index reads it.
+        let q = crate::search::normalise::normalise(&query.q);
         let mut queries: Vec<MeiliQuery<'_, _>> = Vec::new();
         for index in &indexes {
             let mut meili = MeiliQuery::new(index);
             meili
-                .with_query(&query.q)
+                .with_query(&q)
                 .with_array_filter(filter_refs.clone())
                 .with_attributes_to_highlight(Selectors::Some(&HIGHLIGHTED))
                 .with_highlight_pre_tag(MARK_START)

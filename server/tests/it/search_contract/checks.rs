@@ -560,3 +560,34 @@ pub async fn query_syntax_and_odd_input_are_only_text(index: &impl SearchIndex) 
         assert_eq!(results.total, 0, "{agency}");
     }
 }
+
+/// Every written form of a query finds what its plain form finds, in the same order:
+/// full-width letters and digits (input methods), traditional characters (Hong Kong,
+/// Macao, Taiwan and many documents), curly quotation marks.
+pub async fn every_written_form_finds_the_same_records(index: &impl SearchIndex) {
+    let pairs = [
+        ("５Ｇ", "5G"),
+        ("ＡＩ", "AI"),
+        ("機器人", "机器人"),
+        ("處理", "处理"),
+        ("工業機器人視覺檢測", "工业机器人视觉检测"),
+        // Curly quotes are straight ones (a phrase, where the backend reads phrases).
+        ("“智能制造”", "\"智能制造\""),
+        ("‘光伏’", "'光伏'"),
+        ("光伏　储能", "光伏 储能"),
+    ];
+    for (written, plain) in pairs {
+        let query = |q: &str| SearchQuery {
+            q: q.to_owned(),
+            ..SearchQuery::default()
+        };
+        let expected = run(index, query(plain)).await;
+        let found = run(index, query(written)).await;
+        assert!(expected.total > 0, "{plain} finds something in the corpus");
+        assert_eq!(
+            (found.total, keys(&found)),
+            (expected.total, keys(&expected)),
+            "{written} finds what {plain} finds"
+        );
+    }
+}

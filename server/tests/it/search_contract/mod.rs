@@ -1,6 +1,7 @@
 //! The contract both search backends pass: relevance on a fixed Chinese and English
 //! corpus with graded judgements (mean NDCG@10 at least 0.9), facets and counts, filters,
-//! sorting, pagination, highlighting, withdrawal, and input that must stay text.
+//! sorting, pagination, highlighting, withdrawal, input that must stay text, and every
+//! written form of a query (full-width, traditional, curly quotes) finding the same.
 //!
 //! Each check runs against the embedded index, and against a real Meilisearch when
 //! `MEILI_URL` is set (with `MEILI_MASTER_KEY`, or `MEILI_WRITE_KEY` and
@@ -106,4 +107,5 @@ contract!(
     matched_words_are_highlighted,
     withdrawn_records_leave_and_republished_ones_return,
     query_syntax_and_odd_input_are_only_text,
+    every_written_form_finds_the_same_records,
 );
