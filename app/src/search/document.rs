@@ -17,7 +17,13 @@ use sqlx::PgPool;
 /// the owner organisation's verification.
 /// 3: the embedded index's words are normalised (`search::normalise`: full-width,
 /// traditional and quote forms).
-pub const DOCUMENT_FORMAT: i32 = 3;
+/// 4: documents carry their normalised form and glossary terms (`search::glossary`) on
+/// both backends; Meilisearch keeps no synonyms.
+pub const DOCUMENT_FORMAT: i32 = 4;
+
+/// FNV-1a of `search/glossary.tsv` as indexed by [`DOCUMENT_FORMAT`]: documents carry the
+/// glossary's terms, so a changed glossary is a new format. A test fails until both move.
+pub const GLOSSARY_FINGERPRINT: u64 = 0x309b_86e2_8630_dc78;
 
 /// A record in the index.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -311,6 +317,16 @@ mod tests {
         assert_ne!(order(&keys), order(&tomorrow));
         // Not the registration order: the first records are not simply first.
         assert_ne!(order(&keys), (0..50).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_changed_glossary_is_a_new_document_format() {
+        let fingerprint = fnv1a(crate::search::glossary::GLOSSARY_TSV.as_bytes());
+        assert_eq!(
+            fingerprint, GLOSSARY_FINGERPRINT,
+            "glossary.tsv changed: documents must be rebuilt, so add one to DOCUMENT_FORMAT \
+             (saying why) and set GLOSSARY_FINGERPRINT to {fingerprint:#x}"
+        );
     }
 
     #[test]

@@ -17,7 +17,9 @@ pub fn highlight(text: &str, words: &[String]) -> Vec<Fragment> {
     let mut plain_start = 0;
     let mut at = 0;
     while at < lower.len() {
-        let found = words.iter().find(|w| lower[at..].starts_with(**w));
+        let found = words
+            .iter()
+            .find(|w| lower[at..].starts_with(**w) && on_word_edges(&lower, at, w));
         match found {
             Some(word) => {
                 let adjacent = plain_start == at;
@@ -49,6 +51,21 @@ pub fn highlight(text: &str, words: &[String]) -> Vec<Fragment> {
         });
     }
     fragments
+}
+
+/// Whether a match of `word` at byte `at` of `text` may be marked. A Latin word starts at
+/// a word's start (`ai` is not marked in `maintain`); a short one (three letters or fewer,
+/// such as `ev` or `ic`) must also end where the word does (not in `every`), while a
+/// longer one may be the start of a longer word, as prefix search finds (`photovolt`).
+fn on_word_edges(text: &str, at: usize, word: &str) -> bool {
+    let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    if !word.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return true;
+    }
+    if latin(text[..at].chars().next_back()) {
+        return false;
+    }
+    word.chars().count() > 3 || !latin(text[at + word.len()..].chars().next())
 }
 
 /// About `width` characters of `text` around the first matched word, with ellipses.
@@ -99,6 +116,16 @@ mod tests {
         assert_eq!(highlight("", &words), vec![]);
         let split = vec!["石墨".to_owned(), "烯".to_owned()];
         assert_eq!(marked(&highlight("石墨烯导热膜", &split)), "[石墨烯]导热膜");
+    }
+
+    #[test]
+    fn latin_words_are_marked_only_as_words() {
+        let words = vec!["ai".to_owned(), "ev".to_owned(), "photovolt".to_owned()];
+        assert_eq!(
+            marked(&highlight("AI maintains every EV photovoltaic", &words)),
+            "[AI] maintains every [EV] [photovolt]aic"
+        );
+        assert_eq!(marked(&highlight("AI视觉", &words)), "[AI]视觉");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Search across every agency's published records: the documents (read from Postgres),
-//! word segmentation and synonyms, the two backends behind one interface, and the page.
+//! word segmentation, written forms and the bilingual glossary, the two backends behind one interface, and the page.
 
 #[cfg(feature = "ssr")]
 pub mod backend;
@@ -7,6 +7,8 @@ pub mod backend;
 pub mod document;
 #[cfg(feature = "ssr")]
 pub mod embedded;
+#[cfg(feature = "ssr")]
+pub mod glossary;
 #[cfg(feature = "ssr")]
 pub mod highlight;
 #[cfg(feature = "ssr")]
@@ -21,8 +23,6 @@ pub mod query;
 mod run_search;
 #[cfg(feature = "ssr")]
 pub mod segment;
-#[cfg(feature = "ssr")]
-pub mod synonyms;
 #[cfg(feature = "ssr")]
 pub mod writer;
 

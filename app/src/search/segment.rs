@@ -27,19 +27,66 @@ pub fn words(text: &str) -> Vec<String> {
     words
 }
 
-/// The words of a query. A code in the query stands for itself only: `CZCX-2025-01`
-/// must not find every record that merely mentions 2025.
-pub fn query_words(text: &str) -> Vec<String> {
+/// A query normalised: its codes, and the lower-cased rest with the codes taken out.
+fn codes_and_rest(text: &str) -> (Vec<String>, String) {
     let text = &*super::normalise::normalise(text);
     let codes = codes(text);
     let mut rest = text.to_lowercase();
     for code in &codes {
         rest = rest.replace(code.as_str(), " ");
     }
-    let mut words = codes;
-    for word in jieba_words(&rest) {
+    (codes, rest)
+}
+
+/// The words of a query. A code in the query stands for itself only: `CZCX-2025-01`
+/// must not find every record that merely mentions 2025.
+pub fn query_words(text: &str) -> Vec<String> {
+    let (mut words, rest) = codes_and_rest(text);
+    for word in query_jieba_words(&rest) {
         if !words.contains(&word) {
             words.push(word);
+        }
+    }
+    words
+}
+
+/// A query's words as a person wrote them: codes whole, then jieba's words (not the
+/// shorter words inside them), in order, normalised and lower-cased.
+pub fn query_terms(text: &str) -> Vec<String> {
+    let (mut terms, rest) = codes_and_rest(text);
+    for token in jieba().cut(&rest, true) {
+        let term: String = token
+            .word
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '.')
+            .collect();
+        if term.chars().any(char::is_alphanumeric) && !terms.contains(&term) {
+            terms.push(term);
+        }
+    }
+    terms
+}
+
+/// A query's words: jieba's words, and for a word of four characters or more (工业机器人,
+/// 视觉检测) also the shorter words inside it, so that a record holding only part of it
+/// is found too (ranked below one holding all). A word of up to three characters stays
+/// whole: 机器人 must not find a record that only holds 机器 (机器视觉), and records
+/// holding it inside a longer word are indexed with it (`words` is in search mode).
+fn query_jieba_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for token in jieba().cut(text, true) {
+        let token = token.word;
+        if token.chars().count() >= 4 {
+            words.extend(jieba_words(token));
+        } else {
+            let whole = token.trim().chars().count();
+            words.extend(
+                jieba_words(token)
+                    .into_iter()
+                    .filter(|w| w.chars().count() >= whole),
+            );
         }
     }
     words
@@ -113,6 +160,16 @@ mod tests {
         assert!(words.contains(&"批次".to_owned()), "{words:?}");
         assert!(!words.contains(&"2025".to_owned()), "{words:?}");
         assert_eq!(query_words("3.5"), vec!["3.5".to_owned()]);
+    }
+
+    #[test]
+    fn a_short_query_word_stays_whole_and_a_long_one_finds_its_parts() {
+        let short = query_words("机器人");
+        assert_eq!(short, vec!["机器人".to_owned()]);
+        let long = query_words("工业机器人视觉检测");
+        for expected in ["机器人", "视觉", "检测"] {
+            assert!(long.iter().any(|w| w == expected), "{expected} in {long:?}");
+        }
     }
 
     #[test]

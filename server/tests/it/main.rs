@@ -20,6 +20,7 @@ mod first_purchase_eligibility;
 mod first_purchases_changes;
 mod first_purchases_record;
 mod fixtures;
+mod glossary;
 mod helpers;
 mod home;
 mod indexer;

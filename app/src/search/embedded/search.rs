@@ -1,4 +1,4 @@
-//! Running a search on the mirror: the query's words (and their typo, prefix and synonym
+//! Running a search on the mirror: the query's words (and their typo and prefix
 //! variants) as a tantivy query, the filters, a fair order among equals, facet counts.
 
 use super::facets::{Counts, FacetCollector};
@@ -6,10 +6,10 @@ use super::mirror::{Fields, Mirror};
 use crate::search::document::{
     date_of_days, day_salt, days_since_epoch, fair_key_of_hash, fen_of_wan,
 };
+use crate::search::glossary::glossary;
 use crate::search::highlight::{highlight, snippet};
 use crate::search::query::HITS_PER_PAGE;
 use crate::search::segment::{query_words, words};
-use crate::search::synonyms::synonyms_of;
 use crate::search::{DocumentKind, SearchHit, SearchQuery, SearchResults, SortOrder};
 use std::ops::Bound;
 use tantivy::collector::TopDocs;
@@ -21,7 +21,7 @@ use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, SegmentReader, TantivyDocument, Term};
 
 /// A document gets this for each query word it contains exactly, and `VARIANT_MATCH` for a
-/// word it only contains as a prefix, with a typo or as a synonym; BM25 (a few points at
+/// word it only contains as a prefix or with a typo; BM25 (a few points at
 /// most) then orders documents that match the same number of words.
 const EXACT_MATCH: f32 = 10.0;
 const VARIANT_MATCH: f32 = 7.0;
@@ -79,35 +79,17 @@ pub fn search(
 }
 
 /// Every word of the query may match (the more, the better), in the title or the body.
-/// Returns the query and the extra words (synonyms) worth highlighting.
+/// Equivalent terms need no expansion here: documents are indexed with the glossary terms
+/// of the groups they mention (`glossary::search_extras`). Returns the query and the
+/// extra words worth highlighting: the query's glossary equivalents, which are what a
+/// record found through the glossary shows.
 fn text_query(f: &Fields, raw: &str, words: &[String]) -> (Box<dyn Query>, Vec<String>) {
-    let mut expanded = Vec::new();
     let mut per_word: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for word in words {
         let exact = term_query(f.all_words, word);
-        let mut variants: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if word.is_ascii() && word.chars().any(|c| c.is_ascii_alphabetic()) {
-            let term = Term::from_field_text(f.all_words, word);
-            let typos = u8::from(word.chars().count() >= MIN_CHARS_FOR_TYPO);
-            variants.push((
-                Occur::Should,
-                Box::new(FuzzyTermQuery::new_prefix(term, typos, true)),
-            ));
-        }
-        for synonym in synonyms_of(word) {
-            let synonym_words = words_of(synonym);
-            expanded.extend(synonym_words.iter().cloned());
-            variants.push((Occur::Should, all_of(f.all_words, &synonym_words)));
-        }
         let mut disjuncts: Vec<Box<dyn Query>> =
             vec![Box::new(ConstScoreQuery::new(exact, EXACT_MATCH))];
-        if !variants.is_empty() {
-            disjuncts.push(Box::new(ConstScoreQuery::new(
-                Box::new(BooleanQuery::new(variants)),
-                VARIANT_MATCH,
-            )));
-        }
-        let bm25: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+        let mut ranking: Vec<(Occur, Box<dyn Query>)> = vec![
             (
                 Occur::Should,
                 Box::new(BoostQuery::new(
@@ -116,7 +98,32 @@ fn text_query(f: &Fields, raw: &str, words: &[String]) -> (Box<dyn Query>, Vec<S
                 )),
             ),
             (Occur::Should, term_query(f.body_words, word)),
-        ]));
+        ];
+        if word.is_ascii() && word.chars().any(|c| c.is_ascii_alphabetic()) {
+            let typos = u8::from(word.chars().count() >= MIN_CHARS_FOR_TYPO);
+            let variant = |field: Field| -> Box<dyn Query> {
+                Box::new(FuzzyTermQuery::new_prefix(
+                    Term::from_field_text(field, word),
+                    typos,
+                    true,
+                ))
+            };
+            disjuncts.push(Box::new(ConstScoreQuery::new(
+                variant(f.all_words),
+                VARIANT_MATCH,
+            )));
+            // A word found with a typo or as a prefix has no BM25 of its own: where it is
+            // found still counts, the title above the body (Meilisearch's attribute rule).
+            ranking.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(variant(f.title_words), TITLE_BOOST)),
+            ));
+            ranking.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(variant(f.body_words), 1.0)),
+            ));
+        }
+        let bm25: Box<dyn Query> = Box::new(BooleanQuery::new(ranking));
         per_word.push((
             Occur::Should,
             Box::new(BooleanQuery::new(vec![
@@ -125,39 +132,20 @@ fn text_query(f: &Fields, raw: &str, words: &[String]) -> (Box<dyn Query>, Vec<S
             ])),
         ));
     }
-    // A synonym of the whole query (`vision inspection`, several words) counts too.
-    let whole = crate::search::normalise::normalise(raw.trim()).to_lowercase();
-    if words.len() > 1 {
-        for synonym in synonyms_of(&whole) {
-            let synonym_words = words_of(synonym);
-            expanded.extend(synonym_words.iter().cloned());
-            per_word.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(
-                    all_of(f.all_words, &synonym_words),
-                    VARIANT_MATCH * words.len() as f32,
-                )),
-            ));
-        }
-    }
-    (Box::new(BooleanQuery::new(per_word)), expanded)
+    (Box::new(BooleanQuery::new(per_word)), equivalents_of(raw))
 }
 
-/// The words a synonym is indexed as: the longest segmentation's words, all required.
-fn words_of(phrase: &str) -> Vec<String> {
-    let mut found = words(phrase);
+/// The words of the glossary terms equivalent to what `raw` mentions.
+fn equivalents_of(raw: &str) -> Vec<String> {
+    let normalised = crate::search::normalise::normalise(raw.trim()).to_lowercase();
+    let mut found: Vec<String> = glossary()
+        .groups_in(&normalised)
+        .into_iter()
+        .flat_map(|group| group.terms().flat_map(words).collect::<Vec<_>>())
+        .collect();
     found.sort();
     found.dedup();
     found
-}
-
-fn all_of(field: Field, words: &[String]) -> Box<dyn Query> {
-    Box::new(BooleanQuery::new(
-        words
-            .iter()
-            .map(|word| (Occur::Must, term_query(field, word)))
-            .collect(),
-    ))
 }
 
 fn term_query(field: Field, word: &str) -> Box<dyn Query> {

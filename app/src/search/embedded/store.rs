@@ -3,7 +3,19 @@
 //! in-memory mirror can follow the table.
 
 use super::super::document::{DocumentKind, SearchDocument};
+use super::super::glossary::search_extras;
 use super::super::segment::segmented;
+
+/// The words a field is searched by: its own, then those of its normalised form and of
+/// the glossary terms it mentions (`glossary::search_extras`), segmented alike.
+fn searched_words(text: &str) -> String {
+    let extras = search_extras(text);
+    if extras.is_empty() {
+        segmented(text)
+    } else {
+        format!("{} {}", segmented(text), segmented(&extras))
+    }
+}
 use sqlx::PgPool;
 
 /// Writers take this lock until they commit, so revisions become visible in order and a
@@ -24,7 +36,7 @@ pub async fn apply(
                 doc.body,
                 doc.organisation_name.as_deref().unwrap_or_default()
             );
-            (segmented(&doc.title), segmented(&body))
+            (searched_words(&doc.title), searched_words(&body))
         })
         .collect();
     let mut tx = pool.begin().await?;

@@ -2,6 +2,7 @@
 //! make searchable, filterable and sortable.
 
 use crate::search::document::{days_since_epoch, fair_key, SearchDocument};
+use crate::search::glossary::search_extras;
 use crate::search::DocumentKind;
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +20,15 @@ pub struct MeiliDocument {
     /// The deployment that wrote it: hits from a partner's index link to the partner.
     pub site_id: String,
     pub title: String,
+    /// What the title is also searched by (`glossary::search_extras`): its normalised
+    /// form when that differs (traditional characters, full-width letters) and the
+    /// glossary terms it mentions. Searchable, never shown; empty when there is nothing.
+    #[serde(default)]
+    pub title_terms: String,
     pub body: String,
+    /// As `title_terms`, for the body and the organisation's name.
+    #[serde(default)]
+    pub body_terms: String,
     pub organisation_name: Option<String>,
     pub agency: Option<String>,
     pub category: Option<String>,
@@ -66,7 +75,16 @@ impl MeiliDocument {
             id: doc.id,
             site_id: site_id.to_owned(),
             title: clean(&doc.title),
+            title_terms: search_extras(&clean(&doc.title)),
             body: clean(&doc.body),
+            body_terms: search_extras(&format!(
+                "{} {}",
+                clean(&doc.body),
+                doc.organisation_name
+                    .as_deref()
+                    .map(clean)
+                    .unwrap_or_default()
+            )),
             organisation_name: doc.organisation_name.as_deref().map(clean),
             agency: doc.agency_name.clone(),
             category: doc.category.clone(),

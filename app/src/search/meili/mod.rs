@@ -11,6 +11,7 @@
 mod document;
 mod errors;
 mod filter;
+mod relax;
 mod search;
 mod settings;
 

@@ -4,6 +4,7 @@
 
 use super::document::{MeiliDocument, MARK_END, MARK_START};
 use super::filter::conditions;
+use super::relax::relaxed;
 use super::settings::FACETS;
 use super::{errors, index_uid_of, MeiliIndex, Partner};
 use crate::search::document::date_of_days;
@@ -13,7 +14,8 @@ use crate::search::{
     FacetCount, Facets, Fragment, SearchHit, SearchQuery, SearchResults, SortOrder,
 };
 use meilisearch_sdk::search::{
-    FederationOptions, MergeFacets, SearchQuery as MeiliQuery, SearchResult, Selectors,
+    FederationOptions, MatchingStrategies, MergeFacets, SearchQuery as MeiliQuery, SearchResult,
+    Selectors,
 };
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -24,6 +26,13 @@ type Distribution = HashMap<String, HashMap<String, usize>>;
 const HIGHLIGHTED: [&str; 2] = ["title", "body"];
 /// Words of body kept around the first match.
 const CROP_WORDS: usize = 40;
+
+/// Which words a search may do without when too few records hold them all: `last` (the
+/// query's last words first), together with the query's tails searched beside it
+/// ([`relaxed`]), so that a record holding any of the words is found, and the `words`
+/// ranking rule puts those holding more of them first. (`frequency` keeps the rarest word
+/// to the end instead, which in 「光伏储能充电一体化」 is 一体化: worse.)
+pub const MATCHING_STRATEGY: MatchingStrategies = MatchingStrategies::LAST;
 
 /// How long a partner whose index failed is left out before it is tried again.
 const PARTNER_RETRY: Duration = Duration::from_secs(60);
@@ -143,11 +152,16 @@ impl MeiliIndex {
         // The query in the form the documents' words are in (full-width, traditional and
         // quote forms folded), as the embedded index reads it.
         let q = crate::search::normalise::normalise(&query.q);
-        let mut queries: Vec<MeiliQuery<'_, _>> = Vec::new();
-        for index in &indexes {
+        let variants = relaxed(&q);
+        let mut queries: Vec<(MeiliQuery<'_, _>, f32)> = Vec::new();
+        for (index, (text, weight)) in indexes
+            .iter()
+            .flat_map(|index| variants.iter().map(move |variant| (index, variant)))
+        {
             let mut meili = MeiliQuery::new(index);
             meili
-                .with_query(&q)
+                .with_query(text)
+                .with_matching_strategy(MATCHING_STRATEGY)
                 .with_array_filter(filter_refs.clone())
                 .with_attributes_to_highlight(Selectors::Some(&HIGHLIGHTED))
                 .with_highlight_pre_tag(MARK_START)
@@ -158,12 +172,12 @@ impl MeiliIndex {
             if !sort.is_empty() {
                 meili.with_sort(sort);
             }
-            queries.push(meili);
+            queries.push((meili, *weight));
         }
 
         let offset = ((query.page - 1) * HITS_PER_PAGE) as usize;
         if queries.len() == 1 {
-            let mut only = queries.pop().expect("one query");
+            let (mut only, _) = queries.pop().expect("one query");
             only.with_facets(Selectors::Some(&FACETS))
                 .with_page(query.page as usize)
                 .with_hits_per_page(HITS_PER_PAGE as usize);
@@ -178,7 +192,9 @@ impl MeiliIndex {
             });
         }
 
-        // With partners: one ranked list across every site's index, facets merged.
+        // With partners or a query of several words: one ranked list across every site's
+        // index and every variant of the query, facets merged (a record found by several
+        // variants counts once).
         let facets_by_index = uids
             .iter()
             .map(|uid| {
@@ -189,8 +205,8 @@ impl MeiliIndex {
             })
             .collect();
         let mut multi = self.searcher().multi_search();
-        for meili in &queries {
-            multi.with_search_query(meili.clone());
+        for (meili, weight) in &queries {
+            multi.with_search_query_and_weight(meili.clone(), *weight);
         }
         let federated = multi.with_federation(FederationOptions {
             offset: Some(offset),

@@ -1,12 +1,11 @@
 //! The index settings, kept in code and applied at startup: each deployment owns the
 //! settings of its own index.
 
-use crate::search::synonyms::synonym_map;
 use meilisearch_sdk::settings::{
     FacetSortValue, FacetingSettings, MinWordSizeForTypos, PaginationSetting, Settings,
     TypoToleranceSettings,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Meilisearch's `maxTotalHits`: the most hits a search can page through. Search pages
 /// stop here on both backends (`SearchQuery::validate` refuses later pages).
@@ -39,6 +38,31 @@ pub const RANKING_RULES: [&str; 7] = [
     "fair:asc",
 ];
 
+/// The attributes a hit returns: every field of `MeiliDocument` but the hidden
+/// `*_terms`, which only serve matching.
+pub const DISPLAYED: [&str; 20] = [
+    "uid",
+    "kind",
+    "id",
+    "site_id",
+    "title",
+    "body",
+    "organisation_name",
+    "agency",
+    "category",
+    "location",
+    "stage",
+    "batch",
+    "certifications",
+    "eligible",
+    "first_purchased",
+    "amount_min",
+    "amount_max",
+    "open_until",
+    "published_at",
+    "fair",
+];
+
 pub fn settings() -> Settings {
     let mut filterable: Vec<&str> = FACETS.to_vec();
     filterable.extend([
@@ -49,12 +73,23 @@ pub fn settings() -> Settings {
         "site_id",
     ]);
     Settings::new()
-        // Order matters: a word in the title ranks above one in the body.
-        .with_searchable_attributes(["title", "body", "organisation_name"])
+        // Order matters: a word in the title ranks above one in the body. The `*_terms`
+        // attributes hold each field's normalised form and glossary terms
+        // (`glossary::search_extras`), ranked with their field.
+        .with_searchable_attributes([
+            "title",
+            "title_terms",
+            "body",
+            "body_terms",
+            "organisation_name",
+        ])
+        .with_displayed_attributes(DISPLAYED)
         .with_filterable_attributes(filterable)
         .with_sortable_attributes(["published_at", "open_until", "fair"])
         .with_ranking_rules(RANKING_RULES)
-        .with_synonyms(synonym_map().into_iter().collect())
+        // Equivalent terms are indexed with the documents (the glossary), so Meilisearch
+        // keeps no synonyms of its own: an index written by an older version loses them.
+        .with_synonyms(HashMap::<String, Vec<String>>::new())
         .with_typo_tolerance(TypoToleranceSettings {
             enabled: Some(true),
             disable_on_attributes: None,

@@ -41,7 +41,19 @@ async fn prepare_creates_the_index_and_applies_the_settings_kept_in_code() {
     assert_eq!(stored["pagination"]["maxTotalHits"], json!(MAX_TOTAL_HITS));
     assert_eq!(
         stored["searchableAttributes"],
-        json!(["title", "body", "organisation_name"])
+        json!([
+            "title",
+            "title_terms",
+            "body",
+            "body_terms",
+            "organisation_name"
+        ])
+    );
+    let displayed = stored["displayedAttributes"].as_array().unwrap();
+    assert!(displayed.contains(&json!("title")));
+    assert!(
+        !displayed.contains(&json!("title_terms")) && !displayed.contains(&json!("body_terms")),
+        "the glossary terms only serve matching"
     );
     let filterable = stored["filterableAttributes"].as_array().unwrap();
     for attribute in [
@@ -57,8 +69,9 @@ async fn prepare_creates_the_index_and_applies_the_settings_kept_in_code() {
             "{attribute} is filterable"
         );
     }
-    let chip = stored["synonyms"]["芯片"].as_array().unwrap();
-    assert!(chip.contains(&json!("集成电路")));
+    // Equivalent terms travel with the documents, so the index keeps no synonyms (and
+    // one written by an older version loses its own).
+    assert_eq!(stored["synonyms"], json!({}));
     assert_eq!(
         stored["typoTolerance"]["minWordSizeForTypos"]["oneTypo"],
         json!(5)
@@ -109,6 +122,12 @@ async fn documents_and_deletions_are_sent_and_their_tasks_awaited() {
     assert_eq!(add.body[0]["uid"], json!("product-1"));
     assert_eq!(add.body[0]["site_id"], json!("site1"));
     assert_eq!(add.body[0]["agency"], json!("常州市科学技术局"));
+    // The title 六轴工业机器人 is also searched by its glossary terms.
+    let terms = add.body[0]["title_terms"].as_str().unwrap();
+    assert!(
+        terms.contains("industrial robot") && terms.contains("robot"),
+        "{terms}"
+    );
 
     let documents = mock.documents("site1_records");
     assert_eq!(documents.len(), 1);

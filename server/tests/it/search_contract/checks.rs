@@ -7,7 +7,10 @@ use app::search::{DocumentKind, SearchIndex, SearchQuery, SearchResults, SortOrd
 use std::collections::BTreeSet;
 
 /// The mean NDCG@10 every backend must reach on the graded queries.
-pub const NDCG_FLOOR: f64 = 0.9;
+pub const NDCG_FLOOR: f64 = 0.95;
+/// The NDCG@10 no single graded query may fall under: a mean can hide a query that
+/// fails its users.
+pub const QUERY_FLOOR: f64 = 0.5;
 
 async fn run(index: &impl SearchIndex, query: SearchQuery) -> SearchResults {
     let query = query.validate().expect("the contract's queries are valid");
@@ -68,6 +71,7 @@ fn ndcg_at_10(ranked: &[String], grades: &std::collections::BTreeMap<String, u8>
 pub async fn relevance_reaches_the_floor(index: &impl SearchIndex) {
     let mut total = 0.0;
     let mut report = String::new();
+    let mut failing = Vec::new();
     let judgements = judgements();
     for judgement in &judgements {
         let results = run(
@@ -82,6 +86,9 @@ pub async fn relevance_reaches_the_floor(index: &impl SearchIndex) {
         let ranked = keys(&results);
         let ndcg = ndcg_at_10(&ranked, &judgement.grades);
         total += ndcg;
+        if ndcg < QUERY_FLOOR {
+            failing.push(format!("{} {:?} {ndcg:.3}", judgement.id, judgement.q));
+        }
         report.push_str(&format!(
             "{} {:.3} {:?} -> {:?}\n",
             judgement.id,
@@ -98,6 +105,10 @@ pub async fn relevance_reaches_the_floor(index: &impl SearchIndex) {
     assert!(
         mean >= NDCG_FLOOR,
         "mean NDCG@10 {mean:.4} is under {NDCG_FLOOR}:\n{report}"
+    );
+    assert!(
+        failing.is_empty(),
+        "queries under NDCG@10 {QUERY_FLOOR}: {failing:?}\n{report}"
     );
 }
 
@@ -249,11 +260,7 @@ pub async fn filters_return_exactly_the_matching_records(index: &impl SearchInde
                 eligible: true,
                 ..base()
             },
-            Box::new(|e| {
-                e.kind == DocumentKind::Product
-                    && e.eligible
-                    && format!("{} {}", e.title, e.body).contains("机器人")
-            }),
+            Box::new(|e| e.kind == DocumentKind::Product && e.eligible && mentions_robots(e)),
         ),
     ];
     for (query, predicate) in cases {
@@ -262,6 +269,15 @@ pub async fn filters_return_exactly_the_matching_records(index: &impl SearchInde
         let got = all_keys(index, query.clone()).await;
         assert_eq!(got, want, "{query:?}");
     }
+}
+
+/// Whether a record holds 机器人 or a term the glossary equates with it (`robots`).
+fn mentions_robots(e: &Entry) -> bool {
+    let text = app::search::normalise::normalise(&format!("{} {}", e.title, e.body)).to_lowercase();
+    app::search::glossary::glossary()
+        .groups_in(&text)
+        .iter()
+        .any(|group| group.chinese.iter().any(|term| term == "机器人"))
 }
 
 pub async fn sorting_orders_as_asked(index: &impl SearchIndex) {
@@ -588,6 +604,59 @@ pub async fn every_written_form_finds_the_same_records(index: &impl SearchIndex)
             (found.total, keys(&found)),
             (expected.total, keys(&expected)),
             "{written} finds what {plain} finds"
+        );
+    }
+}
+
+/// An English term of the glossary finds every record holding its Chinese term, and the
+/// other way round: the expansion goes through the documents' own segmentation (the
+/// fault behind `lidar` finding nothing and `medical device` finding a third).
+pub async fn glossary_terms_find_each_others_records(index: &impl SearchIndex) {
+    let pairs = [
+        ("lidar", "激光雷达"),
+        ("medical device", "医疗器械"),
+        ("energy storage", "储能"),
+        ("drone", "无人机"),
+        ("solar", "光伏"),
+        ("battery recycling", "电池回收"),
+    ];
+    let corpus = corpus();
+    let holding = |term: &str| -> BTreeSet<String> {
+        corpus
+            .iter()
+            .filter(|e| {
+                let text = format!(
+                    "{} {} {}",
+                    e.title,
+                    e.body,
+                    e.organisation_name.as_deref().unwrap_or_default()
+                );
+                app::search::normalise::normalise(&text)
+                    .to_lowercase()
+                    .contains(term)
+            })
+            .map(|e| e.key.clone())
+            .collect()
+    };
+    for (english, chinese) in pairs {
+        let query = |q: &str| SearchQuery {
+            q: q.to_owned(),
+            ..SearchQuery::default()
+        };
+        let by_english = all_keys(index, query(english)).await;
+        let by_chinese = all_keys(index, query(chinese)).await;
+        let chinese_holders = holding(chinese);
+        let english_holders = holding(english);
+        assert!(!chinese_holders.is_empty(), "{chinese} is in the corpus");
+        assert!(
+            by_english.is_superset(&chinese_holders),
+            "{english} misses {:?}",
+            chinese_holders.difference(&by_english).collect::<Vec<_>>()
+        );
+        assert!(
+            by_chinese.is_superset(&english_holders),
+            "{chinese} misses {:?}",
+            english_holders.difference(&by_chinese).collect::<Vec<_>>()
         );
     }
 }
