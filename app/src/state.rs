@@ -20,6 +20,8 @@ pub struct AppState {
     /// Every "now" and "today" of a business rule.
     pub clock: Clock,
     pub home_figures: Arc<Cached<HomeFigures>>,
+    /// The procurement categories of listed products (`products::categories`).
+    pub procurement_categories: Arc<Cached<Vec<crate::products::CategoryOption>>>,
     pub search: SearchBackend,
     pub site: Site,
     /// Passwords, mail and sign-ins.
@@ -111,6 +113,7 @@ impl AppState {
             pool,
             clock,
             home_figures: Arc::new(Cached::new(HOME_FIGURES_TTL)),
+            procurement_categories: Arc::new(Cached::new(crate::products::CATEGORIES_TTL)),
             search,
             site,
             accounts: crate::accounts::AccountServices::default(),

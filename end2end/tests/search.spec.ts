@@ -44,6 +44,39 @@ test('full-width and traditional queries find what the plain query finds', async
   expect(await first('ＡＩ')).toEqual(ai);
 });
 
+test('procurement categories narrow search and the product list, level by level', async ({ page }) => {
+  // Search: the facet starts at the catalogue's first level and opens the one chosen.
+  await page.goto('/search?kind=product');
+  const facet = page.locator('[data-facet="procurement"]');
+  await facet.getByRole('link', { name: /^A02 设备/ }).click();
+  await expect(page).toHaveURL(/procurement=A02/);
+  const underEquipment = Number(await page.getByTestId('result-count').getAttribute('data-count'));
+  await facet.getByRole('link', { name: /^A0205 机械设备/ }).click();
+  await expect(page).toHaveURL(/procurement=A0205/);
+  const underMachinery = Number(await page.getByTestId('result-count').getAttribute('data-count'));
+  expect(underMachinery).toBeGreaterThan(0);
+  expect(underMachinery).toBeLessThan(underEquipment);
+  await expect(facet.getByRole('link', { name: /^A0205 机械设备/ })).toHaveAttribute('aria-current', 'true');
+  await expectNoSeriousA11yViolations(page);
+
+  // A code typed as a query finds the products filed under it.
+  await page.goto('/search');
+  await page.getByLabel('关键词').fill('A02052301');
+  await page.getByRole('button', { name: '搜索', exact: true }).click();
+  await expect(page.getByTestId('search-hit').first()).toBeVisible();
+  await expect(page.getByTestId('search-hit').first()).toHaveAttribute('data-kind', 'product');
+
+  // The product list: the same categories in a select, indented by level.
+  await page.goto('/products');
+  const select = page.getByLabel('政府采购品目');
+  await expect(select.locator('option', { hasText: 'A02052301 工业机器人' })).toHaveCount(1);
+  await select.selectOption('A02052301');
+  await page.getByRole('button', { name: '应用筛选' }).click();
+  await expect(page).toHaveURL(/procurement=A02052301/);
+  await expect(page.getByTestId('product-list').getByRole('listitem').first()).toBeVisible();
+  await expect(select).toHaveValue('A02052301');
+});
+
 test.describe('as you type, once hydrated', () => {
   test.skip(({ javaScriptEnabled }) => !javaScriptEnabled, 'needs the WebAssembly app');
 

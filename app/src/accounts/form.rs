@@ -191,10 +191,10 @@ impl Problem {
             Problem::InvalidAmount if zh => "请输入以元为单位的金额，例如 12800 或 12.8万。".into(),
             Problem::InvalidAmount => "Enter an amount in yuan, such as 12800 or 12.8万.".into(),
             Problem::InvalidProcurementCode if zh => {
-                "请输入政府采购品目分类目录的编码：A（货物）、B（工程）或 C（服务）加 2–10 位数字，例如 A02100000。".into()
+                "请输入政府采购品目分类目录的编码：A（货物）、B（工程）或 C（服务）加 1–5 组两位数字，例如 A02100000。".into()
             }
             Problem::InvalidProcurementCode => {
-                "Enter a code of the government-procurement catalogue: A (goods), B (works) or C (services) and 2–10 digits, such as A02100000.".into()
+                "Enter a code of the government-procurement catalogue: A (goods), B (works) or C (services) and one to five pairs of digits, such as A02100000.".into()
             }
             Problem::CallNotOpen if zh => "该征集今天不接受申报（未开始或已截止）。".into(),
             Problem::CallNotOpen => "This call does not take submissions today (not open yet, or closed).".into(),

@@ -6,6 +6,7 @@ pub mod credit_code;
 pub mod ids;
 pub(crate) mod labelled;
 pub mod money;
+pub mod procurement;
 pub mod status;
 
 pub use codes::*;

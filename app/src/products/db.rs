@@ -48,7 +48,9 @@ impl From<SummaryRow> for ProductSummary {
 }
 
 /// Listed products matching `filter` (and of one supplier, if given), newest first,
-/// `per_page` at a time, with the number that matched; eligibility as on `today`.
+/// `per_page` at a time, with the number that matched; eligibility as on `today`. A
+/// procurement category (canonical, so its stored forms with trailing `00` pairs start
+/// with it) matches every code that starts with it: the category and all below it.
 pub async fn list_published(
     pool: &PgPool,
     filter: &ProductFilter,
@@ -71,13 +73,15 @@ pub async fn list_published(
                                                     c.valid_from, c.valid_until, $6,
                                                     pol.batch_grace_days, pol.require_product_valid))
              AND (NOT $4 OR p.first_purchased_on IS NOT NULL)
-             AND ($5::bigint IS NULL OR p.organisation_id = $5)"#,
+             AND ($5::bigint IS NULL OR p.organisation_id = $5)
+             AND ($7::text IS NULL OR p.procurement_code LIKE $7 || '%')"#,
         industry,
         location,
         filter.eligible,
         filter.first_purchased,
         supplier,
         today,
+        filter.procurement,
     )
     .fetch_one(pool)
     .await?;
@@ -105,6 +109,7 @@ pub async fn list_published(
                                                     pol.batch_grace_days, pol.require_product_valid))
              AND (NOT $4 OR p.first_purchased_on IS NOT NULL)
              AND ($5::bigint IS NULL OR p.organisation_id = $5)
+             AND ($9::text IS NULL OR p.procurement_code LIKE $9 || '%')
            ORDER BY p.published_at DESC, p.id DESC
            LIMIT $6 OFFSET $7"#,
         industry,
@@ -115,6 +120,7 @@ pub async fn list_published(
         i64::from(per_page),
         Page::<()>::offset(filter.page),
         today,
+        filter.procurement,
     )
     .fetch_all(pool)
     .await?

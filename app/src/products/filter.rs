@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductFilter {
     pub industry: Option<Industry>,
+    /// Filed under this government-procurement category or any below it, canonical
+    /// (`domain::procurement`: `A0205` includes `A02052301`).
+    pub procurement: Option<String>,
     /// Where the supplier is.
     pub location: Option<Location>,
     pub eligible: bool,
@@ -20,6 +23,7 @@ impl Default for ProductFilter {
     fn default() -> Self {
         ProductFilter {
             industry: None,
+            procurement: None,
             location: None,
             eligible: false,
             first_purchased: false,
@@ -34,12 +38,24 @@ impl ProductFilter {
     /// it): the page must be one the list has (`InvalidParameter { param: "page" }`).
     pub fn validate(self) -> Result<Self, AppError> {
         crate::listing::check_page(self.page)?;
-        Ok(self)
+        let procurement = match self.procurement.as_deref() {
+            Some(code) => Some(procurement_filter(code)?),
+            None => None,
+        };
+        Ok(ProductFilter {
+            procurement,
+            ..self
+        })
     }
 
     pub fn from_query(params: &(impl QueryParams + ?Sized)) -> Result<Self, AppError> {
         Ok(ProductFilter {
             industry: optional_code(params, "industry")?,
+            procurement: params
+                .value("procurement")
+                .filter(|code| !code.is_empty())
+                .map(|code| procurement_filter(&code))
+                .transpose()?,
             location: optional_code(params, "location")?,
             eligible: flag(params, "eligible")?,
             first_purchased: flag(params, "first_purchased")?,
@@ -63,6 +79,7 @@ impl ProductFilter {
                     .map(|i| i.code().to_owned())
                     .unwrap_or_default(),
             ),
+            ("procurement", self.procurement.clone().unwrap_or_default()),
             (
                 "location",
                 self.location
@@ -89,6 +106,13 @@ impl ProductFilter {
     }
 }
 
+/// A category code as a filter: canonical, or `InvalidParameter { param: "procurement" }`.
+fn procurement_filter(code: &str) -> Result<String, AppError> {
+    crate::domain::procurement::canonical(code).ok_or_else(|| AppError::InvalidParameter {
+        param: "procurement".into(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,6 +131,20 @@ mod tests {
         let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let again = ProductFilter::from_query(&borrowed[..]).unwrap();
         assert_eq!(again, ProductFilter { page: 1, ..filter });
+    }
+
+    #[test]
+    fn a_procurement_category_is_read_in_canonical_form_or_refused_by_name() {
+        let params: &[(&str, &str)] = &[("procurement", "a02051900")];
+        let filter = ProductFilter::from_query(params).unwrap();
+        assert_eq!(filter.procurement.as_deref(), Some("A020519"));
+        let bad: &[(&str, &str)] = &[("procurement", "A02%")];
+        assert_eq!(
+            ProductFilter::from_query(bad),
+            Err(AppError::InvalidParameter {
+                param: "procurement".into()
+            })
+        );
     }
 
     #[test]

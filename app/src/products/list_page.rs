@@ -1,4 +1,4 @@
-use super::{list_products, ProductCard, ProductFilter};
+use super::{list_products, procurement_categories, ProcurementSelect, ProductCard, ProductFilter};
 use crate::components::{CodeSelect, PageHead};
 use crate::i18n::use_messages;
 use crate::listing::{organisation_hidden, CheckboxFilter, FilterForm, ListResults};
@@ -32,9 +32,28 @@ pub fn ProductListPage() -> impl IntoView {
 #[component]
 fn ProductFilterForm(filter: ProductFilter) -> impl IntoView {
     let t = use_messages();
+    let categories = Resource::new_blocking(|| (), |_| procurement_categories());
+    let selected = filter.procurement.clone();
     view! {
         <FilterForm action="/products" chosen=filter.query_pairs() hidden=organisation_hidden(filter.organisation)>
             <CodeSelect name="industry" label=t.industry selected=filter.industry />
+            <Suspense>
+                {move || {
+                    let selected = selected.clone();
+                    Suspend::new(async move {
+                        // Without the categories (a database hiccup) the filter is left
+                        // out; the rest of the form still works.
+                        categories.await.ok().map(|options| view! {
+                            <ProcurementSelect
+                                label=t.procurement_category
+                                any=t.any
+                                options
+                                selected
+                            />
+                        })
+                    })
+                }}
+            </Suspense>
             <CodeSelect
                 name="location"
                 label=t.supplier_location

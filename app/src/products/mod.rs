@@ -1,7 +1,9 @@
-//! Innovative products (创新产品): the public list with its filters, and the detail page
+//! Innovative products (创新产品): the public list with its filters (the procurement
+//! category among them, with its hierarchy), and the detail page
 //! with both first-purchase facts (eligible, first-purchased) and the purchase history.
 
 mod card;
+mod categories;
 #[cfg(feature = "ssr")]
 pub mod db;
 mod detail_page;
@@ -12,6 +14,7 @@ mod list_products;
 mod types;
 
 pub use card::{FirstPurchaseBadges, ProductCard};
+pub use categories::{procurement_categories, CategoryOption, ProcurementSelect, CATEGORIES_TTL};
 pub use detail_page::ProductDetailPage;
 pub use filter::ProductFilter;
 pub use get_product::get_product;

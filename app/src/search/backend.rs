@@ -234,7 +234,7 @@ impl SearchBackend {
         }
     }
 
-    /// A search for a page or the API. A backend failure is logged here and becomes
+    /// A search. A backend failure is logged here and becomes
     /// [`AppError::SearchUnavailable`] (503, "search is unavailable"), not a database
     /// error.
     pub async fn run(&self, query: &SearchQuery) -> Result<SearchResults, AppError> {
@@ -242,6 +242,21 @@ impl SearchBackend {
             tracing::warn!(backend = self.name(), %error, "search backend failed");
             AppError::SearchUnavailable
         })
+    }
+
+    /// [`SearchBackend::run`] for a page or the API, which show the facets: with the
+    /// procurement categories' names read from `pool` (`procurement_names`; without them,
+    /// logged, if that fails).
+    pub async fn run_with_names(
+        &self,
+        pool: &PgPool,
+        query: &SearchQuery,
+    ) -> Result<SearchResults, AppError> {
+        let mut results = self.run(query).await?;
+        if let Err(error) = super::procurement_names::fill(pool, &mut results.facets).await {
+            tracing::warn!(%error, "procurement category names unavailable");
+        }
+        Ok(results)
     }
 }
 

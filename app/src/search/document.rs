@@ -19,7 +19,9 @@ use sqlx::PgPool;
 /// traditional and quote forms).
 /// 4: documents carry their normalised form and glossary terms (`search::glossary`) on
 /// both backends; Meilisearch keeps no synonyms.
-pub const DOCUMENT_FORMAT: i32 = 4;
+/// 5: products carry their procurement categories (`domain::procurement::path`), as a
+/// facet and as searchable codes.
+pub const DOCUMENT_FORMAT: i32 = 5;
 
 /// FNV-1a of `search/glossary.tsv` as indexed by [`DOCUMENT_FORMAT`]: documents carry the
 /// glossary's terms, so a changed glossary is a new format. A test fails until both move.
@@ -45,6 +47,9 @@ pub struct SearchDocument {
     pub first_purchased: bool,
     pub batch_code: Option<String>,
     pub certifications: Vec<String>,
+    /// A product's government-procurement item code as its supplier gave it (`A02052301`);
+    /// `None` for other records (see `domain::procurement`).
+    pub procurement_code: Option<String>,
     pub amount_min_fen: Option<i64>,
     pub amount_max_fen: Option<i64>,
     pub open_until: Option<NaiveDate>,
@@ -52,6 +57,38 @@ pub struct SearchDocument {
 }
 
 impl SearchDocument {
+    /// The procurement categories the record is filed under, from the top
+    /// (`domain::procurement::path`): a filter or facet on any of them finds it.
+    pub fn procurement_path(&self) -> Vec<String> {
+        self.procurement_code
+            .as_deref()
+            .map(crate::domain::procurement::path)
+            .unwrap_or_default()
+    }
+
+    /// What the body is also searched by, on both backends: the glossary terms and
+    /// normalised form of the body and organisation name (`glossary::search_extras`), and
+    /// the procurement categories, so that a code typed as a query (`A0205`) finds the
+    /// products filed under it.
+    pub fn body_terms(&self) -> String {
+        let extras = crate::search::glossary::search_extras(&format!(
+            "{} {}",
+            self.body,
+            self.organisation_name.as_deref().unwrap_or_default()
+        ));
+        let path = self.procurement_path().join(" ");
+        [extras, path]
+            .into_iter()
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// What the title is also searched by (`glossary::search_extras`).
+    pub fn title_terms(&self) -> String {
+        crate::search::glossary::search_extras(&self.title)
+    }
+
     /// The amount as a range for filtering: a record with one bound uses it for both, so
     /// that "between 10 and 50 万元" finds a product priced from 30 万元.
     pub fn amount_range(&self) -> (Option<i64>, Option<i64>) {
@@ -173,6 +210,7 @@ pub async fn load(
                                             c.valid_from, c.valid_until, $2) AS "eligible!",
                     p.first_purchased_on IS NOT NULL AS "first_purchased!",
                     c.code AS "batch_code?", p.certifications::text[] AS "certifications!",
+                    p.procurement_code AS "procurement_code?",
                     p.price_min_fen AS amount_min_fen, p.price_max_fen AS amount_max_fen,
                     NULL::date AS open_until, p.published_at
                  FROM products p
@@ -196,7 +234,7 @@ pub async fn load(
                     s.sector::text AS category,
                     s.location::text AS location, NULL::text AS stage,
                     false AS "eligible!", false AS "first_purchased!", c.code AS "batch_code?",
-                    '{}'::text[] AS "certifications!",
+                    '{}'::text[] AS "certifications!", NULL::text AS procurement_code,
                     s.budget_min_fen AS amount_min_fen, s.budget_max_fen AS amount_max_fen,
                     s.open_until, s.published_at
                  FROM scenarios s
@@ -219,6 +257,7 @@ pub async fn load(
                     o.location::text AS location, p.stage::text AS stage,
                     false AS "eligible!", false AS "first_purchased!",
                     NULL::text AS batch_code, '{}'::text[] AS "certifications!",
+                    NULL::text AS procurement_code,
                     p.financing_sought_fen AS amount_min_fen,
                     p.financing_sought_fen AS amount_max_fen,
                     NULL::date AS open_until, p.published_at
@@ -240,7 +279,8 @@ pub async fn load(
                     NULL::text AS agency_name, o.kind::text AS category,
                     o.location::text AS location, NULL::text AS stage,
                     false AS "eligible!", false AS "first_purchased!", NULL::text AS batch_code,
-                    '{}'::text[] AS "certifications!", NULL::bigint AS amount_min_fen,
+                    '{}'::text[] AS "certifications!", NULL::text AS procurement_code,
+                    NULL::bigint AS amount_min_fen,
                     NULL::bigint AS amount_max_fen, NULL::date AS open_until,
                     o.verified_at AS published_at
                  FROM organisations o

@@ -19,6 +19,8 @@ pub mod meili;
 #[cfg(feature = "ssr")]
 pub mod normalise;
 mod page;
+#[cfg(feature = "ssr")]
+mod procurement_names;
 pub mod query;
 mod run_search;
 #[cfg(feature = "ssr")]

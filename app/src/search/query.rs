@@ -71,6 +71,9 @@ pub struct SearchQuery {
     /// A catalogue batch code, as the `batch` facet lists it.
     pub batch: Option<String>,
     pub certification: Option<Certification>,
+    /// Products filed under this government-procurement category or any below it
+    /// (`domain::procurement`: `A02` 设备 includes `A0205` and `A02052301`). Canonical.
+    pub procurement: Option<String>,
     /// Price (products), budget (scenarios) or financing sought (projects), in 万元:
     /// records whose range reaches into `[amount_min, amount_max]`.
     pub amount_min: Option<u32>,
@@ -101,6 +104,7 @@ impl Default for SearchQuery {
             agency: None,
             batch: None,
             certification: None,
+            procurement: None,
             amount_min: None,
             amount_max: None,
             closes_from: None,
@@ -131,6 +135,7 @@ impl SearchQuery {
             agency: params.value("agency").filter(|a| !a.is_empty()),
             batch: params.value("batch").filter(|b| !b.is_empty()),
             certification: optional_code(params, "certification")?,
+            procurement: params.value("procurement").filter(|p| !p.is_empty()),
             amount_min: optional_code(params, "amount_min")?,
             amount_max: optional_code(params, "amount_max")?,
             closes_from: optional_code(params, "closes_from")?,
@@ -154,6 +159,13 @@ impl SearchQuery {
         if self.category.as_deref().is_some_and(|c| !is_category(c)) {
             return Err(invalid("category"));
         }
+        let procurement = match self.procurement.as_deref() {
+            Some(code) => Some(
+                crate::domain::procurement::canonical(code)
+                    .ok_or_else(|| invalid("procurement"))?,
+            ),
+            None => None,
+        };
         for (param, value) in [("agency", &self.agency), ("batch", &self.batch)] {
             if value.as_deref().is_some_and(|v| {
                 v.chars().count() > MAX_FILTER_CHARS || v.chars().any(char::is_control)
@@ -174,7 +186,10 @@ impl SearchQuery {
         if !(1..=MAX_SEARCH_PAGE).contains(&self.page) {
             return Err(invalid("page"));
         }
-        Ok(self)
+        Ok(SearchQuery {
+            procurement,
+            ..self
+        })
     }
 
     /// The search as query pairs (without the page), for links that keep it.
@@ -216,6 +231,7 @@ impl SearchQuery {
                     .map(|c| c.code().to_owned())
                     .unwrap_or_default(),
             ),
+            ("procurement", self.procurement.clone().unwrap_or_default()),
             ("amount_min", text(self.amount_min)),
             ("amount_max", text(self.amount_max)),
             ("closes_from", text(self.closes_from)),
@@ -283,6 +299,15 @@ pub struct Facets {
     pub agency: Vec<FacetCount>,
     pub batch: Vec<FacetCount>,
     pub certification: Vec<FacetCount>,
+    /// Every level of the products' procurement categories (`domain::procurement`), each
+    /// counting the products filed under it or below it.
+    #[serde(default)]
+    pub procurement: Vec<FacetCount>,
+    /// The names of the codes in `procurement` below the levels the catalogue's own table
+    /// names (`domain::procurement::level_name`): the item names the products carry
+    /// (Chinese), code → name.
+    #[serde(default)]
+    pub procurement_names: std::collections::BTreeMap<String, String>,
     pub eligible: i64,
     pub first_purchased: i64,
 }

@@ -10,7 +10,7 @@ pub async fn run_search(query: SearchQuery) -> Result<SearchResults, AppError> {
     crate::error::with_status(async {
         let query = query.validate()?;
         let state = crate::state::app_state()?;
-        state.search.run(&query).await
+        state.search.run_with_names(&state.pool, &query).await
     })
     .await
 }

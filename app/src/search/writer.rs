@@ -300,6 +300,7 @@ mod tests {
                 first_purchased: false,
                 batch_code: None,
                 certifications: Vec::new(),
+                procurement_code: None,
                 amount_min_fen: None,
                 amount_max_fen: None,
                 open_until: None,

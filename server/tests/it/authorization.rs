@@ -502,6 +502,11 @@ fn rows(world: &World) -> Vec<Row> {
             everyone(200),
         ),
         get("/api/products/get", format!("/api/products/get?id={product}"), everyone(200)),
+        get(
+            "/api/products/procurement-categories",
+            "/api/products/procurement-categories",
+            everyone(200),
+        ),
         get("/api/scenarios/list", "/api/scenarios/list?filter[page]=1", everyone(200)),
         get("/api/scenarios/get", format!("/api/scenarios/get?id={scenario}"), everyone(200)),
         get("/api/projects/list", "/api/projects/list?filter[page]=1", everyone(200)),

@@ -34,6 +34,7 @@ mod mobile;
 mod ordering;
 mod organisations_admin;
 mod pages;
+mod procurement_categories;
 mod public_url;
 mod publication;
 mod scheduler;

@@ -6,7 +6,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Cardinality, Column, StrColumn};
 
 /// A facet's values in a segment. Most facets have one value per document, read
-/// directly; certifications may have several.
+/// directly; certifications and procurement levels may have several.
 struct FacetColumn {
     dictionary: StrColumn,
     single: Option<Column<u64>>,
@@ -41,7 +41,7 @@ impl FacetColumn {
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// The string facets, in the order their counts are kept.
-const STRING_FACETS: [&str; 7] = [
+const STRING_FACETS: [&str; 8] = [
     "kind",
     "category",
     "location",
@@ -49,6 +49,7 @@ const STRING_FACETS: [&str; 7] = [
     "agency",
     "batch",
     "certification",
+    "procurement",
 ];
 
 /// Names are the mirror's field names (see `mirror::schema`).
@@ -57,7 +58,7 @@ pub struct FacetCollector;
 /// Counts per facet value (by name), plus the two flags and the total.
 #[derive(Default)]
 pub struct Counts {
-    strings: [HashMap<String, i64>; 7],
+    strings: [HashMap<String, i64>; 8],
     eligible: i64,
     first_purchased: i64,
     pub total: i64,
@@ -173,7 +174,7 @@ impl SegmentCollector for SegmentCounts {
 
 impl Counts {
     pub fn into_facets(self) -> Facets {
-        let [kind, category, location, stage, agency, batch, certification] =
+        let [kind, category, location, stage, agency, batch, certification, procurement] =
             self.strings.map(sorted);
         Facets {
             kind,
@@ -183,6 +184,8 @@ impl Counts {
             agency,
             batch,
             certification,
+            procurement,
+            procurement_names: Default::default(),
             eligible: self.eligible,
             first_purchased: self.first_purchased,
         }

@@ -24,8 +24,13 @@ pub struct Fields {
     pub kind: Field,
     pub id: Field,
     pub title_words: Field,
+    /// What the title is also searched by (its normalised form, glossary terms).
+    pub title_terms: Field,
     pub body_words: Field,
-    /// Title and body words together, for matching a word anywhere.
+    /// What the body is also searched by (normalised form, glossary terms, procurement
+    /// categories).
+    pub body_terms: Field,
+    /// All four together, for matching a word anywhere.
     pub all_words: Field,
     pub title: Field,
     pub body: Field,
@@ -36,6 +41,8 @@ pub struct Fields {
     pub stage: Field,
     pub batch: Field,
     pub certification: Field,
+    /// Every level of a product's procurement category (`domain::procurement::path`).
+    pub procurement: Field,
     pub eligible: Field,
     pub first_purchased: Field,
     pub amount_min: Field,
@@ -68,7 +75,9 @@ fn schema() -> (Schema, Fields) {
         kind: builder.add_text_field("kind", facet.clone()),
         id: builder.add_i64_field("id", STORED),
         title_words: builder.add_text_field("title_words", words(IndexRecordOption::WithFreqs)),
+        title_terms: builder.add_text_field("title_terms", words(IndexRecordOption::WithFreqs)),
         body_words: builder.add_text_field("body_words", words(IndexRecordOption::WithFreqs)),
+        body_terms: builder.add_text_field("body_terms", words(IndexRecordOption::WithFreqs)),
         all_words: builder.add_text_field("all_words", words(IndexRecordOption::Basic)),
         title: builder.add_text_field("title", STORED),
         body: builder.add_text_field("body", STORED),
@@ -78,7 +87,8 @@ fn schema() -> (Schema, Fields) {
         location: builder.add_text_field("location", facet.clone()),
         stage: builder.add_text_field("stage", facet.clone()),
         batch: builder.add_text_field("batch", facet.clone()),
-        certification: builder.add_text_field("certification", facet),
+        certification: builder.add_text_field("certification", facet.clone()),
+        procurement: builder.add_text_field("procurement", facet),
         eligible: builder.add_bool_field("eligible", number.clone()),
         first_purchased: builder.add_bool_field("first_purchased", number.clone()),
         amount_min: builder.add_i64_field("amount_min", number.clone()),
@@ -109,6 +119,8 @@ struct Row {
     body: String,
     title_words: String,
     body_words: String,
+    title_terms: String,
+    body_terms: String,
     organisation_name: Option<String>,
     agency_name: Option<String>,
     category: Option<String>,
@@ -116,6 +128,7 @@ struct Row {
     stage: Option<String>,
     batch_code: Option<String>,
     certifications: Vec<String>,
+    procurement: Vec<String>,
     eligible: bool,
     first_purchased: bool,
     amount_min_fen: Option<i64>,
@@ -187,8 +200,9 @@ impl Mirror {
             let rows: Vec<Row> = sqlx::query_as!(
                 Row,
                 r#"SELECT kind AS "kind: DocumentKind", id, deleted, revision, title, body,
-                        title_words, body_words, organisation_name, agency_name, category,
-                        location, stage, batch_code, certifications, eligible,
+                        title_words, body_words, title_terms, body_terms, organisation_name,
+                        agency_name, category,
+                        location, stage, batch_code, certifications, procurement, eligible,
                         first_purchased, amount_min_fen, amount_max_fen, open_until,
                         published_at
                  FROM search_documents
@@ -223,10 +237,15 @@ impl Mirror {
         doc.add_text(f.kind, row.kind.code());
         doc.add_i64(f.id, row.id);
         doc.add_text(f.title_words, &row.title_words);
+        doc.add_text(f.title_terms, &row.title_terms);
         doc.add_text(f.body_words, &row.body_words);
+        doc.add_text(f.body_terms, &row.body_terms);
         doc.add_text(
             f.all_words,
-            format!("{} {}", row.title_words, row.body_words),
+            format!(
+                "{} {} {} {}",
+                row.title_words, row.title_terms, row.body_words, row.body_terms
+            ),
         );
         doc.add_text(f.title, &row.title);
         doc.add_text(f.body, &row.body);
@@ -245,6 +264,9 @@ impl Mirror {
         }
         for certification in &row.certifications {
             doc.add_text(f.certification, certification);
+        }
+        for level in &row.procurement {
+            doc.add_text(f.procurement, level);
         }
         doc.add_bool(f.eligible, row.eligible);
         doc.add_bool(f.first_purchased, row.first_purchased);

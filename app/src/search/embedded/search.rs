@@ -25,8 +25,14 @@ use tantivy::{DocAddress, SegmentReader, TantivyDocument, Term};
 /// most) then orders documents that match the same number of words.
 const EXACT_MATCH: f32 = 10.0;
 const VARIANT_MATCH: f32 = 7.0;
-/// A word in the title counts this much more than in the body.
+/// How much a word counts where it is found, for ordering documents that match as many
+/// words: the title above the body, a record's own words above the equivalent terms it is
+/// also searched by (as Meilisearch's attribute rule orders `title`, `title_terms`,
+/// `body`, `body_terms`).
 const TITLE_BOOST: f32 = 2.0;
+const TITLE_TERMS_BOOST: f32 = 1.5;
+const BODY_BOOST: f32 = 1.0;
+const BODY_TERMS_BOOST: f32 = 0.5;
 /// ASCII words this long also match with one typo (as Meilisearch's default).
 const MIN_CHARS_FOR_TYPO: usize = 5;
 
@@ -89,18 +95,28 @@ fn text_query(f: &Fields, raw: &str, words: &[String]) -> (Box<dyn Query>, Vec<S
         let exact = term_query(f.all_words, word);
         let mut disjuncts: Vec<Box<dyn Query>> =
             vec![Box::new(ConstScoreQuery::new(exact, EXACT_MATCH))];
-        let mut ranking: Vec<(Occur, Box<dyn Query>)> = vec![
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    term_query(f.title_words, word),
-                    TITLE_BOOST,
-                )),
-            ),
-            (Occur::Should, term_query(f.body_words, word)),
+        let places = [
+            (f.title_words, TITLE_BOOST),
+            (f.title_terms, TITLE_TERMS_BOOST),
+            (f.body_words, BODY_BOOST),
+            (f.body_terms, BODY_TERMS_BOOST),
         ];
+        let mut ranking: Vec<(Occur, Box<dyn Query>)> = places
+            .iter()
+            .map(|&(field, boost)| -> (Occur, Box<dyn Query>) {
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(term_query(field, word), boost)),
+                )
+            })
+            .collect();
         if word.is_ascii() && word.chars().any(|c| c.is_ascii_alphabetic()) {
-            let typos = u8::from(word.chars().count() >= MIN_CHARS_FOR_TYPO);
+            // A word with digits is a code or a number (A0205, 5G): exact or a prefix,
+            // never with a typo, which would make A0205 find A0206.
+            let typos = u8::from(
+                word.chars().count() >= MIN_CHARS_FOR_TYPO
+                    && !word.chars().any(|c| c.is_ascii_digit()),
+            );
             let variant = |field: Field| -> Box<dyn Query> {
                 Box::new(FuzzyTermQuery::new_prefix(
                     Term::from_field_text(field, word),
@@ -113,15 +129,13 @@ fn text_query(f: &Fields, raw: &str, words: &[String]) -> (Box<dyn Query>, Vec<S
                 VARIANT_MATCH,
             )));
             // A word found with a typo or as a prefix has no BM25 of its own: where it is
-            // found still counts, the title above the body (Meilisearch's attribute rule).
-            ranking.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(variant(f.title_words), TITLE_BOOST)),
-            ));
-            ranking.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(variant(f.body_words), 1.0)),
-            ));
+            // found still counts, as for an exact word.
+            for (field, boost) in places {
+                ranking.push((
+                    Occur::Should,
+                    Box::new(ConstScoreQuery::new(variant(field), boost)),
+                ));
+            }
         }
         let bm25: Box<dyn Query> = Box::new(BooleanQuery::new(ranking));
         per_word.push((
@@ -172,6 +186,7 @@ fn filters(f: &Fields, query: &SearchQuery, today: chrono::NaiveDate) -> Vec<Box
     text(f.agency, query.agency.as_deref());
     text(f.batch, query.batch.as_deref());
     text(f.certification, query.certification.map(|c| c.code()));
+    text(f.procurement, query.procurement.as_deref());
     for (on, field) in [
         (query.eligible, f.eligible),
         (query.first_purchased, f.first_purchased),

@@ -3,18 +3,16 @@
 //! in-memory mirror can follow the table.
 
 use super::super::document::{DocumentKind, SearchDocument};
-use super::super::glossary::search_extras;
 use super::super::segment::segmented;
 
-/// The words a field is searched by: its own, then those of its normalised form and of
-/// the glossary terms it mentions (`glossary::search_extras`), segmented alike.
-fn searched_words(text: &str) -> String {
-    let extras = search_extras(text);
-    if extras.is_empty() {
-        segmented(text)
-    } else {
-        format!("{} {}", segmented(text), segmented(&extras))
-    }
+/// A document's words, segmented: each field's own, and those of what it is also searched
+/// by (`SearchDocument::title_terms`, `body_terms`: its normalised form, glossary terms,
+/// procurement categories), kept apart so that its own words rank higher.
+struct Words {
+    title: String,
+    title_terms: String,
+    body: String,
+    body_terms: String,
 }
 use sqlx::PgPool;
 
@@ -28,7 +26,7 @@ pub async fn apply(
     deletes: Vec<(DocumentKind, i64)>,
 ) -> Result<(), sqlx::Error> {
     // Segmenting is CPU work, done before the lock is taken.
-    let segmented: Vec<(String, String)> = upserts
+    let segmented: Vec<Words> = upserts
         .iter()
         .map(|(_, doc)| {
             let body = format!(
@@ -36,7 +34,12 @@ pub async fn apply(
                 doc.body,
                 doc.organisation_name.as_deref().unwrap_or_default()
             );
-            (searched_words(&doc.title), searched_words(&body))
+            Words {
+                title: segmented(&doc.title),
+                title_terms: segmented(&doc.title_terms()),
+                body: segmented(&body),
+                body_terms: segmented(&doc.body_terms()),
+            }
         })
         .collect();
     let mut tx = pool.begin().await?;
@@ -47,7 +50,7 @@ pub async fn apply(
         sqlx::query!(
             "UPDATE search_documents
              SET deleted = true, title = '', body = '', title_words = '', body_words = '',
-                 revision = nextval('search_documents_revision'), indexed_at = now()
+                 title_terms = '', body_terms = '', revision = nextval('search_documents_revision'), indexed_at = now()
              WHERE kind = ($1::text)::subject_kind AND id = $2 AND NOT deleted",
             kind.code(),
             id
@@ -55,14 +58,15 @@ pub async fn apply(
         .execute(&mut *tx)
         .await?;
     }
-    for ((kind, doc), (title_words, body_words)) in upserts.into_iter().zip(segmented) {
+    for ((kind, doc), words) in upserts.into_iter().zip(segmented) {
         sqlx::query!(
             "INSERT INTO search_documents (kind, id, title, body, title_words, body_words,
                  organisation_id, organisation_name, agency_name, category, location, stage,
                  eligible, first_purchased, batch_code, certifications, amount_min_fen,
-                 amount_max_fen, open_until, published_at, deleted, indexed_at)
+                 amount_max_fen, open_until, published_at, procurement, title_terms,
+                 body_terms, deleted, indexed_at)
              VALUES (($1::text)::subject_kind, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-                     $13, $14, $15, $16, $17, $18, $19, $20, false, now())
+                     $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, false, now())
              ON CONFLICT (kind, id) DO UPDATE SET
                  title = EXCLUDED.title, body = EXCLUDED.body,
                  title_words = EXCLUDED.title_words, body_words = EXCLUDED.body_words,
@@ -75,14 +79,16 @@ pub async fn apply(
                  certifications = EXCLUDED.certifications,
                  amount_min_fen = EXCLUDED.amount_min_fen,
                  amount_max_fen = EXCLUDED.amount_max_fen, open_until = EXCLUDED.open_until,
-                 published_at = EXCLUDED.published_at, deleted = false,
+                 published_at = EXCLUDED.published_at, procurement = EXCLUDED.procurement,
+                 title_terms = EXCLUDED.title_terms, body_terms = EXCLUDED.body_terms,
+                 deleted = false,
                  revision = nextval('search_documents_revision'), indexed_at = now()",
             kind.code(),
             doc.id,
             doc.title,
             doc.body,
-            title_words,
-            body_words,
+            words.title,
+            words.body,
             doc.organisation_id,
             doc.organisation_name,
             doc.agency_name,
@@ -97,6 +103,9 @@ pub async fn apply(
             doc.amount_max_fen,
             doc.open_until,
             doc.published_at,
+            &doc.procurement_path(),
+            words.title_terms,
+            words.body_terms,
         )
         .execute(&mut *tx)
         .await?;
@@ -136,7 +145,7 @@ pub async fn remove_not_rewritten_since(pool: &PgPool, revision: i64) -> Result<
     let removed = sqlx::query!(
         "UPDATE search_documents
          SET deleted = true, title = '', body = '', title_words = '', body_words = '',
-             revision = nextval('search_documents_revision'), indexed_at = now()
+             title_terms = '', body_terms = '', revision = nextval('search_documents_revision'), indexed_at = now()
          WHERE revision <= $1 AND NOT deleted",
         revision
     )

@@ -2,7 +2,6 @@
 //! make searchable, filterable and sortable.
 
 use crate::search::document::{days_since_epoch, fair_key, SearchDocument};
-use crate::search::glossary::search_extras;
 use crate::search::DocumentKind;
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +35,9 @@ pub struct MeiliDocument {
     pub stage: Option<String>,
     pub batch: Option<String>,
     pub certifications: Vec<String>,
+    /// Every level of a product's procurement category (`domain::procurement::path`).
+    #[serde(default)]
+    pub procurement: Vec<String>,
     pub eligible: bool,
     pub first_purchased: bool,
     /// Fen; one bound stands for both (see `SearchDocument::amount_range`).
@@ -49,6 +51,11 @@ pub struct MeiliDocument {
     /// (`document::fair_key`; ascending). The scheduler rewrites it every day.
     #[serde(default)]
     pub fair: u32,
+    /// The title's length in characters: among records that match a search equally well,
+    /// the one whose title is more nearly the words searched for comes first (what BM25's
+    /// length normalisation does on the embedded index).
+    #[serde(default)]
+    pub title_length: u32,
 }
 
 pub fn uid(kind: DocumentKind, id: i64) -> String {
@@ -75,16 +82,9 @@ impl MeiliDocument {
             id: doc.id,
             site_id: site_id.to_owned(),
             title: clean(&doc.title),
-            title_terms: search_extras(&clean(&doc.title)),
+            title_terms: clean(&doc.title_terms()),
             body: clean(&doc.body),
-            body_terms: search_extras(&format!(
-                "{} {}",
-                clean(&doc.body),
-                doc.organisation_name
-                    .as_deref()
-                    .map(clean)
-                    .unwrap_or_default()
-            )),
+            body_terms: clean(&doc.body_terms()),
             organisation_name: doc.organisation_name.as_deref().map(clean),
             agency: doc.agency_name.clone(),
             category: doc.category.clone(),
@@ -92,6 +92,7 @@ impl MeiliDocument {
             stage: doc.stage.clone(),
             batch: doc.batch_code.clone(),
             certifications: doc.certifications.clone(),
+            procurement: doc.procurement_path(),
             eligible: doc.eligible,
             first_purchased: doc.first_purchased,
             amount_min,
@@ -99,6 +100,7 @@ impl MeiliDocument {
             open_until: doc.open_until.map(days_since_epoch),
             published_at: doc.published_at.map(|at| at.timestamp()),
             fair: fair_key(kind, doc.id, day),
+            title_length: u32::try_from(doc.title.chars().count()).unwrap_or(u32::MAX),
         }
     }
 }

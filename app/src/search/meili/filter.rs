@@ -35,6 +35,7 @@ pub fn conditions(query: &SearchQuery, today: chrono::NaiveDate) -> Vec<String> 
     equals("agency", query.agency.as_deref());
     equals("batch", query.batch.as_deref());
     equals("certifications", query.certification.map(|c| c.code()));
+    equals("procurement", query.procurement.as_deref());
     if query.eligible {
         conditions.push("eligible = true".to_owned());
     }

@@ -71,6 +71,23 @@ fn sort_of(query: &SearchQuery) -> &'static [&'static str] {
     }
 }
 
+/// `q` with each procurement code quoted (`"A0205"`): Meilisearch then takes it as it
+/// is, without the typo its typo tolerance allows in a five-character word (which made
+/// `A0205` find `A0206`); the products below a category hold its code among their
+/// `body_terms` (`SearchDocument::body_terms`), so no prefix is needed.
+fn quote_procurement_codes(q: &str) -> String {
+    q.split(' ')
+        .map(|word| {
+            if crate::domain::procurement::is_item_code(word) {
+                format!("\"{word}\"")
+            } else {
+                word.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 impl MeiliIndex {
     pub(super) async fn run_search(
         &self,
@@ -151,7 +168,7 @@ impl MeiliIndex {
         let indexes: Vec<_> = uids.iter().map(|uid| self.searcher().index(uid)).collect();
         // The query in the form the documents' words are in (full-width, traditional and
         // quote forms folded), as the embedded index reads it.
-        let q = crate::search::normalise::normalise(&query.q);
+        let q = quote_procurement_codes(&crate::search::normalise::normalise(&query.q));
         let variants = relaxed(&q);
         let mut queries: Vec<(MeiliQuery<'_, _>, f32)> = Vec::new();
         for (index, (text, weight)) in indexes
@@ -329,6 +346,8 @@ fn facets(mut distribution: Distribution) -> Facets {
         agency: take("agency"),
         batch: take("batch"),
         certification: take("certifications"),
+        procurement: take("procurement"),
+        procurement_names: Default::default(),
         eligible: flag(take("eligible")),
         first_purchased: flag(take("first_purchased")),
     }
@@ -337,6 +356,19 @@ fn facets(mut distribution: Distribution) -> Facets {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn procurement_codes_are_searched_as_they_are() {
+        assert_eq!(quote_procurement_codes("A0205"), "\"A0205\"");
+        assert_eq!(
+            quote_procurement_codes("a02061802 光伏"),
+            "\"a02061802\" 光伏"
+        );
+        assert_eq!(
+            quote_procurement_codes("5G 基站 CZCX-2026-01"),
+            "5G 基站 CZCX-2026-01"
+        );
+    }
 
     #[test]
     fn marks_become_fragments() {

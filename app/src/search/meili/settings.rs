@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 pub const MAX_TOTAL_HITS: usize = crate::search::query::MAX_SEARCH_HITS as usize;
 
 /// Facets asked for on every search.
-pub const FACETS: [&str; 9] = [
+pub const FACETS: [&str; 10] = [
     "kind",
     "category",
     "location",
@@ -20,6 +20,7 @@ pub const FACETS: [&str; 9] = [
     "agency",
     "batch",
     "certifications",
+    "procurement",
     "eligible",
     "first_purchased",
 ];
@@ -28,19 +29,20 @@ pub const FACETS: [&str; 9] = [
 /// search the same way: `sort` comes first (a search sorted by date or deadline is in that
 /// order, not mostly by relevance), and the day's fair order breaks the remaining ties
 /// (without it, equals come in insertion order: whoever registered first).
-pub const RANKING_RULES: [&str; 7] = [
+pub const RANKING_RULES: [&str; 8] = [
     "sort",
     "words",
     "typo",
     "proximity",
     "attribute",
     "exactness",
+    "title_length:asc",
     "fair:asc",
 ];
 
 /// The attributes a hit returns: every field of `MeiliDocument` but the hidden
 /// `*_terms`, which only serve matching.
-pub const DISPLAYED: [&str; 20] = [
+pub const DISPLAYED: [&str; 21] = [
     "uid",
     "kind",
     "id",
@@ -54,6 +56,7 @@ pub const DISPLAYED: [&str; 20] = [
     "stage",
     "batch",
     "certifications",
+    "procurement",
     "eligible",
     "first_purchased",
     "amount_min",

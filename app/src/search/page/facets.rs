@@ -1,7 +1,9 @@
 //! Facets with counts, as links: each adds its filter and keeps the rest of the search, or
 //! removes the filter when it is already chosen.
 
-use crate::domain::{Certification, Industry, Location, OrganisationKind, ProjectStage, Sector};
+use crate::domain::{
+    procurement, Certification, Industry, Location, OrganisationKind, ProjectStage, Sector,
+};
 use crate::i18n::{use_locale, use_messages, Locale};
 use crate::search::{DocumentKind, FacetCount, SearchQuery, SearchResults};
 use crate::url::encode_query_value;
@@ -144,9 +146,108 @@ pub fn FacetPanel(results: SearchResults, query: SearchQuery) -> impl IntoView {
             {group("agency", heading(|m| m.search_agency), facets.agency, as_is)}
             {group("batch", heading(|m| m.batch), facets.batch, as_is)}
             {group("certification", heading(|m| m.certifications), facets.certification, certification_label)}
+            <ProcurementFacet
+                query=query.clone()
+                counts=facets.procurement
+                names=facets.procurement_names
+                heading=heading(|m| m.procurement_category)
+            />
             {group("stage", heading(|m| m.stage), facets.stage, stage_label)}
         </aside>
     }
+}
+
+/// `A0205 机械设备`: a procurement code with the catalogue table's name of its level in
+/// `locale`, or else the item name its products carry (`names`).
+pub fn procurement_label(
+    code: &str,
+    names: &std::collections::BTreeMap<String, String>,
+    locale: Locale,
+) -> String {
+    match procurement::level_name(code, locale).or(names.get(code).map(String::as_str)) {
+        Some(name) => format!("{code} {name}"),
+        None => code.to_owned(),
+    }
+}
+
+/// The procurement-category facet, walked one level at a time: with no category chosen,
+/// the catalogue's first level below goods, works and services (A02 设备, C16 信息技术服务);
+/// with one chosen, the way back up (each level a link), the chosen one (a link that
+/// removes it) and the categories right below it. Counts include everything below.
+#[component]
+fn ProcurementFacet(
+    query: SearchQuery,
+    counts: Vec<FacetCount>,
+    names: std::collections::BTreeMap<String, String>,
+    heading: &'static str,
+) -> impl IntoView {
+    let t = use_messages();
+    let locale = use_locale();
+    let chosen = query.procurement.clone();
+    let count_of = |code: &str| counts.iter().find(|f| f.value == code).map(|f| f.count);
+    let mut shown: Vec<(String, Option<i64>, bool)> = Vec::new();
+    match chosen.as_deref() {
+        Some(code) => {
+            for level in procurement::path(code).into_iter().filter(|l| l.len() >= 3) {
+                let is_chosen = level == code;
+                shown.push((level.clone(), count_of(&level), is_chosen));
+            }
+            let mut below: Vec<&FacetCount> = counts
+                .iter()
+                .filter(|f| procurement::parent(&f.value) == Some(code))
+                .collect();
+            below.sort_by(|a, b| a.value.cmp(&b.value));
+            shown.extend(
+                below
+                    .into_iter()
+                    .map(|f| (f.value.clone(), Some(f.count), false)),
+            );
+        }
+        None => {
+            let mut top: Vec<&FacetCount> = counts.iter().filter(|f| f.value.len() == 3).collect();
+            top.sort_by(|a, b| a.value.cmp(&b.value));
+            shown.extend(
+                top.into_iter()
+                    .map(|f| (f.value.clone(), Some(f.count), false)),
+            );
+        }
+    }
+    (!shown.is_empty()).then(|| {
+        view! {
+            <section class="facet" data-facet="procurement">
+                <h3>{heading}</h3>
+                <ul>
+                    {shown
+                        .into_iter()
+                        .map(|(code, count, is_chosen)| {
+                            let depth = chosen
+                                .as_deref()
+                                .map_or(0, |c| if code.len() > c.len() { 1 } else { 0 });
+                            let href = search_link(
+                                &query,
+                                "procurement",
+                                (!is_chosen).then_some(code.as_str()),
+                            );
+                            view! {
+                                <li class:facet-below=depth == 1>
+                                    <a
+                                        href=href
+                                        aria-current=is_chosen.then_some("true")
+                                        class:facet-active=is_chosen
+                                        title=is_chosen.then_some(t.search_remove_filter)
+                                    >
+                                        {procurement_label(&code, &names, locale)}
+                                    </a>
+                                    " "
+                                    <span class="facet-count">{count}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+        }
+    })
 }
 
 #[cfg(test)]

@@ -156,6 +156,7 @@ fn FilterFields(query: SearchQuery) -> impl IntoView {
             ("agency", query.agency.clone()),
             ("batch", query.batch.clone()),
             ("certification", query.certification.map(|c| c.code().to_owned())),
+            ("procurement", query.procurement.clone()),
         ]
             .into_iter()
             .filter_map(|(name, value)| value.map(|value| view! { <input type="hidden" name=name value=value /> }))

@@ -77,6 +77,7 @@ fn filter_label(name: &str, m: &crate::i18n::Messages) -> &'static str {
         "agency" => m.search_agency,
         "batch" => m.batch,
         "certification" => m.certifications,
+        "procurement" => m.procurement_category,
         "amount_min" => m.search_amount_min,
         "amount_max" => m.search_amount_max,
         "closes_from" => m.search_closes_from,

@@ -130,7 +130,9 @@ impl ProductForm {
                 ("specifications", &self.specifications),
             ],
         );
-        if !self.procurement_code.is_empty() && !procurement_code_ok(&self.procurement_code) {
+        if !self.procurement_code.is_empty()
+            && !crate::domain::procurement::is_item_code(&self.procurement_code)
+        {
             checks.fail("procurement_code", Problem::InvalidProcurementCode);
         }
         let industry = checks.choice("industry", &self.industry, Industry::from_code);
@@ -193,15 +195,6 @@ impl ProductForm {
             valid_until,
         })
     }
-}
-
-/// 政府采购品目分类目录: A (goods), B (works) or C (services), then 2 to 10 digits.
-#[cfg(feature = "ssr")]
-fn procurement_code_ok(code: &str) -> bool {
-    let mut chars = code.chars();
-    matches!(chars.next(), Some('A' | 'B' | 'C'))
-        && (2..=10).contains(&chars.clone().count())
-        && chars.all(|c| c.is_ascii_digit())
 }
 
 /// A checked product: what a submission writes into `products` (and its revision's

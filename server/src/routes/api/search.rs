@@ -21,10 +21,11 @@ use axum::Json;
 )]
 pub async fn search(
     State(search): State<SearchBackend>,
+    State(pool): State<sqlx::PgPool>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<impl IntoResponse, ApiError> {
     let query = super::search_query(&params)?;
-    let results: SearchResults = search.run(&query).await?;
+    let results: SearchResults = search.run_with_names(&pool, &query).await?;
     Ok((
         [(header::CACHE_CONTROL, "public, max-age=30")],
         Json(results),

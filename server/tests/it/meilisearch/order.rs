@@ -31,6 +31,7 @@ async fn the_settings_rank_by_sort_first_and_by_the_fair_key_last() {
             "proximity",
             "attribute",
             "exactness",
+            "title_length:asc",
             "fair:asc"
         ])
     );

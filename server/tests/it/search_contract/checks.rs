@@ -156,6 +156,23 @@ pub async fn facets_count_every_match(index: &impl SearchIndex) {
         .iter()
         .find(|f| f.value == "first_set");
     assert_eq!(facet.map(|f| f.count), Some(certified));
+    // A procurement category counts every product filed under it or below it.
+    for level in ["A", "A02", "A0206", "A02061802", "A07"] {
+        let below = corpus
+            .iter()
+            .filter(|e| {
+                app::domain::procurement::path(e.procurement_code.as_deref().unwrap_or(""))
+                    .contains(&level.to_owned())
+            })
+            .count() as i64;
+        let facet = products
+            .facets
+            .procurement
+            .iter()
+            .find(|f| f.value == level)
+            .map(|f| f.count);
+        assert_eq!(facet, Some(below), "{level}");
+    }
     // Counts follow the query: only the matching records are counted.
     let robots = run(
         index,
@@ -263,6 +280,26 @@ pub async fn filters_return_exactly_the_matching_records(index: &impl SearchInde
             Box::new(|e| e.kind == DocumentKind::Product && e.eligible && mentions_robots(e)),
         ),
     ];
+    // A parent procurement category takes in every category below it; a stored code with
+    // trailing 00 pairs is found by its canonical form.
+    for (filter, wanted) in [
+        ("A0206", "A0206"),
+        ("a07090000", "A0709"),
+        ("A02052301", "A02052301"),
+    ] {
+        let query = SearchQuery {
+            procurement: Some(filter.to_owned()),
+            ..base()
+        };
+        let want = expected(|e| {
+            app::domain::procurement::path(e.procurement_code.as_deref().unwrap_or(""))
+                .iter()
+                .any(|level| level == wanted)
+        });
+        assert!(!want.is_empty(), "the corpus has products under {wanted}");
+        let got = all_keys(index, query.clone()).await;
+        assert_eq!(got, want, "{query:?}");
+    }
     for (query, predicate) in cases {
         let want = expected(predicate);
         assert!(!want.is_empty(), "the corpus has records for {query:?}");

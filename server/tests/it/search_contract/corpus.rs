@@ -21,6 +21,9 @@ pub struct Entry {
     pub first_purchased: bool,
     pub batch_code: Option<String>,
     pub certifications: Vec<String>,
+    /// Products' government-procurement item codes (`domain::procurement`).
+    #[serde(default)]
+    pub procurement_code: Option<String>,
     pub amount_min_fen: Option<i64>,
     pub amount_max_fen: Option<i64>,
     pub open_until: Option<chrono::NaiveDate>,
@@ -63,6 +66,7 @@ impl Entry {
             first_purchased: self.first_purchased,
             batch_code: self.batch_code.clone(),
             certifications: self.certifications.clone(),
+            procurement_code: self.procurement_code.clone(),
             amount_min_fen: self.amount_min_fen,
             amount_max_fen: self.amount_max_fen,
             open_until: self.open_until,
