@@ -54,9 +54,40 @@ pub fn path(code: &str) -> Vec<String> {
         .collect()
 }
 
-/// The level above `code` (canonical), if any: `A0205` → `A02`, `A` → none.
+/// The level above `code` (canonical), if any: `A0205` → `A02`, `A` → none, and none
+/// for anything that is not a code (a partner's index may hold anything).
 pub fn parent(code: &str) -> Option<&str> {
-    (code.len() >= 3).then(|| &code[..code.len() - 2])
+    if code.len() < 3 || !code.is_ascii() {
+        return None;
+    }
+    code.get(..code.len() - 2)
+}
+
+/// `text` with every procurement code in it (a run of ASCII letters and digits that
+/// [`is_item_code`]) in canonical form, written by `write` (e.g. quoted): what a person
+/// types (`A02100000`, `a0205机械`) meets what documents hold.
+pub fn canonical_codes_in(text: &str, write: impl Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if is_item_code(run) {
+            let code = canonical(run).unwrap_or_default();
+            out.push_str(&write(&code));
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
 }
 
 /// The name of an upper level of the catalogue in `locale`, from
@@ -113,6 +144,24 @@ mod tests {
         assert!(path("nonsense").is_empty());
         assert_eq!(parent("A0205"), Some("A02"));
         assert_eq!(parent("A"), None);
+        assert_eq!(parent("设备"), None);
+        assert_eq!(parent("设备类"), None);
+    }
+
+    #[test]
+    fn codes_in_a_text_are_written_in_canonical_form() {
+        let quoted = |code: &str| format!(" \"{code}\" ");
+        assert_eq!(canonical_codes_in("a02100000", quoted), " \"A0210\" ");
+        assert_eq!(canonical_codes_in("A0205机械", quoted), " \"A0205\" 机械");
+        assert_eq!(
+            canonical_codes_in("5G CZCX-2026-01 A", quoted),
+            "5G CZCX-2026-01 A"
+        );
+        assert_eq!(
+            canonical_codes_in("ａ0205", quoted),
+            "ａ0205",
+            "normalised first"
+        );
     }
 
     #[test]

@@ -97,6 +97,21 @@ pub fn ProcurementSelect(
     selected: Option<String>,
 ) -> impl IntoView {
     let locale = crate::i18n::use_locale();
+    let mut options = options;
+    // A chosen category no listed product is filed under (any more, or not yet in the
+    // kept list) stays chosen, so applying the other filters does not drop it.
+    if let Some(code) = selected.as_deref() {
+        if !options.iter().any(|option| option.code == code) {
+            options.insert(
+                0,
+                CategoryOption {
+                    code: code.to_owned(),
+                    item_name: None,
+                    count: 0,
+                },
+            );
+        }
+    }
     view! {
         <div class="field">
             <label for="filter-procurement">{label}</label>

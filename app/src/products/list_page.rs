@@ -41,16 +41,22 @@ fn ProductFilterForm(filter: ProductFilter) -> impl IntoView {
                 {move || {
                     let selected = selected.clone();
                     Suspend::new(async move {
-                        // Without the categories (a database hiccup) the filter is left
-                        // out; the rest of the form still works.
-                        categories.await.ok().map(|options| view! {
-                            <ProcurementSelect
-                                label=t.procurement_category
-                                any=t.any
-                                options
-                                selected
-                            />
-                        })
+                        // Without the categories (a database hiccup) the select is left
+                        // out, and a chosen category travels as a hidden field.
+                        match categories.await {
+                            Ok(options) => view! {
+                                <ProcurementSelect
+                                    label=t.procurement_category
+                                    any=t.any
+                                    options
+                                    selected
+                                />
+                            }
+                            .into_any(),
+                            Err(_) => selected
+                                .map(|code| view! { <input type="hidden" name="procurement" value=code /> })
+                                .into_any(),
+                        }
                     })
                 }}
             </Suspense>

@@ -76,7 +76,13 @@ impl SearchDocument {
             self.body,
             self.organisation_name.as_deref().unwrap_or_default()
         ));
-        let path = self.procurement_path().join(" ");
+        // Not the bare letters A, B, C: as words they would match "a", "Type C", "B超".
+        let path = self
+            .procurement_path()
+            .into_iter()
+            .filter(|level| level.len() >= 3)
+            .collect::<Vec<_>>()
+            .join(" ");
         [extras, path]
             .into_iter()
             .filter(|part| !part.is_empty())

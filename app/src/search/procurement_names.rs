@@ -32,11 +32,12 @@ pub async fn fill(pool: &PgPool, facets: &mut Facets) -> Result<(), sqlx::Error>
         }
     }
     let rows = sqlx::query!(
-        r#"SELECT procurement_code AS "code!", procurement_name AS "name!"
-           FROM products
-           WHERE procurement_code = ANY($1) AND procurement_name <> ''
-           GROUP BY procurement_code, procurement_name
-           ORDER BY count(*) DESC, procurement_name"#,
+        r#"SELECT p.procurement_code AS "code!", p.procurement_name AS "name!"
+           FROM products p JOIN organisations o ON o.id = p.organisation_id
+           WHERE p.procurement_code = ANY($1) AND p.procurement_name <> ''
+             AND record_is_listed(p.status, o.verified_at)
+           GROUP BY p.procurement_code, p.procurement_name
+           ORDER BY count(*) DESC, p.procurement_name"#,
         &stored
     )
     .fetch_all(pool)

@@ -27,21 +27,37 @@ pub fn words(text: &str) -> Vec<String> {
     words
 }
 
-/// A query normalised: its codes, and the lower-cased rest with the codes taken out.
-fn codes_and_rest(text: &str) -> (Vec<String>, String) {
-    let text = &*super::normalise::normalise(text);
-    let codes = codes(text);
-    let mut rest = text.to_lowercase();
+/// A query prepared for matching: normalised, procurement codes in canonical form
+/// (`A02100000` is `a0210`, as documents hold them: `SearchDocument::body_terms`) and
+/// lower-cased; then its codes, and the rest with the codes taken out.
+struct PreparedQuery {
+    text: String,
+    codes: Vec<String>,
+    rest: String,
+}
+
+fn prepare(text: &str) -> PreparedQuery {
+    let text = crate::domain::procurement::canonical_codes_in(
+        &super::normalise::normalise(text),
+        |code| format!(" {code} "),
+    )
+    .to_lowercase();
+    let codes = codes(&text);
+    let mut rest = text.clone();
     for code in &codes {
         rest = rest.replace(code.as_str(), " ");
     }
-    (codes, rest)
+    PreparedQuery { text, codes, rest }
 }
 
 /// The words of a query. A code in the query stands for itself only: `CZCX-2025-01`
 /// must not find every record that merely mentions 2025.
 pub fn query_words(text: &str) -> Vec<String> {
-    let (mut words, rest) = codes_and_rest(text);
+    let PreparedQuery {
+        codes: mut words,
+        rest,
+        ..
+    } = prepare(text);
     for word in query_jieba_words(&rest) {
         if !words.contains(&word) {
             words.push(word);
@@ -50,15 +66,18 @@ pub fn query_words(text: &str) -> Vec<String> {
     words
 }
 
-/// A query's words as a person wrote them: codes whole, then jieba's words (not the
-/// shorter words inside them), in order, normalised and lower-cased.
+/// A query's words as a person wrote them, in the order written: codes whole and
+/// jieba's words (not the shorter words inside them), normalised and lower-cased.
 pub fn query_terms(text: &str) -> Vec<String> {
-    let (mut terms, rest) = codes_and_rest(text);
+    let PreparedQuery {
+        text,
+        codes: mut terms,
+        rest,
+    } = prepare(text);
     for token in jieba().cut(&rest, true) {
         let term: String = token
             .word
             .trim()
-            .to_lowercase()
             .chars()
             .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '.')
             .collect();
@@ -66,6 +85,8 @@ pub fn query_terms(text: &str) -> Vec<String> {
             terms.push(term);
         }
     }
+    // Codes come out first: put every term back in the place it was written.
+    terms.sort_by_key(|term| text.find(term.as_str()).unwrap_or(usize::MAX));
     terms
 }
 
@@ -160,6 +181,13 @@ mod tests {
         assert!(words.contains(&"批次".to_owned()), "{words:?}");
         assert!(!words.contains(&"2025".to_owned()), "{words:?}");
         assert_eq!(query_words("3.5"), vec!["3.5".to_owned()]);
+    }
+
+    #[test]
+    fn query_terms_keep_the_written_order_and_codes_come_canonical() {
+        assert_eq!(query_terms("光伏 CZCX-2026-01"), ["光伏", "czcx-2026-01"]);
+        assert_eq!(query_terms("A02100000 机器人"), ["a0210", "机器人"]);
+        assert!(query_words("a0205机械").contains(&"a0205".to_owned()));
     }
 
     #[test]

@@ -24,7 +24,11 @@ async fn catalogue(pool: &PgPool) {
         ("乙焊机", "A02051900", "焊接设备", "published"),
         ("丙光伏", "A02061802", "光伏组件", "published"),
         ("丁软件", "C1601", "软件开发服务", "published"),
-        ("戊草稿", "A02052301", "工业机器人", "draft"),
+        // Drafts name nothing and count nothing: not under a published code, nor at a
+        // level no listed product is filed at.
+        ("戊草稿", "A02052301", "草稿里的品目名", "draft"),
+        ("己草稿", "A02052301", "草稿里的品目名", "draft"),
+        ("庚草稿", "A020523", "草稿的中间层名", "draft"),
     ] {
         let id = product(pool, firm, None, name, "intelligent_manufacturing", status).await;
         sqlx::query(
@@ -41,10 +45,18 @@ async fn catalogue(pool: &PgPool) {
 }
 
 fn names(page: &str) -> Vec<&'static str> {
-    ["甲机器人", "乙焊机", "丙光伏", "丁软件", "戊草稿"]
-        .into_iter()
-        .filter(|name| page.contains(name))
-        .collect()
+    [
+        "甲机器人",
+        "乙焊机",
+        "丙光伏",
+        "丁软件",
+        "戊草稿",
+        "己草稿",
+        "庚草稿",
+    ]
+    .into_iter()
+    .filter(|name| page.contains(name))
+    .collect()
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -135,15 +147,30 @@ async fn search_filters_and_counts_categories_with_their_hierarchy(pool: PgPool)
     assert_eq!(count("A02"), Some(2));
     assert_eq!(count("A020519"), Some(1));
     assert_eq!(count("C16"), None, "counts follow the filter");
-    // Item names come from the products; upper levels are named by the page.
+    // Item names come from the listed products; upper levels are named by the page; a
+    // draft's text never names a level.
     assert_eq!(
         all["facets"]["procurement_names"]["A02052301"],
         "工业机器人"
     );
-    // A procurement code typed as a query finds the products filed under it.
-    let typed = json("/api/v1/search?q=A0205".into()).await;
-    assert_eq!(found(&typed), ["乙焊机", "甲机器人"]);
-    let typed = json("/api/v1/search?q=a02061802".into()).await;
+    assert!(
+        all["facets"]["procurement_names"].get("A020523").is_none(),
+        "{all}"
+    );
+    assert!(!all.to_string().contains("草稿"), "{all}");
+    // A procurement code typed as a query finds the products filed under it: in any case,
+    // with trailing 00 pairs, glued to other words, and beside other words.
+    for (q, expected) in [
+        ("A0205", vec!["乙焊机", "甲机器人"]),
+        ("a02061802", vec!["丙光伏"]),
+        ("A02051900", vec!["乙焊机"]),
+        ("A020519%E7%84%8A%E6%8E%A5", vec!["乙焊机"]),
+    ] {
+        let typed = json(format!("/api/v1/search?q={q}")).await;
+        assert_eq!(found(&typed), expected, "{q}");
+    }
+    // Never through a typo: A0206 is not A0205.
+    let typed = json("/api/v1/search?q=A0206".into()).await;
     assert_eq!(found(&typed), ["丙光伏"]);
     let response = app.get("/api/v1/search?procurement=A02x").await;
     assert_eq!(response.status().as_u16(), 400);

@@ -71,21 +71,13 @@ fn sort_of(query: &SearchQuery) -> &'static [&'static str] {
     }
 }
 
-/// `q` with each procurement code quoted (`"A0205"`): Meilisearch then takes it as it
-/// is, without the typo its typo tolerance allows in a five-character word (which made
-/// `A0205` find `A0206`); the products below a category hold its code among their
-/// `body_terms` (`SearchDocument::body_terms`), so no prefix is needed.
+/// `q` with each procurement code in canonical form and quoted (`"A0210"` for
+/// `A02100000`): Meilisearch then takes it as it is, without the typo its typo tolerance
+/// allows in a five-character word (which made `A0205` find `A0206`); the products below a
+/// category hold its code among their `body_terms` (`SearchDocument::body_terms`), so no
+/// prefix is needed.
 fn quote_procurement_codes(q: &str) -> String {
-    q.split(' ')
-        .map(|word| {
-            if crate::domain::procurement::is_item_code(word) {
-                format!("\"{word}\"")
-            } else {
-                word.to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    crate::domain::procurement::canonical_codes_in(q, |code| format!(" \"{code}\" "))
 }
 
 impl MeiliIndex {
@@ -168,8 +160,11 @@ impl MeiliIndex {
         let indexes: Vec<_> = uids.iter().map(|uid| self.searcher().index(uid)).collect();
         // The query in the form the documents' words are in (full-width, traditional and
         // quote forms folded), as the embedded index reads it.
-        let q = quote_procurement_codes(&crate::search::normalise::normalise(&query.q));
-        let variants = relaxed(&q);
+        let q = crate::search::normalise::normalise(&query.q);
+        let variants: Vec<(String, f32)> = relaxed(&q)
+            .into_iter()
+            .map(|(text, weight)| (quote_procurement_codes(&text), weight))
+            .collect();
         let mut queries: Vec<(MeiliQuery<'_, _>, f32)> = Vec::new();
         for (index, (text, weight)) in indexes
             .iter()
@@ -359,10 +354,10 @@ mod tests {
 
     #[test]
     fn procurement_codes_are_searched_as_they_are() {
-        assert_eq!(quote_procurement_codes("A0205"), "\"A0205\"");
+        assert_eq!(quote_procurement_codes("A0205").trim(), "\"A0205\"");
         assert_eq!(
-            quote_procurement_codes("a02061802 光伏"),
-            "\"a02061802\" 光伏"
+            quote_procurement_codes("a02100000 光伏").trim(),
+            "\"A0210\"  光伏"
         );
         assert_eq!(
             quote_procurement_codes("5G 基站 CZCX-2026-01"),

@@ -170,10 +170,15 @@ pub fn procurement_label(
     }
 }
 
+/// A procurement category in the facet, and its count (none for a chosen level no hit
+/// is under).
+type Level = (String, Option<i64>);
+
 /// The procurement-category facet, walked one level at a time: with no category chosen,
 /// the catalogue's first level below goods, works and services (A02 设备, C16 信息技术服务);
 /// with one chosen, the way back up (each level a link), the chosen one (a link that
-/// removes it) and the categories right below it. Counts include everything below.
+/// removes it) and, in a list nested in it, the categories right below it. Counts follow
+/// the search, like every facet's.
 #[component]
 fn ProcurementFacet(
     query: SearchQuery,
@@ -185,66 +190,99 @@ fn ProcurementFacet(
     let locale = use_locale();
     let chosen = query.procurement.clone();
     let count_of = |code: &str| counts.iter().find(|f| f.value == code).map(|f| f.count);
-    let mut shown: Vec<(String, Option<i64>, bool)> = Vec::new();
-    match chosen.as_deref() {
-        Some(code) => {
-            for level in procurement::path(code).into_iter().filter(|l| l.len() >= 3) {
-                let is_chosen = level == code;
-                shown.push((level.clone(), count_of(&level), is_chosen));
+    let sorted = |mut list: Vec<&FacetCount>| {
+        list.sort_by(|a, b| a.value.cmp(&b.value));
+        list.into_iter()
+            .map(|f| (f.value.clone(), Some(f.count)))
+            .collect::<Vec<_>>()
+    };
+    // The levels from the top to the chosen one, and what is listed below the last.
+    let (trail, below): (Vec<Level>, Vec<Level>) = match chosen.as_deref() {
+        Some(code) => (
+            procurement::path(code)
+                .into_iter()
+                .filter(|level| level.len() >= 3 || level == code)
+                .map(|level| {
+                    let count = count_of(&level);
+                    (level, count)
+                })
+                .collect(),
+            sorted(
+                counts
+                    .iter()
+                    .filter(|f| procurement::parent(&f.value) == Some(code))
+                    .collect(),
+            ),
+        ),
+        None => (
+            Vec::new(),
+            sorted(counts.iter().filter(|f| f.value.len() == 3).collect()),
+        ),
+    };
+    let item = {
+        let query = query.clone();
+        let names = names.clone();
+        move |code: String, count: Option<i64>, is_chosen: bool, nested: AnyView| {
+            let href = search_link(&query, "procurement", (!is_chosen).then_some(code.as_str()));
+            view! {
+                <li>
+                    <a
+                        href=href
+                        aria-current=is_chosen.then_some("true")
+                        class:facet-active=is_chosen
+                        title=is_chosen.then_some(t.search_remove_filter)
+                    >
+                        {procurement_label(&code, &names, locale)}
+                    </a>
+                    {count.map(|count| view! { " " <span class="facet-count">{count}</span> })}
+                    {nested}
+                </li>
             }
-            let mut below: Vec<&FacetCount> = counts
-                .iter()
-                .filter(|f| procurement::parent(&f.value) == Some(code))
-                .collect();
-            below.sort_by(|a, b| a.value.cmp(&b.value));
-            shown.extend(
-                below
-                    .into_iter()
-                    .map(|f| (f.value.clone(), Some(f.count), false)),
-            );
         }
-        None => {
-            let mut top: Vec<&FacetCount> = counts.iter().filter(|f| f.value.len() == 3).collect();
-            top.sort_by(|a, b| a.value.cmp(&b.value));
-            shown.extend(
-                top.into_iter()
-                    .map(|f| (f.value.clone(), Some(f.count), false)),
-            );
-        }
-    }
-    (!shown.is_empty()).then(|| {
-        view! {
-            <section class="facet" data-facet="procurement">
-                <h3>{heading}</h3>
-                <ul>
-                    {shown
+    };
+    let list = {
+        let item = item.clone();
+        move |entries: Vec<Level>, class: Option<&'static str>| {
+            view! {
+                <ul class=class>
+                    {entries
                         .into_iter()
-                        .map(|(code, count, is_chosen)| {
-                            let depth = chosen
-                                .as_deref()
-                                .map_or(0, |c| if code.len() > c.len() { 1 } else { 0 });
-                            let href = search_link(
-                                &query,
-                                "procurement",
-                                (!is_chosen).then_some(code.as_str()),
-                            );
-                            view! {
-                                <li class:facet-below=depth == 1>
-                                    <a
-                                        href=href
-                                        aria-current=is_chosen.then_some("true")
-                                        class:facet-active=is_chosen
-                                        title=is_chosen.then_some(t.search_remove_filter)
-                                    >
-                                        {procurement_label(&code, &names, locale)}
-                                    </a>
-                                    " "
-                                    <span class="facet-count">{count}</span>
-                                </li>
-                            }
+                        .map(|(code, count)| item(code, count, false, ().into_any()))
+                        .collect_view()}
+                </ul>
+            }
+            .into_any()
+        }
+    };
+    (!trail.is_empty() || !below.is_empty()).then(|| {
+        let last = trail.len().saturating_sub(1);
+        let body = if trail.is_empty() {
+            list(below, None)
+        } else {
+            let mut below = Some(below);
+            view! {
+                <ul>
+                    {trail
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (code, count))| {
+                            let nested = match below.take_if(|_| i == last) {
+                                Some(below) if !below.is_empty() => {
+                                    list(below, Some("facet-below"))
+                                }
+                                _ => ().into_any(),
+                            };
+                            item(code, count, i == last, nested)
                         })
                         .collect_view()}
                 </ul>
+            }
+            .into_any()
+        };
+        view! {
+            <section class="facet" data-facet="procurement">
+                <h3>{heading}</h3>
+                {body}
             </section>
         }
     })

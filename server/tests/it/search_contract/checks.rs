@@ -695,5 +695,24 @@ pub async fn glossary_terms_find_each_others_records(index: &impl SearchIndex) {
             "{chinese} misses {:?}",
             english_holders.difference(&by_chinese).collect::<Vec<_>>()
         );
+        // And nothing else: a one-word term finds only records holding a term of its group
+        // (an engine finding everything would pass the checks above).
+        if !english.contains(' ') {
+            let group = app::search::glossary::glossary()
+                .groups
+                .iter()
+                .find(|g| g.english.iter().any(|term| term == english))
+                .expect("the term is in the glossary");
+            let mut holders_of_any = BTreeSet::new();
+            for term in group.terms() {
+                holders_of_any.extend(holding(term));
+            }
+            assert!(
+                by_english.is_subset(&holders_of_any),
+                "{english} finds records holding none of {:?}: {:?}",
+                group.terms().collect::<Vec<_>>(),
+                by_english.difference(&holders_of_any).collect::<Vec<_>>()
+            );
+        }
     }
 }
