@@ -13,6 +13,7 @@ pub mod indexer;
 pub mod limits;
 pub mod mail;
 pub mod multipart;
+pub mod page_cache;
 pub mod routes;
 pub mod scheduler;
 pub mod security;

@@ -2,12 +2,13 @@
 
 use crate::config::{Config, Environment};
 use crate::limits::{self, LimitSettings, Limiter};
+use crate::page_cache::{changes::Generation, PageCache};
 use crate::scheduler::Scheduler;
-use crate::{assets, config, csrf, database, routes, security, sessions};
+use crate::{assets, config, csrf, database, page_cache, routes, security, sessions};
 use anyhow::{Context, Result};
 use app::clock::Clock;
 use app::search::meili::MeiliIndex;
-use app::search::SearchBackend;
+use app::search::{EmbeddedIndex, EmbeddedStorage, SearchBackend};
 use app::state::{AppState, Site};
 use app::{shell, App};
 use axum::error_handling::HandleErrorLayer;
@@ -31,6 +32,9 @@ use tower_http::trace::TraceLayer;
 pub struct RouterOptions {
     pub limits: LimitSettings,
     pub environment: Environment,
+    /// Keep catalogue pages for anonymous readers until the catalogue changes
+    /// (`page_cache`). Off in tests that change the database behind the server's back.
+    pub cache_pages: bool,
 }
 
 impl RouterOptions {
@@ -46,6 +50,7 @@ impl RouterOptions {
                 ..LimitSettings::default()
             },
             environment: Environment::Production,
+            cache_pages: false,
         }
     }
 
@@ -53,6 +58,7 @@ impl RouterOptions {
         RouterOptions {
             limits: config.limits.clone(),
             environment: config.environment,
+            cache_pages: true,
         }
     }
 }
@@ -64,6 +70,16 @@ pub fn build_app(state: AppState, options: &RouterOptions) -> Router {
     let routes = generate_route_list(App);
     let limiter = Arc::new(Limiter::new(&options.limits));
     forget_idle_clients(&limiter);
+    let pages = Arc::new(PageCache::new(
+        Arc::new(Generation::default()),
+        state.clock.clone(),
+    ));
+    if options.cache_pages {
+        tokio::spawn(page_cache::changes::follow(
+            state.pool.clone(),
+            Arc::clone(pages.generation()),
+        ));
+    }
 
     let not_found_page = {
         let state = state.clone();
@@ -128,6 +144,11 @@ pub fn build_app(state: AppState, options: &RouterOptions) -> Router {
             sessions::resolve_viewer,
         ))
         .layer(sessions::layer(&state.pool, state.site.is_https()))
+        // Before the session is read: a kept page needs none.
+        .layer(axum::middleware::from_fn_with_state(
+            pages,
+            page_cache::serve,
+        ))
         // A panic while answering one request becomes that request's logged 500 page;
         // it never drops the connection or reaches another request.
         .layer(CatchPanicLayer::custom(security::panic_page))
@@ -170,15 +191,34 @@ fn forget_idle_clients(limiter: &Arc<Limiter>) {
     });
 }
 
-/// Meilisearch when configured, else the embedded index.
-pub fn search_backend(pool: &sqlx::PgPool, clock: &Clock) -> Result<SearchBackend> {
+/// Meilisearch when configured, else the embedded index with its copy kept in `storage`.
+/// A folder another process holds (two servers given one data folder) leaves this one
+/// its copy in memory, with a warning.
+pub fn search_backend(
+    pool: &sqlx::PgPool,
+    clock: &Clock,
+    storage: EmbeddedStorage,
+) -> Result<SearchBackend> {
     Ok(match config::meilisearch_from_env()? {
         Some(meili) => SearchBackend::Meilisearch(
             MeiliIndex::new(meili, clock.clone()).map_err(anyhow::Error::new)?,
         ),
-        None => SearchBackend::embedded(pool.clone(), clock.clone()),
+        None => match EmbeddedIndex::open(pool.clone(), clock.clone(), &storage) {
+            Ok(index) => SearchBackend::Embedded(index),
+            Err(error) => {
+                tracing::warn!(
+                    ?storage,
+                    %error,
+                    "cannot keep the search index in the data folder: keeping it in memory"
+                );
+                SearchBackend::embedded(pool.clone(), clock.clone())
+            }
+        },
     })
 }
+
+/// The embedded search index's folder in the data folder.
+pub const SEARCH_INDEX_FOLDER: &str = "search-index";
 
 pub async fn serve(config: Config) -> Result<()> {
     // A half-configured search backend, or a production deployment that cannot send mail,
@@ -207,7 +247,11 @@ pub async fn serve(config: Config) -> Result<()> {
             "not a production deployment: the clock may be moved"
         );
     }
-    let search = search_backend(&pool, &clock)?;
+    let search = search_backend(
+        &pool,
+        &clock,
+        EmbeddedStorage::Folder(config.data_dir.join(SEARCH_INDEX_FOLDER)),
+    )?;
     let site = Site {
         public_url: config.public_url.clone(),
         filings: config.filings.clone(),

@@ -11,13 +11,17 @@ const LATEST: u32 = 4;
 /// The home page's figures as on `today` (the deployment's day).
 pub async fn home_figures(
     pool: &PgPool,
+    search: &crate::search::SearchBackend,
     today: chrono::NaiveDate,
 ) -> Result<HomeFigures, sqlx::Error> {
     let scenarios =
-        crate::scenarios::db::list_published(pool, &Default::default(), LATEST, today).await?;
+        crate::scenarios::db::list_published(pool, search, &Default::default(), LATEST, today)
+            .await?;
     let products =
-        crate::products::db::list_published(pool, &Default::default(), LATEST, today).await?;
-    let projects = crate::projects::db::list_published(pool, &Default::default(), LATEST).await?;
+        crate::products::db::list_published(pool, search, &Default::default(), LATEST, today)
+            .await?;
+    let projects =
+        crate::projects::db::list_published(pool, search, &Default::default(), LATEST).await?;
     // Unverified organisations are not public (docs/domain.md), so they are not counted.
     let verified_organisations = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM organisations WHERE organisation_is_public(verified_at)"#

@@ -18,7 +18,9 @@ pub use switch::LanguageSwitch;
 pub const LANG_COOKIE: &str = "lang";
 
 /// A language of the site. Crosses to the browser as an island prop (`"ZhCn"`, `"En"`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum Locale {
     #[default]
     ZhCn,

@@ -77,6 +77,7 @@ pub async fn with_traction(
 /// A verified organisation with the latest of what it published, as listed on `today`.
 pub async fn public_detail(
     pool: &PgPool,
+    search: &crate::search::SearchBackend,
     id: OrganisationId,
     today: chrono::NaiveDate,
 ) -> Result<Option<OrganisationDetail>, sqlx::Error> {
@@ -95,6 +96,7 @@ pub async fn public_detail(
     };
     let products = crate::products::db::list_published(
         pool,
+        search,
         &crate::products::ProductFilter {
             organisation: Some(id),
             ..Default::default()
@@ -105,6 +107,7 @@ pub async fn public_detail(
     .await?;
     let scenarios = crate::scenarios::db::list_published(
         pool,
+        search,
         &crate::scenarios::ScenarioFilter {
             organisation: Some(id),
             ..Default::default()
@@ -115,6 +118,7 @@ pub async fn public_detail(
     .await?;
     let projects = crate::projects::db::list_published(
         pool,
+        search,
         &crate::projects::ProjectFilter {
             organisation: Some(id),
             ..Default::default()

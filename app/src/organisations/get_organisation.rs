@@ -9,7 +9,7 @@ use leptos::server_fn::codec::GetUrl;
 pub async fn get_organisation(id: OrganisationId) -> Result<OrganisationDetail, AppError> {
     crate::error::with_status(async {
         let state = crate::state::app_state()?;
-        super::db::public_detail(&state.pool, id, state.clock.today())
+        super::db::public_detail(&state.pool, &state.search, id, state.clock.today())
             .await?
             .ok_or(AppError::NotFound)
     })

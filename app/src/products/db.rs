@@ -6,7 +6,9 @@
 use super::types::*;
 use super::ProductFilter;
 use crate::domain::*;
-use crate::listing::Page;
+use crate::listing::{Page, PER_PAGE};
+use crate::search::list::{in_order, ListQuery, ListedIds};
+use crate::search::{DocumentKind, SearchBackend};
 use sqlx::PgPool;
 
 /// Columns of a product list row, in the order of the SELECTs below.
@@ -48,45 +50,92 @@ impl From<SummaryRow> for ProductSummary {
 }
 
 /// Listed products matching `filter` (and of one supplier, if given), newest first,
-/// `per_page` at a time, with the number that matched; eligibility as on `today`. A
-/// procurement category (canonical, so its stored forms with trailing `00` pairs start
-/// with it) matches every code that starts with it: the category and all below it.
+/// `per_page` (at most `PER_PAGE`) at a time, with the number that matched; eligibility
+/// as on `today`. The search index finds the page (`search::list`); Postgres reads its
+/// rows, or the whole page when the index cannot answer.
 pub async fn list_published(
     pool: &PgPool,
+    search: &SearchBackend,
     filter: &ProductFilter,
     per_page: u32,
     today: chrono::NaiveDate,
 ) -> Result<Page<ProductSummary>, sqlx::Error> {
-    let supplier = filter.organisation.map(|id| id.0);
-    let industry = filter.industry.map(Industry::code);
-    let location = filter.location.map(Location::code);
-    let total = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "count!"
-           FROM products p
-           JOIN organisations o ON o.id = p.organisation_id
-           LEFT JOIN calls c ON c.id = p.call_id
-           CROSS JOIN first_purchase_policy pol
-           WHERE record_is_listed(p.status, o.verified_at)
-             AND ($1::text IS NULL OR p.industry = $1)
-             AND ($2::text IS NULL OR o.location = $2)
-             AND (NOT $3 OR first_purchase_eligible(p.status, p.published_at, p.valid_until,
-                                                    c.valid_from, c.valid_until, $6,
-                                                    pol.batch_grace_days, pol.require_product_valid))
-             AND (NOT $4 OR p.first_purchased_on IS NOT NULL)
-             AND ($5::bigint IS NULL OR p.organisation_id = $5)
-             AND ($7::text IS NULL OR p.procurement_code LIKE $7 || '%')"#,
-        industry,
+    let query = ListQuery {
+        category: filter.industry.map(|i| i.code().to_owned()),
+        location: filter.location,
+        organisation: filter.organisation.map(|id| id.0),
+        procurement: filter.procurement.clone(),
+        eligible: filter.eligible,
+        first_purchased: filter.first_purchased,
+        page: filter.page,
+        ..ListQuery::all(DocumentKind::Product)
+    };
+    let listed = search
+        .list_or_else(&query, listed_in_postgres(pool, &query, today))
+        .await?;
+    let ids: Vec<i64> = listed.ids.into_iter().take(per_page as usize).collect();
+    let items = summaries(pool, &ids, today).await?;
+    Ok(Page {
+        items,
+        total: listed.total,
+        page: filter.page,
+    })
+}
+
+/// The page of `query` as Postgres finds it, when the search index cannot. A procurement
+/// category (canonical, so its stored forms with trailing `00` pairs start with it)
+/// matches every code that starts with it: the category and all below it.
+async fn listed_in_postgres(
+    pool: &PgPool,
+    query: &ListQuery,
+    today: chrono::NaiveDate,
+) -> Result<ListedIds, sqlx::Error> {
+    let location = query.location.map(Location::code);
+    let row = sqlx::query!(
+        r#"WITH matching AS (
+               SELECT p.id, p.published_at
+               FROM products p
+               JOIN organisations o ON o.id = p.organisation_id
+               LEFT JOIN calls c ON c.id = p.call_id
+               CROSS JOIN first_purchase_policy pol
+               WHERE record_is_listed(p.status, o.verified_at)
+                 AND ($1::text IS NULL OR p.industry = $1)
+                 AND ($2::text IS NULL OR o.location = $2)
+                 AND (NOT $3 OR first_purchase_eligible(p.status, p.published_at, p.valid_until,
+                                                        c.valid_from, c.valid_until, $6,
+                                                        pol.batch_grace_days, pol.require_product_valid))
+                 AND (NOT $4 OR p.first_purchased_on IS NOT NULL)
+                 AND ($5::bigint IS NULL OR p.organisation_id = $5)
+                 AND ($7::text IS NULL OR p.procurement_code LIKE $7 || '%'))
+           SELECT (SELECT count(*) FROM matching) AS "total!",
+                  ARRAY(SELECT id FROM matching ORDER BY published_at DESC, id DESC
+                        LIMIT $8 OFFSET $9) AS "ids!""#,
+        query.category,
         location,
-        filter.eligible,
-        filter.first_purchased,
-        supplier,
+        query.eligible,
+        query.first_purchased,
+        query.organisation,
         today,
-        filter.procurement,
+        query.procurement,
+        i64::from(PER_PAGE),
+        query.offset() as i64,
     )
     .fetch_one(pool)
     .await?;
+    Ok(ListedIds {
+        ids: row.ids,
+        total: row.total,
+    })
+}
 
-    let items = sqlx::query_as!(
+/// The products `ids` that are still listed, in that order, with their government
+/// traction; eligibility as on `today`.
+async fn summaries(
+    pool: &PgPool,
+    ids: &[i64],
+    today: chrono::NaiveDate,
+) -> Result<Vec<ProductSummary>, sqlx::Error> {
+    let rows = sqlx::query_as!(
         SummaryRow,
         r#"SELECT p.id AS "id: ProductId", p.name, o.id AS "supplier_id: OrganisationId",
                   o.name AS supplier_name, p.industry AS "industry!: Industry",
@@ -94,54 +143,29 @@ pub async fn list_published(
                   p.certifications::text[] AS "certifications!: Vec<Certification>",
                   c.code AS "batch_code?",
                   first_purchase_eligible(p.status, p.published_at, p.valid_until,
-                                          c.valid_from, c.valid_until, $8,
+                                          c.valid_from, c.valid_until, $2,
                                           pol.batch_grace_days, pol.require_product_valid) AS "eligible!",
                   p.first_purchased_on
            FROM products p
            JOIN organisations o ON o.id = p.organisation_id
            LEFT JOIN calls c ON c.id = p.call_id
            CROSS JOIN first_purchase_policy pol
-           WHERE record_is_listed(p.status, o.verified_at)
-             AND ($1::text IS NULL OR p.industry = $1)
-             AND ($2::text IS NULL OR o.location = $2)
-             AND (NOT $3 OR first_purchase_eligible(p.status, p.published_at, p.valid_until,
-                                                    c.valid_from, c.valid_until, $8,
-                                                    pol.batch_grace_days, pol.require_product_valid))
-             AND (NOT $4 OR p.first_purchased_on IS NOT NULL)
-             AND ($5::bigint IS NULL OR p.organisation_id = $5)
-             AND ($9::text IS NULL OR p.procurement_code LIKE $9 || '%')
-           ORDER BY p.published_at DESC, p.id DESC
-           LIMIT $6 OFFSET $7"#,
-        industry,
-        location,
-        filter.eligible,
-        filter.first_purchased,
-        supplier,
-        i64::from(per_page),
-        Page::<()>::offset(filter.page),
+           WHERE p.id = ANY($1) AND record_is_listed(p.status, o.verified_at)"#,
+        ids,
         today,
-        filter.procurement,
     )
     .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(ProductSummary::from)
-    .collect::<Vec<_>>();
-    let ids: Vec<i64> = items.iter().map(|p| p.id.0).collect();
-    let traction = crate::traction::for_products(pool, &ids).await?;
-    let items = items
+    .await?;
+    let items = in_order(ids, rows, |row| row.id.0);
+    let traction = crate::traction::for_products(pool, ids).await?;
+    Ok(items
         .into_iter()
-        .map(|mut p| {
-            p.government_traction = traction.get(&p.id.0).copied().unwrap_or_default();
-            p
+        .map(|row| {
+            let mut summary = ProductSummary::from(row);
+            summary.government_traction = traction.get(&summary.id.0).copied().unwrap_or_default();
+            summary
         })
-        .collect();
-
-    Ok(Page {
-        items,
-        total,
-        page: filter.page,
-    })
+        .collect())
 }
 
 /// A product whose page is public, with its eligibility on `today` and its "published

@@ -12,7 +12,14 @@ pub async fn list_products(filter: ProductFilter) -> Result<Page<ProductSummary>
         let filter = filter.validate()?;
         let state = crate::state::app_state()?;
         let page = crate::listing::PER_PAGE;
-        Ok(super::db::list_published(&state.pool, &filter, page, state.clock.today()).await?)
+        Ok(super::db::list_published(
+            &state.pool,
+            &state.search,
+            &filter,
+            page,
+            state.clock.today(),
+        )
+        .await?)
     })
     .await
 }

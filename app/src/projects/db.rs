@@ -2,8 +2,10 @@
 
 use super::{ProjectDetail, ProjectFilter, ProjectSummary};
 use crate::domain::*;
-use crate::listing::Page;
+use crate::listing::{Page, PER_PAGE};
 use crate::products::OrganisationRef;
+use crate::search::list::{in_order, ListQuery, ListedIds};
+use crate::search::{DocumentKind, SearchBackend};
 use sqlx::PgPool;
 
 struct SummaryRow {
@@ -35,52 +37,43 @@ impl From<SummaryRow> for ProjectSummary {
     }
 }
 
-/// Published projects matching `filter` (and of one owner, if given), newest first.
+/// Published projects matching `filter` (and of one owner, if given), newest first,
+/// `per_page` (at most `PER_PAGE`) at a time. The search index finds the page
+/// (`search::list`); Postgres reads its rows, or the whole page when the index cannot
+/// answer.
 pub async fn list_published(
     pool: &PgPool,
+    search: &SearchBackend,
     filter: &ProjectFilter,
     per_page: u32,
 ) -> Result<Page<ProjectSummary>, sqlx::Error> {
-    let sector = filter.sector.map(Sector::code);
-    let stage = filter.stage.map(ProjectStage::code);
-    let owner = filter.organisation.map(|id| id.0);
-    let total = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "count!" FROM projects p
-           JOIN organisations o ON o.id = p.organisation_id
-           WHERE record_is_listed(p.status, o.verified_at)
-             AND ($1::text IS NULL OR p.sector = $1)
-             AND ($2::text IS NULL OR p.stage::text = $2)
-             AND ($3::bigint IS NULL OR p.organisation_id = $3)"#,
-        sector,
-        stage,
-        owner,
-    )
-    .fetch_one(pool)
-    .await?;
-    let items = sqlx::query_as!(
+    let query = ListQuery {
+        category: filter.sector.map(|s| s.code().to_owned()),
+        stage: filter.stage,
+        organisation: filter.organisation.map(|id| id.0),
+        page: filter.page,
+        ..ListQuery::all(DocumentKind::Project)
+    };
+    let listed = search
+        .list_or_else(&query, listed_in_postgres(pool, &query))
+        .await?;
+    let ids: Vec<i64> = listed.ids.into_iter().take(per_page as usize).collect();
+    let rows = sqlx::query_as!(
         SummaryRow,
         r#"SELECT p.id AS "id: ProjectId", p.name, o.id AS "owner_id: OrganisationId",
                   o.name AS owner_name, p.sector AS "sector!: Sector",
                   p.stage AS "stage: ProjectStage", p.financing_sought_fen,
                   p.financing_form AS "financing_form: FinancingForm"
            FROM projects p JOIN organisations o ON o.id = p.organisation_id
-           WHERE record_is_listed(p.status, o.verified_at)
-             AND ($1::text IS NULL OR p.sector = $1)
-             AND ($2::text IS NULL OR p.stage::text = $2)
-             AND ($3::bigint IS NULL OR p.organisation_id = $3)
-           ORDER BY p.published_at DESC, p.id DESC
-           LIMIT $4 OFFSET $5"#,
-        sector,
-        stage,
-        owner,
-        i64::from(per_page),
-        Page::<()>::offset(filter.page),
+           WHERE p.id = ANY($1) AND record_is_listed(p.status, o.verified_at)"#,
+        &ids,
     )
     .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(ProjectSummary::from)
-    .collect::<Vec<_>>();
+    .await?;
+    let items: Vec<ProjectSummary> = in_order(&ids, rows, |row| row.id.0)
+        .into_iter()
+        .map(ProjectSummary::from)
+        .collect();
     let owners: Vec<i64> = items.iter().map(|p| p.owner.id.0).collect();
     let traction = crate::traction::for_organisations(pool, &owners).await?;
     let items = items
@@ -92,8 +85,36 @@ pub async fn list_published(
         .collect();
     Ok(Page {
         items,
-        total,
+        total: listed.total,
         page: filter.page,
+    })
+}
+
+/// The page of `query` as Postgres finds it, when the search index cannot.
+async fn listed_in_postgres(pool: &PgPool, query: &ListQuery) -> Result<ListedIds, sqlx::Error> {
+    let stage = query.stage.map(ProjectStage::code);
+    let row = sqlx::query!(
+        r#"WITH matching AS (
+               SELECT p.id, p.published_at FROM projects p
+               JOIN organisations o ON o.id = p.organisation_id
+               WHERE record_is_listed(p.status, o.verified_at)
+                 AND ($1::text IS NULL OR p.sector = $1)
+                 AND ($2::text IS NULL OR p.stage::text = $2)
+                 AND ($3::bigint IS NULL OR p.organisation_id = $3))
+           SELECT (SELECT count(*) FROM matching) AS "total!",
+                  ARRAY(SELECT id FROM matching ORDER BY published_at DESC, id DESC
+                        LIMIT $4 OFFSET $5) AS "ids!""#,
+        query.category,
+        stage,
+        query.organisation,
+        i64::from(PER_PAGE),
+        query.offset() as i64,
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(ListedIds {
+        ids: row.ids,
+        total: row.total,
     })
 }
 

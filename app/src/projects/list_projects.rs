@@ -11,7 +11,7 @@ pub async fn list_projects(filter: ProjectFilter) -> Result<Page<ProjectSummary>
         let filter = filter.validate()?;
         let state = crate::state::app_state()?;
         let page = crate::listing::PER_PAGE;
-        Ok(super::db::list_published(&state.pool, &filter, page).await?)
+        Ok(super::db::list_published(&state.pool, &state.search, &filter, page).await?)
     })
     .await
 }

@@ -4,8 +4,10 @@
 
 use super::{ScenarioDetail, ScenarioFilter, ScenarioSummary};
 use crate::domain::*;
-use crate::listing::Page;
+use crate::listing::{Page, PER_PAGE};
 use crate::products::OrganisationRef;
+use crate::search::list::{in_order, ListQuery, ListedIds};
+use crate::search::{DocumentKind, SearchBackend};
 use sqlx::PgPool;
 
 struct SummaryRow {
@@ -40,58 +42,77 @@ impl From<SummaryRow> for ScenarioSummary {
     }
 }
 
-/// Published scenarios matching `filter` (and of one publisher, if given), newest first.
+/// Published scenarios matching `filter` (and of one publisher, if given), newest first,
+/// `per_page` (at most `PER_PAGE`) at a time; open for answers as on `today`. The search
+/// index finds the page (`search::list`); Postgres reads its rows, or the whole page when
+/// the index cannot answer.
 pub async fn list_published(
     pool: &PgPool,
+    search: &SearchBackend,
     filter: &ScenarioFilter,
     per_page: u32,
     today: chrono::NaiveDate,
 ) -> Result<Page<ScenarioSummary>, sqlx::Error> {
-    let sector = filter.sector.map(Sector::code);
-    let location = filter.location.map(Location::code);
-    let publisher = filter.organisation.map(|id| id.0);
-    let total = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "count!" FROM scenarios s
-           JOIN organisations o ON o.id = s.organisation_id
-           WHERE record_is_listed(s.status, o.verified_at)
-             AND ($1::text IS NULL OR s.sector = $1)
-             AND ($2::text IS NULL OR s.location = $2)
-             AND ($3::bigint IS NULL OR s.organisation_id = $3)"#,
-        sector,
-        location,
-        publisher,
-    )
-    .fetch_one(pool)
-    .await?;
-    let items = sqlx::query_as!(
+    let query = ListQuery {
+        category: filter.sector.map(|s| s.code().to_owned()),
+        location: filter.location,
+        organisation: filter.organisation.map(|id| id.0),
+        page: filter.page,
+        ..ListQuery::all(DocumentKind::Scenario)
+    };
+    let listed = search
+        .list_or_else(&query, listed_in_postgres(pool, &query))
+        .await?;
+    let ids: Vec<i64> = listed.ids.into_iter().take(per_page as usize).collect();
+    let rows = sqlx::query_as!(
         SummaryRow,
         r#"SELECT s.id AS "id: ScenarioId", s.title, o.id AS "publisher_id: OrganisationId",
                   o.name AS publisher_name, s.sector AS "sector!: Sector",
                   s.location AS "location!: Location", s.budget_min_fen, s.budget_max_fen,
-                  s.open_until, (s.open_until IS NULL OR s.open_until >= $6) AS "open!"
+                  s.open_until, (s.open_until IS NULL OR s.open_until >= $2) AS "open!"
            FROM scenarios s JOIN organisations o ON o.id = s.organisation_id
-           WHERE record_is_listed(s.status, o.verified_at)
-             AND ($1::text IS NULL OR s.sector = $1)
-             AND ($2::text IS NULL OR s.location = $2)
-             AND ($3::bigint IS NULL OR s.organisation_id = $3)
-           ORDER BY s.published_at DESC, s.id DESC
-           LIMIT $4 OFFSET $5"#,
-        sector,
-        location,
-        publisher,
-        i64::from(per_page),
-        Page::<()>::offset(filter.page),
+           WHERE s.id = ANY($1) AND record_is_listed(s.status, o.verified_at)"#,
+        &ids,
         today,
     )
     .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(ScenarioSummary::from)
-    .collect();
+    .await?;
+    let items = in_order(&ids, rows, |row| row.id.0)
+        .into_iter()
+        .map(ScenarioSummary::from)
+        .collect();
     Ok(Page {
         items,
-        total,
+        total: listed.total,
         page: filter.page,
+    })
+}
+
+/// The page of `query` as Postgres finds it, when the search index cannot.
+async fn listed_in_postgres(pool: &PgPool, query: &ListQuery) -> Result<ListedIds, sqlx::Error> {
+    let location = query.location.map(Location::code);
+    let row = sqlx::query!(
+        r#"WITH matching AS (
+               SELECT s.id, s.published_at FROM scenarios s
+               JOIN organisations o ON o.id = s.organisation_id
+               WHERE record_is_listed(s.status, o.verified_at)
+                 AND ($1::text IS NULL OR s.sector = $1)
+                 AND ($2::text IS NULL OR s.location = $2)
+                 AND ($3::bigint IS NULL OR s.organisation_id = $3))
+           SELECT (SELECT count(*) FROM matching) AS "total!",
+                  ARRAY(SELECT id FROM matching ORDER BY published_at DESC, id DESC
+                        LIMIT $4 OFFSET $5) AS "ids!""#,
+        query.category,
+        location,
+        query.organisation,
+        i64::from(PER_PAGE),
+        query.offset() as i64,
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(ListedIds {
+        ids: row.ids,
+        total: row.total,
     })
 }
 

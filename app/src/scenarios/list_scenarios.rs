@@ -11,7 +11,14 @@ pub async fn list_scenarios(filter: ScenarioFilter) -> Result<Page<ScenarioSumma
         let filter = filter.validate()?;
         let state = crate::state::app_state()?;
         let page = crate::listing::PER_PAGE;
-        Ok(super::db::list_published(&state.pool, &filter, page, state.clock.today()).await?)
+        Ok(super::db::list_published(
+            &state.pool,
+            &state.search,
+            &filter,
+            page,
+            state.clock.today(),
+        )
+        .await?)
     })
     .await
 }

@@ -3,6 +3,7 @@
 use super::document::{DocumentKind, SearchDocument, DOCUMENT_FORMAT};
 use super::embedded::EmbeddedIndex;
 use super::index::{IndexError, SearchIndex};
+use super::list::{ListQuery, ListedIds};
 use super::meili::MeiliIndex;
 use super::writer::Refusal;
 use super::{SearchQuery, SearchResults};
@@ -242,6 +243,30 @@ impl SearchBackend {
             tracing::warn!(backend = self.name(), %error, "search backend failed");
             AppError::SearchUnavailable
         })
+    }
+
+    /// A page of a list (`search::list`), or, when the backend cannot answer, the same
+    /// page from Postgres (`postgres`, awaited only then), so that lists never fail with
+    /// search.
+    ///
+    /// # Errors
+    /// What `postgres` returns, when it is needed.
+    pub async fn list_or_else(
+        &self,
+        query: &ListQuery,
+        postgres: impl std::future::Future<Output = Result<ListedIds, sqlx::Error>>,
+    ) -> Result<ListedIds, sqlx::Error> {
+        let listed = match self {
+            SearchBackend::Embedded(index) => index.list(query).await,
+            SearchBackend::Meilisearch(index) => index.list(query).await,
+        };
+        match listed {
+            Ok(listed) => Ok(listed),
+            Err(error) => {
+                tracing::warn!(backend = self.name(), %error, "list read from Postgres: the search backend failed");
+                postgres.await
+            }
+        }
     }
 
     /// [`SearchBackend::run`] for a page or the API, which show the facets: with the

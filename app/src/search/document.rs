@@ -21,7 +21,9 @@ use sqlx::PgPool;
 /// both backends; Meilisearch keeps no synonyms.
 /// 5: products carry their procurement categories (`domain::procurement::path`), as a
 /// facet and as searchable codes.
-pub const DOCUMENT_FORMAT: i32 = 5;
+/// 6: Meilisearch documents carry their organisation's id, filtered by an organisation's
+/// lists (`search::list`).
+pub const DOCUMENT_FORMAT: i32 = 6;
 
 /// FNV-1a of `search/glossary.tsv` as indexed by [`DOCUMENT_FORMAT`]: documents carry the
 /// glossary's terms, so a changed glossary is a new format. A test fails until both move.

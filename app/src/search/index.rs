@@ -58,6 +58,12 @@ impl From<tantivy::TantivyError> for IndexError {
     }
 }
 
+impl From<super::background::Stopped> for IndexError {
+    fn from(error: super::background::Stopped) -> IndexError {
+        IndexError::Unavailable(error.to_string())
+    }
+}
+
 impl From<tokio::task::JoinError> for IndexError {
     fn from(error: tokio::task::JoinError) -> IndexError {
         IndexError::Unavailable(format!("search task: {error}"))

@@ -4,6 +4,8 @@
 #[cfg(feature = "ssr")]
 pub mod backend;
 #[cfg(feature = "ssr")]
+pub mod background;
+#[cfg(feature = "ssr")]
 pub mod document;
 #[cfg(feature = "ssr")]
 pub mod embedded;
@@ -14,6 +16,8 @@ pub mod highlight;
 #[cfg(feature = "ssr")]
 pub mod index;
 pub mod kind;
+#[cfg(feature = "ssr")]
+pub mod list;
 #[cfg(feature = "ssr")]
 pub mod meili;
 #[cfg(feature = "ssr")]
@@ -33,7 +37,7 @@ pub use backend::{BackendHealth, SearchBackend};
 #[cfg(feature = "ssr")]
 pub use document::SearchDocument;
 #[cfg(feature = "ssr")]
-pub use embedded::EmbeddedIndex;
+pub use embedded::{EmbeddedIndex, Storage as EmbeddedStorage};
 #[cfg(feature = "ssr")]
 pub use index::{IndexError, SearchIndex};
 pub use kind::DocumentKind;

@@ -87,9 +87,17 @@ pub async fn generate(config: &Config, sizes: generate::Sizes) -> Result<()> {
 pub async fn reindex(config: &Config) -> Result<()> {
     let pool = database::connect(config).await?;
     database::migrate(&pool).await?;
-    let backend = crate::startup::search_backend(&pool, &config.clock())?;
+    let backend = crate::startup::search_backend(
+        &pool,
+        &config.clock(),
+        app::search::EmbeddedStorage::Memory,
+    )?;
     let started = std::time::Instant::now();
-    backend.prepare().await?;
+    // Meilisearch needs its index and settings first; the embedded index only writes the
+    // table here (each server's copy follows it), so nothing is loaded into this process.
+    if matches!(backend, app::search::SearchBackend::Meilisearch(_)) {
+        backend.prepare().await?;
+    }
     let (written, refused) = backend.reindex(&pool).await?;
     backend.mark_format_current(&pool).await?;
     app::search::backend::log_refusals(&refused);

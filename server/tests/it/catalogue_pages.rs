@@ -63,6 +63,7 @@ async fn every_kind_of_page_answers_200_with_its_record(pool: PgPool) {
         false,
     )
     .await;
+    index_all(&pool).await;
     let app = spawn_app(pool).await;
 
     for (path, text) in [
@@ -99,6 +100,7 @@ async fn records_not_yet_public_answer_the_same_404_as_unknown_ones(pool: PgPool
     .await;
     let firm = organisation(&pool, "常州示例科技有限公司", "enterprise", "320412", true).await;
     let unverified = organisation(&pool, "未认证企业", "enterprise", "320412", false).await;
+    index_all(&pool).await;
     let app = spawn_app(pool.clone()).await;
     for state in HIDDEN_STATES {
         let p = product(
@@ -175,6 +177,7 @@ async fn expired_withdrawn_and_noticed_records_keep_their_page_with_a_banner_but
         true,
     )
     .await;
+    index_all(&pool).await;
     let app = spawn_app(pool.clone()).await;
     for state in ["expired", "withdrawn", "in_notice"] {
         let p = product(
@@ -187,6 +190,7 @@ async fn expired_withdrawn_and_noticed_records_keep_their_page_with_a_banner_but
         )
         .await;
         let s = scenario(&pool, agency, &format!("横幅场景{state}"), "energy", state).await;
+        index_all(&pool).await;
         for path in [format!("/products/{p}"), format!("/scenarios/{s}")] {
             let page = body(&app, &path, 200).await;
             assert!(
@@ -206,6 +210,7 @@ async fn expired_withdrawn_and_noticed_records_keep_their_page_with_a_banner_but
 
 #[sqlx::test(migrations = "../migrations")]
 async fn malformed_query_parameters_give_a_400_that_names_them(pool: PgPool) {
+    index_all(&pool).await;
     let app = spawn_app(pool).await;
     for (path, param) in [
         ("/products?industry=steel", "industry"),
@@ -309,6 +314,7 @@ async fn product_filters_and_the_two_first_purchase_facts(pool: PgPool) {
         -440,
     )
     .await;
+    index_all(&pool).await;
     let app = spawn_app(pool).await;
 
     let names = |page: &str| -> Vec<&'static str> {
@@ -365,6 +371,7 @@ async fn scenario_project_and_organisation_filters_narrow_their_lists(pool: PgPo
     scenario(&pool, agency, "能源场景二", "energy", "published").await;
     project(&pool, incubator, "种子项目", "seed", "published", false).await;
     project(&pool, incubator, "A轮项目", "series_a", "published", false).await;
+    index_all(&pool).await;
     let app = spawn_app(pool).await;
 
     let page = body(&app, "/scenarios?sector=health", 200).await;
@@ -387,6 +394,7 @@ async fn a_project_contact_is_shown_only_with_the_owners_consent(pool: PgPool) {
     let firm = organisation(&pool, "常州示例科技有限公司", "enterprise", "320404", true).await;
     let shared = project(&pool, firm, "同意公开", "angel", "published", true).await;
     let private = project(&pool, firm, "不公开", "angel", "published", false).await;
+    index_all(&pool).await;
     let app = spawn_app(pool).await;
     assert!(body(&app, &format!("/projects/{shared}"), 200)
         .await
@@ -423,6 +431,7 @@ async fn the_home_page_counts_toward_the_target_of_more_than_150_scenarios(pool:
     .execute(&pool)
     .await
     .unwrap();
+    index_all(&pool).await;
     let app = spawn_app(pool.clone()).await;
     let page = body(&app, "/", 200).await;
     assert_eq!(figure(&page, "published-scenarios"), Some(150));
@@ -432,6 +441,7 @@ async fn the_home_page_counts_toward_the_target_of_more_than_150_scenarios(pool:
     );
 
     scenario(&pool, agency, "第151个场景", "digital", "published").await;
+    index_all(&pool).await;
     app.state.home_figures.invalidate();
     let page = body(&app, "/", 200).await;
     assert_eq!(figure(&page, "published-scenarios"), Some(151));
@@ -469,6 +479,7 @@ async fn an_organisation_page_leads_to_everything_it_has_published(pool: PgPool)
         "published",
     )
     .await;
+    index_all(&pool).await;
     let app = spawn_app(pool).await;
 
     let page = body(&app, &format!("/organisations/{firm}"), 200).await;

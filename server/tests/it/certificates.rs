@@ -4,7 +4,7 @@
 //! Government traction on the pages and cards that show a supplier's products.
 
 use crate::first_purchases_record::listed;
-use crate::fixtures::{day, organisation, project};
+use crate::fixtures::{day, index_all, organisation, project};
 use crate::helpers::spawn_app;
 use crate::workflow::member;
 use http::StatusCode;
@@ -216,6 +216,7 @@ async fn government_traction_shows_on_pages_and_cards(pool: PgPool) {
     .execute(&pool)
     .await
     .unwrap();
+    index_all(&pool).await;
     let page = app
         .get(&format!("/products/{product}"))
         .await

@@ -211,6 +211,16 @@ pub async fn queue_product_for_index(pool: &PgPool, product: i64) {
     .unwrap();
 }
 
+/// Writes the embedded index anew from what is listed in Postgres, as `catalogue reindex`
+/// does: for records the fixtures wrote directly, without the outbox the workflow fills.
+/// The lists page through the index (`search::list`), as search does.
+pub async fn index_all(pool: &PgPool) {
+    app::search::EmbeddedIndex::new(pool.clone(), test_clock())
+        .reindex()
+        .await
+        .unwrap();
+}
+
 /// Drains the whole outbox into the embedded index, as the server's indexer does.
 pub async fn drain_all(pool: &PgPool) -> server::indexer::Drained {
     let clock = test_clock();

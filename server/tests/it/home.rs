@@ -13,7 +13,8 @@ async fn the_home_figure_counts_only_verified_organisations(pool: PgPool) {
     insert_organisation(&pool, "常州市智慧交通研究院", "12320400MB1XXXXX02", true).await;
     insert_organisation(&pool, "未认证企业", "91320412MA1XXXXX03", false).await;
 
-    let figures = app::home::db::home_figures(&pool, crate::helpers::test_today())
+    let search = app::search::SearchBackend::embedded(pool.clone(), crate::helpers::test_clock());
+    let figures = app::home::db::home_figures(&pool, &search, crate::helpers::test_today())
         .await
         .unwrap();
     assert_eq!(figures.verified_organisations, 2);

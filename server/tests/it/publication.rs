@@ -99,6 +99,12 @@ async fn a_reviewed_product_goes_through_notice_to_published_and_into_the_index(
     .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(status(&pool, "products", id).await, "published");
+    assert_eq!(
+        outbox(&pool).await,
+        vec![("product".into(), id, "upsert".into())]
+    );
+    // Lists page through the index: the product joins them once the indexer has run.
+    drain_all(&pool).await;
     assert!(app
         .get("/products")
         .await
@@ -106,10 +112,6 @@ async fn a_reviewed_product_goes_through_notice_to_published_and_into_the_index(
         .await
         .unwrap()
         .contains("公示中的产品"));
-    assert_eq!(
-        outbox(&pool).await,
-        vec![("product".into(), id, "upsert".into())]
-    );
     assert_eq!(
         audit(&pool, "product", id).await,
         vec![
@@ -145,7 +147,14 @@ async fn withdrawing_and_expiring_take_records_out_of_lists_and_the_index(pool: 
     )
     .await;
     let s = scenario(&pool, agency, "将过期的场景", "energy", "published").await;
+    index_all(&pool).await;
     let app = spawn_app(pool.clone()).await;
+    let listed = |path: &'static str| {
+        let app = &app;
+        async move { app.get(path).await.text().await.unwrap() }
+    };
+    assert!(listed("/products").await.contains("将撤回的产品"));
+    assert!(listed("/scenarios").await.contains("将过期的场景"));
 
     let mut tx = pool.begin().await.unwrap();
     publication::withdraw(
@@ -174,6 +183,7 @@ async fn withdrawing_and_expiring_take_records_out_of_lists_and_the_index(pool: 
             ("scenario".into(), s, "delete".into())
         ]
     );
+    drain_all(&pool).await;
     let page = app
         .get(&format!("/products/{p}"))
         .await

@@ -1,11 +1,22 @@
-//! Each server's in-memory copy of `search_documents`, as a tantivy index. It follows the
-//! table by revision: before a search, a server that is behind applies the rows it has
-//! not seen (new documents, and tombstones of removed ones).
+//! Each server's copy of `search_documents`, as a tantivy index. It follows the table by
+//! revision: before a search, a server that is behind applies the rows it has not seen
+//! (new documents, and tombstones of removed ones).
+//!
+//! A server keeps its copy on disk, in its data folder (`Storage::Folder`): the operating
+//! system's page cache holds what searches read, instead of the server's heap, and a
+//! restarted server only applies what changed while it was down. Each commit records
+//! which table it follows and up to which revision (the commit payload); a copy of another
+//! format, another database or table, or one whose count of documents disagrees with the
+//! table is rebuilt from the table. Commands and tests that keep no copy use
+//! `Storage::Memory`.
 
 use super::super::document::{days_since_epoch, record_hash};
 use super::super::{DocumentKind, IndexError};
 use sqlx::PgPool;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::Arc;
+use tantivy::directory::MmapDirectory;
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED,
     STRING,
@@ -14,15 +25,42 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 
 /// Rows read from the table per round while catching up.
 const ROWS_PER_ROUND: i64 = 5_000;
-/// Memory for the writer's buffer; tantivy's minimum is 15 MB.
-const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+/// A search that finds the copy this many revisions behind or fewer brings it up to date
+/// before answering (a publication shows in the next search). Further behind (a full
+/// reindex, a bulk load), it answers from the copy as it is, and the copy catches up in
+/// the background, showing its progress every `COMMIT_ROWS`.
+const INLINE_REVISIONS: i64 = 2_000;
+const COMMIT_ROWS: usize = 20_000;
+/// Memory for the writer's buffer: tantivy's minimum. Larger only makes fewer, bigger
+/// segments on a first load (merged later anyway), at the cost of the server's heap.
+const WRITER_MEMORY: usize = 15_000_000;
+/// Decompressed blocks of stored documents kept per segment (tantivy's default is 100):
+/// a page of hits reads 20 documents, and a block is quick to decompress again, so a
+/// large cache would only hold heap.
+const STORE_CACHE_BLOCKS: usize = 4;
+/// The version of what a commit payload says and of the schema below: a copy on disk of
+/// another version is rebuilt. Raise it with any change to `schema()`.
+const MIRROR_FORMAT: &str = "mirror-1";
+
+/// Where a server keeps its copy.
+#[derive(Debug, Clone)]
+pub enum Storage {
+    /// In the heap, gone with the process.
+    Memory,
+    /// In this folder (created if missing), kept across restarts.
+    Folder(PathBuf),
+}
 
 /// The index's fields. Words fields hold the words segmented at indexing time, split on
 /// spaces only; the raw title and body are stored for highlighting.
 pub struct Fields {
     pub key: Field,
     pub kind: Field,
+    /// The record's id (fast, for the lists' order).
     pub id: Field,
+    /// The organisation it belongs to (publisher, supplier, owner; itself for an
+    /// organisation), for an organisation's lists.
+    pub organisation: Field,
     pub title_words: Field,
     /// What the title is also searched by (its normalised form, glossary terms).
     pub title_terms: Field,
@@ -73,7 +111,9 @@ fn schema() -> (Schema, Fields) {
     let fields = Fields {
         key: builder.add_text_field("key", STRING),
         kind: builder.add_text_field("kind", facet.clone()),
-        id: builder.add_i64_field("id", STORED),
+        id: builder.add_i64_field("id", NumericOptions::default().set_stored().set_fast()),
+        organisation: builder
+            .add_i64_field("organisation", NumericOptions::default().set_indexed()),
         title_words: builder.add_text_field("title_words", words(IndexRecordOption::WithFreqs)),
         title_terms: builder.add_text_field("title_terms", words(IndexRecordOption::WithFreqs)),
         body_words: builder.add_text_field("body_words", words(IndexRecordOption::WithFreqs)),
@@ -105,8 +145,14 @@ pub struct Mirror {
     pub reader: IndexReader,
     /// The highest revision applied; read without the lock to skip it when current.
     revision: AtomicI64,
-    /// The table followed (its OID): a restored database has a new one.
-    table: AtomicI64,
+    /// The table followed (`store::Latest::source`): a restored database has another.
+    source: AtomicI64,
+    /// Whether the count of documents was compared with the table's since the copy was
+    /// opened (a copy on disk may have missed changes it cannot see by revision, such as a
+    /// table emptied and filled again).
+    counted: AtomicBool,
+    /// Whether the copy is catching up in the background.
+    following: AtomicBool,
     writer: tokio::sync::Mutex<IndexWriter>,
 }
 
@@ -121,6 +167,7 @@ struct Row {
     body_words: String,
     title_terms: String,
     body_terms: String,
+    organisation_id: Option<i64>,
     organisation_name: Option<String>,
     agency_name: Option<String>,
     category: Option<String>,
@@ -142,19 +189,45 @@ pub fn key(kind: DocumentKind, id: i64) -> String {
 }
 
 impl Mirror {
-    pub fn new() -> tantivy::Result<Mirror> {
+    /// Opens the copy kept in `storage`, or makes an empty one. A folder holding a copy of
+    /// another schema is emptied first.
+    ///
+    /// # Errors
+    /// The folder cannot be created or read, or its index is locked by another process
+    /// (two servers given the same data folder).
+    pub fn open(storage: &Storage) -> tantivy::Result<Mirror> {
         let (schema, fields) = schema();
-        let index = Index::create_in_ram(schema);
-        let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        let index = match storage {
+            Storage::Memory => Index::create_in_ram(schema),
+            Storage::Folder(folder) => open_folder(folder, schema)?,
+        };
+        let (revision, source) = index
+            .load_metas()?
+            .payload
+            .as_deref()
+            .and_then(parse_payload)
+            .unwrap_or((0, 0));
+        // Made on the background thread, so that the writer's indexing and merging threads
+        // run at its lower priority (`search::background`).
+        let writer = {
+            let index = index.clone();
+            crate::search::background::run_and_wait(move || {
+                index.writer_with_num_threads(1, WRITER_MEMORY)
+            })
+            .map_err(|stopped| tantivy::TantivyError::SystemError(stopped.to_string()))??
+        };
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
+            .doc_store_cache_num_blocks(STORE_CACHE_BLOCKS)
             .try_into()?;
         Ok(Mirror {
             fields,
             reader,
-            revision: AtomicI64::new(0),
-            table: AtomicI64::new(0),
+            revision: AtomicI64::new(revision),
+            source: AtomicI64::new(source),
+            counted: AtomicBool::new(false),
+            following: AtomicBool::new(false),
             writer: tokio::sync::Mutex::new(writer),
         })
     }
@@ -164,43 +237,118 @@ impl Mirror {
         self.revision.load(Ordering::Acquire)
     }
 
-    /// Applies every row of the table changed since the last call. Cheap when nothing
-    /// changed: one look at the highest revision.
-    pub async fn catch_up(&self, pool: &PgPool) -> Result<(), IndexError> {
-        let super::store::Latest {
-            revision: latest,
-            table,
-        } = super::store::latest(pool).await?;
-        let same_table = table == self.table.load(Ordering::Acquire);
-        if same_table && latest == self.revision.load(Ordering::Acquire) {
+    /// Before a search: applies every row of the table changed since the last call, or,
+    /// when there are many (`INLINE_REVISIONS`), has them applied in the background and
+    /// lets the search answer from the copy as it is. Cheap when nothing changed: one
+    /// look at the highest revision.
+    pub async fn catch_up(self: &Arc<Self>, pool: &PgPool) -> Result<(), IndexError> {
+        let latest = super::store::latest(pool).await?;
+        if self.is_current(&latest) {
             return Ok(());
         }
+        let following_the_same_table = latest.source == self.source.load(Ordering::Acquire)
+            && self.counted.load(Ordering::Acquire)
+            && self.revision() > 0;
+        if following_the_same_table
+            && (latest.revision - self.revision() > INLINE_REVISIONS
+                || self.following.load(Ordering::Acquire))
+        {
+            self.follow_in_background(pool);
+            return Ok(());
+        }
+        self.catch_up_now(pool).await
+    }
+
+    /// Catches up in a task of its own, unless one is already at it.
+    fn follow_in_background(self: &Arc<Self>, pool: &PgPool) {
+        if self.following.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let mirror = Arc::clone(self);
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            if let Err(error) = mirror.catch_up_now(&pool).await {
+                tracing::warn!(%error, "the search index could not catch up; the next search tries again");
+            }
+            mirror.following.store(false, Ordering::Release);
+        });
+    }
+
+    /// Applies every row of the table changed since the last call, before returning.
+    pub async fn catch_up_now(&self, pool: &PgPool) -> Result<(), IndexError> {
         let mut writer = self.writer.lock().await;
-        let mut revision = self.revision.load(Ordering::Acquire);
-        let same_table = table == self.table.load(Ordering::Acquire);
-        if same_table && latest == revision {
+        let latest = super::store::latest(pool).await?;
+        if self.is_current(&latest) {
             return Ok(()); // another search caught up while this one waited
         }
-        if !same_table || latest < revision {
-            // Another table (the database was restored), or revisions went back: what this
-            // server holds no longer follows the table; start again from nothing.
+        let mut revision = self.revision.load(Ordering::Acquire);
+        if latest.source != self.source.load(Ordering::Acquire) || latest.revision < revision {
+            // Another table (the database was restored, or the folder belongs to another
+            // one), or revisions went back: what this server holds no longer follows the
+            // table; start again from nothing.
             if revision > 0 {
                 tracing::warn!(
                     revision,
-                    latest,
-                    "search documents replaced: reloading the in-memory index"
+                    latest = latest.revision,
+                    "search documents replaced: loading the search index again"
                 );
             }
-            writer.delete_all_documents()?;
-            revision = 0;
-            self.table.store(table, Ordering::Release);
+            revision = self.reset(&mut writer, latest.source)?;
         }
+        let from = revision;
+        revision = self.apply_since(pool, &mut writer, revision).await?;
+        self.commit(&mut writer, revision)?;
+        if revision - from >= ROWS_PER_ROUND {
+            give_back_freed_memory();
+        }
+        if !self.counted.load(Ordering::Acquire) {
+            let live = super::store::live_documents_up_to(pool, revision).await?;
+            let held = self.reader.searcher().num_docs();
+            if live.is_some_and(|live| live != held) {
+                tracing::warn!(
+                    held,
+                    live,
+                    "the search index on disk missed changes: loading it again"
+                );
+                self.reset(&mut writer, latest.source)?;
+                revision = self.apply_since(pool, &mut writer, 0).await?;
+                self.commit(&mut writer, revision)?;
+            }
+            self.counted.store(live.is_some(), Ordering::Release);
+        }
+        Ok(())
+    }
+
+    fn is_current(&self, latest: &super::store::Latest) -> bool {
+        latest.source == self.source.load(Ordering::Acquire)
+            && latest.revision == self.revision.load(Ordering::Acquire)
+            && self.counted.load(Ordering::Acquire)
+    }
+
+    /// Empties the copy, to follow `source` from its first revision. Returns 0.
+    fn reset(&self, writer: &mut IndexWriter, source: i64) -> tantivy::Result<i64> {
+        writer.delete_all_documents()?;
+        self.revision.store(0, Ordering::Release);
+        self.source.store(source, Ordering::Release);
+        Ok(0)
+    }
+
+    /// Writes every row changed after `revision`, committing every `COMMIT_ROWS`;
+    /// returns the last revision written.
+    async fn apply_since(
+        &self,
+        pool: &PgPool,
+        writer: &mut IndexWriter,
+        mut revision: i64,
+    ) -> Result<i64, IndexError> {
+        let mut uncommitted = 0;
         loop {
             // A mirror starting empty needs no tombstones.
             let rows: Vec<Row> = sqlx::query_as!(
                 Row,
                 r#"SELECT kind AS "kind: DocumentKind", id, deleted, revision, title, body,
-                        title_words, body_words, title_terms, body_terms, organisation_name,
+                        title_words, body_words, title_terms, body_terms, organisation_id,
+                        organisation_name,
                         agency_name, category,
                         location, stage, batch_code, certifications, procurement, eligible,
                         first_purchased, amount_min_fen, amount_max_fen, open_until,
@@ -215,11 +363,27 @@ impl Mirror {
             .await?;
             let Some(last) = rows.last() else { break };
             revision = last.revision;
+            uncommitted += rows.len();
             for row in rows {
-                self.write(&writer, row)?;
+                self.write(writer, row)?;
             }
+            if uncommitted >= COMMIT_ROWS {
+                self.commit(writer, revision)?;
+                uncommitted = 0;
+            }
+            // Building documents is CPU work on a request thread: let requests in.
+            tokio::task::yield_now().await;
         }
-        writer.commit()?;
+        Ok(revision)
+    }
+
+    /// Commits what was written, recording which table and revision it follows, and shows
+    /// it to searches.
+    fn commit(&self, writer: &mut IndexWriter, revision: i64) -> tantivy::Result<()> {
+        let source = self.source.load(Ordering::Acquire);
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&format!("{MIRROR_FORMAT} {source} {revision}"));
+        commit.commit()?;
         self.reader.reload()?;
         self.revision.store(revision, Ordering::Release);
         Ok(())
@@ -236,6 +400,9 @@ impl Mirror {
         doc.add_text(f.key, &key);
         doc.add_text(f.kind, row.kind.code());
         doc.add_i64(f.id, row.id);
+        if let Some(organisation) = row.organisation_id {
+            doc.add_i64(f.organisation, organisation);
+        }
         doc.add_text(f.title_words, &row.title_words);
         doc.add_text(f.title_terms, &row.title_terms);
         doc.add_text(f.body_words, &row.body_words);
@@ -285,5 +452,59 @@ impl Mirror {
         doc.add_u64(f.fair, record_hash(row.kind, row.id));
         writer.add_document(doc)?;
         Ok(())
+    }
+}
+
+/// Returns the heap a large catch-up freed to the operating system: glibc keeps freed
+/// memory in each thread's arena for reuse, so without this the server's resident memory
+/// stays at the high-water mark of its largest catch-up.
+fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` only releases free memory; it takes no pointer.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// Opens the index in `folder`, or creates it there. What cannot be opened as an index of
+/// this schema (another schema, a damaged or foreign file) is removed: the copy is only
+/// ever a cache of `search_documents`.
+fn open_folder(folder: &Path, schema: Schema) -> tantivy::Result<Index> {
+    std::fs::create_dir_all(folder)?;
+    match Index::open_or_create(MmapDirectory::open(folder)?, schema.clone()) {
+        Err(error) => {
+            tracing::warn!(?folder, %error, "cannot open the search index: building it again");
+            std::fs::remove_dir_all(folder)?;
+            std::fs::create_dir_all(folder)?;
+            Index::create_in_dir(folder, schema)
+        }
+        opened => opened,
+    }
+}
+
+/// `(revision, source)` from a commit payload of this format.
+fn parse_payload(payload: &str) -> Option<(i64, i64)> {
+    let mut parts = payload.split(' ');
+    if parts.next()? != MIRROR_FORMAT {
+        return None;
+    }
+    let source = parts.next()?.parse().ok()?;
+    let revision = parts.next()?.parse().ok()?;
+    Some((revision, source))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_payload_of_this_format_is_read_and_others_are_not() {
+        assert_eq!(
+            parse_payload(&format!("{MIRROR_FORMAT} -42 7")),
+            Some((7, -42))
+        );
+        assert_eq!(parse_payload("mirror-0 1 7"), None);
+        assert_eq!(parse_payload(MIRROR_FORMAT), None);
+        assert_eq!(parse_payload(""), None);
     }
 }

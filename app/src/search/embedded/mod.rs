@@ -1,17 +1,21 @@
 //! The embedded index, used when no Meilisearch is configured: needs no extra server.
 //!
 //! The indexer writes documents to the `search_documents` table (`store`), the durable
-//! copy. Each server keeps a tantivy index of that table in memory (`mirror`), follows it
-//! by revision, and searches there (`search`): a search costs a few milliseconds of CPU
-//! and no database work beyond one look at the latest revision.
+//! copy. Each server keeps a tantivy index of that table (`mirror`), on disk in its data
+//! folder, follows it by revision, and searches there (`search`): a search costs a few
+//! milliseconds of CPU and no database work beyond one look at the latest revision.
 
 mod facets;
+mod list;
 mod mirror;
 mod search;
 mod store;
 
+pub use mirror::Storage;
+
 use super::document::{DocumentKind, SearchDocument};
 use super::index::{IndexError, SearchIndex};
+use super::list::{ListQuery, ListedIds};
 use super::writer::{self, Refusal};
 use super::{SearchQuery, SearchResults};
 use crate::clock::Clock;
@@ -39,21 +43,39 @@ struct Landing {
 }
 
 impl EmbeddedIndex {
+    /// The index over `pool` with its copy in memory: for commands that search nothing
+    /// (they only write `search_documents`) and for tests.
     pub fn new(pool: PgPool, clock: Clock) -> Self {
-        let mirror = mirror::Mirror::new().expect("an empty in-memory index can always be made");
+        Self::open(pool, clock, &Storage::Memory)
+            .expect("an empty in-memory index can always be made")
+    }
+
+    /// The index over `pool` with its copy kept in `storage` (a server's data folder),
+    /// opened as it was left or made empty; it catches up with the table on first use.
+    ///
+    /// # Errors
+    /// [`IndexError::Unavailable`] when the folder cannot be created or read, or another
+    /// process holds its index (two servers given the same data folder).
+    pub fn open(pool: PgPool, clock: Clock, storage: &Storage) -> Result<Self, IndexError> {
+        let mirror = mirror::Mirror::open(storage).map_err(IndexError::unavailable)?;
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        EmbeddedIndex {
+        Ok(EmbeddedIndex {
             pool,
             clock,
             mirror: Arc::new(mirror),
             running: Arc::new(tokio::sync::Semaphore::new(cores)),
             landing: Arc::default(),
-        }
+        })
+    }
+
+    /// The highest revision of `search_documents` this server's copy holds.
+    pub fn revision(&self) -> i64 {
+        self.mirror.revision()
     }
 
     /// Brings this server's mirror up to date with the table (at startup: loads it all).
     pub async fn catch_up(&self) -> Result<(), IndexError> {
-        self.mirror.catch_up(&self.pool).await
+        self.mirror.catch_up_now(&self.pool).await
     }
 
     /// Rebuilds `search_documents` from the catalogue: every listed record is written
@@ -66,6 +88,22 @@ impl EmbeddedIndex {
             writer::rewrite_all(&self.pool, self, REINDEX_BATCH, self.clock.today()).await?;
         store::remove_not_rewritten_since(&self.pool, start).await?;
         Ok(outcome)
+    }
+
+    /// A page of a list (`search::list`), from this server's copy once it has caught up.
+    ///
+    /// # Errors
+    /// [`IndexError::Unavailable`] when the table or the copy cannot be read.
+    pub async fn list(&self, query: &ListQuery) -> Result<ListedIds, IndexError> {
+        self.mirror.catch_up(&self.pool).await?;
+        let mirror = Arc::clone(&self.mirror);
+        let query = query.clone();
+        let permit = Arc::clone(&self.running).acquire_owned().await?;
+        Ok(tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            list::list(&mirror, &query)
+        })
+        .await??)
     }
 
     /// The name its format version is kept under (`search_index_state`).

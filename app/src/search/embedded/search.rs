@@ -169,7 +169,11 @@ fn term_query(field: Field, word: &str) -> Box<dyn Query> {
     ))
 }
 
-fn filters(f: &Fields, query: &SearchQuery, today: chrono::NaiveDate) -> Vec<Box<dyn Query>> {
+pub(super) fn filters(
+    f: &Fields,
+    query: &SearchQuery,
+    today: chrono::NaiveDate,
+) -> Vec<Box<dyn Query>> {
     let mut filters: Vec<Box<dyn Query>> = Vec::new();
     let mut text = |field: Field, value: Option<&str>| {
         if let Some(value) = value {

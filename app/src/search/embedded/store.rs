@@ -3,6 +3,7 @@
 //! in-memory mirror can follow the table.
 
 use super::super::document::{DocumentKind, SearchDocument};
+use super::super::index::IndexError;
 use super::super::segment::segmented;
 
 /// A document's words, segmented: each field's own, and those of what it is also searched
@@ -24,24 +25,28 @@ pub async fn apply(
     pool: &PgPool,
     upserts: Vec<(DocumentKind, SearchDocument)>,
     deletes: Vec<(DocumentKind, i64)>,
-) -> Result<(), sqlx::Error> {
-    // Segmenting is CPU work, done before the lock is taken.
-    let segmented: Vec<Words> = upserts
-        .iter()
-        .map(|(_, doc)| {
-            let body = format!(
-                "{} {}",
-                doc.body,
-                doc.organisation_name.as_deref().unwrap_or_default()
-            );
-            Words {
-                title: segmented(&doc.title),
-                title_terms: segmented(&doc.title_terms()),
-                body: segmented(&body),
-                body_terms: segmented(&doc.body_terms()),
-            }
-        })
-        .collect();
+) -> Result<(), IndexError> {
+    // Segmenting is CPU work, done before the lock is taken, in the background.
+    let (upserts, segmented) = crate::search::background::run(move || {
+        let words: Vec<Words> = upserts
+            .iter()
+            .map(|(_, doc)| {
+                let body = format!(
+                    "{} {}",
+                    doc.body,
+                    doc.organisation_name.as_deref().unwrap_or_default()
+                );
+                Words {
+                    title: segmented(&doc.title),
+                    title_terms: segmented(&doc.title_terms()),
+                    body: segmented(&body),
+                    body_terms: segmented(&doc.body_terms()),
+                }
+            })
+            .collect();
+        (upserts, words)
+    })
+    .await?;
     let mut tx = pool.begin().await?;
     sqlx::query!("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
         .execute(&mut *tx)
@@ -110,7 +115,7 @@ pub async fn apply(
         .execute(&mut *tx)
         .await?;
     }
-    tx.commit().await
+    Ok(tx.commit().await?)
 }
 
 /// The highest revision written so far (0 for an empty table).
@@ -118,22 +123,42 @@ pub async fn latest_revision(pool: &PgPool) -> Result<i64, sqlx::Error> {
     Ok(latest(pool).await?.revision)
 }
 
-/// Where the table stands: its highest revision, and which table it is (its OID, which a
-/// restore of the database changes, along with the revisions it brings back).
+/// Where the table stands: its highest revision, and which table of which database it is.
 pub struct Latest {
     pub revision: i64,
-    pub table: i64,
+    /// The table's OID in the high 32 bits, its database's in the low: a restore of the
+    /// database makes a new table (and may bring back older revisions), and a data folder
+    /// used with another database sees another source.
+    pub source: i64,
 }
 
 pub async fn latest(pool: &PgPool) -> Result<Latest, sqlx::Error> {
     sqlx::query_as!(
         Latest,
         r#"SELECT COALESCE(max(revision), 0) AS "revision!",
-                  'search_documents'::regclass::oid::bigint AS "table!"
+                  ('search_documents'::regclass::oid::bigint << 32)
+                  | (SELECT oid::bigint FROM pg_database WHERE datname = current_database())
+                  AS "source!"
            FROM search_documents"#
     )
     .fetch_one(pool)
     .await
+}
+
+/// The number of documents not removed, when the table's highest revision is `revision`
+/// (`None` when it has moved on, so the count would not match that revision).
+pub async fn live_documents_up_to(
+    pool: &PgPool,
+    revision: i64,
+) -> Result<Option<u64>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT count(*) FILTER (WHERE NOT deleted) AS "live!",
+                  COALESCE(max(revision), 0) AS "revision!"
+           FROM search_documents"#
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok((row.revision == revision).then_some(row.live as u64))
 }
 
 /// Removes every document not written since `revision` (a rebuild wrote all public ones).

@@ -28,6 +28,9 @@ pub struct MeiliDocument {
     /// As `title_terms`, for the body and the organisation's name.
     #[serde(default)]
     pub body_terms: String,
+    /// The organisation the record belongs to (itself for an organisation), for its lists.
+    #[serde(default)]
+    pub organisation_id: Option<i64>,
     pub organisation_name: Option<String>,
     pub agency: Option<String>,
     pub category: Option<String>,
@@ -85,6 +88,7 @@ impl MeiliDocument {
             title_terms: clean(&doc.title_terms()),
             body: clean(&doc.body),
             body_terms: clean(&doc.body_terms()),
+            organisation_id: doc.organisation_id,
             organisation_name: doc.organisation_name.as_deref().map(clean),
             agency: doc.agency_name.clone(),
             category: doc.category.clone(),

@@ -11,6 +11,8 @@
 mod document;
 mod errors;
 mod filter;
+mod list;
+mod rebuild;
 mod relax;
 mod search;
 mod settings;
@@ -227,7 +229,7 @@ impl MeiliIndex {
     }
 
     /// Waits for a task and turns a failed one into an error.
-    async fn finished(&self, task: TaskInfo) -> Result<(), IndexError> {
+    pub(super) async fn finished(&self, task: TaskInfo) -> Result<(), IndexError> {
         match task
             .wait_for_completion(&self.inner.writer, Some(TASK_POLL), Some(TASK_TIMEOUT))
             .await
@@ -242,7 +244,10 @@ impl MeiliIndex {
         }
     }
 
-    fn documents(&self, upserts: &[(DocumentKind, SearchDocument)]) -> Vec<MeiliDocument> {
+    pub(super) fn documents(
+        &self,
+        upserts: &[(DocumentKind, SearchDocument)],
+    ) -> Vec<MeiliDocument> {
         let today = self.today();
         upserts
             .iter()
@@ -250,9 +255,25 @@ impl MeiliIndex {
             .collect()
     }
 
-    async fn write(&self, uid: &str, documents: &[MeiliDocument]) -> Result<(), IndexError> {
+    pub(super) async fn write(
+        &self,
+        uid: &str,
+        documents: &[MeiliDocument],
+    ) -> Result<(), IndexError> {
+        match self.send_write(uid, documents).await? {
+            Some(task) => self.finished(task).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Sends `documents` to be added or replaced in `uid`, without waiting for the task.
+    pub(super) async fn send_write(
+        &self,
+        uid: &str,
+        documents: &[MeiliDocument],
+    ) -> Result<Option<TaskInfo>, IndexError> {
         if documents.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
         let task = self
             .inner
@@ -261,12 +282,28 @@ impl MeiliIndex {
             .add_or_replace(documents, Some("uid"))
             .await
             .map_err(errors::classify)?;
-        self.finished(task).await
+        Ok(Some(task))
     }
 
-    async fn delete(&self, uid: &str, records: &[(DocumentKind, i64)]) -> Result<(), IndexError> {
+    pub(super) async fn delete(
+        &self,
+        uid: &str,
+        records: &[(DocumentKind, i64)],
+    ) -> Result<(), IndexError> {
+        match self.send_delete(uid, records).await? {
+            Some(task) => self.finished(task).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Sends `records` to be deleted from `uid`, without waiting for the task.
+    pub(super) async fn send_delete(
+        &self,
+        uid: &str,
+        records: &[(DocumentKind, i64)],
+    ) -> Result<Option<TaskInfo>, IndexError> {
         if records.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
         let ids: Vec<String> = records
             .iter()
@@ -279,7 +316,7 @@ impl MeiliIndex {
             .delete_documents(&ids)
             .await
             .map_err(errors::classify)?;
-        self.finished(task).await
+        Ok(Some(task))
     }
 
     /// Rebuilds the index from Postgres into a new index, then swaps it in: searches see
@@ -303,12 +340,8 @@ impl MeiliIndex {
         }
         self.ensure_index(&fresh).await?;
         self.ensure_index(&live).await?;
-        let target = IndexAt {
-            index: self.clone(),
-            uid: fresh.clone(),
-        };
-        let (written, mut refused) =
-            writer::rewrite_all(pool, &target, REINDEX_BATCH, self.today()).await?;
+        // All done before the swap.
+        let (written, mut refused) = self.rewrite_all_into(pool, &fresh).await?;
         let task = writer
             .swap_indexes([&SwapIndexes {
                 indexes: (live.clone(), fresh.clone()),
@@ -339,32 +372,25 @@ impl MeiliIndex {
         &self,
         pool: &sqlx::PgPool,
     ) -> Result<(usize, Vec<Refusal>), IndexError> {
-        writer::rewrite_all(pool, self, REINDEX_BATCH, self.today()).await
+        self.rewrite_all_into(pool, &self.index_uid()).await
     }
-}
 
-/// The backend writing into one named index (a rebuild's `_new`).
-struct IndexAt {
-    index: MeiliIndex,
-    uid: String,
-}
-
-impl SearchIndex for IndexAt {
-    async fn apply(
+    /// Writes every listed record into `uid`, with several batches in flight (`rebuild`),
+    /// and returns once all are done: the number written and the records refused.
+    async fn rewrite_all_into(
         &self,
-        upserts: Vec<(DocumentKind, SearchDocument)>,
-        deletes: Vec<(DocumentKind, i64)>,
-    ) -> Result<(), IndexError> {
-        self.index.delete(&self.uid, &deletes).await?;
-        self.index
-            .write(&self.uid, &self.index.documents(&upserts))
-            .await
-    }
-
-    async fn search(&self, _query: &SearchQuery) -> Result<SearchResults, IndexError> {
-        Err(IndexError::Unavailable(
-            "an index being rebuilt is not searched".to_owned(),
-        ))
+        pool: &sqlx::PgPool,
+        uid: &str,
+    ) -> Result<(usize, Vec<Refusal>), IndexError> {
+        let target = rebuild::IndexAt::pipelined(self.clone(), uid.to_owned());
+        let (written, mut refused) =
+            writer::rewrite_all(pool, &target, REINDEX_BATCH, self.today()).await?;
+        // Records of refused batches, again one at a time, to set the refused ones aside.
+        let redo = target.settle_all().await?;
+        let one_at_a_time = rebuild::IndexAt::one_task_at_a_time(self.clone(), uid.to_owned());
+        let again = writer::rewrite(pool, &one_at_a_time, redo, self.today()).await?;
+        refused.extend(again.iter().cloned());
+        Ok((written.saturating_sub(again.len()), refused))
     }
 }
 

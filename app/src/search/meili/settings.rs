@@ -7,9 +7,10 @@ use meilisearch_sdk::settings::{
 };
 use std::collections::{BTreeMap, HashMap};
 
-/// Meilisearch's `maxTotalHits`: the most hits a search can page through. Search pages
-/// stop here on both backends (`SearchQuery::validate` refuses later pages).
-pub const MAX_TOTAL_HITS: usize = crate::search::query::MAX_SEARCH_HITS as usize;
+/// Meilisearch's `maxTotalHits`: the most hits a search can page through, as many as the
+/// list pages show (`listing::MAX_PAGE` pages, `search::list`). Search pages stop earlier
+/// on both backends (`SearchQuery::validate` refuses pages past `MAX_SEARCH_HITS`).
+pub const MAX_TOTAL_HITS: usize = (crate::listing::MAX_PAGE * crate::listing::PER_PAGE) as usize;
 
 /// Facets asked for on every search.
 pub const FACETS: [&str; 10] = [
@@ -42,13 +43,14 @@ pub const RANKING_RULES: [&str; 8] = [
 
 /// The attributes a hit returns: every field of `MeiliDocument` but the hidden
 /// `*_terms`, which only serve matching.
-pub const DISPLAYED: [&str; 21] = [
+pub const DISPLAYED: [&str; 22] = [
     "uid",
     "kind",
     "id",
     "site_id",
     "title",
     "body",
+    "organisation_id",
     "organisation_name",
     "agency",
     "category",
@@ -74,6 +76,7 @@ pub fn settings() -> Settings {
         "open_until",
         "published_at",
         "site_id",
+        "organisation_id",
     ]);
     Settings::new()
         // Order matters: a word in the title ranks above one in the body. The `*_terms`
@@ -88,7 +91,7 @@ pub fn settings() -> Settings {
         ])
         .with_displayed_attributes(DISPLAYED)
         .with_filterable_attributes(filterable)
-        .with_sortable_attributes(["published_at", "open_until", "fair"])
+        .with_sortable_attributes(["published_at", "open_until", "fair", "id"])
         .with_ranking_rules(RANKING_RULES)
         // Equivalent terms are indexed with the documents (the glossary), so Meilisearch
         // keeps no synonyms of its own: an index written by an older version loses them.

@@ -64,6 +64,23 @@ pub fn search_link(query: &SearchQuery, name: &str, value: Option<&str>) -> Stri
     format!("/search?{}", pairs.join("&"))
 }
 
+/// One facet value: a link that adds its filter (or, when `active`, removes it, and says
+/// so), and its count of hits when there is one.
+fn facet_link(href: String, active: bool, label: String, count: Option<i64>) -> impl IntoView {
+    let t = use_messages();
+    view! {
+        <a
+            href=href
+            aria-current=active.then_some("true")
+            class:facet-active=active
+            title=active.then_some(t.search_remove_filter)
+        >
+            {label}
+        </a>
+        {count.map(|count| view! { " " <span class="facet-count">{count}</span> })}
+    }
+}
+
 #[component]
 pub fn FacetPanel(results: SearchResults, query: SearchQuery) -> impl IntoView {
     let t = use_messages();
@@ -98,19 +115,14 @@ pub fn FacetPanel(results: SearchResults, query: SearchQuery) -> impl IntoView {
                                     name,
                                     (!is_active).then_some(facet.value.as_str()),
                                 );
-                                let value = facet.value.clone();
                                 view! {
                                     <li>
-                                        <a
-                                            href=href
-                                            aria-current=is_active.then_some("true")
-                                            class:facet-active=is_active
-                                            title=is_active.then_some(t.search_remove_filter)
-                                        >
-                                            {label(&value, locale)}
-                                        </a>
-                                        " "
-                                        <span class="facet-count">{facet.count}</span>
+                                        {facet_link(
+                                            href,
+                                            is_active,
+                                            label(&facet.value, locale),
+                                            Some(facet.count),
+                                        )}
                                     </li>
                                 }
                             })
@@ -122,13 +134,7 @@ pub fn FacetPanel(results: SearchResults, query: SearchQuery) -> impl IntoView {
         };
     let flag = |name: &'static str, on: bool, label: &'static str, count: i64| {
         let href = search_link(&query, name, (!on).then_some("1"));
-        view! {
-            <li>
-                <a href=href aria-current=on.then_some("true") class:facet-active=on>{label}</a>
-                " "
-                <span class="facet-count">{count}</span>
-            </li>
-        }
+        view! { <li>{facet_link(href, on, label.to_owned(), Some(count))}</li> }
     };
     let facets = results.facets;
     let heading = |pick: fn(&crate::i18n::Messages) -> &'static str| pick(t);
@@ -186,7 +192,6 @@ fn ProcurementFacet(
     names: std::collections::BTreeMap<String, String>,
     heading: &'static str,
 ) -> impl IntoView {
-    let t = use_messages();
     let locale = use_locale();
     let chosen = query.procurement.clone();
     let count_of = |code: &str| counts.iter().find(|f| f.value == code).map(|f| f.count);
@@ -226,15 +231,7 @@ fn ProcurementFacet(
             let href = search_link(&query, "procurement", (!is_chosen).then_some(code.as_str()));
             view! {
                 <li>
-                    <a
-                        href=href
-                        aria-current=is_chosen.then_some("true")
-                        class:facet-active=is_chosen
-                        title=is_chosen.then_some(t.search_remove_filter)
-                    >
-                        {procurement_label(&code, &names, locale)}
-                    </a>
-                    {count.map(|count| view! { " " <span class="facet-count">{count}</span> })}
+                    {facet_link(href, is_chosen, procurement_label(&code, &names, locale), count)}
                     {nested}
                 </li>
             }

@@ -37,7 +37,7 @@ async fn the_settings_rank_by_sort_first_and_by_the_fair_key_last() {
     );
     assert_eq!(
         patch.body["sortableAttributes"],
-        json!(["published_at", "open_until", "fair"])
+        json!(["published_at", "open_until", "fair", "id"])
     );
 }
 

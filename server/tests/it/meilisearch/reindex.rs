@@ -192,3 +192,97 @@ async fn records_withdrawn_during_a_rebuild_stay_out_after_the_swap(pool: PgPool
     let expected: Vec<i64> = ids.iter().skip(1).step_by(2).copied().collect();
     assert_eq!(live, expected);
 }
+
+/// A rebuild sends its batches without waiting for each before the next (Meilisearch then
+/// indexes them together), waits for all of them before the swap, and the swapped-in
+/// index holds every listed record in its current state.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_rebuild_keeps_several_batches_in_flight(pool: PgPool) {
+    let agency = organisation(
+        &pool,
+        "常州市科学技术局",
+        "government_agency",
+        "320400",
+        true,
+    )
+    .await;
+    let firm = organisation(
+        &pool,
+        "常州星辰智能装备有限公司",
+        "enterprise",
+        "320411",
+        true,
+    )
+    .await;
+    for n in 0..3 {
+        product(
+            &pool,
+            firm,
+            None,
+            &format!("产品{n}"),
+            "new_materials",
+            "published",
+        )
+        .await;
+        scenario(&pool, agency, &format!("场景{n}"), "energy", "published").await;
+        project(
+            &pool,
+            firm,
+            &format!("项目{n}"),
+            "angel",
+            "published",
+            false,
+        )
+        .await;
+    }
+    let mock = mock().await;
+    let index = site(&mock, "site1", Vec::new());
+    index.prepare().await.unwrap();
+    // Tasks stay "processing" for a while, as on a busy server.
+    mock.set_task_polls_before_done(2);
+    mock.clear_requests();
+    let (written, refused) = index.reindex(&pool).await.unwrap();
+    assert_eq!(
+        (written, refused.len()),
+        (11, 0),
+        "9 records and 2 organisations"
+    );
+
+    let requests = mock.requests();
+    let is_batch = |r: &&crate::meili_mock::Recorded| {
+        r.method == "POST" && r.path.starts_with("/indexes/site1_records_new/documents")
+    };
+    let first = requests
+        .iter()
+        .position(|r| is_batch(&r))
+        .expect("batches sent");
+    let before_any_wait = requests[first..]
+        .iter()
+        .take_while(|r| !r.path.starts_with("/tasks/"))
+        .filter(is_batch)
+        .count();
+    assert_eq!(
+        before_any_wait, 4,
+        "one batch of each kind, all in flight: {requests:?}"
+    );
+    let swap = requests
+        .iter()
+        .position(|r| r.path.starts_with("/swap-indexes"))
+        .expect("swapped");
+    let waited: Vec<&str> = requests[first..swap]
+        .iter()
+        .filter(|r| r.path.starts_with("/tasks/"))
+        .map(|r| r.path.as_str())
+        .collect();
+    assert!(
+        waited.len() >= 4,
+        "every batch waited for before the swap: {waited:?}"
+    );
+    let titles: std::collections::BTreeSet<String> = mock
+        .documents("site1_records")
+        .iter()
+        .map(|d| d["title"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(titles.len(), 11);
+    assert!(titles.contains("产品2") && titles.contains("场景0") && titles.contains("项目1"));
+}

@@ -260,6 +260,6 @@ async fn two_servers_preparing_a_missing_index_together_both_succeed() {
     let stored = mock.settings("site1_records").unwrap();
     assert_eq!(
         stored["sortableAttributes"],
-        json!(["fair", "open_until", "published_at"])
+        json!(["fair", "id", "open_until", "published_at"])
     );
 }

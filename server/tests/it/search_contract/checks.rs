@@ -21,24 +21,9 @@ fn keys(results: &SearchResults) -> Vec<String> {
     results.hits.iter().map(|h| key_of(h.kind, h.id)).collect()
 }
 
-/// Every hit of a search, page by page.
+/// Every hit of a search, page by page, as a set.
 async fn all_keys(index: &impl SearchIndex, query: SearchQuery) -> BTreeSet<String> {
-    let mut found = BTreeSet::new();
-    for page in 1.. {
-        let results = run(
-            index,
-            SearchQuery {
-                page,
-                ..query.clone()
-            },
-        )
-        .await;
-        if results.hits.is_empty() {
-            break;
-        }
-        found.extend(keys(&results));
-    }
-    found
+    ordered_keys(index, query).await.into_iter().collect()
 }
 
 fn expected(predicate: impl Fn(&Entry) -> bool) -> BTreeSet<String> {

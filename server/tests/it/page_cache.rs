@@ -1,0 +1,246 @@
+//! Catalogue pages for anonymous readers are rendered once per change of the catalogue
+//! (`server::page_cache`): kept until a table they show is written (on this server at
+//! once, on another as soon as Postgres notifies it) or the day turns, each answer with a
+//! nonce of its own; signed-in readers, other languages and other pages are not served
+//! from it.
+
+use crate::fixtures::*;
+use crate::helpers::{spawn_app_on, TestApp};
+use chrono::TimeDelta;
+use server::startup::RouterOptions;
+use sqlx::PgPool;
+use std::time::Duration;
+
+/// Tables no anonymous page shows, which notify nothing; every other table must.
+const PRIVATE: [&str; 16] = [
+    "account_tokens",
+    "audit_log",
+    "call_reviewers",
+    "drafts",
+    "join_requests",
+    "mail_outbox",
+    "memberships",
+    "notifications",
+    "platform_roles",
+    "recovery_codes",
+    "review_scores",
+    "reviews",
+    "scheduler_steps",
+    "second_factors",
+    "sign_ins",
+    "users",
+];
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_table_is_classified(pool: PgPool) {
+    let unclassified: Vec<String> = sqlx::query_scalar(
+        "SELECT t.tablename::text FROM pg_tables t
+         WHERE t.schemaname = 'public' AND t.tablename NOT LIKE '\\_sqlx%'
+           AND NOT t.tablename = ANY($1)
+           AND NOT EXISTS (SELECT 1 FROM pg_trigger g
+                           WHERE g.tgrelid = ('public.' || t.tablename)::regclass
+                             AND g.tgname = t.tablename || '_catalogue_changed')
+         ORDER BY 1",
+    )
+    .bind(PRIVATE)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        unclassified,
+        Vec::<String>::new(),
+        "tables neither notifying `catalogue_changed` nor listed as private"
+    );
+}
+
+async fn cached_app(pool: &PgPool) -> (TestApp, app::clock::Clock) {
+    let clock = crate::helpers::test_clock();
+    let app = spawn_app_on(
+        pool.clone(),
+        clock.clone(),
+        None,
+        RouterOptions {
+            cache_pages: true,
+            ..RouterOptions::for_tests()
+        },
+    )
+    .await;
+    (app, clock)
+}
+
+/// A plain anonymous GET (no cookie jar): status, policy nonce, body.
+async fn read(app: &TestApp, path: &str, cookie: Option<&str>) -> (u16, String, String) {
+    let mut request = reqwest::Client::new().get(app.url(path));
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_default()
+        .to_owned();
+    (status, nonce, response.text().await.unwrap())
+}
+
+/// Runs `statement` (binding `id`) without any trigger firing, as if no server could know.
+async fn unnoticed(pool: &PgPool, statement: &str, id: i64) {
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("SET LOCAL session_replication_role = replica")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query(statement)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// The product's name in the database.
+async fn name(pool: &PgPool, id: i64) -> String {
+    sqlx::query_scalar("SELECT name FROM products WHERE id = $1")
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+/// Waits until the server keeps the product's page (it starts listening for changes
+/// shortly after it starts): read, renamed behind its back, read again, the same name.
+/// Leaves the database with a name the kept page does not show.
+async fn until_kept(app: &TestApp, path: &str, id: i64) {
+    for _ in 0..100 {
+        read(app, path, None).await;
+        unnoticed(
+            &app.state.pool,
+            "UPDATE products SET name = name || '改' WHERE id = $1",
+            id,
+        )
+        .await;
+        let (_, _, after) = read(app, path, None).await;
+        if !after.contains(&name(&app.state.pool, id).await) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the server never started keeping pages");
+}
+
+/// A listed product whose page the server (with its cache on) keeps, and that page's path.
+async fn kept_product(pool: &PgPool) -> (TestApp, app::clock::Clock, i64, String) {
+    let firm = organisation(
+        pool,
+        "常州星辰智能装备有限公司",
+        "enterprise",
+        "320411",
+        true,
+    )
+    .await;
+    let id = product(
+        pool,
+        firm,
+        None,
+        "工业机器人",
+        "intelligent_manufacturing",
+        "published",
+    )
+    .await;
+    index_all(pool).await;
+    let (app, clock) = cached_app(pool).await;
+    let path = format!("/products/{id}");
+    until_kept(&app, &path, id).await;
+    (app, clock, id, path)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_page_is_kept_until_the_catalogue_changes_with_a_nonce_per_answer(pool: PgPool) {
+    let (app, _, id, path) = kept_product(&pool).await;
+    let renamed = name(&pool, id).await;
+
+    // Kept: each answer has its own nonce, the same in its policy and its scripts.
+    let (status, one, first) = read(&app, &path, None).await;
+    let (_, two, second) = read(&app, &path, None).await;
+    assert_eq!(status, 200);
+    assert!(!first.contains(&renamed));
+    assert_ne!(one, two);
+    assert!(first.contains(&format!("nonce=\"{one}\"")), "{first}");
+    assert!(second.contains(&format!("nonce=\"{two}\"")) && !second.contains(&one));
+    assert_eq!(first.replace(&one, ""), second.replace(&two, ""));
+
+    // Readers with a session and readers of another language take the usual path.
+    let (_, _, with_session) = read(&app, &path, Some("catalogue_session=abc")).await;
+    assert!(with_session.contains(&renamed), "rendered for a session");
+    let (_, _, english) = read(&app, &path, Some("lang=en")).await;
+    assert!(english.contains(r#"lang="en""#), "{english}");
+
+    // A write on this server shows on the next request, whatever the write was.
+    let post = reqwest::Client::new()
+        .post(app.url("/api/v1/search"))
+        .send()
+        .await
+        .unwrap();
+    assert!(post.status().is_client_error());
+    assert!(
+        read(&app, &path, None).await.2.contains(&renamed),
+        "fresh after a write"
+    );
+
+    // A write elsewhere shows as soon as Postgres notifies it.
+    until_kept(&app, &path, id).await;
+    sqlx::query("UPDATE products SET name = '协作机器人' WHERE id = $1")
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    for _ in 0..100 {
+        if read(&app, &path, None).await.2.contains("协作机器人") {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the notified change never showed");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_kept_page_lasts_the_day_only(pool: PgPool) {
+    let (app, clock, id, path) = kept_product(&pool).await;
+    let renamed = name(&pool, id).await;
+    assert!(!read(&app, &path, None).await.2.contains(&renamed));
+    clock.advance(TimeDelta::days(1)).unwrap();
+    assert!(
+        read(&app, &path, None).await.2.contains(&renamed),
+        "rendered again the next day"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_search_page_is_never_kept(pool: PgPool) {
+    let (app, _, id, _) = kept_product(&pool).await;
+    // Partners' indexes change without this database knowing: search is rendered for
+    // each request, and so shows a change no server was told about.
+    let path = "/search?q=%E6%9C%BA%E5%99%A8%E4%BA%BA";
+    let (_, _, before) = read(&app, path, None).await;
+    // (The matched word is marked: 工业<mark>机器人</mark>.)
+    assert!(
+        before.contains("工业<mark>") && !before.contains("六轴"),
+        "{before}"
+    );
+    unnoticed(
+        &pool,
+        "UPDATE search_documents SET title = '六轴机器人',
+                revision = nextval('search_documents_revision')
+         WHERE kind = 'product' AND id = $1",
+        id,
+    )
+    .await;
+    let (_, _, after) = read(&app, path, None).await;
+    assert!(after.contains("六轴<mark>"), "{after}");
+}
