@@ -70,9 +70,17 @@ pub fn build_app(state: AppState, options: &RouterOptions) -> Router {
     let routes = generate_route_list(App);
     let limiter = Arc::new(Limiter::new(&options.limits));
     forget_idle_clients(&limiter);
+    let generation = Generation::with_hook({
+        let state = state.clone();
+        move || {
+            state.home_figures.invalidate();
+            state.procurement_categories.invalidate();
+        }
+    });
     let pages = Arc::new(PageCache::new(
-        Arc::new(Generation::default()),
+        Arc::new(generation),
         state.clock.clone(),
+        state.search.clone(),
     ));
     if options.cache_pages {
         tokio::spawn(page_cache::changes::follow(

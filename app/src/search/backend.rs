@@ -33,7 +33,7 @@ impl SearchBackend {
         SearchBackend::Embedded(EmbeddedIndex::new(pool, clock))
     }
 
-    /// Readies the backend: the embedded index loads its in-memory mirror; Meilisearch
+    /// Readies the backend: the embedded index brings its copy up to date; Meilisearch
     /// gets its index created if missing and the settings kept in code.
     ///
     /// # Errors
@@ -243,6 +243,16 @@ impl SearchBackend {
             tracing::warn!(backend = self.name(), %error, "search backend failed");
             AppError::SearchUnavailable
         })
+    }
+
+    /// The revision of this server's own copy of the index (the embedded index's; 0 on
+    /// Meilisearch, whose changes Postgres announces through the outbox): what a page
+    /// rendered from the index depends on besides the catalogue's tables.
+    pub fn copy_revision(&self) -> i64 {
+        match self {
+            SearchBackend::Embedded(index) => index.revision(),
+            SearchBackend::Meilisearch(_) => 0,
+        }
     }
 
     /// A page of a list (`search::list`), or, when the backend cannot answer, the same

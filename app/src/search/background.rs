@@ -1,8 +1,9 @@
-//! The search index's background work (segmenting documents for the index, building a
-//! copy of it) runs on one thread of its own at a lower priority (nice 10), not on the
-//! threads that answer requests: a full reindex or a bulk load then takes the cores only
-//! when requests leave them free. Threads started from it, such as the embedded index's
-//! indexing and merging threads, inherit its priority.
+//! The search index's heaviest background work (segmenting documents for the index) runs
+//! on one thread of its own at a lower priority (nice 10), not on the threads that answer
+//! requests: a full reindex or a bulk load then takes the cores only when requests leave
+//! them free. Threads started from it, such as the embedded index's indexing and merging
+//! threads, inherit its priority. (Reading rows and building a copy's documents stay on
+//! the request threads, in rounds that yield between them.)
 
 use std::sync::mpsc;
 use std::sync::OnceLock;

@@ -54,7 +54,7 @@ impl From<sqlx::Error> for IndexError {
 
 impl From<tantivy::TantivyError> for IndexError {
     fn from(error: tantivy::TantivyError) -> IndexError {
-        IndexError::Unavailable(format!("in-memory index: {error}"))
+        IndexError::Unavailable(format!("embedded index: {error}"))
     }
 }
 

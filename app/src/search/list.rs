@@ -13,7 +13,8 @@ use crate::domain::{Location, ProjectStage};
 use crate::listing::{MAX_PAGE, PER_PAGE};
 
 /// One page of one kind of listed record: newest first (`published_at` descending, then
-/// the id descending), [`PER_PAGE`] at a time.
+/// the id descending; the index keeps the time to the second, so records published within
+/// the same second fall to the id), [`PER_PAGE`] at a time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListQuery {
     pub kind: DocumentKind,

@@ -5,13 +5,15 @@
 //!    transaction, skipping records another writer holds right now;
 //! 2. only then reads the record's current state from Postgres: a document when it is
 //!    listed, a removal otherwise;
-//! 3. writes that to the backend and waits for the write to finish;
+//! 3. writes that to the backend and waits for the write to finish (a Meilisearch
+//!    rebuild waits only until the write is queued: Meilisearch applies one index's
+//!    writes in the order they were queued, `meili/rebuild.rs`);
 //! 4. commits, which releases the locks.
 //!
 //! So no two writers carry the same record at once, and the one that writes last read the
 //! newest state: an indexer that read a record just before it was withdrawn cannot write
 //! it back after another indexer removed it, because the other could not start on that
-//! record until the first had finished.
+//! record until the first had finished (or queued its write behind it).
 
 use super::document::{self, DocumentKind, SearchDocument};
 use super::index::{IndexError, SearchIndex};

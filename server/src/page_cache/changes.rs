@@ -15,13 +15,34 @@ pub const CHANNEL: &str = "catalogue_changed";
 /// The catalogue's generation on this server, and whether it is known: while the server is
 /// not listening for changes (starting, or its listening connection lost), it cannot know
 /// when a cached page went stale, so nothing is cached.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Generation {
     value: AtomicU64,
     listening: AtomicBool,
+    /// Also run on every advance: forgets what other short-lived caches kept (the home
+    /// page's figures, the procurement categories), so that a page rendered in the new
+    /// generation is rendered from the new data.
+    on_advance: Option<Box<dyn Fn() + Send + Sync>>,
+}
+
+impl std::fmt::Debug for Generation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Generation")
+            .field("value", &self.value)
+            .field("listening", &self.listening)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Generation {
+    /// A generation that also runs `on_advance` whenever it moves.
+    pub fn with_hook(on_advance: impl Fn() + Send + Sync + 'static) -> Generation {
+        Generation {
+            on_advance: Some(Box::new(on_advance)),
+            ..Generation::default()
+        }
+    }
+
     /// The current generation, when it is known.
     pub fn current(&self) -> Option<u64> {
         self.listening
@@ -31,6 +52,11 @@ impl Generation {
 
     /// Something changed (or may have): pages cached so far are stale.
     pub fn advance(&self) {
+        // Others' caches first: a page rendered once the generation has moved must not
+        // read what they kept before.
+        if let Some(forget) = &self.on_advance {
+            forget();
+        }
         self.value.fetch_add(1, Ordering::AcqRel);
     }
 

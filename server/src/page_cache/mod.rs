@@ -3,9 +3,12 @@
 //! For someone who is not signed in, the home page, the lists and the records' pages are
 //! the same for everyone until the catalogue changes or the day turns: each is rendered
 //! once, kept with the generation of the catalogue it shows (`changes`) and the day, and
-//! served from memory until either moves. A publication therefore shows on the next
-//! request, as before (this server's own writes at once; another server's as soon as
-//! Postgres tells it, within milliseconds).
+//! served from memory until either moves, or this server's copy of the search index does
+//! (lists page through it). A change therefore shows on the next request (this server's
+//! own writes at once; another server's as soon as Postgres tells it, within
+//! milliseconds), and a list shows a publication once it is indexed, as before. Other
+//! short-lived caches (the home page's figures, the procurement categories) are emptied
+//! with each change, so a page rendered after it reads nothing kept from before.
 //!
 //! The Content-Security-Policy stays strict: every answer gets a nonce of its own,
 //! substituted into the kept bytes where the rendering had put its own.
@@ -18,6 +21,7 @@ pub mod changes;
 
 use app::clock::Clock;
 use app::i18n::Locale;
+use app::search::SearchBackend;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -39,6 +43,9 @@ const MAX_TOTAL_BYTES: usize = 64 * 1024 * 1024;
 pub struct PageCache {
     generation: Arc<Generation>,
     clock: Clock,
+    /// Lists page through the search index: a page also depends on this server's copy of
+    /// it, which catches up after the notification when far behind.
+    search: SearchBackend,
     kept: RwLock<Kept>,
     /// Pages being rendered: readers asking for one wait for that rendering instead of
     /// rendering it too (a burst of readers after a change renders each page once).
@@ -67,9 +74,13 @@ impl Drop for Rendering<'_> {
     }
 }
 
+/// What a kept page was rendered from: the catalogue's generation and the revision of
+/// the server's copy of the search index (`SearchBackend::copy_revision`).
+type Version = (u64, i64);
+
 #[derive(Default)]
 struct Kept {
-    generation: u64,
+    generation: Version,
     day: Option<chrono::NaiveDate>,
     bytes: usize,
     pages: HashMap<Key, Arc<Page>>,
@@ -89,10 +100,11 @@ struct Page {
 }
 
 impl PageCache {
-    pub fn new(generation: Arc<Generation>, clock: Clock) -> PageCache {
+    pub fn new(generation: Arc<Generation>, clock: Clock, search: SearchBackend) -> PageCache {
         PageCache {
             generation,
             clock,
+            search,
             kept: RwLock::default(),
             rendering: Mutex::default(),
         }
@@ -120,7 +132,7 @@ impl PageCache {
         &self.generation
     }
 
-    fn get(&self, key: &Key, generation: u64, day: chrono::NaiveDate) -> Option<Arc<Page>> {
+    fn get(&self, key: &Key, generation: Version, day: chrono::NaiveDate) -> Option<Arc<Page>> {
         let kept = self.kept.read().unwrap_or_else(|e| e.into_inner());
         if kept.generation != generation || kept.day != Some(day) {
             return None;
@@ -128,7 +140,7 @@ impl PageCache {
         kept.pages.get(key).cloned()
     }
 
-    fn put(&self, key: Key, page: Page, generation: u64, day: chrono::NaiveDate) {
+    fn put(&self, key: Key, page: Page, generation: Version, day: chrono::NaiveDate) {
         let size: usize = page.body.iter().map(Bytes::len).sum();
         let mut kept = self.kept.write().unwrap_or_else(|e| e.into_inner());
         if kept.generation != generation
@@ -190,16 +202,21 @@ fn key_of(request: &Request) -> Option<Key> {
     if crate::sessions::has_bearer_token(headers) {
         return None;
     }
-    let mut locale = Locale::ZhCn;
-    for cookies in headers.get_all(header::COOKIE) {
-        let cookies = cookies.to_str().ok()?;
-        if cookies.contains(crate::sessions::SESSION_COOKIE) {
-            return None;
+    // One `Cookie` header at most, read as the pages read it: with several, which one the
+    // rendering takes could differ from the key, and a page of one language be kept
+    // under another's.
+    let mut cookie_headers = headers.get_all(header::COOKIE).iter();
+    let locale = match (cookie_headers.next(), cookie_headers.next()) {
+        (None, _) => Locale::ZhCn,
+        (Some(cookies), None) => {
+            let cookies = cookies.to_str().ok()?;
+            if cookies.contains(crate::sessions::SESSION_COOKIE) {
+                return None;
+            }
+            Locale::from_cookie_header(cookies)
         }
-        if cookies.contains(app::i18n::LANG_COOKIE) {
-            locale = Locale::from_cookie_header(cookies);
-        }
-    }
+        (Some(_), Some(_)) => return None,
+    };
     Some(Key {
         target: request.uri().path_and_query()?.as_str().to_owned(),
         locale,
@@ -215,12 +232,15 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: 
     let key = key_of(&request);
     let (Some(key), Some(generation)) = (key, cache.generation.current()) else {
         let response = next.run(request).await;
-        if !reads {
+        let status = response.status();
+        if !reads && (status.is_success() || status.is_redirection()) {
             // A write of this server shows on the next request, before any notification.
+            // (A refused request changed nothing: it must not empty the cache.)
             cache.generation.advance();
         }
         return response;
     };
+    let generation = (generation, cache.search.copy_revision());
     let day = cache.clock.today();
     if let Some(page) = cache.get(&key, generation, day) {
         return answer(&page);

@@ -181,13 +181,30 @@ async fn a_page_is_kept_until_the_catalogue_changes_with_a_nonce_per_answer(pool
     let (_, _, english) = read(&app, &path, Some("lang=en")).await;
     assert!(english.contains(r#"lang="en""#), "{english}");
 
-    // A write on this server shows on the next request, whatever the write was.
-    let post = reqwest::Client::new()
+    // A refused request changed nothing, and empties nothing.
+    let refused = reqwest::Client::new()
         .post(app.url("/api/v1/search"))
         .send()
         .await
         .unwrap();
-    assert!(post.status().is_client_error());
+    assert!(refused.status().is_client_error());
+    assert!(
+        !read(&app, &path, None).await.2.contains(&renamed),
+        "still kept"
+    );
+    // A write on this server shows on the next request, whatever it wrote (here a
+    // password-reset request, which always succeeds).
+    let write = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(app.url("/reset"))
+        .header("origin", format!("http://{}", app.address))
+        .form(&[("email", "nobody@example.cn")])
+        .send()
+        .await
+        .unwrap();
+    assert!(write.status().is_redirection(), "{}", write.status());
     assert!(
         read(&app, &path, None).await.2.contains(&renamed),
         "fresh after a write"
@@ -243,4 +260,95 @@ async fn the_search_page_is_never_kept(pool: PgPool) {
     .await;
     let (_, _, after) = read(&app, path, None).await;
     assert!(after.contains("六轴<mark>"), "{after}");
+}
+
+/// Polls `path` until its page contains `text` (2 s at most).
+async fn until_shown(app: &TestApp, path: &str, text: &str) -> bool {
+    for _ in 0..100 {
+        if read(app, path, None).await.2.contains(text) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    false
+}
+
+/// The supplier of the product `id`.
+async fn supplier(pool: &PgPool, id: i64) -> i64 {
+    sqlx::query_scalar("SELECT organisation_id FROM products WHERE id = $1")
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_page_rendered_after_a_change_reads_no_figures_kept_from_before(pool: PgPool) {
+    let (app, _, id, _) = kept_product(&pool).await;
+    let home = read(&app, "/", None).await.2;
+    assert_eq!(crate::helpers::figure(&home, "published-products"), Some(1));
+    // Published and indexed: the home page's figures (kept a few seconds on their own)
+    // must not carry the old count into the new generation's page.
+    let firm = supplier(&pool, id).await;
+    product(
+        &pool,
+        firm,
+        None,
+        "协作机器人",
+        "intelligent_manufacturing",
+        "published",
+    )
+    .await;
+    index_all(&pool).await;
+    assert!(
+        until_shown(&app, "/", "协作机器人").await,
+        "the new product never reached the home page"
+    );
+    let home = read(&app, "/", None).await.2;
+    assert_eq!(crate::helpers::figure(&home, "published-products"), Some(2));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_page_of_one_language_is_never_kept_under_another(pool: PgPool) {
+    let (app, _, _, _) = kept_product(&pool).await;
+    // Two `Cookie` headers: the rendering reads one, a cache might key by the other.
+    let response = reqwest::Client::new()
+        .get(app.url("/products"))
+        .header("cookie", "lang=en")
+        .header("cookie", "lang=zh-CN")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let plain = read(&app, "/products", None).await.2;
+    assert!(plain.contains(r#"<html lang="zh-CN""#), "{plain}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_list_rendered_while_the_index_catches_up_is_rendered_again_once_it_has(pool: PgPool) {
+    let (app, _, id, _) = kept_product(&pool).await;
+    assert!(read(&app, "/products", None).await.2.contains("工业机器人"));
+    // Far behind (a reindex's worth of revisions): the list answers from the copy as it
+    // is while it catches up in the background, after the last notification.
+    sqlx::query(
+        "SELECT setval('search_documents_revision', nextval('search_documents_revision') + 5000)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let firm = supplier(&pool, id).await;
+    product(
+        &pool,
+        firm,
+        None,
+        "协作机器人",
+        "intelligent_manufacturing",
+        "published",
+    )
+    .await;
+    index_all(&pool).await;
+    assert!(
+        until_shown(&app, "/products", "协作机器人").await,
+        "the list kept from the copy before it caught up was never rendered again"
+    );
 }

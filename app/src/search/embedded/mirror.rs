@@ -1,6 +1,7 @@
 //! Each server's copy of `search_documents`, as a tantivy index. It follows the table by
-//! revision: before a search, a server that is behind applies the rows it has not seen
-//! (new documents, and tombstones of removed ones).
+//! revision: before a search, a server that is a little behind applies the rows it has
+//! not seen (new documents, and tombstones of removed ones); one far behind answers from
+//! the copy as it is while it applies them in the background (`catch_up`).
 //!
 //! A server keeps its copy on disk, in its data folder (`Storage::Folder`): the operating
 //! system's page cache holds what searches read, instead of the server's heap, and a

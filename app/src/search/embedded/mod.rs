@@ -73,7 +73,8 @@ impl EmbeddedIndex {
         self.mirror.revision()
     }
 
-    /// Brings this server's mirror up to date with the table (at startup: loads it all).
+    /// Brings this server's copy up to date with the table before returning (at startup:
+    /// opens the copy kept on disk and applies what changed, or loads it all).
     pub async fn catch_up(&self) -> Result<(), IndexError> {
         self.mirror.catch_up_now(&self.pool).await
     }

@@ -1,6 +1,6 @@
 //! The durable side of the embedded index: the `search_documents` table. Every change
 //! takes a new `revision`, and a removal leaves a tombstone, so that each server's
-//! in-memory mirror can follow the table.
+//! copy of the index (`mirror`) can follow the table.
 
 use super::super::document::{DocumentKind, SearchDocument};
 use super::super::index::IndexError;
