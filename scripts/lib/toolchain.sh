@@ -6,25 +6,76 @@ WASM_OPT_VERSION=0.116.1   # binaryen 116; Debian's binaryen 108 breaks hydratio
 SQLX_CLI_VERSION=$(awk '/^name = "sqlx"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 
-ensure_build_tools() {
+# Builds a tool with `cargo install` and a light profile: the tools run a few seconds per
+# build, so the link-time optimisation and single codegen unit cargo-leptos's manifest asks
+# for (most of its 21 minutes on 2 cores) buy nothing here. Settings given to cargo this way
+# override the tool's manifest. Logs go to $1; the install runs in the background and its
+# pid is added to TOOL_JOBS (wait_for_tools waits for them all).
+TOOL_JOBS=()
+TOOL_LOGS=()
+install_tool_in_background() {
+  local log=$1
+  shift
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=false \
+    cargo install "$@" >"$log" 2>&1 &
+  TOOL_JOBS+=("$!")
+  TOOL_LOGS+=("$log")
+}
+
+# Waits for every install started by install_tool_in_background; on a failure prints its
+# log and stops.
+wait_for_tools() {
+  local i
+  if [ "${#TOOL_JOBS[@]}" -gt 0 ]; then step "waiting for the build tools (${#TOOL_JOBS[@]} installs)"; fi
+  for i in "${!TOOL_JOBS[@]}"; do
+    if ! wait "${TOOL_JOBS[$i]}"; then
+      echo "installing a build tool failed; its log (${TOOL_LOGS[$i]}):" >&2
+      tail -n 40 "${TOOL_LOGS[$i]}" >&2
+      exit 1
+    fi
+  done
+  TOOL_JOBS=()
+  TOOL_LOGS=()
+}
+
+# Starts installing the build tools that are missing, side by side in the background (each
+# build has long stretches where one core compiles a single crate, which the others fill);
+# wait_for_tools waits for them. The wasm target is added at once (the site's builds need it).
+start_build_tools() {
+  local logs
+  logs=$(mktemp -d /tmp/catalogue-tools.XXXXXX)
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     step "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
   fi
   if [ "$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
-    step "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 13 minutes, once)"
+    step "installing cargo-leptos $CARGO_LEPTOS_VERSION in the background (once; log in $logs)"
     # no_downloads: fail at once instead of fetching tools from outside the registries.
-    cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION" --features no_downloads
+    install_tool_in_background "$logs/cargo-leptos.log" cargo-leptos --locked \
+      --version "$CARGO_LEPTOS_VERSION" --features no_downloads
   fi
   if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
-    step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (the version in Cargo.lock)"
+    step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (the version in Cargo.lock) in the background"
     # Not --locked: one of its locked dependencies is not on the registry.
-    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+    install_tool_in_background "$logs/wasm-bindgen.log" wasm-bindgen-cli \
+      --version "$WASM_BINDGEN_VERSION" --force
   fi
   if ! "$HOME/.cargo/bin/wasm-opt" --version 2>/dev/null | grep -q 'version 116'; then
-    step "installing wasm-opt $WASM_OPT_VERSION (about 6 minutes, once)"
-    cargo install wasm-opt --locked --version "$WASM_OPT_VERSION" --force
+    step "installing wasm-opt $WASM_OPT_VERSION in the background"
+    # Its C++ (binaryen) is compiled at the level cargo passes, so wasm-opt is built at
+    # full speed: it runs on every release build.
+    cargo install wasm-opt --locked --version "$WASM_OPT_VERSION" --force \
+      >"$logs/wasm-opt.log" 2>&1 &
+    TOOL_JOBS+=("$!")
+    TOOL_LOGS+=("$logs/wasm-opt.log")
   fi
+}
+
+# Installs the build tools that are missing and waits for them.
+ensure_build_tools() {
+  start_build_tools
+  wait_for_tools
 }
 
 ensure_test_runner() {
