@@ -42,22 +42,23 @@ export_bench_limits() {
   export RATE_LIMIT_PER_SECOND=1000000 RATE_LIMIT_BURST=1000000 EXPORT_RATE_PER_MINUTE=1000000
 }
 
-# Builds the release site: the server binary and the bundle in target/site. The two cargo
-# builds cargo-leptos runs are run first, with the one setting they read at compile time
-# (LEPTOS_OUTPUT_NAME), while the build tools install: cargo-leptos then finds both up to
-# date and only runs wasm-bindgen, wasm-opt, the CSS and JS minifiers and the file hashes.
-# On a fresh machine this overlaps the tools' 10 minutes with the site's own build.
+# Builds the release site: the server binary, and the bundle in target/site (the same
+# bytes as `cargo leptos build --release`, built by scripts/bundle without cargo-leptos;
+# scripts/check-bundle compares the two). The wasm-bindgen CLI installs meanwhile when it
+# is missing.
 build_site_release() {
   start_build_tools
-  step "building the server and the wasm (release)"
+  step "building the server (release)"
+  # LEPTOS_OUTPUT_NAME: read at compile time by leptos (as cargo-leptos sets it).
   LEPTOS_OUTPUT_NAME=catalogue cargo build --release --package=server --bin=catalogue \
     --no-default-features
+  step "building the wasm (profile wasm-release)"
   LEPTOS_OUTPUT_NAME=catalogue cargo build --package=app --lib --target-dir=target/front \
     --target=wasm32-unknown-unknown --no-default-features --features=hydrate \
     --profile=wasm-release
   wait_for_tools
-  step "building the bundle (cargo leptos build --release)"
-  cargo leptos build --release
+  step "bundling (scripts/bundle)"
+  node scripts/bundle/bundle.mjs "$REPO_ROOT"
 }
 
 # Where the server finds the bundle that `cargo leptos build` wrote (same as Cargo.toml).

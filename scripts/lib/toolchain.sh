@@ -2,15 +2,14 @@
 # Sourced, not run. Nothing is downloaded except through the package registries.
 
 CARGO_LEPTOS_VERSION=0.3.10
-WASM_OPT_VERSION=0.116.1   # binaryen 116; Debian's binaryen 108 breaks hydration
 SQLX_CLI_VERSION=$(awk '/^name = "sqlx"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 
-# Builds a tool with `cargo install` and a light profile: the tools run a few seconds per
-# build, so the link-time optimisation and single codegen unit cargo-leptos's manifest asks
-# for (most of its 21 minutes on 2 cores) buy nothing here. Settings given to cargo this way
-# override the tool's manifest. Logs go to $1; the install runs in the background and its
-# pid is added to TOOL_JOBS (wait_for_tools waits for them all).
+# Builds a tool with `cargo install` in the background, with a light profile (opt-level 1,
+# no link-time optimisation, 16 codegen units; settings given to cargo this way override
+# the tool's manifest): the tools run for seconds per build, so optimising them fully
+# buys nothing, and cargo-leptos's manifest asks for fat LTO and one codegen unit. Its
+# output goes to the log $1; its pid is added to TOOL_JOBS (see wait_for_tools).
 TOOL_JOBS=()
 TOOL_LOGS=()
 install_tool_in_background() {
@@ -39,9 +38,10 @@ wait_for_tools() {
   TOOL_LOGS=()
 }
 
-# Starts installing the build tools that are missing, side by side in the background (each
-# build has long stretches where one core compiles a single crate, which the others fill);
-# wait_for_tools waits for them. The wasm target is added at once (the site's builds need it).
+# Starts installing the build tools that are missing, in the background (wait_for_tools
+# waits for them): the wasm-bindgen CLI at Cargo.lock's version. The wasm target is added
+# at once (the site's builds need it), and the bundler's npm packages (wasm-opt and
+# Lightning CSS, scripts/bundle) are installed.
 start_build_tools() {
   local logs
   logs=$(mktemp -d /tmp/catalogue-tools.XXXXXX)
@@ -49,26 +49,16 @@ start_build_tools() {
     step "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
   fi
-  if [ "$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
-    step "installing cargo-leptos $CARGO_LEPTOS_VERSION in the background (once; log in $logs)"
-    # no_downloads: fail at once instead of fetching tools from outside the registries.
-    install_tool_in_background "$logs/cargo-leptos.log" cargo-leptos --locked \
-      --version "$CARGO_LEPTOS_VERSION" --features no_downloads
-  fi
   if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
     step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (the version in Cargo.lock) in the background"
     # Not --locked: one of its locked dependencies is not on the registry.
     install_tool_in_background "$logs/wasm-bindgen.log" wasm-bindgen-cli \
       --version "$WASM_BINDGEN_VERSION" --force
   fi
-  if ! "$HOME/.cargo/bin/wasm-opt" --version 2>/dev/null | grep -q 'version 116'; then
-    step "installing wasm-opt $WASM_OPT_VERSION in the background"
-    # Its C++ (binaryen) is compiled at the level cargo passes, so wasm-opt is built at
-    # full speed: it runs on every release build.
-    cargo install wasm-opt --locked --version "$WASM_OPT_VERSION" --force \
-      >"$logs/wasm-opt.log" 2>&1 &
-    TOOL_JOBS+=("$!")
-    TOOL_LOGS+=("$logs/wasm-opt.log")
+  if [ ! -d scripts/bundle/node_modules ] \
+    || [ scripts/bundle/package-lock.json -nt scripts/bundle/node_modules/.package-lock.json ]; then
+    step "installing the bundler's packages (npm ci in scripts/bundle)"
+    (cd scripts/bundle && npm ci --no-audit --no-fund --loglevel=error)
   fi
 }
 
@@ -76,6 +66,18 @@ start_build_tools() {
 ensure_build_tools() {
   start_build_tools
   wait_for_tools
+}
+
+# cargo-leptos, the development tool (`cargo leptos watch`); the scripts build without it
+# (scripts/bundle), and scripts/check-bundle installs it to compare the two.
+ensure_cargo_leptos() {
+  if [ "$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
+    step "installing cargo-leptos $CARGO_LEPTOS_VERSION (once)"
+    # no_downloads: fail at once instead of fetching tools from outside the registries.
+    install_tool_in_background "$(mktemp /tmp/cargo-leptos.XXXXXX.log)" cargo-leptos --locked \
+      --version "$CARGO_LEPTOS_VERSION" --features no_downloads
+    wait_for_tools
+  fi
 }
 
 ensure_test_runner() {

@@ -6,7 +6,7 @@
 use super::types::*;
 use super::ProductFilter;
 use crate::domain::*;
-use crate::listing::{Page, PER_PAGE};
+use crate::listing::Page;
 use crate::search::list::{in_order, ListQuery, ListedIds};
 use crate::search::{DocumentKind, SearchBackend};
 use sqlx::PgPool;
@@ -50,9 +50,10 @@ impl From<SummaryRow> for ProductSummary {
 }
 
 /// Listed products matching `filter` (and of one supplier, if given), newest first,
-/// `per_page` (at most `PER_PAGE`) at a time, with the number that matched; eligibility
-/// as on `today`. The search index finds the page (`search::list`); Postgres reads its
-/// rows, or the whole page when the index cannot answer.
+/// `per_page` (at most [`PER_PAGE`](crate::listing::PER_PAGE)) at a time, with the number
+/// that matched; eligibility as on `today`. The search index finds the page
+/// (`search::list`); Postgres reads its rows, or the whole page when the index cannot
+/// answer.
 pub async fn list_published(
     pool: &PgPool,
     search: &SearchBackend,
@@ -91,7 +92,8 @@ async fn listed_in_postgres(
     today: chrono::NaiveDate,
 ) -> Result<ListedIds, sqlx::Error> {
     let location = query.location.map(Location::code);
-    let row = sqlx::query!(
+    sqlx::query_as!(
+        ListedIds,
         r#"WITH matching AS (
                SELECT p.id, p.published_at
                FROM products p
@@ -117,15 +119,11 @@ async fn listed_in_postgres(
         query.organisation,
         today,
         query.procurement,
-        i64::from(PER_PAGE),
-        query.offset() as i64,
+        query.limit(),
+        query.offset_rows(),
     )
     .fetch_one(pool)
-    .await?;
-    Ok(ListedIds {
-        ids: row.ids,
-        total: row.total,
-    })
+    .await
 }
 
 /// The products `ids` that are still listed, in that order, with their government

@@ -2,7 +2,7 @@
 
 use super::{ProjectDetail, ProjectFilter, ProjectSummary};
 use crate::domain::*;
-use crate::listing::{Page, PER_PAGE};
+use crate::listing::Page;
 use crate::products::OrganisationRef;
 use crate::search::list::{in_order, ListQuery, ListedIds};
 use crate::search::{DocumentKind, SearchBackend};
@@ -38,9 +38,9 @@ impl From<SummaryRow> for ProjectSummary {
 }
 
 /// Published projects matching `filter` (and of one owner, if given), newest first,
-/// `per_page` (at most `PER_PAGE`) at a time. The search index finds the page
-/// (`search::list`); Postgres reads its rows, or the whole page when the index cannot
-/// answer.
+/// `per_page` (at most [`PER_PAGE`](crate::listing::PER_PAGE)) at a time. The search index
+/// finds the page (`search::list`); Postgres reads its rows, or the whole page when the
+/// index cannot answer.
 pub async fn list_published(
     pool: &PgPool,
     search: &SearchBackend,
@@ -93,7 +93,8 @@ pub async fn list_published(
 /// The page of `query` as Postgres finds it, when the search index cannot.
 async fn listed_in_postgres(pool: &PgPool, query: &ListQuery) -> Result<ListedIds, sqlx::Error> {
     let stage = query.stage.map(ProjectStage::code);
-    let row = sqlx::query!(
+    sqlx::query_as!(
+        ListedIds,
         r#"WITH matching AS (
                SELECT p.id, p.published_at FROM projects p
                JOIN organisations o ON o.id = p.organisation_id
@@ -107,15 +108,11 @@ async fn listed_in_postgres(pool: &PgPool, query: &ListQuery) -> Result<ListedId
         query.category,
         stage,
         query.organisation,
-        i64::from(PER_PAGE),
-        query.offset() as i64,
+        query.limit(),
+        query.offset_rows(),
     )
     .fetch_one(pool)
-    .await?;
-    Ok(ListedIds {
-        ids: row.ids,
-        total: row.total,
-    })
+    .await
 }
 
 /// A project whose page is public, with its "published on" day in `zone` (the

@@ -4,7 +4,7 @@
 
 use super::{ScenarioDetail, ScenarioFilter, ScenarioSummary};
 use crate::domain::*;
-use crate::listing::{Page, PER_PAGE};
+use crate::listing::Page;
 use crate::products::OrganisationRef;
 use crate::search::list::{in_order, ListQuery, ListedIds};
 use crate::search::{DocumentKind, SearchBackend};
@@ -43,9 +43,9 @@ impl From<SummaryRow> for ScenarioSummary {
 }
 
 /// Published scenarios matching `filter` (and of one publisher, if given), newest first,
-/// `per_page` (at most `PER_PAGE`) at a time; open for answers as on `today`. The search
-/// index finds the page (`search::list`); Postgres reads its rows, or the whole page when
-/// the index cannot answer.
+/// `per_page` (at most [`PER_PAGE`](crate::listing::PER_PAGE)) at a time; open for answers
+/// as on `today`. The search index finds the page (`search::list`); Postgres reads its
+/// rows, or the whole page when the index cannot answer.
 pub async fn list_published(
     pool: &PgPool,
     search: &SearchBackend,
@@ -91,7 +91,8 @@ pub async fn list_published(
 /// The page of `query` as Postgres finds it, when the search index cannot.
 async fn listed_in_postgres(pool: &PgPool, query: &ListQuery) -> Result<ListedIds, sqlx::Error> {
     let location = query.location.map(Location::code);
-    let row = sqlx::query!(
+    sqlx::query_as!(
+        ListedIds,
         r#"WITH matching AS (
                SELECT s.id, s.published_at FROM scenarios s
                JOIN organisations o ON o.id = s.organisation_id
@@ -105,15 +106,11 @@ async fn listed_in_postgres(pool: &PgPool, query: &ListQuery) -> Result<ListedId
         query.category,
         location,
         query.organisation,
-        i64::from(PER_PAGE),
-        query.offset() as i64,
+        query.limit(),
+        query.offset_rows(),
     )
     .fetch_one(pool)
-    .await?;
-    Ok(ListedIds {
-        ids: row.ids,
-        total: row.total,
-    })
+    .await
 }
 
 /// A scenario whose page is public; open for answers as on `today`, "published on" in

@@ -76,6 +76,7 @@ impl SearchBackend {
                 log_refusals(&refused);
                 self.mark_format_current(&mut *tx).await?;
                 tx.commit().await?;
+                index.note_older_documents(false);
                 return Ok(Some(format!(
                     "{reason}: settings applied, {written} documents written again"
                 )));
@@ -104,30 +105,37 @@ impl SearchBackend {
     /// writes ([`DOCUMENT_FORMAT`]), e.g. after an upgrade. One server does it (the others
     /// skip while it holds the lock); searches keep working meanwhile. Returns whether it
     /// rebuilt.
+    ///
+    /// Until the rebuild is done (on this server or another), the backend knows its index
+    /// may hold older documents and lists read Postgres (`note_older_documents`).
     pub async fn ensure_format(&self, pool: &PgPool) -> Result<bool, IndexError> {
         let name = self.state_name();
+        if Self::recorded_format(pool, &name).await? == Some(DOCUMENT_FORMAT) {
+            self.note_older_documents(false);
+            return Ok(false);
+        }
         let mut tx = pool.begin().await?;
         if !Self::try_lock_repair(&mut tx, &name).await? {
             tx.rollback().await?;
-            return Ok(false); // another server is rebuilding it
+            // Another server is rebuilding it (or creating it).
+            self.note_older_documents(!self.holds_no_documents(pool).await?);
+            return Ok(false);
         }
-        let format = sqlx::query_scalar!(
-            "SELECT format_version FROM search_index_state WHERE index_name = $1",
-            name
-        )
-        .fetch_optional(&mut *tx)
-        .await?;
+        let format = Self::recorded_format(&mut *tx, &name).await?;
         if format == Some(DOCUMENT_FORMAT) {
             // At once, not when the pool gets round to it: the lock goes with it.
             tx.rollback().await?;
+            self.note_older_documents(false);
             return Ok(false);
         }
         if format.is_none() && self.holds_no_documents(pool).await? {
             // A new index: nothing in it is of an old format, and the outbox fills it.
             self.mark_format_current(&mut *tx).await?;
             tx.commit().await?;
+            self.note_older_documents(false);
             return Ok(false);
         }
+        self.note_older_documents(true);
         tracing::info!(
             index = name,
             found = ?format,
@@ -138,6 +146,7 @@ impl SearchBackend {
         log_refusals(&refused);
         self.mark_format_current(&mut *tx).await?;
         tx.commit().await?;
+        self.note_older_documents(false);
         tracing::info!(
             index = name,
             written,
@@ -145,6 +154,28 @@ impl SearchBackend {
             "search index rebuilt"
         );
         Ok(true)
+    }
+
+    /// The document format recorded for the index `name`, if any.
+    async fn recorded_format<'c>(
+        executor: impl sqlx::PgExecutor<'c>,
+        name: &str,
+    ) -> Result<Option<i32>, sqlx::Error> {
+        sqlx::query_scalar!(
+            "SELECT format_version FROM search_index_state WHERE index_name = $1",
+            name
+        )
+        .fetch_optional(executor)
+        .await
+    }
+
+    /// Records whether the index may hold documents of an older format; only
+    /// Meilisearch lists need to know (the embedded copy is built from `search_documents`,
+    /// whose columns every format fills).
+    fn note_older_documents(&self, older: bool) {
+        if let SearchBackend::Meilisearch(index) = self {
+            index.note_older_documents(older);
+        }
     }
 
     /// Whether the index has never held a document (the embedded table is empty; a

@@ -2,8 +2,8 @@
 //! on one thread of its own at a lower priority (nice 10), not on the threads that answer
 //! requests: a full reindex or a bulk load then takes the cores only when requests leave
 //! them free. Threads started from it, such as the embedded index's indexing and merging
-//! threads, inherit its priority. (Reading rows and building a copy's documents stay on
-//! the request threads, in rounds that yield between them.)
+//! threads, inherit its priority. (The copy's catch-up builds its documents and commits on
+//! tokio's blocking threads, `embedded::mirror`: a search must not queue behind a reindex.)
 
 use std::sync::mpsc;
 use std::sync::OnceLock;

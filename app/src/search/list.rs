@@ -55,9 +55,20 @@ impl ListQuery {
     pub fn offset(&self) -> usize {
         (self.page.clamp(1, MAX_PAGE) as usize - 1) * PER_PAGE as usize
     }
+
+    /// [`offset`](Self::offset) as SQL's `OFFSET` takes it.
+    pub fn offset_rows(&self) -> i64 {
+        self.offset() as i64
+    }
+
+    /// The rows of one page, as SQL's `LIMIT` takes it.
+    pub fn limit(&self) -> i64 {
+        i64::from(PER_PAGE)
+    }
 }
 
 /// A page of a list as the index has it: the records' ids in order, and how many matched.
+/// The Postgres fallbacks read it straight from a row with the columns `total` and `ids`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListedIds {
     pub ids: Vec<i64>,

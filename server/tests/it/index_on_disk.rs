@@ -107,6 +107,47 @@ async fn a_copy_that_missed_changes_is_built_again(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn a_copy_that_missed_changes_is_built_again_while_writes_go_on(pool: PgPool) {
+    let folder = tempfile::tempdir().unwrap();
+    let graphene = listed_product(&pool, "石墨烯导热膜").await;
+    let index = open(&pool, folder.path());
+    assert_eq!(found(&index, "石墨烯").await, vec![graphene]);
+    drop(index);
+    sqlx::query("DELETE FROM search_documents")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let robot = listed_product(&pool, "工业机器人视觉检测系统").await;
+
+    // An indexer that never stops writing (the robot's document, again and again): the
+    // table's count must still be compared with the copy's.
+    let writing = tokio::spawn({
+        let pool = pool.clone();
+        async move {
+            loop {
+                sqlx::query(
+                    "UPDATE search_documents SET revision = nextval('search_documents_revision')
+                     WHERE kind = 'product' AND id = $1",
+                )
+                .bind(robot)
+                .execute(&pool)
+                .await
+                .unwrap();
+            }
+        }
+    });
+    let index = open(&pool, folder.path());
+    let first = found(&index, "石墨烯").await;
+    writing.abort();
+    assert_eq!(
+        first,
+        Vec::<i64>::new(),
+        "the copy that missed changes was kept"
+    );
+    assert_eq!(found(&index, "机器人").await, vec![robot]);
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn a_copy_of_a_replaced_table_is_built_again(pool: PgPool) {
     let folder = tempfile::tempdir().unwrap();
     let graphene = listed_product(&pool, "石墨烯导热膜").await;
@@ -158,6 +199,34 @@ async fn a_folder_another_server_holds_is_refused(pool: PgPool) {
         &EmbeddedStorage::Folder(folder.path().to_owned()),
     );
     assert!(second.is_err(), "two writers in one folder");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_folder_another_server_holds_is_never_emptied(pool: PgPool) {
+    let folder = tempfile::tempdir().unwrap();
+    let graphene = listed_product(&pool, "石墨烯导热膜").await;
+    let first = open(&pool, folder.path());
+    assert_eq!(found(&first, "石墨烯").await, vec![graphene]);
+    // What the second server reads cannot be opened (the first is writing it, or it is
+    // damaged): it must still not remove what the first one keeps there.
+    let meta = folder.path().join("meta.json");
+    let kept = std::fs::read(&meta).unwrap();
+    std::fs::write(&meta, "being written").unwrap();
+    let files = std::fs::read_dir(folder.path()).unwrap().count();
+    let second = EmbeddedIndex::open(
+        pool.clone(),
+        crate::helpers::test_clock(),
+        &EmbeddedStorage::Folder(folder.path().to_owned()),
+    );
+    assert!(second.is_err(), "a second server in the folder");
+    assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), files);
+    std::fs::write(&meta, kept).unwrap();
+    drop(first);
+    let reopened = open(&pool, folder.path());
+    assert!(
+        reopened.revision() > 0,
+        "the first server's copy is still there"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]

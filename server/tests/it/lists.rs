@@ -132,6 +132,33 @@ fn unreachable() -> SearchBackend {
     )
 }
 
+/// A Meilisearch that accepts connections and never answers (kept open while the returned
+/// task runs).
+async fn silent() -> (SearchBackend, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let holding = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            open.push(socket);
+        }
+    });
+    let backend = SearchBackend::Meilisearch(
+        MeiliIndex::new(
+            MeiliConfig {
+                url,
+                site_id: "site1".into(),
+                write_key: "key".into(),
+                search_key: "key".into(),
+                partners: Vec::new(),
+            },
+            crate::helpers::test_clock(),
+        )
+        .unwrap(),
+    );
+    (backend, holding)
+}
+
 /// Every filter of every list, pages 1 to 4 (the last past the end), through `index`
 /// and from Postgres alone: the same pages.
 async fn lists_agree_with_postgres(pool: &PgPool, index: &SearchBackend, catalogue: &Catalogue) {
@@ -312,4 +339,98 @@ async fn a_list_follows_a_publication_once_indexed(pool: PgPool) {
         list.contains("刚发布的产品"),
         "the list once the indexer ran"
     );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_list_whose_meilisearch_never_answers_comes_from_postgres(pool: PgPool) {
+    catalogue(&pool).await;
+    let today = crate::helpers::test_today();
+    let (silent, holding) = silent().await;
+    let filter = ProductFilter {
+        industry: Some(Industry::NewMaterials),
+        ..ProductFilter::default()
+    };
+    let list = |backend| app::products::db::list_published(&pool, backend, &filter, 20, today);
+    let postgres = unreachable();
+    let expected = list(&postgres).await.unwrap();
+    assert!(expected.total > 0);
+    // Well past the list's own timeout, well before a request's deadline would answer.
+    let listed = tokio::time::timeout(std::time::Duration::from_secs(20), list(&silent))
+        .await
+        .expect("the list waited for a Meilisearch that never answers")
+        .unwrap();
+    assert_eq!(listed, expected);
+    holding.abort();
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn lists_read_postgres_while_meilisearch_may_hold_documents_of_an_older_format(pool: PgPool) {
+    use app::search::document::DOCUMENT_FORMAT;
+    let catalogue = catalogue(&pool).await;
+    let today = crate::helpers::test_today();
+    let mock = crate::meilisearch::mock().await;
+    let index = crate::meilisearch::site(&mock, "site1", Vec::new());
+    index.prepare().await.unwrap();
+    index.reindex(&pool).await.unwrap();
+    let backend = SearchBackend::Meilisearch(index);
+    let name = backend.state_name();
+    // The index holds the previous format's documents (without `organisation_id`), and
+    // another server holds the lock while it rebuilds them.
+    sqlx::query(
+        "INSERT INTO search_index_state (index_name, format_version, rebuilt_at)
+         VALUES ($1, $2, now())
+         ON CONFLICT (index_name) DO UPDATE SET format_version = EXCLUDED.format_version",
+    )
+    .bind(&name)
+    .bind(DOCUMENT_FORMAT - 1)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let mut rebuilding = pool.acquire().await.unwrap();
+    sqlx::query("SELECT pg_advisory_lock(hashtextextended('search-format:' || $1, 0))")
+        .bind(&name)
+        .execute(&mut *rebuilding)
+        .await
+        .unwrap();
+    assert!(
+        !backend.ensure_format(&pool).await.unwrap(),
+        "the other server rebuilds"
+    );
+    let filter = ProductFilter {
+        organisation: Some(OrganisationId(catalogue.firm)),
+        ..ProductFilter::default()
+    };
+    let list = |backend| app::products::db::list_published(&pool, backend, &filter, 20, today);
+    let searches = || {
+        mock.requests()
+            .iter()
+            .filter(|request| request.path.ends_with("/search"))
+            .count()
+    };
+    let postgres = unreachable();
+    let expected = list(&postgres).await.unwrap();
+    assert!(expected.total > 0);
+    let before = searches();
+    assert_eq!(list(&backend).await.unwrap(), expected);
+    assert_eq!(
+        searches(),
+        before,
+        "a list asked an index of older documents"
+    );
+    // The other server is done: the next check finds the format current, and lists page
+    // through the index again.
+    sqlx::query("UPDATE search_index_state SET format_version = $2 WHERE index_name = $1")
+        .bind(&name)
+        .bind(DOCUMENT_FORMAT)
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("SELECT pg_advisory_unlock(hashtextextended('search-format:' || $1, 0))")
+        .bind(&name)
+        .execute(&mut *rebuilding)
+        .await
+        .unwrap();
+    assert!(!backend.ensure_format(&pool).await.unwrap());
+    assert_eq!(list(&backend).await.unwrap(), expected);
+    assert_eq!(searches(), before + 1, "the list came from the index again");
 }

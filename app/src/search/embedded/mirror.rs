@@ -54,6 +54,7 @@ pub enum Storage {
 
 /// The index's fields. Words fields hold the words segmented at indexing time, split on
 /// spaces only; the raw title and body are stored for highlighting.
+#[derive(Clone, Copy)]
 pub struct Fields {
     pub key: Field,
     pub kind: Field,
@@ -154,7 +155,13 @@ pub struct Mirror {
     counted: AtomicBool,
     /// Whether the copy is catching up in the background.
     following: AtomicBool,
-    writer: tokio::sync::Mutex<IndexWriter>,
+    /// Held while catching up: one catch-up at a time.
+    catching_up: tokio::sync::Mutex<()>,
+    /// Used on blocking threads only (`on_writer`), so that building documents and
+    /// committing never take a thread that answers requests.
+    writer: Arc<std::sync::Mutex<IndexWriter>>,
+    /// The folder's lock (`lock_folder`), held as long as the copy is.
+    _folder_lock: Option<std::fs::File>,
 }
 
 struct Row {
@@ -198,9 +205,12 @@ impl Mirror {
     /// (two servers given the same data folder).
     pub fn open(storage: &Storage) -> tantivy::Result<Mirror> {
         let (schema, fields) = schema();
-        let index = match storage {
-            Storage::Memory => Index::create_in_ram(schema),
-            Storage::Folder(folder) => open_folder(folder, schema)?,
+        let (index, folder_lock) = match storage {
+            Storage::Memory => (Index::create_in_ram(schema), None),
+            Storage::Folder(folder) => {
+                let lock = lock_folder(folder)?;
+                (open_folder(folder, schema)?, Some(lock))
+            }
         };
         let (revision, source) = index
             .load_metas()?
@@ -229,7 +239,9 @@ impl Mirror {
             source: AtomicI64::new(source),
             counted: AtomicBool::new(false),
             following: AtomicBool::new(false),
-            writer: tokio::sync::Mutex::new(writer),
+            catching_up: tokio::sync::Mutex::new(()),
+            writer: Arc::new(std::sync::Mutex::new(writer)),
+            _folder_lock: folder_lock,
         })
     }
 
@@ -277,7 +289,7 @@ impl Mirror {
 
     /// Applies every row of the table changed since the last call, before returning.
     pub async fn catch_up_now(&self, pool: &PgPool) -> Result<(), IndexError> {
-        let mut writer = self.writer.lock().await;
+        let _catching_up = self.catching_up.lock().await;
         let latest = super::store::latest(pool).await?;
         if self.is_current(&latest) {
             return Ok(()); // another search caught up while this one waited
@@ -294,29 +306,54 @@ impl Mirror {
                     "search documents replaced: loading the search index again"
                 );
             }
-            revision = self.reset(&mut writer, latest.source)?;
+            revision = self.reset(latest.source).await?;
         }
         let from = revision;
-        revision = self.apply_since(pool, &mut writer, revision).await?;
-        self.commit(&mut writer, revision)?;
+        revision = self
+            .apply_since(&mut *pool.acquire().await?, revision)
+            .await?;
+        self.commit(revision).await?;
         if revision - from >= ROWS_PER_ROUND {
             give_back_freed_memory();
         }
         if !self.counted.load(Ordering::Acquire) {
-            let live = super::store::live_documents_up_to(pool, revision).await?;
-            let held = self.reader.searcher().num_docs();
-            if live.is_some_and(|live| live != held) {
-                tracing::warn!(
-                    held,
-                    live,
-                    "the search index on disk missed changes: loading it again"
-                );
-                self.reset(&mut writer, latest.source)?;
-                revision = self.apply_since(pool, &mut writer, 0).await?;
-                self.commit(&mut writer, revision)?;
-            }
-            self.counted.store(live.is_some(), Ordering::Release);
+            self.check_count(pool, latest.source, revision).await?;
         }
+        Ok(())
+    }
+
+    /// Once per opening, compares the copy's count of documents with the table's, and
+    /// loads the copy again when they differ (it missed changes it cannot see by
+    /// revision). What is still missing is applied and the table counted in one snapshot
+    /// (a repeatable-read transaction), so the two agree exactly however busy the writers
+    /// are: counted at another moment, a table that never stops changing would never be
+    /// compared, and every search would wait to catch up.
+    async fn check_count(
+        &self,
+        pool: &PgPool,
+        source: i64,
+        revision: i64,
+    ) -> Result<(), IndexError> {
+        let mut snapshot = pool.begin().await?;
+        sqlx::query!("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *snapshot)
+            .await?;
+        let revision = self.apply_since(&mut snapshot, revision).await?;
+        self.commit(revision).await?;
+        let live = super::store::live_documents(&mut snapshot).await?;
+        snapshot.rollback().await?;
+        let held = self.reader.searcher().num_docs();
+        if live != held {
+            tracing::warn!(
+                held,
+                live,
+                "the search index on disk missed changes: loading it again"
+            );
+            self.reset(source).await?;
+            let revision = self.apply_since(&mut *pool.acquire().await?, 0).await?;
+            self.commit(revision).await?;
+        }
+        self.counted.store(true, Ordering::Release);
         Ok(())
     }
 
@@ -327,8 +364,9 @@ impl Mirror {
     }
 
     /// Empties the copy, to follow `source` from its first revision. Returns 0.
-    fn reset(&self, writer: &mut IndexWriter, source: i64) -> tantivy::Result<i64> {
-        writer.delete_all_documents()?;
+    async fn reset(&self, source: i64) -> Result<i64, IndexError> {
+        self.on_writer(|writer| writer.delete_all_documents().map(drop))
+            .await?;
         self.revision.store(0, Ordering::Release);
         self.source.store(source, Ordering::Release);
         Ok(0)
@@ -338,8 +376,7 @@ impl Mirror {
     /// returns the last revision written.
     async fn apply_since(
         &self,
-        pool: &PgPool,
-        writer: &mut IndexWriter,
+        db: &mut sqlx::PgConnection,
         mut revision: i64,
     ) -> Result<i64, IndexError> {
         let mut uncommitted = 0;
@@ -360,100 +397,125 @@ impl Mirror {
                 revision,
                 ROWS_PER_ROUND
             )
-            .fetch_all(pool)
+            .fetch_all(&mut *db)
             .await?;
             let Some(last) = rows.last() else { break };
             revision = last.revision;
             uncommitted += rows.len();
-            for row in rows {
-                self.write(writer, row)?;
-            }
+            let fields = self.fields;
+            self.on_writer(move |writer| {
+                rows.into_iter()
+                    .try_for_each(|row| write(&fields, writer, row))
+            })
+            .await?;
             if uncommitted >= COMMIT_ROWS {
-                self.commit(writer, revision)?;
+                self.commit(revision).await?;
                 uncommitted = 0;
             }
-            // Building documents is CPU work on a request thread: let requests in.
-            tokio::task::yield_now().await;
         }
         Ok(revision)
     }
 
     /// Commits what was written, recording which table and revision it follows, and shows
     /// it to searches.
-    fn commit(&self, writer: &mut IndexWriter, revision: i64) -> tantivy::Result<()> {
+    async fn commit(&self, revision: i64) -> Result<(), IndexError> {
         let source = self.source.load(Ordering::Acquire);
-        let mut commit = writer.prepare_commit()?;
-        commit.set_payload(&format!("{MIRROR_FORMAT} {source} {revision}"));
-        commit.commit()?;
+        let payload = format!("{MIRROR_FORMAT} {source} {revision}");
+        self.on_writer(move |writer| {
+            let mut commit = writer.prepare_commit()?;
+            commit.set_payload(&payload);
+            commit.commit().map(drop)
+        })
+        .await?;
         self.reader.reload()?;
         self.revision.store(revision, Ordering::Release);
         Ok(())
     }
 
-    fn write(&self, writer: &IndexWriter, row: Row) -> tantivy::Result<()> {
-        let f = &self.fields;
-        let key = key(row.kind, row.id);
-        writer.delete_term(Term::from_field_text(f.key, &key));
-        if row.deleted {
-            return Ok(());
-        }
-        let mut doc = TantivyDocument::new();
-        doc.add_text(f.key, &key);
-        doc.add_text(f.kind, row.kind.code());
-        doc.add_i64(f.id, row.id);
-        if let Some(organisation) = row.organisation_id {
-            doc.add_i64(f.organisation, organisation);
-        }
-        doc.add_text(f.title_words, &row.title_words);
-        doc.add_text(f.title_terms, &row.title_terms);
-        doc.add_text(f.body_words, &row.body_words);
-        doc.add_text(f.body_terms, &row.body_terms);
-        doc.add_text(
-            f.all_words,
-            format!(
-                "{} {} {} {}",
-                row.title_words, row.title_terms, row.body_words, row.body_terms
-            ),
-        );
-        doc.add_text(f.title, &row.title);
-        doc.add_text(f.body, &row.body);
-        let optional = [
-            (f.organisation_name, &row.organisation_name),
-            (f.agency, &row.agency_name),
-            (f.category, &row.category),
-            (f.location, &row.location),
-            (f.stage, &row.stage),
-            (f.batch, &row.batch_code),
-        ];
-        for (field, value) in optional {
-            if let Some(value) = value {
-                doc.add_text(field, value);
-            }
-        }
-        for certification in &row.certifications {
-            doc.add_text(f.certification, certification);
-        }
-        for level in &row.procurement {
-            doc.add_text(f.procurement, level);
-        }
-        doc.add_bool(f.eligible, row.eligible);
-        doc.add_bool(f.first_purchased, row.first_purchased);
-        let numbers = [
-            // One bound stands for both (see `SearchDocument::amount_range`).
-            (f.amount_min, row.amount_min_fen.or(row.amount_max_fen)),
-            (f.amount_max, row.amount_max_fen.or(row.amount_min_fen)),
-            (f.open_until, row.open_until.map(days_since_epoch)),
-            (f.published_at, row.published_at.map(|at| at.timestamp())),
-        ];
-        for (field, value) in numbers {
-            if let Some(value) = value {
-                doc.add_i64(field, value);
-            }
-        }
-        doc.add_u64(f.fair, record_hash(row.kind, row.id));
-        writer.add_document(doc)?;
-        Ok(())
+    /// Runs `job` with the writer on a blocking thread (tokio's `spawn_blocking`), not on
+    /// a thread that answers requests: a commit waits for the indexing threads. (Not on
+    /// the background thread: a search's catch-up must not queue behind a reindex.)
+    async fn on_writer<T: Send + 'static>(
+        &self,
+        job: impl FnOnce(&mut IndexWriter) -> tantivy::Result<T> + Send + 'static,
+    ) -> Result<T, IndexError> {
+        let writer = Arc::clone(&self.writer);
+        let done = tokio::task::spawn_blocking(move || {
+            // A job that panicked left the writer as tantivy leaves it after an error:
+            // usable, its uncommitted documents to be written again.
+            let mut writer = writer
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            job(&mut writer)
+        })
+        .await?;
+        Ok(done?)
     }
+}
+
+/// Adds `row` to the writer (or only removes its older version, for a tombstone).
+fn write(f: &Fields, writer: &IndexWriter, row: Row) -> tantivy::Result<()> {
+    let key = key(row.kind, row.id);
+    writer.delete_term(Term::from_field_text(f.key, &key));
+    if row.deleted {
+        return Ok(());
+    }
+    let mut doc = TantivyDocument::new();
+    doc.add_text(f.key, &key);
+    doc.add_text(f.kind, row.kind.code());
+    doc.add_i64(f.id, row.id);
+    if let Some(organisation) = row.organisation_id {
+        doc.add_i64(f.organisation, organisation);
+    }
+    doc.add_text(f.title_words, &row.title_words);
+    doc.add_text(f.title_terms, &row.title_terms);
+    doc.add_text(f.body_words, &row.body_words);
+    doc.add_text(f.body_terms, &row.body_terms);
+    doc.add_text(
+        f.all_words,
+        format!(
+            "{} {} {} {}",
+            row.title_words, row.title_terms, row.body_words, row.body_terms
+        ),
+    );
+    doc.add_text(f.title, &row.title);
+    doc.add_text(f.body, &row.body);
+    let optional = [
+        (f.organisation_name, &row.organisation_name),
+        (f.agency, &row.agency_name),
+        (f.category, &row.category),
+        (f.location, &row.location),
+        (f.stage, &row.stage),
+        (f.batch, &row.batch_code),
+    ];
+    for (field, value) in optional {
+        if let Some(value) = value {
+            doc.add_text(field, value);
+        }
+    }
+    for certification in &row.certifications {
+        doc.add_text(f.certification, certification);
+    }
+    for level in &row.procurement {
+        doc.add_text(f.procurement, level);
+    }
+    doc.add_bool(f.eligible, row.eligible);
+    doc.add_bool(f.first_purchased, row.first_purchased);
+    let numbers = [
+        // One bound stands for both (see `SearchDocument::amount_range`).
+        (f.amount_min, row.amount_min_fen.or(row.amount_max_fen)),
+        (f.amount_max, row.amount_max_fen.or(row.amount_min_fen)),
+        (f.open_until, row.open_until.map(days_since_epoch)),
+        (f.published_at, row.published_at.map(|at| at.timestamp())),
+    ];
+    for (field, value) in numbers {
+        if let Some(value) = value {
+            doc.add_i64(field, value);
+        }
+    }
+    doc.add_u64(f.fair, record_hash(row.kind, row.id));
+    writer.add_document(doc)?;
+    Ok(())
 }
 
 /// Returns the heap a large catch-up freed to the operating system: glibc keeps freed
@@ -467,16 +529,51 @@ fn give_back_freed_memory() {
     }
 }
 
-/// Opens the index in `folder`, or creates it there. What cannot be opened as an index of
-/// this schema (another schema, a damaged or foreign file) is removed: the copy is only
-/// ever a cache of `search_documents`.
-fn open_folder(folder: &Path, schema: Schema) -> tantivy::Result<Index> {
+/// The file in a copy's folder that a server locks for as long as it keeps its copy
+/// there; never removed with the copy.
+const FOLDER_LOCK: &str = "server.lock";
+
+/// Locks `folder` (created if missing) for this server, before anything in it is read or
+/// removed: a second server given the same data folder must neither write into the copy
+/// nor empty it.
+///
+/// # Errors
+/// Another process holds the lock, or the folder cannot be created.
+fn lock_folder(folder: &Path) -> tantivy::Result<std::fs::File> {
     std::fs::create_dir_all(folder)?;
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(folder.join(FOLDER_LOCK))?;
+    match lock.try_lock() {
+        Ok(()) => Ok(lock),
+        Err(std::fs::TryLockError::WouldBlock) => Err(tantivy::TantivyError::SystemError(format!(
+            "another server keeps its search index in {}",
+            folder.display()
+        ))),
+        Err(std::fs::TryLockError::Error(error)) => Err(error.into()),
+    }
+}
+
+/// Opens the index in `folder` (locked by `lock_folder`), or creates it there. What
+/// cannot be opened as an index of this schema (another schema, a damaged or foreign
+/// file) is removed: the copy is only ever a cache of `search_documents`.
+fn open_folder(folder: &Path, schema: Schema) -> tantivy::Result<Index> {
     match Index::open_or_create(MmapDirectory::open(folder)?, schema.clone()) {
         Err(error) => {
             tracing::warn!(?folder, %error, "cannot open the search index: building it again");
-            std::fs::remove_dir_all(folder)?;
-            std::fs::create_dir_all(folder)?;
+            for entry in std::fs::read_dir(folder)? {
+                let entry = entry?;
+                if entry.file_name() == FOLDER_LOCK {
+                    continue;
+                }
+                if entry.file_type()?.is_dir() {
+                    std::fs::remove_dir_all(entry.path())?;
+                } else {
+                    std::fs::remove_file(entry.path())?;
+                }
+            }
             Index::create_in_dir(folder, schema)
         }
         opened => opened,

@@ -145,20 +145,15 @@ pub async fn latest(pool: &PgPool) -> Result<Latest, sqlx::Error> {
     .await
 }
 
-/// The number of documents not removed, when the table's highest revision is `revision`
-/// (`None` when it has moved on, so the count would not match that revision).
-pub async fn live_documents_up_to(
-    pool: &PgPool,
-    revision: i64,
-) -> Result<Option<u64>, sqlx::Error> {
-    let row = sqlx::query!(
-        r#"SELECT count(*) FILTER (WHERE NOT deleted) AS "live!",
-                  COALESCE(max(revision), 0) AS "revision!"
-           FROM search_documents"#
+/// The number of documents not removed (within the caller's transaction, so that it can
+/// be compared with what was read in the same snapshot).
+pub async fn live_documents(db: &mut sqlx::PgConnection) -> Result<u64, sqlx::Error> {
+    let live = sqlx::query_scalar!(
+        r#"SELECT count(*) FILTER (WHERE NOT deleted) AS "live!" FROM search_documents"#
     )
-    .fetch_one(pool)
+    .fetch_one(db)
     .await?;
-    Ok((row.revision == revision).then_some(row.live as u64))
+    Ok(live as u64)
 }
 
 /// Removes every document not written since `revision` (a rebuild wrote all public ones).

@@ -10,6 +10,11 @@ use crate::search::SearchQuery;
 use meilisearch_sdk::search::{SearchQuery as MeiliQuery, Selectors};
 use serde::Deserialize;
 
+/// How long a list waits for Meilisearch before it reads the page from Postgres instead:
+/// a Meilisearch that accepts connections but does not answer (overloaded, or stopped
+/// mid-request) must not hold every list page until the request's deadline.
+pub const LIST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
 #[derive(Deserialize)]
 struct ListedId {
     id: i64,
@@ -19,8 +24,15 @@ impl MeiliIndex {
     /// A page of a list (`search::list`).
     ///
     /// # Errors
-    /// [`IndexError::Unavailable`] when Meilisearch cannot answer.
+    /// [`IndexError::Unavailable`] when Meilisearch cannot answer, has not answered within
+    /// [`LIST_TIMEOUT`], or may hold documents of an older format (during an upgrade's
+    /// rebuild an older document may lack `organisation_id`, which lists filter on).
     pub async fn list(&self, query: &ListQuery) -> Result<ListedIds, IndexError> {
+        if self.may_hold_older_documents() {
+            return Err(IndexError::Unavailable(
+                "the index may hold documents of an older format until it is rebuilt".into(),
+            ));
+        }
         let as_search = SearchQuery {
             kind: Some(query.kind),
             category: query.category.clone(),
@@ -46,9 +58,14 @@ impl MeiliIndex {
             .with_attributes_to_retrieve(Selectors::Some(&["id"]))
             // The kind's facet count is exact; the hit count past `maxTotalHits` is not.
             .with_facets(Selectors::Some(&["kind"]));
-        let response = meili
-            .execute::<ListedId>()
+        let response = tokio::time::timeout(LIST_TIMEOUT, meili.execute::<ListedId>())
             .await
+            .map_err(|_| {
+                IndexError::Unavailable(format!(
+                    "Meilisearch did not answer a list within {} s",
+                    LIST_TIMEOUT.as_secs()
+                ))
+            })?
             .map_err(errors::classify)?;
         let total = response
             .facet_distribution

@@ -97,6 +97,10 @@ struct Inner {
     clock: Clock,
     /// Whether the index exists with the settings kept in code (set by `prepare`).
     ready: AtomicBool,
+    /// Whether the index may hold documents of an older format than the code writes
+    /// (`SearchBackend::ensure_format` found so and has not rebuilt it yet): lists then
+    /// come from Postgres, since an older document may lack a field a list filters on.
+    older_documents: AtomicBool,
     partners: search::PartnerHealth,
 }
 
@@ -124,6 +128,7 @@ impl MeiliIndex {
                 searcher,
                 clock,
                 ready: AtomicBool::new(false),
+                older_documents: AtomicBool::new(false),
                 partners: search::PartnerHealth::default(),
             }),
         })
@@ -143,6 +148,17 @@ impl MeiliIndex {
 
     pub fn index_uid(&self) -> String {
         index_uid_of(&self.inner.config.site_id)
+    }
+
+    /// Records whether the index may hold documents of an older format (see
+    /// `SearchBackend::ensure_format`); lists read Postgres while it may.
+    pub fn note_older_documents(&self, older: bool) {
+        self.inner.older_documents.store(older, Ordering::Release);
+    }
+
+    /// Whether the index may hold documents of an older format.
+    pub fn may_hold_older_documents(&self) -> bool {
+        self.inner.older_documents.load(Ordering::Acquire)
     }
 
     /// Whether `prepare` has succeeded since the server started.
