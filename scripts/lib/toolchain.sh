@@ -43,8 +43,6 @@ wait_for_tools() {
 # at once (the site's builds need it), and the bundler's npm packages (wasm-opt and
 # Lightning CSS, scripts/bundle) are installed.
 start_build_tools() {
-  local logs
-  logs=$(mktemp -d /tmp/catalogue-tools.XXXXXX)
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     step "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
@@ -52,7 +50,7 @@ start_build_tools() {
   if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
     step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (the version in Cargo.lock) in the background"
     # Not --locked: one of its locked dependencies is not on the registry.
-    install_tool_in_background "$logs/wasm-bindgen.log" wasm-bindgen-cli \
+    install_tool_in_background "$(mktemp /tmp/wasm-bindgen-install.XXXXXX.log)" wasm-bindgen-cli \
       --version "$WASM_BINDGEN_VERSION" --force
   fi
   if [ ! -d scripts/bundle/node_modules ] \
