@@ -84,22 +84,27 @@ async fn a_restarted_server_keeps_its_copy_and_applies_only_what_changed(pool: P
     assert!(index.revision() > revision);
 }
 
-#[sqlx::test(migrations = "../migrations")]
-async fn a_copy_that_missed_changes_is_built_again(pool: PgPool) {
+/// A folder whose copy holds the graphene film, after the table was emptied without
+/// tombstones (as a restore of an older dump into the same table would) and a robot
+/// listed: its revision is above the copy's, so following by revision alone would keep
+/// the graphene film forever. Returns the folder and the robot's id.
+async fn copy_that_missed_changes(pool: &PgPool) -> (tempfile::TempDir, i64) {
     let folder = tempfile::tempdir().unwrap();
-    let graphene = listed_product(&pool, "石墨烯导热膜").await;
-    let index = open(&pool, folder.path());
+    let graphene = listed_product(pool, "石墨烯导热膜").await;
+    let index = open(pool, folder.path());
     assert_eq!(found(&index, "石墨烯").await, vec![graphene]);
     drop(index);
-
-    // The table emptied without tombstones (as a restore of an older dump into the same
-    // table would), then a new record: its revision is above the copy's, so following by
-    // revision alone would keep the graphene film forever.
     sqlx::query("DELETE FROM search_documents")
-        .execute(&pool)
+        .execute(pool)
         .await
         .unwrap();
-    let robot = listed_product(&pool, "工业机器人视觉检测系统").await;
+    let robot = listed_product(pool, "工业机器人视觉检测系统").await;
+    (folder, robot)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_copy_that_missed_changes_is_built_again(pool: PgPool) {
+    let (folder, robot) = copy_that_missed_changes(&pool).await;
 
     let index = open(&pool, folder.path());
     assert_eq!(found(&index, "机器人").await, vec![robot]);
@@ -108,16 +113,7 @@ async fn a_copy_that_missed_changes_is_built_again(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_copy_that_missed_changes_is_built_again_while_writes_go_on(pool: PgPool) {
-    let folder = tempfile::tempdir().unwrap();
-    let graphene = listed_product(&pool, "石墨烯导热膜").await;
-    let index = open(&pool, folder.path());
-    assert_eq!(found(&index, "石墨烯").await, vec![graphene]);
-    drop(index);
-    sqlx::query("DELETE FROM search_documents")
-        .execute(&pool)
-        .await
-        .unwrap();
-    let robot = listed_product(&pool, "工业机器人视觉检测系统").await;
+    let (folder, robot) = copy_that_missed_changes(&pool).await;
 
     // An indexer that never stops writing (the robot's document, again and again): the
     // table's count must still be compared with the copy's.

@@ -117,10 +117,15 @@ async fn catalogue(pool: &PgPool) -> Catalogue {
 
 /// A Meilisearch nobody answers at: every list falls back to Postgres.
 fn unreachable() -> SearchBackend {
+    meilisearch_at("http://127.0.0.1:9".into())
+}
+
+/// A Meilisearch backend for site `site1` at `url`.
+fn meilisearch_at(url: String) -> SearchBackend {
     SearchBackend::Meilisearch(
         MeiliIndex::new(
             MeiliConfig {
-                url: "http://127.0.0.1:9".into(),
+                url,
                 site_id: "site1".into(),
                 write_key: "key".into(),
                 search_key: "key".into(),
@@ -143,19 +148,7 @@ async fn silent() -> (SearchBackend, tokio::task::JoinHandle<()>) {
             open.push(socket);
         }
     });
-    let backend = SearchBackend::Meilisearch(
-        MeiliIndex::new(
-            MeiliConfig {
-                url,
-                site_id: "site1".into(),
-                write_key: "key".into(),
-                search_key: "key".into(),
-                partners: Vec::new(),
-            },
-            crate::helpers::test_clock(),
-        )
-        .unwrap(),
-    );
+    let backend = meilisearch_at(url);
     (backend, holding)
 }
 
