@@ -8,7 +8,7 @@ use crate::{assets, config, csrf, database, page_cache, routes, security, sessio
 use anyhow::{Context, Result};
 use app::clock::Clock;
 use app::search::meili::MeiliIndex;
-use app::search::{EmbeddedIndex, EmbeddedStorage, SearchBackend};
+use app::search::{EmbeddedIndex, EmbeddedStorage, SearchBackend, SearchIndex};
 use app::state::{AppState, Site};
 use app::{shell, App};
 use axum::error_handling::HandleErrorLayer;
@@ -298,10 +298,23 @@ pub async fn serve(config: Config) -> Result<()> {
         let (pool, search) = (pool.clone(), search.clone());
         move || keep_search_ready(pool.clone(), search.clone())
     });
-    // Keeps the search index up to date from the outbox.
+    // Keeps the search index up to date from the outbox, on connections of its own: each
+    // lane holds one for its batch's transaction and one to read the records, and waits
+    // for the backend in between, which must not take connections from the pages.
+    let lanes = u32::try_from(search.batches_in_flight()).unwrap_or(1);
+    let indexer_pool = database::pool_options(&config)
+        .max_connections(2 * lanes)
+        .connect_lazy_with((*pool.connect_options()).clone());
     supervise("search indexer", {
-        let (pool, clock) = (pool.clone(), clock.clone());
-        move || crate::indexer::run(pool.clone(), search.clone(), clock.clone())
+        let clock = clock.clone();
+        move || {
+            crate::indexer::run(
+                indexer_pool.clone(),
+                search.clone(),
+                clock.clone(),
+                crate::indexer::BATCH_SIZE,
+            )
+        }
     });
     supervise("mail sender", {
         let (pool, clock, wake) = (

@@ -356,4 +356,11 @@ impl SearchIndex for SearchBackend {
             SearchBackend::Meilisearch(index) => index.search(query).await,
         }
     }
+
+    fn batches_in_flight(&self) -> usize {
+        match self {
+            SearchBackend::Embedded(index) => index.batches_in_flight(),
+            SearchBackend::Meilisearch(index) => index.batches_in_flight(),
+        }
+    }
 }

@@ -7,7 +7,7 @@
 pub use super::kind::DocumentKind;
 use chrono::NaiveDate;
 use serde::Serialize;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 /// The format of the documents the code writes. Bump it whenever what a document holds,
 /// or how it is written, changes: a server that finds an index of another format rebuilds
@@ -133,7 +133,7 @@ pub async fn public_page(
     today: NaiveDate,
 ) -> Result<Vec<SearchDocument>, sqlx::Error> {
     let ids = public_ids(pool, kind, after, limit).await?;
-    let mut documents = load(pool, kind, &ids, today).await?;
+    let mut documents = load(&mut *pool.acquire().await?, kind, &ids, today).await?;
     documents.sort_by_key(|doc| doc.id);
     Ok(documents)
 }
@@ -196,7 +196,7 @@ pub async fn public_ids(
 /// The documents of the given records that are listed now, in no particular order;
 /// `today` (deployment time zone) decides first-purchase eligibility.
 pub async fn load(
-    pool: &PgPool,
+    conn: &mut PgConnection,
     kind: DocumentKind,
     ids: &[i64],
     today: NaiveDate,
@@ -229,7 +229,7 @@ pub async fn load(
                 ids,
                 today
             )
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await
         }
         DocumentKind::Scenario => {
@@ -252,7 +252,7 @@ pub async fn load(
                  WHERE s.id = ANY($1) AND record_is_listed(s.status, o.verified_at)"#,
                 ids
             )
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await
         }
         DocumentKind::Project => {
@@ -274,7 +274,7 @@ pub async fn load(
                  WHERE p.id = ANY($1) AND record_is_listed(p.status, o.verified_at)"#,
                 ids
             )
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await
         }
         DocumentKind::Organisation => {
@@ -295,7 +295,7 @@ pub async fn load(
                  WHERE o.id = ANY($1) AND organisation_is_public(o.verified_at)"#,
                 ids
             )
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await
         }
     }

@@ -97,4 +97,11 @@ pub trait SearchIndex: Send + Sync + 'static {
         &self,
         query: &SearchQuery,
     ) -> impl Future<Output = Result<SearchResults, IndexError>> + Send;
+
+    /// How many batches the outbox indexer may have in [`SearchIndex::apply`] at once: 1
+    /// (the default) where writes cannot overlap usefully; more where the backend indexes
+    /// batches that arrive together in one go (Meilisearch).
+    fn batches_in_flight(&self) -> usize {
+        1
+    }
 }

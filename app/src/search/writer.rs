@@ -111,10 +111,11 @@ pub async fn try_lock(
         .collect())
 }
 
-/// The current state of `records` (call with their locks held): documents of those that
-/// are listed on `today`, removals of the rest.
+/// The current state of `records`, read on `conn`, the transaction that holds their locks
+/// (so a writer needs one connection, never a second while it holds the first): documents
+/// of those that are listed on `today`, removals of the rest.
 pub async fn current_work(
-    pool: &PgPool,
+    conn: &mut PgConnection,
     records: &BTreeSet<Record>,
     today: NaiveDate,
 ) -> Result<Work, sqlx::Error> {
@@ -128,7 +129,7 @@ pub async fn current_work(
         if ids.is_empty() {
             continue;
         }
-        let documents = document::load(pool, *kind, &ids, today).await?;
+        let documents = document::load(&mut *conn, *kind, &ids, today).await?;
         for id in ids {
             if !documents.iter().any(|doc| doc.id == id) {
                 work.deletes.push((*kind, id));
@@ -194,7 +195,7 @@ pub async fn rewrite<I: SearchIndex>(
         let mut tx = pool.begin().await?;
         let locked = try_lock(&mut tx, &remaining).await?;
         if !locked.is_empty() {
-            let work = current_work(pool, &locked, today).await?;
+            let work = current_work(&mut tx, &locked, today).await?;
             refused.extend(apply_isolating(index, work).await?);
             tx.commit().await?;
             remaining.retain(|record| !locked.contains(record));

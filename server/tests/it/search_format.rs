@@ -149,7 +149,7 @@ async fn a_lost_meilisearch_index_is_noticed_and_rebuilt_with_its_settings(pool:
     index.delete_own_index().await.unwrap();
     assert_eq!(index.drift().await.unwrap(), Some("the index is missing"));
     let (kind, doc) = app::search::document::load(
-        &pool,
+        &mut pool.acquire().await.unwrap(),
         app::search::DocumentKind::Product,
         &[id],
         crate::helpers::test_today(),

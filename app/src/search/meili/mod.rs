@@ -424,4 +424,10 @@ impl SearchIndex for MeiliIndex {
     async fn search(&self, query: &SearchQuery) -> Result<SearchResults, IndexError> {
         self.run_search(query).await
     }
+
+    /// [`rebuild::TASKS_IN_FLIGHT`]: Meilisearch indexes consecutive additions to one
+    /// index together when they are queued together.
+    fn batches_in_flight(&self) -> usize {
+        rebuild::TASKS_IN_FLIGHT
+    }
 }

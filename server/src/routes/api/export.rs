@@ -71,7 +71,8 @@ pub async fn export(
         if ids.is_empty() {
             continue;
         }
-        for doc in document::load(&pool, *kind, &ids, clock.today()).await? {
+        let mut conn = pool.acquire().await?;
+        for doc in document::load(&mut conn, *kind, &ids, clock.today()).await? {
             details.insert((*kind, doc.id), doc);
         }
     }

@@ -151,6 +151,13 @@ impl MeiliMock {
         self.store().task_polls_before_done = polls;
     }
 
+    /// The most tasks that were enqueued and not yet reported done by a poll of `GET
+    /// /tasks/{uid}` at any one moment: how many a client had in flight at once (tasks it
+    /// never polls count as in flight for good).
+    pub fn most_tasks_in_flight(&self) -> usize {
+        self.store().most_tasks_in_flight
+    }
+
     /// The next `n` reads of an index (`GET /indexes/{uid}`) are answered only once all `n`
     /// have arrived, as when `n` servers start at the same moment: they all see the same
     /// state (an index still missing, which each then tries to create). A read that waits

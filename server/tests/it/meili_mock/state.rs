@@ -30,6 +30,8 @@ pub struct Store {
     pub failing_document_tasks: usize,
     /// How many times a new task is reported `processing` before it is reported done.
     pub task_polls_before_done: usize,
+    /// The most tasks enqueued and not yet reported done by a poll, at any moment.
+    pub most_tasks_in_flight: usize,
     /// How many of the next index reads still wait at `lookup_barrier`.
     pub held_lookups: usize,
     pub lookup_barrier: Option<Arc<Barrier>>,
@@ -47,6 +49,7 @@ impl Store {
             failing: None,
             failing_document_tasks: 0,
             task_polls_before_done: 0,
+            most_tasks_in_flight: 0,
             held_lookups: 0,
             lookup_barrier: None,
             request_count: 0,

@@ -24,6 +24,8 @@ pub struct Task {
     pub finished_at: DateTime<Utc>,
     /// Polls of `GET /tasks/{uid}` left that still report `processing`.
     pub polls_left: usize,
+    /// Whether a poll has reported it done (until then its sender has it in flight).
+    pub reported_done: bool,
 }
 
 /// What a task did: its details, or its details and why it failed.
@@ -101,9 +103,12 @@ impl Store {
             started_at,
             finished_at,
             polls_left: self.task_polls_before_done,
+            reported_done: false,
         };
         let summary = task.summary();
         self.tasks.push(task);
+        let in_flight = self.tasks.iter().filter(|t| !t.reported_done).count();
+        self.most_tasks_in_flight = self.most_tasks_in_flight.max(in_flight);
         (202, summary)
     }
 }
@@ -124,6 +129,7 @@ pub fn get(store: &mut Store, req: &Req, uid: &str) -> Reply {
         return Err(not_found());
     }
     let view = task.view();
+    task.reported_done |= !task.processing();
     task.polls_left = task.polls_left.saturating_sub(1);
     Ok((200, view))
 }

@@ -6,6 +6,7 @@
 mod export;
 mod federation;
 mod health;
+mod lanes;
 mod order;
 mod outage;
 mod reindex;
