@@ -18,7 +18,8 @@
 //    cargo-leptos 0.3.10 links is 1.0.0-alpha.71, the same release) for the browsers of
 //    the `defaults` query;
 // 5. each of the three files gets the MD5 of its content (base64url, unpadded) in its
-//    name, and target/release/hash.txt says which, for the server (LEPTOS_HASH_FILES).
+//    name, and hash.txt beside the server binary says which (LEPTOS_HASH_FILES):
+//    target/release/, or the folder given as the second argument (target/debug).
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -32,7 +33,8 @@ const name = 'catalogue'; // [workspace.metadata.leptos] name (LEPTOS_OUTPUT_NAM
 const site = path.join(root, 'target/site');
 const pkg = path.join(site, 'pkg');
 const wasmIn = path.join(root, 'target/front/wasm32-unknown-unknown/wasm-release/app.wasm');
-const hashFile = path.join(root, 'target/release/hash.txt');
+// hash.txt goes beside the server binary (target/release, or target/debug for scripts/site).
+const hashFile = path.join(root, process.argv[3] ?? 'target/release', 'hash.txt');
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 function step(what) {

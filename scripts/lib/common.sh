@@ -42,23 +42,48 @@ export_bench_limits() {
   export RATE_LIMIT_PER_SECOND=1000000 RATE_LIMIT_BURST=1000000 EXPORT_RATE_PER_MINUTE=1000000
 }
 
-# Builds the release site: the server binary, and the bundle in target/site (the same
-# bytes as `cargo leptos build --release`, built by scripts/bundle without cargo-leptos;
-# scripts/check-bundle compares the two). The wasm-bindgen CLI installs meanwhile when it
-# is missing.
-build_site_release() {
+# Builds the site: the server binary in cargo profile $1 (`release`, or `dev` for
+# scripts/site) and the bundle in target/site (the same bytes as `cargo leptos build
+# --release`, built by scripts/bundle without cargo-leptos; scripts/check-bundle compares
+# the two), with `hash.txt` beside the server binary. The wasm (always `wasm-release`, the
+# bundle phones download) compiles in the background beside the server, whose largest
+# crate compiles mostly on one core; the wasm-bindgen CLI installs meanwhile when missing.
+build_site() {
+  local profile=$1 wasm_log wasm_job
   start_build_tools
-  step "building the server (release)"
+  step "building the wasm (profile wasm-release) in the background"
+  wasm_log=$(mktemp /tmp/catalogue-wasm-build.XXXXXX.log)
   # LEPTOS_OUTPUT_NAME: read at compile time by leptos (as cargo-leptos sets it).
-  LEPTOS_OUTPUT_NAME=catalogue cargo build --release --package=server --bin=catalogue \
-    --no-default-features
-  step "building the wasm (profile wasm-release)"
   LEPTOS_OUTPUT_NAME=catalogue cargo build --package=app --lib --target-dir=target/front \
     --target=wasm32-unknown-unknown --no-default-features --features=hydrate \
-    --profile=wasm-release
+    --profile=wasm-release >"$wasm_log" 2>&1 &
+  wasm_job=$!
+  step "building the server (profile $profile)"
+  if ! LEPTOS_OUTPUT_NAME=catalogue cargo build --profile="$profile" --package=server \
+    --bin=catalogue --no-default-features; then
+    kill "$wasm_job" 2>/dev/null || true
+    exit 1
+  fi
+  step "waiting for the wasm build"
+  if ! wait "$wasm_job"; then
+    echo "building the wasm failed; its log ($wasm_log):" >&2
+    tail -n 60 "$wasm_log" >&2
+    exit 1
+  fi
+  rm -f "$wasm_log"
   wait_for_tools
   step "bundling (scripts/bundle)"
-  node scripts/bundle/bundle.mjs "$REPO_ROOT"
+  node scripts/bundle/bundle.mjs "$REPO_ROOT" "$(profile_dir "$profile")"
+}
+
+# The release site, as the tests' browser runs and the benchmarks use it.
+build_site_release() {
+  build_site release
+}
+
+# Where cargo puts what profile $1 builds (`dev` builds into target/debug).
+profile_dir() {
+  if [ "$1" = dev ]; then echo target/debug; else echo "target/$1"; fi
 }
 
 # Where the server finds the bundle that `cargo leptos build` wrote (same as Cargo.toml).
