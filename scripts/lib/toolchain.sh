@@ -56,7 +56,7 @@ start_build_tools() {
   if [ ! -d scripts/bundle/node_modules ] \
     || [ scripts/bundle/package-lock.json -nt scripts/bundle/node_modules/.package-lock.json ]; then
     step "installing the bundler's packages (npm ci in scripts/bundle)"
-    (cd scripts/bundle && npm ci --no-audit --no-fund --loglevel=error)
+    (cd scripts/bundle && npm ci --no-audit --no-fund --no-update-notifier --loglevel=error)
   fi
 }
 
@@ -101,6 +101,6 @@ ensure_browser_tools() {
   fi
   if [ ! -d end2end/node_modules ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
     step "installing the end-to-end test packages (npm ci)"
-    (cd end2end && npm ci --no-audit --no-fund)
+    (cd end2end && npm ci --no-audit --no-fund --no-update-notifier)
   fi
 }
