@@ -5,12 +5,14 @@
 use super::{mock, site};
 use crate::fixtures::*;
 use crate::helpers::test_clock;
+use crate::meili_mock::MeiliMock;
+use app::search::meili::MeiliIndex;
 use serde_json::Value;
 use sqlx::PgPool;
 use std::time::{Duration, Instant};
 
 /// Runs the server's indexer (batches of `batch_size`) until the outbox is empty.
-async fn index_everything(pool: &PgPool, index: &app::search::meili::MeiliIndex, batch_size: i64) {
+async fn index_everything(pool: &PgPool, index: &MeiliIndex, batch_size: i64) {
     let indexer = tokio::spawn(server::indexer::run(
         pool.clone(),
         index.clone(),
@@ -28,15 +30,20 @@ async fn index_everything(pool: &PgPool, index: &app::search::meili::MeiliIndex,
     indexer.abort();
 }
 
-async fn firm(pool: &PgPool) -> i64 {
-    organisation(
+/// A mock with one site's index prepared, and a verified firm to own its products.
+async fn site_with_a_firm(pool: &PgPool) -> (MeiliMock, MeiliIndex, i64) {
+    let mock = mock().await;
+    let index = site(&mock, "site1", Vec::new());
+    index.prepare().await.unwrap();
+    let firm = organisation(
         pool,
         "常州星辰智能装备有限公司",
         "enterprise",
         "320411",
         true,
     )
-    .await
+    .await;
+    (mock, index, firm)
 }
 
 async fn published_product(pool: &PgPool, firm: i64, name: &str) -> i64 {
@@ -55,10 +62,7 @@ async fn published_product(pool: &PgPool, firm: i64, name: &str) -> i64 {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_indexer_keeps_several_batches_in_flight(pool: PgPool) {
-    let mock = mock().await;
-    let index = site(&mock, "site1", Vec::new());
-    index.prepare().await.unwrap();
-    let firm = firm(&pool).await;
+    let (mock, index, firm) = site_with_a_firm(&pool).await;
     for n in 0..12 {
         published_product(&pool, firm, &format!("焊接机器人{n}")).await;
     }
@@ -81,10 +85,7 @@ async fn the_indexer_keeps_several_batches_in_flight(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_indexers_lanes_never_send_a_records_newer_state_before_an_older_one(pool: PgPool) {
-    let mock = mock().await;
-    let index = site(&mock, "site1", Vec::new());
-    index.prepare().await.unwrap();
-    let firm = firm(&pool).await;
+    let (mock, index, firm) = site_with_a_firm(&pool).await;
     let id = published_product(&pool, firm, "焊接机器人 第0版").await;
     for n in 0..6 {
         published_product(&pool, firm, &format!("其他产品{n}")).await;
