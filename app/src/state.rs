@@ -22,6 +22,8 @@ pub struct AppState {
     pub home_figures: Arc<Cached<HomeFigures>>,
     /// The procurement categories of listed products (`products::categories`).
     pub procurement_categories: Arc<Cached<Vec<crate::products::CategoryOption>>>,
+    /// Organisations' traction for cards (`traction::cache`).
+    pub traction: Arc<crate::traction::TractionCache>,
     pub search: SearchBackend,
     pub site: Site,
     /// Passwords, mail and sign-ins.
@@ -114,6 +116,7 @@ impl AppState {
             clock,
             home_figures: Arc::new(Cached::new(HOME_FIGURES_TTL)),
             procurement_categories: Arc::new(Cached::new(crate::products::CATEGORIES_TTL)),
+            traction: Arc::default(),
             search,
             site,
             accounts: crate::accounts::AccountServices::default(),

@@ -75,6 +75,7 @@ pub fn build_app(state: AppState, options: &RouterOptions) -> Router {
         move || {
             state.home_figures.invalidate();
             state.procurement_categories.invalidate();
+            state.traction.invalidate();
         }
     });
     let pages = Arc::new(PageCache::new(
@@ -83,6 +84,8 @@ pub fn build_app(state: AppState, options: &RouterOptions) -> Router {
         state.search.clone(),
     ));
     if options.cache_pages {
+        // Emptied on every change of the catalogue by the hook above.
+        state.traction.enable();
         tokio::spawn(page_cache::changes::follow(
             state.pool.clone(),
             Arc::clone(pages.generation()),

@@ -12,6 +12,7 @@ const LATEST: u32 = 4;
 pub async fn home_figures(
     pool: &PgPool,
     search: &crate::search::SearchBackend,
+    traction: &crate::traction::TractionCache,
     today: chrono::NaiveDate,
 ) -> Result<HomeFigures, sqlx::Error> {
     let scenarios =
@@ -21,7 +22,8 @@ pub async fn home_figures(
         crate::products::db::list_published(pool, search, &Default::default(), LATEST, today)
             .await?;
     let projects =
-        crate::projects::db::list_published(pool, search, &Default::default(), LATEST).await?;
+        crate::projects::db::list_published(pool, search, traction, &Default::default(), LATEST)
+            .await?;
     // Unverified organisations are not public (docs/domain.md), so they are not counted.
     let verified_organisations = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM organisations WHERE organisation_is_public(verified_at)"#
@@ -47,7 +49,7 @@ pub async fn home_figures(
     })
     .collect();
     let latest_organisations =
-        crate::organisations::db::with_traction(pool, latest_organisations).await?;
+        crate::organisations::db::with_traction(pool, traction, latest_organisations).await?;
     let has_demo_data = sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM organisations WHERE is_demo) AS "demo!""#
     )

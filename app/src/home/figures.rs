@@ -36,7 +36,9 @@ pub async fn load_home_figures() -> Result<HomeFigures, AppError> {
         let today = state.clock.today();
         state
             .home_figures
-            .get_or_load(|| super::db::home_figures(&state.pool, &state.search, today))
+            .get_or_load(|| {
+                super::db::home_figures(&state.pool, &state.search, &state.traction, today)
+            })
             .await
     })
     .await

@@ -11,6 +11,7 @@ const RECORDS_PER_KIND: u32 = 20;
 
 pub async fn list_verified(
     pool: &PgPool,
+    traction: &crate::traction::TractionCache,
     filter: &OrganisationFilter,
 ) -> Result<Page<OrganisationSummary>, sqlx::Error> {
     let kind = filter.kind.map(OrganisationKind::code);
@@ -50,7 +51,7 @@ pub async fn list_verified(
         government_traction: Default::default(),
     })
     .collect();
-    let items = with_traction(pool, items).await?;
+    let items = with_traction(pool, traction, items).await?;
     Ok(Page {
         items,
         total,
@@ -61,10 +62,11 @@ pub async fn list_verified(
 /// `organisations` with their government traction, for a page of cards.
 pub async fn with_traction(
     pool: &PgPool,
+    traction: &crate::traction::TractionCache,
     mut organisations: Vec<OrganisationSummary>,
 ) -> Result<Vec<OrganisationSummary>, sqlx::Error> {
     let ids: Vec<i64> = organisations.iter().map(|o| o.id.0).collect();
-    let traction = crate::traction::for_organisations(pool, &ids).await?;
+    let traction = traction.for_organisations(pool, &ids).await?;
     for organisation in &mut organisations {
         organisation.government_traction = traction
             .get(&organisation.id.0)
@@ -78,6 +80,7 @@ pub async fn with_traction(
 pub async fn public_detail(
     pool: &PgPool,
     search: &crate::search::SearchBackend,
+    traction: &crate::traction::TractionCache,
     id: OrganisationId,
     today: chrono::NaiveDate,
 ) -> Result<Option<OrganisationDetail>, sqlx::Error> {
@@ -119,6 +122,7 @@ pub async fn public_detail(
     let projects = crate::projects::db::list_published(
         pool,
         search,
+        traction,
         &crate::projects::ProjectFilter {
             organisation: Some(id),
             ..Default::default()

@@ -9,9 +9,15 @@ use leptos::server_fn::codec::GetUrl;
 pub async fn get_organisation(id: OrganisationId) -> Result<OrganisationDetail, AppError> {
     crate::error::with_status(async {
         let state = crate::state::app_state()?;
-        super::db::public_detail(&state.pool, &state.search, id, state.clock.today())
-            .await?
-            .ok_or(AppError::NotFound)
+        super::db::public_detail(
+            &state.pool,
+            &state.search,
+            &state.traction,
+            id,
+            state.clock.today(),
+        )
+        .await?
+        .ok_or(AppError::NotFound)
     })
     .await
 }

@@ -12,7 +12,7 @@ pub async fn list_organisations(
     crate::error::with_status(async {
         let filter = filter.validate()?;
         let state = crate::state::app_state()?;
-        Ok(super::db::list_verified(&state.pool, &filter).await?)
+        Ok(super::db::list_verified(&state.pool, &state.traction, &filter).await?)
     })
     .await
 }

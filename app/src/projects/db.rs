@@ -44,6 +44,7 @@ impl From<SummaryRow> for ProjectSummary {
 pub async fn list_published(
     pool: &PgPool,
     search: &SearchBackend,
+    traction: &crate::traction::TractionCache,
     filter: &ProjectFilter,
     per_page: u32,
 ) -> Result<Page<ProjectSummary>, sqlx::Error> {
@@ -75,7 +76,7 @@ pub async fn list_published(
         .map(ProjectSummary::from)
         .collect();
     let owners: Vec<i64> = items.iter().map(|p| p.owner.id.0).collect();
-    let traction = crate::traction::for_organisations(pool, &owners).await?;
+    let traction = traction.for_organisations(pool, &owners).await?;
     let items = items
         .into_iter()
         .map(|mut p| {

@@ -11,7 +11,10 @@ pub async fn list_projects(filter: ProjectFilter) -> Result<Page<ProjectSummary>
         let filter = filter.validate()?;
         let state = crate::state::app_state()?;
         let page = crate::listing::PER_PAGE;
-        Ok(super::db::list_published(&state.pool, &state.search, &filter, page).await?)
+        Ok(
+            super::db::list_published(&state.pool, &state.search, &state.traction, &filter, page)
+                .await?,
+        )
     })
     .await
 }

@@ -15,7 +15,7 @@ use crate::listing::{MAX_PAGE, PER_PAGE};
 /// One page of one kind of listed record: newest first (`published_at` descending, then
 /// the id descending; the index keeps the time to the second, so records published within
 /// the same second fall to the id), [`PER_PAGE`] at a time.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ListQuery {
     pub kind: DocumentKind,
     /// An industry (products) or sector (scenarios, projects) code.

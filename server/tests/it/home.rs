@@ -14,9 +14,14 @@ async fn the_home_figure_counts_only_verified_organisations(pool: PgPool) {
     insert_organisation(&pool, "未认证企业", "91320412MA1XXXXX03", false).await;
 
     let search = app::search::SearchBackend::embedded(pool.clone(), crate::helpers::test_clock());
-    let figures = app::home::db::home_figures(&pool, &search, crate::helpers::test_today())
-        .await
-        .unwrap();
+    let figures = app::home::db::home_figures(
+        &pool,
+        &search,
+        &Default::default(),
+        crate::helpers::test_today(),
+    )
+    .await
+    .unwrap();
     assert_eq!(figures.verified_organisations, 2);
     assert_eq!(figures.latest_organisations.len(), 2);
 }

@@ -242,7 +242,9 @@ async fn lists_agree_with_postgres(pool: &PgPool, index: &SearchBackend, catalog
                 page,
                 ..filter.clone()
             };
-            let list = |backend| app::projects::db::list_published(pool, backend, &filter, 20);
+            let traction = app::traction::TractionCache::default();
+            let list =
+                |backend| app::projects::db::list_published(pool, backend, &traction, &filter, 20);
             let expected = list(&postgres).await.unwrap();
             assert!(expected.total > 0, "{filter:?} finds something");
             assert_eq!(list(index).await.unwrap(), expected, "{filter:?}");

@@ -361,3 +361,76 @@ async fn the_home_page_shows_demo_accounts_added_by_another_process(pool: PgPool
         "the home page kept from before the demo accounts never showed them"
     );
 }
+
+/// The awarded first purchases an organisation card on the signed-in `/organisations`
+/// shows (its traction line), 0 without one.
+async fn awarded_on_card(app: &TestApp) -> u32 {
+    // Any session cookie takes the path around the kept pages: rendered each time.
+    let page = read(app, "/organisations", Some("catalogue_session=reader"))
+        .await
+        .2;
+    page.split("data-awarded=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .map_or(0, |n| n.parse().unwrap())
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn organisations_traction_is_kept_until_the_catalogue_changes(pool: PgPool) {
+    let (app, _, id, _) = kept_product(&pool).await;
+    let firm: i64 = sqlx::query_scalar("SELECT organisation_id FROM products WHERE id = $1")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let buyer = organisation(
+        &pool,
+        "常州市第一人民医院",
+        "public_institution",
+        "320402",
+        true,
+    )
+    .await;
+    assert_eq!(awarded_on_card(&app).await, 0);
+    // Written where no server can hear of it: the kept figure stands (it is kept).
+    let insert = "INSERT INTO first_purchases (product_id, product_revision, buyer_organisation_id,
+                      supplier_organisation_id, route, contract_number, signed_on, amount_fen,
+                      outcome)
+                  SELECT id, 1, $2, organisation_id, 'first_purchase', 'CZCG-UNNOTICED',
+                         current_date, 12000000, 'awarded'
+                  FROM products WHERE id = $1";
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("SET LOCAL session_replication_role = replica")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query(insert)
+        .bind(id)
+        .bind(buyer)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        awarded_on_card(&app).await,
+        0,
+        "kept until a change is heard of"
+    );
+    // A change the server hears of: the next rendering reads the figures again.
+    first_purchase(&pool, id, buyer, firm, "awarded", -1).await;
+    // Well within the time a kept figure may be used at most (5 s), so that only hearing
+    // of the change can bring it.
+    let deadline = std::time::Instant::now() + Duration::from_secs(2);
+    let mut awarded = 0;
+    while std::time::Instant::now() < deadline {
+        awarded = awarded_on_card(&app).await;
+        if awarded == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        awarded, 2,
+        "both first purchases once the change is heard of"
+    );
+}

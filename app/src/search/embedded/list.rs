@@ -8,9 +8,10 @@ use crate::search::SearchQuery;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, Score, SegmentReader, Term};
+use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
 
-pub fn list(mirror: &Mirror, query: &ListQuery) -> tantivy::Result<ListedIds> {
+/// The page of `query` as `searcher` (of `mirror`'s copy) finds it.
+pub fn list(mirror: &Mirror, searcher: &Searcher, query: &ListQuery) -> tantivy::Result<ListedIds> {
     let f = &mirror.fields;
     let as_search = SearchQuery {
         kind: Some(query.kind),
@@ -41,7 +42,6 @@ pub fn list(mirror: &Mirror, query: &ListQuery) -> tantivy::Result<ListedIds> {
     let top = TopDocs::with_limit(PER_PAGE as usize)
         .and_offset(query.offset())
         .tweak_score(newest_first);
-    let searcher = mirror.reader.searcher();
     let (top, total) = searcher.search(&BooleanQuery::new(clauses), &(top, Count))?;
     Ok(ListedIds {
         ids: top.into_iter().map(|((_, id), _)| id).collect(),

@@ -7,6 +7,7 @@
 
 mod facets;
 mod list;
+mod list_cache;
 mod mirror;
 mod search;
 mod store;
@@ -34,6 +35,8 @@ pub struct EmbeddedIndex {
     /// frequent and the costliest search (it counts facets over everything), computed
     /// once per change of the index and day.
     landing: Arc<std::sync::Mutex<Option<Landing>>>,
+    /// List pages read since the copy last changed.
+    lists: Arc<list_cache::ListCache>,
 }
 
 struct Landing {
@@ -65,6 +68,7 @@ impl EmbeddedIndex {
             mirror: Arc::new(mirror),
             running: Arc::new(tokio::sync::Semaphore::new(cores)),
             landing: Arc::default(),
+            lists: Arc::default(),
         })
     }
 
@@ -91,20 +95,28 @@ impl EmbeddedIndex {
         Ok(outcome)
     }
 
-    /// A page of a list (`search::list`), from this server's copy once it has caught up.
+    /// A page of a list (`search::list`), from this server's copy once it has caught up;
+    /// kept until the copy changes (`list_cache`).
     ///
     /// # Errors
     /// [`IndexError::Unavailable`] when the table or the copy cannot be read.
     pub async fn list(&self, query: &ListQuery) -> Result<ListedIds, IndexError> {
         self.mirror.catch_up(&self.pool).await?;
+        let searcher = self.mirror.reader.searcher();
+        let generation = searcher.generation().generation_id();
+        if let Some(page) = self.lists.get(generation, query) {
+            return Ok(page);
+        }
         let mirror = Arc::clone(&self.mirror);
-        let query = query.clone();
+        let asked = query.clone();
         let permit = Arc::clone(&self.running).acquire_owned().await?;
-        Ok(tokio::task::spawn_blocking(move || {
+        let page = tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            list::list(&mirror, &query)
+            list::list(&mirror, &searcher, &asked)
         })
-        .await??)
+        .await??;
+        self.lists.put(generation, query, &page);
+        Ok(page)
     }
 
     /// The name its format version is kept under (`search_index_state`).

@@ -3,7 +3,12 @@
 //! them, catalogue listings, certifications. One definition (the SQL function `traction`,
 //! migration 0017) and one component, shown the same way on pages and cards.
 
+#[cfg(feature = "ssr")]
+mod cache;
+
 use crate::i18n::{use_locale, Locale};
+#[cfg(feature = "ssr")]
+pub use cache::TractionCache;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
