@@ -393,24 +393,17 @@ async fn organisations_traction_is_kept_until_the_catalogue_changes(pool: PgPool
     .await;
     assert_eq!(awarded_on_card(&app).await, 0);
     // Written where no server can hear of it: the kept figure stands (it is kept).
-    let insert = "INSERT INTO first_purchases (product_id, product_revision, buyer_organisation_id,
-                      supplier_organisation_id, route, contract_number, signed_on, amount_fen,
-                      outcome)
-                  SELECT id, 1, $2, organisation_id, 'first_purchase', 'CZCG-UNNOTICED',
-                         current_date, 12000000, 'awarded'
-                  FROM products WHERE id = $1";
-    let mut tx = pool.begin().await.unwrap();
-    sqlx::query("SET LOCAL session_replication_role = replica")
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    sqlx::query(insert)
-        .bind(id)
-        .bind(buyer)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    unnoticed(
+        &pool,
+        "INSERT INTO first_purchases (product_id, product_revision, buyer_organisation_id,
+             supplier_organisation_id, route, contract_number, signed_on, amount_fen, outcome)
+         SELECT p.id, 1, b.id, p.organisation_id, 'first_purchase', 'CZCG-UNNOTICED',
+                current_date, 12000000, 'awarded'
+         FROM products p, organisations b
+         WHERE p.id = $1 AND b.name = '常州市第一人民医院'",
+        id,
+    )
+    .await;
     assert_eq!(
         awarded_on_card(&app).await,
         0,
