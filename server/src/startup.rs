@@ -72,10 +72,11 @@ pub fn build_app(state: AppState, options: &RouterOptions) -> Router {
     forget_idle_clients(&limiter);
     let generation = Generation::with_hook({
         let state = state.clone();
+        // The traction first: the home page's figures are built from it.
         move || {
+            state.traction.invalidate();
             state.home_figures.invalidate();
             state.procurement_categories.invalidate();
-            state.traction.invalidate();
         }
     });
     let pages = Arc::new(PageCache::new(

@@ -5,9 +5,10 @@
 //! 2,000 products and their listings, about 15 ms of Postgres for every rendering. The
 //! figures change only when the catalogue does, so a server that follows the catalogue's
 //! changes (`server::page_cache::changes`, which empties this cache on each) keeps them
-//! until then. A server that does not follow them (tests that write behind its back)
-//! reads them every time; one whose listening connection dropped keeps them at most
-//! [`KEEP_AT_MOST`].
+//! until the next change, and never longer than [`KEEP_AT_MOST`]: the bound on their
+//! staleness while the server cannot hear of changes (while it starts listening, or after
+//! its listening connection dropped). A server that does not follow changes (tests that
+//! write behind its back) reads them every time.
 
 use super::Traction;
 use sqlx::PgPool;

@@ -1,7 +1,7 @@
 //! Government traction (政府采购牵引): what public buyers did with an organisation's
 //! products, or with one product: awarded first purchases and how many agencies awarded
 //! them, catalogue listings, certifications. One definition (the SQL function `traction`,
-//! migration 0017) and one component, shown the same way on pages and cards.
+//! migration 0017, its product's case on the primary key since 0021) and one component, shown the same way on pages and cards.
 
 #[cfg(feature = "ssr")]
 mod cache;

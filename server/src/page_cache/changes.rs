@@ -19,8 +19,8 @@ pub const CHANNEL: &str = "catalogue_changed";
 pub struct Generation {
     value: AtomicU64,
     listening: AtomicBool,
-    /// Also run on every advance: forgets what other short-lived caches kept (the home
-    /// page's figures, the procurement categories), so that a page rendered in the new
+    /// Also run on every advance: forgets what other short-lived caches kept (the
+    /// organisations' traction, the home page's figures, the procurement categories), so that a page rendered in the new
     /// generation is rendered from the new data.
     on_advance: Option<Box<dyn Fn() + Send + Sync>>,
 }

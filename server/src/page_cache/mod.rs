@@ -7,7 +7,8 @@
 //! (lists page through it). A change therefore shows on the next request (this server's
 //! own writes at once; another server's as soon as Postgres tells it, within
 //! milliseconds), and a list shows a publication once it is indexed, as before. Other
-//! short-lived caches (the home page's figures, the procurement categories) are emptied
+//! short-lived caches (the organisations' traction, the home page's figures, the
+//! procurement categories) are emptied
 //! with each change, so a page rendered after it reads nothing kept from before.
 //!
 //! The Content-Security-Policy stays strict: every answer gets a nonce of its own,
