@@ -396,17 +396,17 @@ async fn organisations_traction_is_kept_until_the_catalogue_changes(pool: PgPool
     let first_read = std::time::Instant::now();
     assert_eq!(awarded_on_card(&app).await, 0);
     // Written where no server can hear of it: the kept figure stands (it is kept).
-    unnoticed(
-        &pool,
+    // Signed on the test clock's yesterday, never the database's `current_date`.
+    let insert = format!(
         "INSERT INTO first_purchases (product_id, product_revision, buyer_organisation_id,
              supplier_organisation_id, route, contract_number, signed_on, amount_fen, outcome)
          SELECT p.id, 1, b.id, p.organisation_id, 'first_purchase', 'CZCG-UNNOTICED',
-                current_date, 12000000, 'awarded'
+                DATE '{}', 12000000, 'awarded'
          FROM products p, organisations b
          WHERE p.id = $1 AND b.name = '常州市第一人民医院'",
-        id,
-    )
-    .await;
+        day(-1)
+    );
+    unnoticed(&pool, &insert, id).await;
     assert_eq!(
         awarded_on_card(&app).await,
         0,

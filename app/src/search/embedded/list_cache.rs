@@ -3,7 +3,8 @@
 //! A list page costs the index a pass over every record of its kind that matches (about
 //! 3 ms to order 100,000 products by date), and the same few pages (the first page of
 //! each list, the common filters) are asked for again and again: by signed-in readers,
-//! whose pages are rendered each time, and by the API. A page is kept with the searcher
+//! whose pages are rendered each time, and by the list pages' server functions. (The
+//! `/api/v1` listings read Postgres, not this cache.) A page is kept with the searcher
 //! generation it was read from (tantivy's `SearcherGeneration`, new with every reload of
 //! the copy), so a page read before a change is never served after it, whatever the order
 //! in which the change and the read happened.
