@@ -34,9 +34,10 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// the header instead).
 const MAX_FORM_BYTES: usize = 64 * 1024;
 
-/// The public origin, to compare `Origin` with.
+/// The public origin, to compare `Origin` with (shared: the middleware's state is cloned
+/// for every request).
 #[derive(Clone)]
-pub struct SiteOrigin(pub String);
+pub struct SiteOrigin(pub std::sync::Arc<str>);
 
 pub async fn protect(State(site): State<SiteOrigin>, request: Request, next: Next) -> Response {
     if matches!(

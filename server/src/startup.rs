@@ -148,7 +148,7 @@ pub fn build_app(state: AppState, options: &RouterOptions) -> Router {
         ))
         // Innermost first: the CSRF check needs the viewer, which needs the session.
         .layer(axum::middleware::from_fn_with_state(
-            csrf::SiteOrigin(state.site.public_url.clone()),
+            csrf::SiteOrigin(state.site.public_url.as_str().into()),
             csrf::protect,
         ))
         .layer(axum::middleware::from_fn_with_state(
