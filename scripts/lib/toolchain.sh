@@ -104,3 +104,19 @@ ensure_browser_tools() {
     (cd end2end && npm ci --no-audit --no-fund --no-update-notifier)
   fi
 }
+
+# schemathesis (PyPI), which fuzzes the API from its OpenAPI document, in a virtual
+# environment of its own outside the clone (shared by clones on this machine). Prints the
+# path of its `st` command.
+SCHEMATHESIS_VERSION=4.32.5
+ensure_schemathesis() {
+  local venv="$HOME/.cache/innovation-catalogue/schemathesis-$SCHEMATHESIS_VERSION"
+  if [ ! -x "$venv/bin/st" ]; then
+    step "installing schemathesis $SCHEMATHESIS_VERSION (PyPI) in $venv"
+    rm -rf "$venv"
+    python3 -m venv "$venv" >&2
+    "$venv/bin/pip" install --quiet --disable-pip-version-check \
+      "schemathesis==$SCHEMATHESIS_VERSION" >&2
+  fi
+  echo "$venv/bin/st"
+}

@@ -57,22 +57,42 @@ impl SortOrder {
 #[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 #[serde(default)]
 pub struct SearchQuery {
-    /// Keywords, Chinese or English (at most 200 characters).
+    /// Keywords, Chinese or English (at most 200 characters, no control characters).
+    #[cfg_attr(
+        feature = "ssr",
+        param(max_length = 200, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")
+    )]
     pub q: String,
     /// Only records of this kind.
+    #[cfg_attr(feature = "ssr", param(inline))]
     pub kind: Option<DocumentKind>,
     /// A sector, industry or organisation-kind code (checked against those lists).
+    #[cfg_attr(feature = "ssr", param(schema_with = category_schema))]
     pub category: Option<String>,
+    #[cfg_attr(feature = "ssr", param(inline))]
     pub location: Option<Location>,
     /// Projects at this financing stage.
+    #[cfg_attr(feature = "ssr", param(inline))]
     pub stage: Option<ProjectStage>,
-    /// The publishing agency's name, as the `agency` facet lists it.
+    /// The publishing agency's name, as the `agency` facet lists it (at most 100
+    /// characters).
+    #[cfg_attr(
+        feature = "ssr",
+        param(max_length = 100, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")
+    )]
     pub agency: Option<String>,
-    /// A catalogue batch code, as the `batch` facet lists it.
+    /// A catalogue batch code, as the `batch` facet lists it (at most 100 characters).
+    #[cfg_attr(
+        feature = "ssr",
+        param(max_length = 100, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")
+    )]
     pub batch: Option<String>,
+    #[cfg_attr(feature = "ssr", param(inline))]
     pub certification: Option<Certification>,
     /// Products filed under this government-procurement category or any below it
-    /// (`domain::procurement`: `A02` 设备 includes `A0205` and `A02052301`). Canonical.
+    /// (`domain::procurement`: `A02` 设备 includes `A0205` and `A02052301`): a letter A, B
+    /// or C and up to five pairs of digits.
+    #[cfg_attr(feature = "ssr", param(pattern = r"^[ABCabc]([0-9]{2}){0,5}$"))]
     pub procurement: Option<String>,
     /// Price (products), budget (scenarios) or financing sought (projects), in 万元:
     /// records whose range reaches into `[amount_min, amount_max]`.
@@ -85,9 +105,26 @@ pub struct SearchQuery {
     pub eligible: bool,
     /// Only products already bought under the first-purchase policy (`1`).
     pub first_purchased: bool,
+    #[cfg_attr(feature = "ssr", param(inline))]
     pub sort: SortOrder,
-    /// From 1 to 50: a search pages through at most 1,000 hits.
+    /// From 1 to 50 ([`MAX_SEARCH_PAGE`]): a search pages through at most 1,000 hits.
+    #[cfg_attr(feature = "ssr", param(minimum = 1, maximum = 50))]
     pub page: u32,
+}
+
+/// In the OpenAPI document, `category`: one of the sector, industry and organisation-kind
+/// codes (the lists [`SearchQuery::validate`] checks it against).
+#[cfg(feature = "ssr")]
+fn category_schema() -> utoipa::openapi::Object {
+    let codes = Sector::ALL
+        .iter()
+        .map(|c| c.code())
+        .chain(Industry::ALL.iter().map(|c| c.code()))
+        .chain(OrganisationKind::ALL.iter().map(|c| c.code()));
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(codes))
+        .build()
 }
 
 /// Longest agency name or batch code accepted as a filter.

@@ -19,10 +19,24 @@ const MAX_LIMIT: u32 = 500;
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListingParams {
-    /// The `next_after` of the previous page; absent for the first page.
+    /// The `next_after` of the previous page; absent (or 0) for the first page.
+    #[param(minimum = 0)]
     after: Option<i64>,
     /// Records per page, 1 to 500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
+}
+
+/// The kinds of record a full listing serves, by their path segment (in the OpenAPI
+/// document only: any other segment answers 404, as an unknown page does).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum ListedKind {
+    Products,
+    Scenarios,
+    Projects,
+    Organisations,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -46,7 +60,7 @@ fn kind_of(plural: &str) -> Option<DocumentKind> {
     get,
     path = "/api/v1/{kind}",
     params(
-        ("kind" = String, Path, description = "products, scenarios, projects or organisations"),
+        ("kind" = inline(ListedKind), Path, description = "products, scenarios, projects or organisations"),
         ListingParams,
     ),
     responses(
@@ -81,6 +95,12 @@ pub async fn list(
         .into());
     }
     let after = params.after.unwrap_or(0);
+    if after < 0 {
+        return Err(AppError::InvalidParameter {
+            param: "after".into(),
+        }
+        .into());
+    }
     let items = document::public_page(&pool, kind, after, i64::from(limit), clock.today()).await?;
     let next_after = (items.len() == limit as usize)
         .then(|| items.last().map(|doc| doc.id))
