@@ -15,6 +15,18 @@ pub fn encode_query_value(value: &str) -> String {
     encoded
 }
 
+/// A query string (without `?`) of the pairs whose value is not empty, in order, each
+/// value encoded ([`encode_query_value`]): `[("q", "机器人"), ("kind", "")]` →
+/// `q=%E6%9C%BA%E5%99%A8%E4%BA%BA`. Names are the site's own ASCII parameter names.
+pub fn query_string(pairs: &[(impl AsRef<str>, impl AsRef<str>)]) -> String {
+    pairs
+        .iter()
+        .filter(|(_, value)| !value.as_ref().is_empty())
+        .map(|(name, value)| format!("{}={}", name.as_ref(), encode_query_value(value.as_ref())))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// The decoded pairs of a raw query string (`a=1&b=%E6%9C%BA+x`), in order, each value
 /// decoded exactly once (`%2541` stays `%41`). Empty pieces are skipped. Pages read their
 /// query string on the server only (`components::request_query`).

@@ -60,6 +60,10 @@ test('a recorded purchase shows everywhere and is listed and exported', async ({
   const text = await csv.text();
   expect(text).toContain(`supplier=${supplierId}`);
   expect(text).toContain(contract);
+  const xlsx = await page.request.get((await page.getByTestId('export-xlsx').getAttribute('href'))!);
+  expect(xlsx.ok()).toBeTruthy();
+  expect(xlsx.headers()['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  expect(xlsx.headers()['content-disposition']).toMatch(/filename="first-purchases-\d{4}-\d{2}-\d{2}\.xlsx"/);
 
   // Its card in search says it has been first-purchased (search follows within its lag).
   await expect(async () => {

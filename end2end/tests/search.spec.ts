@@ -279,3 +279,25 @@ test('the same search works as a plain GET form with JavaScript off', async ({ p
   await expect(page).toHaveURL(/amount_max=5000/);
   await expect(hits.first()).toBeVisible();
 });
+
+test('a buyer downloads the whole search as an Excel file, named by the day', async ({ page }) => {
+  await page.goto('/search?q=%E6%9C%BA%E5%99%A8%E4%BA%BA&kind=product');
+  await expect(page.getByTestId('search-hit').first()).toBeVisible();
+  const links = page.getByTestId('search-export');
+  await expect(links.getByRole('link', { name: '导出全部结果（CSV）' })).toHaveAttribute(
+    'href',
+    '/api/v1/search/export?q=%E6%9C%BA%E5%99%A8%E4%BA%BA&kind=product',
+  );
+  const downloading = page.waitForEvent('download');
+  await links.getByRole('link', { name: '导出全部结果（Excel）' }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^search-\d{4}-\d{2}-\d{2}\.xlsx$/);
+  const stream = await download.createReadStream();
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  const file = Buffer.concat(chunks);
+  expect(file.subarray(0, 2).toString('latin1')).toBe('PK'); // a zip: the XLSX container
+  expect(file.length).toBeGreaterThan(4000);
+  // The search page is still there: the download did not navigate away.
+  await expect(page).toHaveURL(/\/search\?/);
+});

@@ -20,4 +20,5 @@ pub mod security;
 pub mod sessions;
 pub mod sms;
 pub mod startup;
+pub mod tabular;
 pub mod telemetry;

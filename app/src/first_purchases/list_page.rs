@@ -26,6 +26,7 @@ struct Texts {
     any: &'static str,
     totals: &'static str,
     export: &'static str,
+    export_xlsx: &'static str,
     signed_on: &'static str,
     product: &'static str,
     amount: &'static str,
@@ -51,6 +52,7 @@ fn texts(locale: Locale) -> &'static Texts {
             any: "不限",
             totals: "共 {records} 条记录，其中成交 {awarded} 条，成交金额合计 {amount}。",
             export: "导出 CSV",
+            export_xlsx: "导出 Excel（XLSX）",
             signed_on: "签订日期",
             product: "产品",
             amount: "合同金额",
@@ -73,6 +75,7 @@ fn texts(locale: Locale) -> &'static Texts {
             any: "Any",
             totals: "{records} records, {awarded} awarded, worth {amount} in all.",
             export: "Export CSV",
+            export_xlsx: "Export Excel (XLSX)",
             signed_on: "Signed on",
             product: "Product",
             amount: "Contract amount",
@@ -162,16 +165,13 @@ fn ListView(filter: PurchaseFilter, list: PurchaseList) -> impl IntoView {
     let locale = use_locale();
     let t = texts(locale);
     let pairs = filter.query_pairs();
-    let export_query = pairs
-        .iter()
-        .filter(|(_, value)| !value.is_empty())
-        .map(|(name, value)| format!("{name}={}", crate::url::encode_query_value(value)))
-        .collect::<Vec<_>>()
-        .join("&");
-    let export_href = if export_query.is_empty() {
-        "/first-purchases/export.csv".to_owned()
-    } else {
-        format!("/first-purchases/export.csv?{export_query}")
+    let export_query = crate::url::query_string(&pairs);
+    let export_href = |extension: &str| {
+        if export_query.is_empty() {
+            format!("/first-purchases/export.{extension}")
+        } else {
+            format!("/first-purchases/export.{extension}?{export_query}")
+        }
     };
     let ids = |choices: &[(i64, String)]| {
         choices
@@ -207,7 +207,11 @@ fn ListView(filter: PurchaseFilter, list: PurchaseList) -> impl IntoView {
             data-awarded=list.totals.awarded data-amount-fen=list.totals.awarded_amount.fen>
             {totals}
         </p>
-        <p><a href=export_href data-testid="export-csv" download>{t.export}</a></p>
+        <p class="export-links">
+            <a href=export_href("csv") data-testid="export-csv" download>{t.export}</a>
+            " · "
+            <a href=export_href("xlsx") data-testid="export-xlsx" download>{t.export_xlsx}</a>
+        </p>
         {list.page.items.is_empty().then(|| view! { <p>{t.none}</p> })}
         {(!list.page.items.is_empty()).then(|| view! {
             <div class="table-scroll">

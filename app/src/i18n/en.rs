@@ -162,4 +162,6 @@ pub const EN: Messages = Messages {
     search_updating: "Updating results…",
     search_suggestions: "Title suggestions",
     search_drop_filter: "Remove filter: ",
+    search_export_csv: "Download all results (CSV)",
+    search_export_xlsx: "Download all results (Excel)",
 };

@@ -167,4 +167,7 @@ pub struct Messages {
     pub search_updating: &'static str,
     pub search_suggestions: &'static str,
     pub search_drop_filter: &'static str,
+    /// The links that download the whole search (every page) as a file.
+    pub search_export_csv: &'static str,
+    pub search_export_xlsx: &'static str,
 }

@@ -162,4 +162,6 @@ pub const ZH_CN: Messages = Messages {
     search_updating: "正在更新结果…",
     search_suggestions: "标题建议",
     search_drop_filter: "去掉条件：",
+    search_export_csv: "导出全部结果（CSV）",
+    search_export_xlsx: "导出全部结果（Excel）",
 };

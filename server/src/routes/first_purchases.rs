@@ -2,7 +2,7 @@
 //! (`POST /products/{id}/first-purchases/new`, the form's page at the same address); the
 //! record's page takes corrections, cancellation, disputes, answers and settlements
 //! (`POST /first-purchases/{id}/{correct,cancel,dispute,stand-by,settle}`); the public
-//! list exports as CSV (`GET /first-purchases/export.csv`).
+//! list exports as CSV and XLSX (`GET /first-purchases/export.{csv,xlsx}`).
 
 mod export;
 
@@ -22,6 +22,7 @@ use http::Method;
 use std::sync::Arc;
 
 pub fn router(limiter: &Arc<Limiter>) -> Listed<AppState> {
+    let export_budget = || axum::middleware::from_fn_with_state(Arc::clone(limiter), limit_export);
     Listed::default()
         .route(
             Method::POST,
@@ -40,10 +41,12 @@ pub fn router(limiter: &Arc<Limiter>) -> Listed<AppState> {
         .route(
             Method::GET,
             "/first-purchases/export.csv",
-            get(export::export).route_layer(axum::middleware::from_fn_with_state(
-                Arc::clone(limiter),
-                limit_export,
-            )),
+            get(export::export_csv).route_layer(export_budget()),
+        )
+        .route(
+            Method::GET,
+            "/first-purchases/export.xlsx",
+            get(export::export_xlsx).route_layer(export_budget()),
         )
 }
 

@@ -2,9 +2,10 @@
 //! of a search, and full listings with keyset pagination.
 
 use crate::fixtures::*;
-use crate::helpers::spawn_app;
+use crate::helpers::{csv_table, spawn_app, xlsx_cells};
 use crate::search::{catalogue, index_everything};
 use app::search::SearchQuery;
+use calamine::Data;
 use serde_json::Value;
 use sqlx::PgPool;
 
@@ -243,21 +244,11 @@ async fn an_export_holds_exactly_the_records_the_search_returned_in_its_order(po
         "text/csv; charset=utf-8"
     );
     let csv = response.text().await.unwrap();
-    assert!(
-        csv.starts_with('\u{feff}'),
-        "a byte-order mark for spreadsheets"
-    );
-    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
-    assert!(lines[0].starts_with("site,kind,id,title"), "{}", lines[0]);
-    let exported: Vec<String> = lines[1..]
+    let table = csv_table(&csv);
+    assert_eq!(&table[0][..4], ["site", "kind", "id", "title"]);
+    let exported: Vec<String> = table[1..]
         .iter()
-        .map(|line| {
-            line.rsplit(',')
-                .next()
-                .unwrap()
-                .trim_matches('"')
-                .to_owned()
-        })
+        .map(|row| row.last().unwrap().clone())
         .collect();
     let urls: Vec<String> = urls
         .iter()
@@ -273,6 +264,65 @@ async fn an_export_holds_exactly_the_records_the_search_returned_in_its_order(po
     assert_eq!(bad.status(), 400);
     let body: Value = bad.json().await.unwrap();
     assert_eq!(body["error"]["param"], "kind");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_search_export_as_xlsx_holds_the_same_records_as_the_csv(pool: PgPool) {
+    catalogue(&pool).await;
+    let app = spawn_app(pool).await;
+    let csv = csv_table(
+        &app.get("/api/v1/search/export?q=%E6%9C%BA%E5%99%A8%E4%BA%BA")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(csv.len() >= 3, "{csv:?}");
+
+    let response = app
+        .get("/api/v1/search/export.xlsx?q=%E6%9C%BA%E5%99%A8%E4%BA%BA&page=2")
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let disposition = response.headers()["content-disposition"].to_str().unwrap();
+    assert_eq!(
+        disposition,
+        format!(
+            "attachment; filename=\"search-{}.xlsx\"",
+            crate::helpers::test_today()
+        )
+    );
+    let cells = xlsx_cells(&response.bytes().await.unwrap());
+    let text = |value: &str| Data::String(value.to_owned());
+    assert_eq!(
+        cells[0][1],
+        text("http://127.0.0.1:3000/search"),
+        "the site"
+    );
+    assert_eq!(
+        cells[2][1],
+        text("q=机器人"),
+        "the search, without its page"
+    );
+    let header = &cells[4];
+    assert_eq!(header[0], text("来源网站 / site"));
+    let rows = &cells[5..];
+    assert_eq!(rows.len(), csv.len() - 1, "every record, every page");
+    for (row, expected) in rows.iter().zip(&csv[1..]) {
+        assert_eq!(
+            row[2],
+            Data::Float(expected[2].parse().unwrap()),
+            "id as a number"
+        );
+        assert_eq!(row[3], text(&expected[3]), "title");
+        assert_eq!(row[10], text(&expected[10]), "link");
+    }
+
+    let bad = app.get("/api/v1/search/export.xlsx?page=0").await;
+    assert_eq!(bad.status(), 400);
 }
 
 #[sqlx::test(migrations = "../migrations")]

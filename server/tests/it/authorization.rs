@@ -411,6 +411,7 @@ fn rows(world: &World) -> Vec<Row> {
         get("/verify", "/verify", everyone(200)),
         get("/first-purchases", "/first-purchases", everyone(200)),
         get("/first-purchases/export.csv", "/first-purchases/export.csv", everyone(200)),
+        get("/first-purchases/export.xlsx", "/first-purchases/export.xlsx", everyone(200)),
         get("/first-purchases/{id}", format!("/first-purchases/{purchase}"), everyone(200)),
         get(
             "/first-purchases/{id}/correct",
@@ -492,6 +493,7 @@ fn rows(world: &World) -> Vec<Row> {
         get("/lang/{tag}", "/lang/en?next=/", everyone(303)),
         get("/api/v1/search", "/api/v1/search?q=智能", everyone(200)),
         get("/api/v1/search/export", "/api/v1/search/export?q=智能", everyone(200)),
+        get("/api/v1/search/export.xlsx", "/api/v1/search/export.xlsx?q=智能", everyone(200)),
         get("/api/v1/openapi.json", "/api/v1/openapi.json", everyone(200)),
         get("/api/v1/{kind}", "/api/v1/products", everyone(200)),
         // Server functions (what the islands call once hydrated).

@@ -7,7 +7,7 @@
 use crate::accounts::location;
 use crate::first_purchases_record::listed;
 use crate::fixtures::{day, organisation};
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, xlsx_cells};
 use crate::workflow::member;
 use http::StatusCode;
 use sqlx::PgPool;
@@ -571,6 +571,38 @@ async fn the_public_list_filters_totals_and_exports(pool: PgPool) {
     );
     assert_eq!(
         app.get("/first-purchases/export.csv?buyer=abc")
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+
+    // The same list as XLSX: the same rows, the same filter; the formula-looking name is
+    // kept as it is, as text (a text cell never runs).
+    let xlsx = app
+        .get("/first-purchases/export.xlsx?route=first_purchase&sort=oldest")
+        .await;
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    let cells = xlsx_cells(&xlsx.bytes().await.unwrap());
+    let text = |value: &str| calamine::Data::String(value.to_owned());
+    assert_eq!(cells[2][1], text("route=first_purchase&sort=oldest"));
+    assert_eq!(cells[4][0], text("编号 / id"));
+    let rows = &cells[5..];
+    assert_eq!(rows.len(), 3);
+    for (row, expected) in rows.iter().zip(&records[4..]) {
+        assert_eq!(row[0], calamine::Data::Float(expected[0].parse().unwrap()));
+        assert_eq!(
+            row[supplier_column],
+            text(expected[supplier_column].trim_start_matches('\'')),
+            "the supplier, not defused but a text cell"
+        );
+        let amount = match &expected[10] {
+            "" => calamine::Data::Empty,
+            yuan => calamine::Data::Float(yuan.parse().unwrap()),
+        };
+        assert_eq!(row[10], amount, "the amount in yuan, as a number");
+    }
+    assert_eq!(
+        app.get("/first-purchases/export.xlsx?buyer=abc")
             .await
             .status(),
         StatusCode::BAD_REQUEST

@@ -204,3 +204,35 @@ pub fn database_url_named(options: &sqlx::postgres::PgConnectOptions, database: 
         ),
     }
 }
+
+/// The header and rows of a downloaded CSV file, read with the `csv` crate: the byte-order
+/// mark and the `#` lines about the export (site, time, filter, truncation) left out.
+pub fn csv_table(body: &str) -> Vec<Vec<String>> {
+    assert!(body.starts_with('\u{feff}'), "a byte-order mark: {body}");
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .comment(Some(b'#'))
+        .from_reader(body.trim_start_matches('\u{feff}').as_bytes())
+        .records()
+        .map(|record| record.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+/// The cells of a downloaded XLSX file's one sheet, row by row from A1, read with
+/// `calamine`; fails when any cell holds a formula (an export never does).
+pub fn xlsx_cells(bytes: &[u8]) -> Vec<Vec<calamine::Data>> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let formulas = book.worksheet_formula(&sheet).unwrap();
+    assert!(
+        formulas
+            .used_cells()
+            .all(|(_, _, formula)| formula.is_empty()),
+        "no formula in an export"
+    );
+    let range = book.worksheet_range(&sheet).unwrap();
+    assert_eq!(range.start(), Some((0, 0)), "the sheet starts at A1");
+    range.rows().map(<[calamine::Data]>::to_vec).collect()
+}

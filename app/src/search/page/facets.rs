@@ -6,7 +6,7 @@ use crate::domain::{
 };
 use crate::i18n::{use_locale, use_messages, Locale};
 use crate::search::{DocumentKind, FacetCount, SearchQuery, SearchResults};
-use crate::url::encode_query_value;
+use crate::url::query_string;
 use leptos::prelude::*;
 
 /// The name of a category code in the reader's language (sector, industry or kind).
@@ -50,7 +50,7 @@ fn as_is(value: &str, _: Locale) -> String {
 
 /// `/search?…` with parameter `name` set to `value` (or removed), the rest kept, page 1.
 pub fn search_link(query: &SearchQuery, name: &str, value: Option<&str>) -> String {
-    let pairs: Vec<String> = query
+    let pairs: Vec<(&str, String)> = query
         .query_pairs()
         .into_iter()
         .map(|(key, current)| match (key == name, value) {
@@ -58,10 +58,8 @@ pub fn search_link(query: &SearchQuery, name: &str, value: Option<&str>) -> Stri
             (true, None) => (key, String::new()),
             (false, _) => (key, current),
         })
-        .filter(|(_, value)| !value.is_empty())
-        .map(|(key, value)| format!("{key}={}", encode_query_value(&value)))
         .collect();
-    format!("/search?{}", pairs.join("&"))
+    format!("/search?{}", query_string(&pairs))
 }
 
 /// One facet value: a link that adds its filter (or, when `active`, removes it, and says

@@ -24,6 +24,7 @@ pub fn Results(results: SearchResults, query: SearchQuery) -> impl IntoView {
                 </p>
             })}
             <ListSummary total=results.total />
+            {(!empty).then(|| view! { <ExportLinks query=query.clone() /> })}
             {empty.then(|| view! {
                 <p data-testid="search-empty-hint">{t.search_empty_hint}</p>
                 <DropFilters query=query.clone() />
@@ -33,6 +34,22 @@ pub fn Results(results: SearchResults, query: SearchQuery) -> impl IntoView {
             </ol>
             <Pager path="/search" query=query.query_pairs() page=results.page total_pages />
         </section>
+    }
+}
+
+/// Links that download every page of this search (up to 1,000 hits) as CSV or XLSX,
+/// from `/api/v1/search/export`.
+#[component]
+fn ExportLinks(query: SearchQuery) -> impl IntoView {
+    let t = use_messages();
+    let pairs = query.query_pairs();
+    let search = crate::url::query_string(&pairs);
+    view! {
+        <p class="export-links" data-testid="search-export">
+            <a href=format!("/api/v1/search/export?{search}") download>{t.search_export_csv}</a>
+            " · "
+            <a href=format!("/api/v1/search/export.xlsx?{search}") download>{t.search_export_xlsx}</a>
+        </p>
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::accounts::reply::{failed, reply, Posted};
 use super::listed::Listed;
+use crate::tabular::{Cell, Column, FileFormat, Table};
 use app::accounts::form::FieldLabels;
 use app::accounts::server::Refusal;
 use app::admin::audit::{self, AuditFilter};
@@ -245,27 +246,78 @@ async fn suspension(
     .await
 }
 
+/// The audit log's columns: code (the CSV header) and Chinese name.
+const AUDIT_COLUMNS: &[Column] = &[
+    ("id", "编号"),
+    ("at", "时间"),
+    ("actor_kind", "操作者类型"),
+    ("actor_id", "操作者编号"),
+    ("record_kind", "记录类型"),
+    ("record_id", "记录编号"),
+    ("action", "操作"),
+    ("from_state", "原状态"),
+    ("to_state", "新状态"),
+    ("changed_fields", "修改的字段"),
+    ("reason", "理由"),
+];
+
 /// `GET /admin/audit.csv?…`: the entries of the filter (the page's parameters), newest
-/// first, at most [`audit::EXPORT_LIMIT`], as CSV (UTF-8 with BOM). Platform admins only.
+/// first, at most [`audit::EXPORT_LIMIT`] (a last line says when there were more), as a
+/// CSV file ([`crate::tabular`]). Platform admins only.
 async fn audit_csv(State(state): State<AppState>, caller: Caller, request: Request) -> Response {
     let query = request.uri().query().unwrap_or("").to_owned();
     let result = async {
         check(&caller, Action::ReadAuditLog, &Target::none())?;
-        let filter = AuditFilter::from_query(&app::url::query_pairs(&query))?;
-        audit::entries(
+        let pairs = app::url::query_pairs(&query);
+        let filter = AuditFilter::from_query(&pairs)?;
+        let rows = audit::entries(
             &state.pool,
             &filter,
             state.clock.zone(),
-            audit::EXPORT_LIMIT,
+            audit::EXPORT_LIMIT + 1,
         )
-        .await
+        .await?;
+        let mut table = Table::new(
+            "audit-log",
+            "审计日志",
+            AUDIT_COLUMNS,
+            &state.site,
+            "/admin/audit",
+            &state.clock,
+            &pairs,
+        );
+        if rows.len() as i64 > audit::EXPORT_LIMIT {
+            table.footnote = Some((
+                "已截断 / truncated",
+                format!(
+                    "{limit} 条以后未导出 / entries after {limit} left out",
+                    limit = audit::EXPORT_LIMIT
+                ),
+            ));
+        }
+        for row in rows.into_iter().take(audit::EXPORT_LIMIT as usize) {
+            table.rows.push(vec![
+                Cell::Integer(row.id),
+                Cell::Code(row.at),
+                Cell::Code(row.actor_kind),
+                row.actor.map_or(Cell::Empty, Cell::Integer),
+                Cell::Code(row.kind),
+                Cell::Integer(row.record),
+                Cell::Code(row.action),
+                Cell::code(row.from_state),
+                Cell::code(row.to_state),
+                Cell::Text(row.changed_fields.join(" ")),
+                Cell::text(row.reason),
+            ]);
+        }
+        table.download(FileFormat::Csv)
     }
     .await;
-    let rows = match result {
-        Ok(rows) => rows,
+    match result {
+        Ok(response) => response,
         Err(error) => {
             let (parts, _) = request.into_parts();
-            return failed(
+            failed(
                 &state,
                 Posted {
                     parts,
@@ -274,46 +326,9 @@ async fn audit_csv(State(state): State<AppState>, caller: Caller, request: Reque
                 },
                 error,
             )
-            .await;
+            .await
         }
-    };
-    let field = super::api::export::field;
-    let mut csv = String::from("\u{feff}id,at,actor_kind,actor_id,record_kind,record_id,action,from_state,to_state,changed_fields,reason\r\n");
-    for row in rows {
-        let cells = [
-            row.id.to_string(),
-            row.at,
-            row.actor_kind,
-            row.actor.map(|id| id.to_string()).unwrap_or_default(),
-            row.kind,
-            row.record.to_string(),
-            row.action,
-            row.from_state.unwrap_or_default(),
-            row.to_state.unwrap_or_default(),
-            row.changed_fields.join(" "),
-            row.reason.unwrap_or_default(),
-        ];
-        csv.push_str(
-            &cells
-                .iter()
-                .map(|cell| field(cell))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        csv.push_str("\r\n");
     }
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"audit-log.csv\"",
-            ),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        csv,
-    )
-        .into_response()
 }
 
 /// What RFC 5987 lets a `filename*` value carry unencoded (attr-char, in part).

@@ -32,18 +32,21 @@ use axum::routing::get;
 use http::Method;
 use std::sync::Arc;
 
-/// The API's routes; the export, which runs up to 50 searches, also spends the tighter
-/// export budget of `limiter`.
+/// The API's routes; the exports (CSV and XLSX), which run up to 50 searches each, also
+/// spend the tighter export budget of `limiter`.
 pub fn router(limiter: &Arc<Limiter>) -> Listed<AppState> {
+    let export_budget = || axum::middleware::from_fn_with_state(Arc::clone(limiter), limit_export);
     Listed::default()
         .route(Method::GET, "/search", get(search::search))
         .route(
             Method::GET,
             "/search/export",
-            get(export::export).route_layer(axum::middleware::from_fn_with_state(
-                Arc::clone(limiter),
-                limit_export,
-            )),
+            get(export::export_csv).route_layer(export_budget()),
+        )
+        .route(
+            Method::GET,
+            "/search/export.xlsx",
+            get(export::export_xlsx).route_layer(export_budget()),
         )
         .route(Method::GET, "/openapi.json", get(openapi::openapi))
         .route(Method::GET, "/{kind}", get(listing::list))

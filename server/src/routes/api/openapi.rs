@@ -23,7 +23,13 @@ use utoipa::{Modify, OpenApi};
             `{\"error\": {\"code\", \"message\", \"param\"?}}` with a matching HTTP status. \
             Searches page by number up to 1,000 hits; full listings page by keyset (`after`)."
     ),
-    paths(search::search, export::export, listing::list, openapi),
+    paths(
+        search::search,
+        export::export_csv,
+        export::export_xlsx,
+        listing::list,
+        openapi
+    ),
     components(schemas(
         SearchResults,
         SearchHit,

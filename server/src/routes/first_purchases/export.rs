@@ -1,60 +1,72 @@
-//! `GET /first-purchases/export.csv?…`: the public list of first purchases under the same
-//! filter as `/first-purchases`, as CSV (RFC 4180, UTF-8 with a byte-order mark for
-//! spreadsheet programs). The file opens with the site, the time of export (Beijing time)
-//! and the filter, then a header row and one row per record, newest first unless
-//! `sort=oldest` (`disputed` says a dispute is under way); at most [`MAX_EXPORT_ROWS`] rows, with a last line saying when the
-//! filter matched more. Amounts in yuan with two decimals. Cells a spreadsheet would run
-//! as a formula are defused with a leading apostrophe.
+//! `GET /first-purchases/export.csv?…` and `GET /first-purchases/export.xlsx?…`: the
+//! public list of first purchases under the same filter as `/first-purchases`, as a file
+//! to download ([`crate::tabular`]: the site, the time of export and the filter above the
+//! header row). One row per record, newest first unless `sort=oldest` (`disputed` says a
+//! dispute is under way); at most [`MAX_EXPORT_ROWS`] rows, with a last line saying when
+//! the filter matched more. Amounts in yuan with two decimals. Never a person's contact
+//! data.
 
-use crate::routes::api::export::defuse;
+use crate::tabular::{Cell, Column, FileFormat, Table};
 use app::clock::Clock;
 use app::error::AppError;
 use app::first_purchases::list::{export_rows, PurchaseFilter, MAX_EXPORT_ROWS};
 use app::state::Site;
 use axum::extract::{Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use sqlx::PgPool;
 
-const HEADER: [&str; 17] = [
-    "id",
-    "signed_on",
-    "product_id",
-    "product",
-    "supplier",
-    "supplier_credit_code",
-    "buyer",
-    "route",
-    "outcome",
-    "disputed",
-    "amount_yuan",
-    "quantity",
-    "contract_number",
-    "notice_on",
-    "notice_url",
-    "record_url",
-    "product_url",
+const COLUMNS: &[Column] = &[
+    ("id", "编号"),
+    ("signed_on", "签订日期"),
+    ("product_id", "产品编号"),
+    ("product", "产品"),
+    ("supplier", "供应单位"),
+    ("supplier_credit_code", "供应单位统一社会信用代码"),
+    ("buyer", "采购单位"),
+    ("route", "采购方式"),
+    ("outcome", "结果"),
+    ("disputed", "有异议"),
+    ("amount_yuan", "金额（元）"),
+    ("quantity", "数量"),
+    ("contract_number", "合同编号"),
+    ("notice_on", "公告日期"),
+    ("notice_url", "公告链接"),
+    ("record_url", "记录链接"),
+    ("product_url", "产品链接"),
 ];
 
-pub async fn export(
+/// The list as CSV.
+pub async fn export_csv(
+    pool: State<PgPool>,
+    clock: State<Clock>,
+    site: State<Site>,
+    params: Query<Vec<(String, String)>>,
+) -> Response {
+    export(FileFormat::Csv, pool, clock, site, params).await
+}
+
+/// The list as XLSX.
+pub async fn export_xlsx(
+    pool: State<PgPool>,
+    clock: State<Clock>,
+    site: State<Site>,
+    params: Query<Vec<(String, String)>>,
+) -> Response {
+    export(FileFormat::Xlsx, pool, clock, site, params).await
+}
+
+async fn export(
+    format: FileFormat,
     State(pool): State<PgPool>,
     State(clock): State<Clock>,
     State(site): State<Site>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
-    match write(&pool, &clock, &site, &params).await {
-        Ok(body) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"first-purchases.csv\"",
-                ),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            body,
-        )
-            .into_response(),
+    match table(&pool, &clock, &site, &params)
+        .await
+        .and_then(|table| table.download(format))
+    {
+        Ok(response) => response,
         Err(error) => {
             let status = http::StatusCode::from_u16(error.status_code())
                 .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
@@ -69,81 +81,51 @@ pub async fn export(
     }
 }
 
-async fn write(
+async fn table(
     pool: &PgPool,
     clock: &Clock,
     site: &Site,
     params: &[(String, String)],
-) -> Result<Vec<u8>, AppError> {
+) -> Result<Table, AppError> {
     let filter = PurchaseFilter::from_query(params)?;
     let rows = export_rows(pool, &filter).await?;
-    let cut = rows.len() as i64 > MAX_EXPORT_ROWS;
-    let mut out = csv::WriterBuilder::new()
-        .flexible(true)
-        .from_writer(b"\xEF\xBB\xBF".to_vec());
-    let described: Vec<String> = filter
-        .query_pairs()
-        .into_iter()
-        .filter(|(_, value)| !value.is_empty())
-        .map(|(name, value)| format!("{name}={value}"))
-        .collect();
-    let exported_at = clock
-        .now()
-        .with_timezone(&clock.zone())
-        .format("%Y-%m-%d %H:%M:%S %:z")
-        .to_string();
-    let csv_error = |error: csv::Error| {
-        tracing::error!(%error, "writing the first-purchase export failed");
-        AppError::Internal
-    };
-    out.write_record(["# 网站 / site", &site.url("/first-purchases")])
-        .map_err(csv_error)?;
-    out.write_record(["# 导出时间 / exported at", &exported_at])
-        .map_err(csv_error)?;
-    out.write_record([
-        "# 筛选 / filter",
-        &defuse(&if described.is_empty() {
-            "无 / none".to_owned()
-        } else {
-            described.join("&")
-        }),
-    ])
-    .map_err(csv_error)?;
-    out.write_record(HEADER).map_err(csv_error)?;
-    let yuan = |fen: i64| format!("{}.{:02}", fen / 100, fen % 100);
+    let mut table = Table::new(
+        "first-purchases",
+        "首购记录",
+        COLUMNS,
+        site,
+        "/first-purchases",
+        clock,
+        &filter.query_pairs(),
+    );
     for row in rows.iter().take(MAX_EXPORT_ROWS as usize) {
         let line = &row.line;
-        let text = |value: Option<String>| defuse(&value.unwrap_or_default());
-        out.write_record([
-            line.id.to_string(),
-            line.signed_on.to_string(),
-            line.product.to_string(),
-            defuse(&line.product_name),
-            defuse(&line.supplier.name),
-            text(row.supplier_credit_code.clone()),
-            defuse(&line.buyer.name),
-            line.route.code().to_owned(),
-            line.outcome.code().to_owned(),
-            line.disputed.to_string(),
-            line.amount.map(|money| yuan(money.fen)).unwrap_or_default(),
-            line.quantity.map(|q| q.to_string()).unwrap_or_default(),
-            text(row.contract_number.clone()),
-            row.notice_on.map(|d| d.to_string()).unwrap_or_default(),
-            text(row.notice_url.clone()),
-            site.url(&format!("/first-purchases/{}", line.id)),
-            site.url(&format!("/products/{}", line.product)),
-        ])
-        .map_err(csv_error)?;
+        table.rows.push(vec![
+            Cell::Integer(line.id),
+            Cell::Date(line.signed_on),
+            Cell::Integer(line.product.0),
+            Cell::Text(line.product_name.clone()),
+            Cell::Text(line.supplier.name.clone()),
+            Cell::text(row.supplier_credit_code.clone()),
+            Cell::Text(line.buyer.name.clone()),
+            Cell::Code(line.route.code().to_owned()),
+            Cell::Code(line.outcome.code().to_owned()),
+            Cell::Flag(line.disputed),
+            Cell::yuan(line.amount.map(|money| money.fen)),
+            line.quantity
+                .map_or(Cell::Empty, |q| Cell::Integer(q.into())),
+            Cell::text(row.contract_number.clone()),
+            Cell::date(row.notice_on),
+            row.notice_url.clone().map_or(Cell::Empty, Cell::Link),
+            Cell::Link(site.url(&format!("/first-purchases/{}", line.id))),
+            Cell::Link(site.url(&format!("/products/{}", line.product))),
+        ]);
     }
-    if cut {
-        out.write_record([
-            "# 已截断 / truncated",
-            &format!("{MAX_EXPORT_ROWS} 行以后未导出 / rows after {MAX_EXPORT_ROWS} left out"),
-        ])
-        .map_err(csv_error)?;
+    if rows.len() as i64 > MAX_EXPORT_ROWS {
+        table.footnote = Some((
+            "已截断 / truncated",
+            format!("{MAX_EXPORT_ROWS} 行以后未导出 / rows after {MAX_EXPORT_ROWS} left out"),
+        ));
     }
-    out.into_inner().map_err(|error| {
-        tracing::error!(%error, "finishing the first-purchase export failed");
-        AppError::Internal
-    })
+    Ok(table)
 }

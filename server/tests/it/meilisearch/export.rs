@@ -3,7 +3,7 @@
 
 use super::{document, mock, site, MeiliMock};
 use crate::fixtures::*;
-use crate::helpers::{spawn_app_with, test_clock};
+use crate::helpers::{csv_table, spawn_app_with, test_clock};
 use app::search::meili::{MeiliConfig, MeiliIndex, Partner};
 use app::search::{SearchBackend, SearchIndex};
 use sqlx::PgPool;
@@ -21,23 +21,6 @@ async fn partner_index(mock: &MeiliMock) -> MeiliIndex {
     .unwrap();
     index.prepare().await.unwrap();
     index
-}
-
-/// The cells of each data row of a CSV export (every cell is quoted; none here holds a
-/// quote or a line break).
-fn rows(csv: &str) -> Vec<Vec<String>> {
-    csv.trim_start_matches('\u{feff}')
-        .lines()
-        .skip(1)
-        .map(|line| {
-            let inner = line.strip_prefix('"').and_then(|l| l.strip_suffix('"'));
-            inner
-                .expect("quoted cells")
-                .split("\",\"")
-                .map(str::to_owned)
-                .collect()
-        })
-        .collect()
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -88,7 +71,8 @@ async fn a_partners_hit_is_exported_from_its_document_not_from_a_local_record(po
     let response = app.get("/api/v1/search/export?kind=product").await;
     assert_eq!(response.status(), 200);
     let csv = response.text().await.unwrap();
-    let rows = rows(&csv);
+    let table = csv_table(&csv);
+    let rows = &table[1..];
     assert_eq!(rows.len(), 2, "{csv}");
     let ours = rows
         .iter()
