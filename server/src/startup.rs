@@ -173,6 +173,9 @@ pub fn build_app(state: AppState, options: &RouterOptions) -> Router {
             limiter,
             limits::limit_general,
         ))
+        // Outside the limiter and the overload answer, so that a script on another site
+        // can read their 429 and 503 too; preflights are answered here.
+        .layer(axum::middleware::from_fn(routes::api::cors::allow_reads))
         .layer(axum::middleware::from_fn_with_state(
             security::HeaderOptions {
                 hsts: state.site.is_https(),

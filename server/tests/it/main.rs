@@ -6,6 +6,7 @@
 
 mod accounts;
 mod api;
+mod api_caching;
 mod assets;
 mod attachments;
 mod auth;

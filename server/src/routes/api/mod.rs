@@ -4,8 +4,12 @@
 //! - errors are `{"error": {"code", "message", "param"?}}` with a matching HTTP status;
 //! - searches page by number (`page`, `total`) up to 1,000 hits; full listings page by
 //!   keyset (`after`, `next_after`);
-//! - the OpenAPI document at `/api/v1/openapi.json` is generated from the code.
+//! - the OpenAPI document at `/api/v1/openapi.json` is generated from the code;
+//! - successful GET answers carry an `ETag`, and `If-None-Match` is answered 304
+//!   ([`conditional`]); scripts on any site may read them (CORS, [`cors`]).
 
+mod conditional;
+pub mod cors;
 mod error;
 pub(crate) mod export;
 mod listing;
@@ -50,4 +54,6 @@ pub fn router(limiter: &Arc<Limiter>) -> Listed<AppState> {
         )
         .route(Method::GET, "/openapi.json", get(openapi::openapi))
         .route(Method::GET, "/{kind}", get(listing::list))
+        // Inside the limiter: a conditional GET spends the budget like any other.
+        .map_router(|router| router.layer(axum::middleware::from_fn(conditional::entity_tags)))
 }

@@ -8,6 +8,8 @@
 use super::error::ErrorBody;
 use super::{export, listing, search};
 use app::search::{FacetCount, Facets, Fragment, SearchDocument, SearchHit, SearchResults};
+use axum::http::header;
+use axum::response::IntoResponse;
 use axum::Json;
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
@@ -44,20 +46,75 @@ use utoipa::{Modify, OpenApi};
 )]
 pub struct ApiDoc;
 
-/// This document (OpenAPI 3.1).
+/// This document (OpenAPI 3.1). It changes only with a new release, so clients may keep
+/// it for five minutes and then ask again with its `ETag`.
 #[utoipa::path(
     get,
     path = "/api/v1/openapi.json",
     responses((status = 200, description = "the OpenAPI document of this API", content_type = "application/json"))
 )]
-pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+pub async fn openapi() -> impl IntoResponse {
+    (
+        [(header::CACHE_CONTROL, "public, max-age=300")],
+        Json(ApiDoc::openapi()),
+    )
 }
 
 /// Adds to every operation the answers any request may get: 429 from the limiter (with
 /// `Retry-After` in whole seconds, RFC 9110 §10.2.3) and 503 when the server is too busy
-/// or the database or search is unavailable.
+/// or the database or search is unavailable; and to every JSON one its conditional GET
+/// ([`super::conditional`]): the `ETag` of its 200, the `If-None-Match` parameter and 304.
 struct EveryOperation;
+
+/// The header that carries an answer's entity tag.
+fn etag_header() -> utoipa::openapi::header::Header {
+    HeaderBuilder::new()
+        .schema(Some(
+            utoipa::openapi::ObjectBuilder::new()
+                .schema_type(utoipa::openapi::schema::Type::String),
+        ))
+        .description(Some(
+            "weak entity tag of the answer (`W/\"…\"`); send it back in `If-None-Match`",
+        ))
+        .build()
+}
+
+/// A JSON operation's conditional GET: `ETag` on its 200, `If-None-Match`, and 304.
+fn add_conditional_get(operation: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::RefOr;
+    let Some(RefOr::T(ok)) = operation.responses.responses.get_mut("200") else {
+        return;
+    };
+    if !ok.content.contains_key("application/json") {
+        return; // the downloads are never tagged
+    }
+    ok.headers.insert("ETag".into(), RefOr::T(etag_header()));
+    let not_modified = ResponseBuilder::new()
+        .description("the entity tag in `If-None-Match` is current: no body")
+        .header("ETag", etag_header())
+        .build();
+    operation
+        .responses
+        .responses
+        .insert("304".into(), not_modified.into());
+    let condition = ParameterBuilder::new()
+        .name("If-None-Match")
+        .parameter_in(ParameterIn::Header)
+        .required(utoipa::openapi::Required::False)
+        .schema(Some(
+            utoipa::openapi::ObjectBuilder::new()
+                .schema_type(utoipa::openapi::schema::Type::String),
+        ))
+        .description(Some(
+            "entity tags the client has (RFC 9110 §13.1.2, weak comparison; `*` for any)",
+        ))
+        .build();
+    operation
+        .parameters
+        .get_or_insert_with(Vec::new)
+        .push(RefOr::T(condition));
+}
 
 impl Modify for EveryOperation {
     fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
@@ -87,6 +144,7 @@ impl Modify for EveryOperation {
             .build();
         for item in doc.paths.paths.values_mut() {
             if let Some(operation) = item.get.as_mut() {
+                add_conditional_get(operation);
                 let responses = &mut operation.responses.responses;
                 responses
                     .entry("429".into())

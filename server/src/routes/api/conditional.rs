@@ -1,0 +1,104 @@
+//! Conditional GETs of the API (RFC 9110). Every successful GET answer of `/api/v1` that
+//! may be stored carries an entity tag of its body (`ETag: W/"…"`: 22 base64url characters
+//! of the body's SHA-256), and a request whose `If-None-Match` matches it (weak comparison,
+//! RFC 9110 §13.1.2; `*` matches any) gets `304 Not Modified` without a body, with the
+//! headers a cache needs (RFC 9110 §15.4.5). A program that polls the API then receives
+//! nothing while nothing changed.
+//!
+//! The tag is weak because it is taken before compression: the bytes sent differ by
+//! content coding, the data does not. The answer is still computed (the tag is its hash),
+//! so a 304 saves the transfer and the client's work, not the server's. Downloads
+//! (`Cache-Control: no-store`) and errors are never tagged.
+
+use super::ApiError;
+use app::error::AppError;
+use axum::body::{Body, HttpBody};
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use headers::{ETag, HeaderMapExt, IfNoneMatch};
+use http::{header, HeaderMap, Method, StatusCode};
+use sha2::{Digest, Sha256};
+
+/// The largest body that is tagged, in bytes. The API's answers are far smaller (a page of
+/// search hits, at most 500 listed records); a larger one passes untagged.
+const MAX_TAGGED_BODY: u64 = 16 * 1024 * 1024;
+
+/// The headers a 304 repeats from the 200 it stands for (RFC 9110 §15.4.5).
+const KEPT_ON_NOT_MODIFIED: [header::HeaderName; 5] = [
+    header::ETAG,
+    header::CACHE_CONTROL,
+    header::VARY,
+    header::CONTENT_LOCATION,
+    header::EXPIRES,
+];
+
+/// The middleware: tags GET answers, and answers 304 when the client has the tagged body.
+pub async fn entity_tags(request: Request, next: Next) -> Response {
+    if request.method() != Method::GET {
+        return next.run(request).await;
+    }
+    let condition = request.headers().typed_get::<IfNoneMatch>();
+    let response = next.run(request).await;
+    let small = response
+        .body()
+        .size_hint()
+        .upper()
+        .is_some_and(|size| size <= MAX_TAGGED_BODY);
+    if response.status() != StatusCode::OK || !may_store(response.headers()) || !small {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_TAGGED_BODY as usize).await {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            tracing::error!(%error, "reading an API answer to tag it failed");
+            return ApiError::from(AppError::Internal).into_response();
+        }
+    };
+    let Some(etag) = entity_tag(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    parts.headers.typed_insert(etag.clone());
+    if condition.is_some_and(|condition| !condition.precondition_passes(&etag)) {
+        let mut not_modified = Response::new(Body::empty());
+        *not_modified.status_mut() = StatusCode::NOT_MODIFIED;
+        for name in KEPT_ON_NOT_MODIFIED {
+            for value in parts.headers.get_all(&name) {
+                not_modified.headers_mut().append(&name, value.clone());
+            }
+        }
+        return not_modified;
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Whether a cache may keep the answer: not when it says `no-store` (the downloads).
+fn may_store(headers: &HeaderMap) -> bool {
+    !headers
+        .get_all(header::CACHE_CONTROL)
+        .iter()
+        .any(|value| value.to_str().is_ok_and(|value| value.contains("no-store")))
+}
+
+/// The weak entity tag of `body`: `W/"` + 16 bytes of its SHA-256 in base64url + `"`.
+fn entity_tag(body: &[u8]) -> Option<ETag> {
+    let digest = Sha256::digest(body);
+    let text = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16]);
+    format!("W/\"{text}\"").parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::entity_tag;
+
+    #[test]
+    fn tags_are_weak_and_follow_the_bytes() {
+        let tag = entity_tag(b"{\"hits\":[]}").unwrap();
+        let text = format!("{tag:?}");
+        assert!(text.contains("W/\\\""), "{text}");
+        assert_eq!(tag, entity_tag(b"{\"hits\":[]}").unwrap());
+        assert_ne!(tag, entity_tag(b"{\"hits\":[1]}").unwrap());
+    }
+}
