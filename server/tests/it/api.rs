@@ -327,6 +327,48 @@ async fn the_search_export_as_xlsx_holds_the_same_records_as_the_csv(pool: PgPoo
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn an_export_past_the_search_cap_says_how_many_matched(pool: PgPool) {
+    let firm = organisation(&pool, "常州示例科技有限公司", "enterprise", "320411", true).await;
+    let first = product(&pool, firm, None, "样品", "new_materials", "published").await;
+    // 1,000 more like it: 1,001 match, one more than a search (and its export) holds.
+    sqlx::query(
+        "WITH copies AS (
+             INSERT INTO products (organisation_id, status, name, procurement_code,
+                                   procurement_name, industry, description, specifications,
+                                   price_min_fen, price_max_fen, published_at)
+             SELECT organisation_id, status, name || n, procurement_code, procurement_name,
+                    industry, description, specifications, price_min_fen, price_max_fen,
+                    published_at
+             FROM products, generate_series(1, 1000) AS n WHERE id = $1
+             RETURNING id)
+         INSERT INTO product_revisions (product_id, revision, snapshot)
+         SELECT id, 1, '{}' FROM copies",
+    )
+    .bind(first)
+    .execute(&pool)
+    .await
+    .unwrap();
+    index_everything(&pool).await;
+    let app = spawn_app(pool).await;
+    let csv = app
+        .get("/api/v1/search/export?kind=product")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        csv_table(&csv).len(),
+        1 + 1000,
+        "the header and the first 1,000"
+    );
+    let last = csv.trim_end().lines().last().unwrap();
+    assert!(
+        last.starts_with("# 已截断 / truncated,") && last.contains("1001 matched, the first 1000"),
+        "{last}"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn listings_page_by_keyset_and_hold_only_public_records(pool: PgPool) {
     let firm = organisation(&pool, "常州示例科技有限公司", "enterprise", "320411", true).await;
     let mut published = Vec::new();

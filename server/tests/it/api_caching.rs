@@ -71,6 +71,47 @@ async fn a_client_with_the_current_entity_tag_gets_304_until_the_data_changes(po
         assert_eq!(stale.text().await.unwrap(), body, "the same answer, whole");
     }
 
+    // A HEAD is answered as the GET would be, without the body: its tag, its 304.
+    let path = "/api/v1/products?limit=50";
+    let tag = etag(&app.get(path).await);
+    let head = app.client.head(app.url(path)).send().await.unwrap();
+    assert_eq!(head.status(), 200);
+    assert_eq!(etag(&head), tag);
+    let head = app
+        .client
+        .head(app.url(path))
+        .header("if-none-match", &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), 304);
+
+    // A 304 varies as its 200 does: by the encoding asked for.
+    let compressed = get_with(&app, path, &[("accept-encoding", "gzip")]).await;
+    assert_eq!(compressed.headers()["content-encoding"], "gzip");
+    let vary = |response: &reqwest::Response| -> String {
+        response
+            .headers()
+            .get_all("vary")
+            .iter()
+            .map(|value| value.to_str().unwrap().to_ascii_lowercase())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    assert!(vary(&compressed).contains("accept-encoding"));
+    let not_modified = get_with(
+        &app,
+        path,
+        &[("accept-encoding", "gzip"), ("if-none-match", &tag)],
+    )
+    .await;
+    assert_eq!(not_modified.status(), 304);
+    assert!(
+        vary(&not_modified).contains("accept-encoding"),
+        "{}",
+        vary(&not_modified)
+    );
+
     // A new record changes the listing: the old tag no longer matches.
     let listing = app.get("/api/v1/products?limit=50").await;
     let before = etag(&listing);

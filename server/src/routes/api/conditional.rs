@@ -18,7 +18,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use headers::{ETag, HeaderMapExt, IfNoneMatch};
-use http::{header, HeaderMap, Method, StatusCode};
+use http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use sha2::{Digest, Sha256};
 
 /// The largest body that is tagged, in bytes. The API's answers are far smaller (a page of
@@ -34,9 +34,16 @@ const KEPT_ON_NOT_MODIFIED: [header::HeaderName; 5] = [
     header::EXPIRES,
 ];
 
-/// The middleware: tags GET answers, and answers 304 when the client has the tagged body.
-pub async fn entity_tags(request: Request, next: Next) -> Response {
-    if request.method() != Method::GET {
+/// The middleware: tags GET and HEAD answers, and answers 304 when the client has the
+/// tagged body.
+pub async fn entity_tags(mut request: Request, next: Next) -> Response {
+    // A HEAD answer carries the headers of the GET answer (RFC 9110 §9.3.2), its tag
+    // included, and axum would drop the body before this layer could hash it: so the GET
+    // is answered here and its body dropped after.
+    let head = request.method() == Method::HEAD;
+    if head {
+        *request.method_mut() = Method::GET;
+    } else if request.method() != Method::GET {
         return next.run(request).await;
     }
     let condition = request.headers().typed_get::<IfNoneMatch>();
@@ -47,7 +54,7 @@ pub async fn entity_tags(request: Request, next: Next) -> Response {
         .upper()
         .is_some_and(|size| size <= MAX_TAGGED_BODY);
     if response.status() != StatusCode::OK || !may_store(response.headers()) || !small {
-        return response;
+        return without_body_if(head, response);
     }
     let (mut parts, body) = response.into_parts();
     let bytes = match axum::body::to_bytes(body, MAX_TAGGED_BODY as usize).await {
@@ -58,7 +65,7 @@ pub async fn entity_tags(request: Request, next: Next) -> Response {
         }
     };
     let Some(etag) = entity_tag(&bytes) else {
-        return Response::from_parts(parts, Body::from(bytes));
+        return without_body_if(head, Response::from_parts(parts, Body::from(bytes)));
     };
     parts.headers.typed_insert(etag.clone());
     if condition.is_some_and(|condition| !condition.precondition_passes(&etag)) {
@@ -69,9 +76,29 @@ pub async fn entity_tags(request: Request, next: Next) -> Response {
                 not_modified.headers_mut().append(&name, value.clone());
             }
         }
+        // The compression layer outside adds `Vary: Accept-Encoding` to the 200 (its body
+        // is compressible) but not to an empty 304, which must carry it too.
+        not_modified
+            .headers_mut()
+            .append(header::VARY, HeaderValue::from_static("accept-encoding"));
         return not_modified;
     }
-    Response::from_parts(parts, Body::from(bytes))
+    without_body_if(head, Response::from_parts(parts, Body::from(bytes)))
+}
+
+/// `response` without its body when it answers a HEAD (its headers kept, `Content-Length`
+/// too: the length the GET's body would have).
+fn without_body_if(head: bool, response: Response) -> Response {
+    if !head {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    if let Some(length) = body.size_hint().exact() {
+        parts
+            .headers
+            .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    }
+    Response::from_parts(parts, Body::empty())
 }
 
 /// Whether a cache may keep the answer: not when it says `no-store` (the downloads).

@@ -1,7 +1,8 @@
 //! `GET /api/v1/search/export` (CSV) and `GET /api/v1/search/export.xlsx` (XLSX): a
 //! search as a file to download ([`crate::tabular`]: the site, the time of export and the
 //! search's parameters above the header row). It holds exactly the records the search
-//! returned, in its order, up to the search cap (1,000): ids from the search backend; this
+//! returned, in its order, up to the search cap (1,000, with a last line saying how many
+//! matched when there were more): ids from the search backend; this
 //! site's records with their details read again from Postgres (so a record withdrawn in
 //! between is left out), a partner site's records from their search document (their ids
 //! mean nothing in this database), marked with the partner's site id and linked to the
@@ -98,6 +99,7 @@ async fn export(
     let query = super::search_query(&params)?;
     let mut hits: Vec<SearchHit> = Vec::new();
     let mut unavailable: std::collections::BTreeSet<String> = Default::default();
+    let mut matched: i64 = 0;
     for page in 1..=MAX_SEARCH_PAGE {
         let results = search
             .run(&SearchQuery {
@@ -105,6 +107,7 @@ async fn export(
                 ..query.clone()
             })
             .await?;
+        matched = matched.max(results.total);
         let last = results.hits.len() < HITS_PER_PAGE as usize;
         hits.extend(results.hits);
         unavailable.extend(results.unavailable_sites);
@@ -172,6 +175,16 @@ async fn export(
             }
         };
         table.rows.push(row);
+    }
+    // Past the search cap the file holds the first 1,000: it says so, as a cut list does.
+    if matched > hits.len() as i64 {
+        table.footnote = Some((
+            "已截断 / truncated",
+            format!(
+                "共 {matched} 条，仅导出前 {exported} 条 / {matched} matched, the first {exported} exported",
+                exported = hits.len()
+            ),
+        ));
     }
     // A partner whose index could not be searched is missing from the file: say which.
     let unavailable = unavailable.into_iter().collect::<Vec<_>>().join(",");
