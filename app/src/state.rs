@@ -49,8 +49,8 @@ pub struct AppStateInner {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Site {
     /// The public origin (`PUBLIC_URL`), `scheme://host[:port]` without a trailing slash:
-    /// links that leave the site (canonical tags, and later mail, feeds, sitemaps and QR
-    /// codes) are built on it, never on the request's `Host` header.
+    /// links that leave the site (canonical tags, robots.txt and the sitemaps, and later
+    /// mail, feeds and QR codes) are built on it, never on the request's `Host` header.
     pub public_url: String,
     /// The filing numbers every page's footer shows (from configuration).
     pub filings: Filings,

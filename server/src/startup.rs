@@ -105,7 +105,7 @@ pub fn build_app(state: AppState, options: &RouterOptions) -> Router {
         )
     };
 
-    let mut router = routes::site_routes(&limiter)
+    let mut router = routes::site_routes(&limiter, options.environment)
         .into_router()
         .leptos_routes_with_context(&state, routes, security::page_context, {
             let leptos_options = leptos_options.clone();

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod api;
 pub mod attachments;
 pub mod calls;
+pub mod discovery;
 pub mod first_purchases;
 pub mod health;
 pub mod lang;
@@ -13,6 +14,7 @@ pub mod organisations;
 pub mod submissions;
 pub mod test_clock;
 
+use crate::config::Environment;
 use crate::limits::Limiter;
 use app::state::AppState;
 use axum::routing::get;
@@ -21,12 +23,14 @@ use listed::{Listed, ListedRoute};
 use std::sync::Arc;
 
 /// Every route the site serves besides its Leptos pages and server functions (which
-/// [`inventory`] adds): health, the language switch, the API and the account forms.
-/// `/_test/clock` exists only in test deployments and is not listed.
-pub fn site_routes(limiter: &Arc<Limiter>) -> Listed<AppState> {
+/// [`inventory`] adds): health, the language switch, robots.txt and the sitemaps (as
+/// `environment` wants them), the API and the account forms. `/_test/clock` exists only
+/// in test deployments and is not listed.
+pub fn site_routes(limiter: &Arc<Limiter>, environment: Environment) -> Listed<AppState> {
     Listed::default()
         .route(Method::GET, "/healthz", get(health::healthz))
         .route(Method::GET, "/lang/{tag}", get(lang::switch_language))
+        .merge(discovery::router(environment))
         .nest("/api/v1", api::router(limiter))
         .merge(accounts::router(limiter.clone()))
         .merge(organisations::router())
@@ -41,7 +45,9 @@ pub fn site_routes(limiter: &Arc<Limiter>) -> Listed<AppState> {
 /// server function, sorted.
 pub fn inventory() -> Vec<ListedRoute> {
     let limiter = Arc::new(Limiter::new(&crate::limits::LimitSettings::default()));
-    let mut routes = site_routes(&limiter).routes().to_vec();
+    let mut routes = site_routes(&limiter, Environment::Production)
+        .routes()
+        .to_vec();
     for page in leptos_axum::generate_route_list(app::App) {
         routes.push(ListedRoute {
             method: Method::GET,

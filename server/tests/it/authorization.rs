@@ -491,6 +491,10 @@ fn rows(world: &World) -> Vec<Row> {
         // Plain routes and the open-data API.
         get("/healthz", "/healthz", everyone(200)),
         get("/lang/{tag}", "/lang/en?next=/", everyone(303)),
+        get("/robots.txt", "/robots.txt", everyone(200)),
+        get("/sitemap.xml", "/sitemap.xml", everyone(200)),
+        get("/sitemaps/{file}", "/sitemaps/pages.xml", everyone(200)),
+        get("/sitemaps/{file}", "/sitemaps/users-1.xml", everyone(404)),
         get("/api/v1/search", "/api/v1/search?q=智能", everyone(200)),
         get("/api/v1/search/export", "/api/v1/search/export?q=智能", everyone(200)),
         get("/api/v1/search/export.xlsx", "/api/v1/search/export.xlsx?q=智能", everyone(200)),

@@ -17,6 +17,7 @@ mod catalogue_pages;
 mod certificates;
 mod clock;
 mod database_outage;
+mod discovery;
 mod first_purchase_eligibility;
 mod first_purchases_changes;
 mod first_purchases_record;
