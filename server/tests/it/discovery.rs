@@ -5,7 +5,7 @@ use crate::fixtures::*;
 use crate::helpers::{spawn_app_at, test_clock, TestApp};
 use app::state::{Filings, Site};
 use server::config::Environment;
-use server::routes::discovery::sitemap::{file_xml, index_xml};
+use server::routes::discovery::sitemap::{file_xml, index_xml, URLS_PER_FILE};
 use server::startup::RouterOptions;
 use sqlx::PgPool;
 use std::collections::BTreeSet;
@@ -88,7 +88,7 @@ async fn robots_txt_opens_the_catalogue_and_names_the_sitemap(pool: PgPool) {
             "/first-purchases",
             "/first-purchases/8",
             "/sitemap.xml",
-            "/sitemaps/products-1.xml",
+            "/sitemap.xml?part=products-1",
             "/pkg/catalogue.css",
         ] {
             assert!(robot.allowed(path), "{agent} may read {path}");
@@ -101,7 +101,10 @@ async fn robots_txt_opens_the_catalogue_and_names_the_sitemap(pool: PgPool) {
             "/review/9",
             "/drafts/9",
             "/sign-in",
+            "/sign-up",
+            "/confirm/token",
             "/reset/token",
+            "/admin/audit.csv",
             "/search?q=%E6%9C%BA%E5%99%A8%E4%BA%BA",
             "/api/v1/products",
             "/api/v1/search/export.xlsx?q=x",
@@ -111,6 +114,8 @@ async fn robots_txt_opens_the_catalogue_and_names_the_sitemap(pool: PgPool) {
             "/calls/new",
             "/calls/6/edit",
             "/organisations/5/members",
+            "/organisations/new",
+            "/organisations/join",
             "/attachments/10",
             "/lang/en?next=/",
         ] {
@@ -132,6 +137,41 @@ async fn a_demo_deployment_asks_every_crawler_to_keep_out(pool: PgPool) {
         assert!(!robot.allowed("/products/12"), "{environment:?}");
         assert!(robot.sitemaps.is_empty(), "{environment:?}");
     }
+}
+
+/// The `part` of a sitemap file's address, as the index gives it.
+fn part_of(location: &str) -> &str {
+    path_of(location)
+        .strip_prefix("/sitemap.xml?part=")
+        .unwrap_or_else(|| panic!("{location} is not a file of the index"))
+}
+
+/// The parts the index gives with files of `per_file` ids, with their `<lastmod>`.
+async fn index_parts(pool: &PgPool, per_file: i64) -> Vec<(String, Option<String>)> {
+    let index = String::from_utf8(index_xml(pool, &site(), per_file).await.unwrap()).unwrap();
+    locations(&index, "sitemapindex", "sitemap")
+        .into_iter()
+        .map(|(loc, lastmod)| (part_of(&loc).to_owned(), lastmod))
+        .collect()
+}
+
+/// Every `<loc>` of the given parts, with its `<lastmod>`.
+async fn urls_of(pool: &PgPool, parts: &[String], per_file: i64) -> Vec<(String, Option<String>)> {
+    let mut urls = Vec::new();
+    for part in parts {
+        let xml = file_xml(pool, &site(), part, per_file).await.unwrap();
+        urls.extend(locations(&String::from_utf8(xml).unwrap(), "urlset", "url"));
+    }
+    urls
+}
+
+/// The id of the first purchase of `product`.
+async fn purchase_of(pool: &PgPool, product: i64) -> i64 {
+    sqlx::query_scalar("SELECT id FROM first_purchases WHERE product_id = $1")
+        .bind(product)
+        .fetch_one(pool)
+        .await
+        .unwrap()
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -176,6 +216,11 @@ async fn the_sitemaps_list_every_listed_record_and_nothing_else(pool: PgPool) {
         "published",
     )
     .await;
+    first_purchase(&pool, published, agency, firm, "awarded", -20).await;
+    // A draft product's first purchase has no public page.
+    first_purchase(&pool, hidden[0], agency, firm, "awarded", -20).await;
+    let purchase = purchase_of(&pool, published).await;
+    let hidden_purchase = purchase_of(&pool, hidden[0]).await;
     let open_scenario = scenario(&pool, agency, "智慧路灯", "urban_governance", "published").await;
     let draft_scenario = scenario(&pool, agency, "草稿场景", "urban_governance", "draft").await;
     let listed_project = project(&pool, firm, "项目甲", "seed", "published", true).await;
@@ -197,28 +242,38 @@ async fn the_sitemaps_list_every_listed_record_and_nothing_else(pool: PgPool) {
         .to_str()
         .unwrap()
         .starts_with("application/xml"));
+    assert_eq!(response.headers()["cache-control"], "public, max-age=3600");
     let index = locations(&response.text().await.unwrap(), "sitemapindex", "sitemap");
     let files: Vec<&str> = index.iter().map(|(loc, _)| path_of(loc)).collect();
     assert_eq!(
         files,
         [
-            "/sitemaps/pages.xml",
-            "/sitemaps/products-1.xml",
-            "/sitemaps/scenarios-1.xml",
-            "/sitemaps/projects-1.xml",
-            "/sitemaps/organisations-1.xml",
-            "/sitemaps/calls-1.xml",
+            "/sitemap.xml?part=pages",
+            "/sitemap.xml?part=products-1",
+            "/sitemap.xml?part=scenarios-1",
+            "/sitemap.xml?part=projects-1",
+            "/sitemap.xml?part=organisations-1",
+            "/sitemap.xml?part=calls-1",
+            "/sitemap.xml?part=first-purchases-1",
         ]
     );
     assert!(index[0].1.is_none(), "the fixed pages carry no date");
     assert!(index[1..].iter().all(|(_, lastmod)| lastmod.is_some()));
 
+    let robots = app.get("/robots.txt").await.text().await.unwrap();
+    let robot = Robot::new("Baiduspider", robots.as_bytes()).unwrap();
     let mut listed = BTreeSet::new();
     for file in files {
+        // Every file is in the site's root folder, so it may list any address of the site
+        // (sitemaps.org, "Sitemap file location").
+        assert!(
+            !file[1..].split('?').next().unwrap().contains('/'),
+            "{file}"
+        );
         let response = app.get(file).await;
         assert_eq!(response.status(), 200, "{file}");
         for (loc, lastmod) in locations(&response.text().await.unwrap(), "urlset", "url") {
-            if file != "/sitemaps/pages.xml" {
+            if file != "/sitemap.xml?part=pages" {
                 let lastmod = lastmod.unwrap_or_else(|| panic!("{loc} has a lastmod"));
                 chrono::DateTime::parse_from_rfc3339(&lastmod).expect("a W3C datetime");
             }
@@ -237,7 +292,6 @@ async fn the_sitemaps_list_every_listed_record_and_nothing_else(pool: PgPool) {
         "/calls",
         "/notices",
         "/first-purchases",
-        "/verify",
         "/privacy",
     ]
     .iter()
@@ -249,6 +303,7 @@ async fn the_sitemaps_list_every_listed_record_and_nothing_else(pool: PgPool) {
         format!("/organisations/{firm}"),
         format!("/organisations/{agency}"),
         format!("/calls/{batch}"),
+        format!("/first-purchases/{purchase}"),
     ])
     .collect();
     assert_eq!(listed, expected);
@@ -258,11 +313,130 @@ async fn the_sitemaps_list_every_listed_record_and_nothing_else(pool: PgPool) {
     assert!(!listed.contains(&format!("/scenarios/{draft_scenario}")));
     assert!(!listed.contains(&format!("/organisations/{unverified}")));
     assert!(!listed.contains(&format!("/calls/{draft_call}")));
+    assert!(!listed.contains(&format!("/first-purchases/{hidden_purchase}")));
 
-    // Every page the sitemaps give is there for an anonymous reader.
+    // Every page the sitemaps give is there for an anonymous reader, open to crawlers by
+    // robots.txt, and does not ask to be left out of search engines.
     for path in &listed {
-        assert_eq!(app.get(path).await.status(), 200, "{path}");
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert!(
+            robot.allowed(path),
+            "robots.txt keeps crawlers out of {path}"
+        );
+        let html = response.text().await.unwrap();
+        assert!(!html.contains("noindex"), "{path} asks not to be indexed");
     }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_page_is_dated_by_the_newest_change_it_shows(pool: PgPool) {
+    let firm = organisation(&pool, "常州示例科技有限公司", "enterprise", "320411", true).await;
+    let agency = organisation(
+        &pool,
+        "常州市科学技术局",
+        "government_agency",
+        "320400",
+        true,
+    )
+    .await;
+    let batch = batch(&pool, agency, "CZ-2026-01", -30, 300).await;
+    let listed = product(
+        &pool,
+        firm,
+        Some(batch),
+        "已发布产品",
+        "new_materials",
+        "published",
+    )
+    .await;
+    first_purchase(&pool, listed, agency, firm, "awarded", -20).await;
+    let purchase = purchase_of(&pool, listed).await;
+    for (statement, id, days) in [
+        (
+            "UPDATE organisations SET updated_at = $2 WHERE id = $1",
+            firm,
+            -40,
+        ),
+        (
+            "UPDATE organisations SET updated_at = $2 WHERE id = $1",
+            agency,
+            -40,
+        ),
+        ("UPDATE calls SET updated_at = $2 WHERE id = $1", batch, -30),
+        (
+            "UPDATE products SET updated_at = $2 WHERE id = $1",
+            listed,
+            -10,
+        ),
+        (
+            "UPDATE first_purchases SET created_at = $2 WHERE id = $1",
+            purchase,
+            -5,
+        ),
+    ] {
+        sqlx::query(statement)
+            .bind(id)
+            .bind(at(days))
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    sqlx::query(
+        "INSERT INTO product_listings (product_id, call_id, listed_at) VALUES ($1, $2, $3)",
+    )
+    .bind(listed)
+    .bind(batch)
+    .bind(at(-15))
+    .execute(&pool)
+    .await
+    .unwrap();
+    let parts: Vec<String> = index_parts(&pool, URLS_PER_FILE)
+        .await
+        .into_iter()
+        .map(|(part, _)| part)
+        .filter(|part| part != "pages")
+        .collect();
+    // The `lastmod` of `path`, in seconds since 1970.
+    let dated = |urls: &[(String, Option<String>)], path: String| {
+        let (_, lastmod) = urls
+            .iter()
+            .find(|(loc, _)| path_of(loc) == path)
+            .unwrap_or_else(|| panic!("{path} is listed"));
+        chrono::DateTime::parse_from_rfc3339(lastmod.as_deref().unwrap())
+            .unwrap()
+            .timestamp()
+    };
+    let second = |days| at(days).timestamp();
+
+    // A product's page shows its first purchases; its supplier's page and its batch's page
+    // list it; a first purchase is dated by its own changes.
+    let urls = urls_of(&pool, &parts, URLS_PER_FILE).await;
+    assert_eq!(dated(&urls, format!("/products/{listed}")), second(-5));
+    assert_eq!(dated(&urls, format!("/organisations/{firm}")), second(-10));
+    assert_eq!(
+        dated(&urls, format!("/organisations/{agency}")),
+        second(-40)
+    );
+    assert_eq!(dated(&urls, format!("/calls/{batch}")), second(-10));
+    assert_eq!(
+        dated(&urls, format!("/first-purchases/{purchase}")),
+        second(-5)
+    );
+
+    // A correction moves the record and its product.
+    sqlx::query("UPDATE first_purchases SET corrected_at = $2 WHERE id = $1")
+        .bind(purchase)
+        .bind(at(-1))
+        .execute(&pool)
+        .await
+        .unwrap();
+    let urls = urls_of(&pool, &parts, URLS_PER_FILE).await;
+    assert_eq!(
+        dated(&urls, format!("/first-purchases/{purchase}")),
+        second(-1)
+    );
+    assert_eq!(dated(&urls, format!("/products/{listed}")), second(-1));
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -270,19 +444,9 @@ async fn sitemap_files_hold_blocks_of_ids_and_name_their_newest_change(pool: PgP
     let firm = organisation(&pool, "常州示例科技有限公司", "enterprise", "320411", true).await;
     let mut products = Vec::new();
     for n in 0..5 {
-        products.push(
-            product(
-                &pool,
-                firm,
-                None,
-                &format!("产品{n}"),
-                "new_materials",
-                "published",
-            )
-            .await,
-        );
+        let name = format!("产品{n}");
+        products.push(product(&pool, firm, None, &name, "new_materials", "published").await);
     }
-    // Ids in order, and the newest change of the second file known.
     sqlx::query("UPDATE products SET updated_at = $2 WHERE id = $1")
         .bind(products[2])
         .bind(at(-3))
@@ -292,32 +456,46 @@ async fn sitemap_files_hold_blocks_of_ids_and_name_their_newest_change(pool: PgP
     let site = site();
     let per_file = 2;
 
-    let index = String::from_utf8(index_xml(&pool, &site, per_file).await.unwrap()).unwrap();
-    let files: Vec<(String, Option<String>)> = locations(&index, "sitemapindex", "sitemap")
+    let files: Vec<(String, Option<String>)> = index_parts(&pool, per_file)
+        .await
         .into_iter()
-        .filter(|(loc, _)| loc.contains("/products-"))
+        .filter(|(part, _)| part.starts_with("products-"))
         .collect();
     let first_block = (products[0] - 1) / per_file + 1;
     let last_block = (products[4] - 1) / per_file + 1;
-    assert_eq!(files.len() as i64, last_block - first_block + 1, "{index}");
+    assert_eq!(
+        files.len() as i64,
+        last_block - first_block + 1,
+        "{files:?}"
+    );
 
     let mut seen = Vec::new();
-    for (loc, lastmod) in &files {
-        let name = loc.rsplit('/').next().unwrap();
-        let xml = String::from_utf8(file_xml(&pool, &site, name, per_file).await.unwrap()).unwrap();
-        let urls = locations(&xml, "urlset", "url");
+    for (part, lastmod) in &files {
+        let xml = file_xml(&pool, &site, part, per_file).await.unwrap();
+        let urls = locations(&String::from_utf8(xml).unwrap(), "urlset", "url");
         assert!(
             !urls.is_empty() && urls.len() as i64 <= per_file,
-            "{name}: {xml}"
+            "{part}: {urls:?}"
         );
         let newest = urls.iter().filter_map(|(_, at)| at.clone()).max().unwrap();
         assert_eq!(
             lastmod.as_ref(),
             Some(&newest),
-            "{name} is dated by its newest record"
+            "{part} is dated by its newest record"
         );
-        seen.extend(urls.into_iter().map(|(loc, _)| loc));
+        seen.extend(urls);
     }
+    let (_, moved) = seen
+        .iter()
+        .find(|(loc, _)| *loc == format!("{PUBLIC_URL}/products/{}", products[2]))
+        .unwrap();
+    let moved = chrono::DateTime::parse_from_rfc3339(moved.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        moved.timestamp(),
+        at(-3).timestamp(),
+        "dated by the record's change"
+    );
+    let seen: Vec<String> = seen.into_iter().map(|(loc, _)| loc).collect();
     let expected: Vec<String> = products
         .iter()
         .map(|id| format!("{PUBLIC_URL}/products/{id}"))
@@ -325,14 +503,7 @@ async fn sitemap_files_hold_blocks_of_ids_and_name_their_newest_change(pool: PgP
     assert_eq!(seen, expected, "each product once, in id order");
 
     // A file whose records have all left public view is gone, not empty.
-    let last = files
-        .last()
-        .unwrap()
-        .0
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let last = files.last().unwrap().0.clone();
     sqlx::query(
         "UPDATE products SET status = 'withdrawn', status_reason = '撤回'
          WHERE (id - 1) / $1 + 1 = $2",
@@ -346,31 +517,35 @@ async fn sitemap_files_hold_blocks_of_ids_and_name_their_newest_change(pool: PgP
         file_xml(&pool, &site, &last, per_file).await,
         Err(app::error::AppError::NotFound)
     ));
-    let index = String::from_utf8(index_xml(&pool, &site, per_file).await.unwrap()).unwrap();
-    assert!(!index.contains(&last), "{index}");
+    let parts = index_parts(&pool, per_file).await;
+    assert!(parts.iter().all(|(part, _)| *part != last), "{parts:?}");
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn a_sitemap_name_the_index_does_not_give_is_404(pool: PgPool) {
+async fn a_sitemap_part_the_index_does_not_give_is_404(pool: PgPool) {
     let firm = organisation(&pool, "常州示例科技有限公司", "enterprise", "320411", true).await;
     product(&pool, firm, None, "产品", "new_materials", "published").await;
     let app = app_as(pool, Environment::Production).await;
-    for path in [
-        "/sitemaps/users-1.xml",
-        "/sitemaps/drafts-1.xml",
-        "/sitemaps/products-0.xml",
-        "/sitemaps/products-01.xml",
-        "/sitemaps/products-999.xml",
-        "/sitemaps/products-9223372036854775807.xml",
-        "/sitemaps/products-1.xml.gz",
-        "/sitemaps/pages",
+    for part in [
+        "users-1",
+        "drafts-1",
+        "products-0",
+        "products-01",
+        "products-999",
+        "products-9223372036854775807",
+        "products-1.xml",
+        "pages.xml",
+        "",
     ] {
-        let response = app.get(path).await;
-        assert_eq!(response.status(), 404, "{path}");
+        let response = app.get(&format!("/sitemap.xml?part={part}")).await;
+        assert_eq!(response.status(), 404, "{part}");
+        assert_eq!(response.headers()["cache-control"], "no-store", "{part}");
         assert!(
             response.text().await.unwrap().contains("Not found"),
-            "{path}"
+            "{part}"
         );
     }
-    assert_eq!(app.get("/sitemaps/products-1.xml").await.status(), 200);
+    assert_eq!(app.get("/sitemap.xml?part=products-1").await.status(), 200);
+    // The folder the files once were in is no address.
+    assert_eq!(app.get("/sitemaps/products-1.xml").await.status(), 404);
 }

@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::routing::get;
 use http::Method;
 
-/// `/robots.txt` for a deployment of this kind, `/sitemap.xml` and its files.
+/// `/robots.txt` for a deployment of this kind, and `/sitemap.xml` with its files.
 pub fn router(environment: Environment) -> Listed<AppState> {
     Listed::default()
         .route(
@@ -19,6 +19,5 @@ pub fn router(environment: Environment) -> Listed<AppState> {
             "/robots.txt",
             get(move |State(site): State<Site>| async move { robots::answer(&site, environment) }),
         )
-        .route(Method::GET, "/sitemap.xml", get(sitemap::index))
-        .route(Method::GET, "/sitemaps/{file}", get(sitemap::file))
+        .route(Method::GET, "/sitemap.xml", get(sitemap::sitemap))
 }

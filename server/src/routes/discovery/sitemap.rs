@@ -1,19 +1,23 @@
 //! The sitemaps (sitemaps.org protocol 0.9, written by `sitemap-rs`): `GET /sitemap.xml`
-//! is an index of files, `GET /sitemaps/pages.xml` lists the pages that are not records
-//! (the home page and the lists), and `GET /sitemaps/{kind}-{n}.xml` lists the public
-//! record pages of one kind (`products`, `scenarios`, `projects`, `organisations`,
-//! `calls`) whose ids fall in the `n`-th block of [`URLS_PER_FILE`] ids, each with the
-//! time its record last changed (`lastmod`, UTC). Which records: the `public_pages` view
-//! (migration 0022), the same rule as lists and search, so drafts, records in review and
-//! records of unverified organisations never appear.
+//! is an index of files, `GET /sitemap.xml?part=pages` lists the pages that are not
+//! records (the home page and the lists), and `GET /sitemap.xml?part={kind}-{n}` lists the
+//! public record pages of one kind (`products`, `scenarios`, `projects`,
+//! `organisations`, `calls`, `first-purchases`) whose ids fall in the `n`-th block of
+//! [`URLS_PER_FILE`] ids, each with the time what its page shows last changed (`lastmod`,
+//! UTC). Which records, and that time: the `public_pages` view (migration 0022), by the
+//! rule of lists and search, so drafts, records in review and records of unverified
+//! organisations never appear.
 //!
-//! Blocks of ids rather than pages of rows: a file's address names the same records
-//! however many are published before it, so a crawler's `lastmod` per file stays
+//! The files are addressed by a query on the root's `/sitemap.xml`, not in a folder of
+//! their own: the protocol lets a sitemap list only addresses under its own folder
+//! (sitemaps.org, "Sitemap file location"), and strict crawlers (crawler-commons) drop the
+//! rest. Blocks of ids rather than pages of rows: a file's address names the same
+//! records however many are published before it, so a crawler's `lastmod` per file stays
 //! meaningful, and each file is read by the primary key alone.
 
 use app::error::AppError;
 use app::state::Site;
-use axum::extract::{Path, State};
+use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -30,16 +34,18 @@ use sqlx::PgPool;
 pub const URLS_PER_FILE: i64 = 50_000;
 
 /// The kinds of record page, by their path segment, in the index's order.
-const KINDS: [&str; 5] = [
+const KINDS: [&str; 6] = [
     "products",
     "scenarios",
     "projects",
     "organisations",
     "calls",
+    "first-purchases",
 ];
 
-/// The pages that are not records, in `pages.xml`.
-const PAGES: [&str; 10] = [
+/// The pages that are not records, in the `pages` file (not `/verify`, which asks not to
+/// be indexed: it is a tool, not content).
+const PAGES: [&str; 9] = [
     "/",
     "/products",
     "/scenarios",
@@ -48,26 +54,35 @@ const PAGES: [&str; 10] = [
     "/calls",
     "/notices",
     "/first-purchases",
-    "/verify",
     "/privacy",
 ];
 
-/// `GET /sitemap.xml`: the sitemap index.
-pub async fn index(State(pool): State<PgPool>, State(site): State<Site>) -> Response {
-    xml_answer(index_xml(&pool, &site, URLS_PER_FILE).await)
+/// The query of `/sitemap.xml`: without `part`, the index; with it, that file.
+#[derive(serde::Deserialize)]
+pub struct SitemapQuery {
+    part: Option<String>,
 }
 
-/// `GET /sitemaps/{file}`: one sitemap file; 404 for a name the index does not give.
-pub async fn file(
+/// `GET /sitemap.xml[?part=…]`: the sitemap index, or one of its files (404 for a part
+/// the index does not give).
+pub async fn sitemap(
     State(pool): State<PgPool>,
     State(site): State<Site>,
-    Path(file): Path<String>,
+    Query(query): Query<SitemapQuery>,
 ) -> Response {
-    xml_answer(file_xml(&pool, &site, &file, URLS_PER_FILE).await)
+    xml_answer(match query.part {
+        None => index_xml(&pool, &site, URLS_PER_FILE).await,
+        Some(part) => file_xml(&pool, &site, &part, URLS_PER_FILE).await,
+    })
 }
 
-/// The sitemap index with files of at most `per_file` ids each: `pages.xml`, then each
-/// kind's blocks that hold a public record, with the newest change among them.
+/// The address of a file of the index.
+fn file_url(site: &Site, part: &str) -> String {
+    site.url(&format!("/sitemap.xml?part={part}"))
+}
+
+/// The sitemap index with files of at most `per_file` ids each: `pages`, then each kind's
+/// blocks that hold a public record, with the newest change among them.
 ///
 /// Errors: [`AppError::Unavailable`] when the database is; [`AppError::Internal`] past
 /// the protocol's 50,000 files.
@@ -84,10 +99,10 @@ pub async fn index_xml(pool: &PgPool, site: &Site, per_file: i64) -> Result<Vec<
         let rank = KINDS.iter().position(|kind| *kind == block.kind);
         (rank, block.block)
     });
-    let mut sitemaps = vec![Sitemap::new(site.url("/sitemaps/pages.xml"), None)];
+    let mut sitemaps = vec![Sitemap::new(file_url(site, "pages"), None)];
     sitemaps.extend(blocks.into_iter().map(|block| {
         Sitemap::new(
-            site.url(&format!("/sitemaps/{}-{}.xml", block.kind, block.block)),
+            file_url(site, &format!("{}-{}", block.kind, block.block)),
             lastmod(block.last_modified),
         )
     }));
@@ -97,18 +112,18 @@ pub async fn index_xml(pool: &PgPool, site: &Site, per_file: i64) -> Result<Vec<
     Ok(xml)
 }
 
-/// One file of the index made with `per_file`: `pages.xml` or `{kind}-{n}.xml`.
+/// One file of the index made with `per_file`, by its `part`: `pages` or `{kind}-{n}`.
 ///
-/// Errors: [`AppError::NotFound`] for any other name, a block with no public record
+/// Errors: [`AppError::NotFound`] for any other part, a block with no public record
 /// (all of it withdrawn since the index was read) or a number written otherwise than
-/// the index writes it (`products-01.xml`); [`AppError::Unavailable`].
+/// the index writes it (`products-01`); [`AppError::Unavailable`].
 pub async fn file_xml(
     pool: &PgPool,
     site: &Site,
-    file: &str,
+    part: &str,
     per_file: i64,
 ) -> Result<Vec<u8>, AppError> {
-    let urls = match SitemapFile::parse(file).ok_or(AppError::NotFound)? {
+    let urls = match SitemapFile::parse(part).ok_or(AppError::NotFound)? {
         SitemapFile::Pages => PAGES
             .iter()
             .map(|path| Url::builder(site.url(path)).build())
@@ -153,7 +168,7 @@ pub async fn file_xml(
     Ok(xml)
 }
 
-/// A sitemap file's name, as the index writes it.
+/// A sitemap file's `part`, as the index writes it.
 #[derive(Debug, PartialEq, Eq)]
 enum SitemapFile {
     Pages,
@@ -161,12 +176,11 @@ enum SitemapFile {
 }
 
 impl SitemapFile {
-    fn parse(name: &str) -> Option<SitemapFile> {
-        let stem = name.strip_suffix(".xml")?;
-        if stem == "pages" {
+    fn parse(part: &str) -> Option<SitemapFile> {
+        if part == "pages" {
             return Some(SitemapFile::Pages);
         }
-        let (kind, number) = stem.rsplit_once('-')?;
+        let (kind, number) = part.rsplit_once('-')?;
         let kind = *KINDS.iter().find(|known| **known == kind)?;
         let block: i64 = number.parse().ok()?;
         // One address per file: no sign, no leading zero.
@@ -188,7 +202,8 @@ fn internal(error: impl std::fmt::Display) -> AppError {
 }
 
 /// The XML, kept an hour by browsers and crawlers; or a short bilingual text with the
-/// error's status, as the site's other files answer.
+/// error's status, as the site's other files answer, not kept (a part missing now may be
+/// published in a minute).
 fn xml_answer(result: Result<Vec<u8>, AppError>) -> Response {
     match result {
         Ok(xml) => (
@@ -206,7 +221,7 @@ fn xml_answer(result: Result<Vec<u8>, AppError>) -> Response {
                 AppError::NotFound => "未找到。\nNot found.\n",
                 _ => "暂时无法提供。\nUnavailable for now.\n",
             };
-            (status, message).into_response()
+            (status, [(header::CACHE_CONTROL, "no-store")], message).into_response()
         }
     }
 }
@@ -216,33 +231,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_the_names_the_index_writes_are_files() {
-        assert_eq!(SitemapFile::parse("pages.xml"), Some(SitemapFile::Pages));
+    fn only_the_parts_the_index_writes_are_files() {
+        assert_eq!(SitemapFile::parse("pages"), Some(SitemapFile::Pages));
+        let records = |kind, block| Some(SitemapFile::Records { kind, block });
+        assert_eq!(SitemapFile::parse("products-1"), records("products", 1));
         assert_eq!(
-            SitemapFile::parse("products-1.xml"),
-            Some(SitemapFile::Records {
-                kind: "products",
-                block: 1
-            })
+            SitemapFile::parse("organisations-12"),
+            records("organisations", 12)
         );
         assert_eq!(
-            SitemapFile::parse("organisations-12.xml"),
-            Some(SitemapFile::Records {
-                kind: "organisations",
-                block: 12
-            })
+            SitemapFile::parse("first-purchases-3"),
+            records("first-purchases", 3)
         );
         for name in [
-            "products-0.xml",
-            "products-01.xml",
-            "products-+1.xml",
-            "products--1.xml",
-            "products-1",
-            "products-1.xml.gz",
-            "users-1.xml",
-            "drafts-1.xml",
-            "products-99999999999999999999.xml",
-            "pages",
+            "products-0",
+            "products-01",
+            "products-+1",
+            "products--1",
+            "products",
+            "products-1.xml",
+            "first-1",
+            "purchases-1",
+            "users-1",
+            "drafts-1",
+            "products-99999999999999999999",
+            "pages.xml",
             "",
         ] {
             assert_eq!(SitemapFile::parse(name), None, "{name}");
