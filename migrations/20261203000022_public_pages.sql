@@ -10,13 +10,41 @@
 -- A page's time is the newest of its record's and of the records it shows: a product's
 -- first purchases (recorded, corrected, cancelled); an organisation's records whose pages
 -- are public; a call's listed products and scenarios; a first purchase's disputes.
--- `GREATEST` skips the NULLs of pages that show nothing more.
+-- `GREATEST` skips the NULLs of pages that show nothing more. The shown records are
+-- aggregated once per table and joined (not a subquery per row), so the whole view is
+-- read in a few scans: the sitemap index groups all of it.
 CREATE VIEW public_pages AS
-    SELECT 'products'::text AS kind, p.id,
-           GREATEST(p.updated_at,
-                    (SELECT max(GREATEST(f.created_at, f.corrected_at, f.cancelled_at))
-                     FROM first_purchases f WHERE f.product_id = p.id)) AS updated_at
+    WITH purchases_of_product AS (
+        SELECT product_id, max(GREATEST(created_at, corrected_at, cancelled_at)) AS at
+        FROM first_purchases GROUP BY product_id),
+    shown_records AS (
+        SELECT r.organisation_id, r.updated_at, r.call_id FROM products r
+        JOIN organisations o ON o.id = r.organisation_id
+        WHERE record_page_is_public(r.status, o.verified_at)
+        UNION ALL
+        SELECT r.organisation_id, r.updated_at, r.call_id FROM scenarios r
+        JOIN organisations o ON o.id = r.organisation_id
+        WHERE record_page_is_public(r.status, o.verified_at)
+        UNION ALL
+        SELECT r.organisation_id, r.updated_at, NULL FROM projects r
+        JOIN organisations o ON o.id = r.organisation_id
+        WHERE record_page_is_public(r.status, o.verified_at)),
+    records_of_organisation AS (
+        SELECT organisation_id, max(updated_at) AS at FROM shown_records
+        GROUP BY organisation_id),
+    listings_of_call AS (
+        SELECT call_id, max(at) AS at FROM (
+            SELECT l.call_id, GREATEST(l.listed_at, p.updated_at) AS at
+            FROM product_listings l JOIN products p ON p.id = l.product_id
+            UNION ALL
+            SELECT call_id, updated_at FROM scenarios WHERE call_id IS NOT NULL) listed
+        GROUP BY call_id),
+    disputes_of_purchase AS (
+        SELECT first_purchase_id, max(GREATEST(raised_at, answered_at, settled_at)) AS at
+        FROM first_purchase_disputes GROUP BY first_purchase_id)
+    SELECT 'products'::text AS kind, p.id, GREATEST(p.updated_at, f.at) AS updated_at
     FROM products p JOIN organisations o ON o.id = p.organisation_id
+    LEFT JOIN purchases_of_product f ON f.product_id = p.id
     WHERE record_is_listed(p.status, o.verified_at)
     UNION ALL
     SELECT 'scenarios', s.id, s.updated_at FROM scenarios s
@@ -27,30 +55,18 @@ CREATE VIEW public_pages AS
     JOIN organisations o ON o.id = p.organisation_id
     WHERE record_is_listed(p.status, o.verified_at)
     UNION ALL
-    SELECT 'organisations', o.id,
-           GREATEST(o.updated_at,
-                    (SELECT max(r.updated_at) FROM products r WHERE r.organisation_id = o.id
-                       AND record_page_is_public(r.status, o.verified_at)),
-                    (SELECT max(r.updated_at) FROM scenarios r WHERE r.organisation_id = o.id
-                       AND record_page_is_public(r.status, o.verified_at)),
-                    (SELECT max(r.updated_at) FROM projects r WHERE r.organisation_id = o.id
-                       AND record_page_is_public(r.status, o.verified_at)))
-    FROM organisations o
+    SELECT 'organisations', o.id, GREATEST(o.updated_at, r.at)
+    FROM organisations o LEFT JOIN records_of_organisation r ON r.organisation_id = o.id
     WHERE organisation_is_public(o.verified_at)
     UNION ALL
-    SELECT 'calls', c.id,
-           GREATEST(c.updated_at,
-                    (SELECT max(GREATEST(l.listed_at, p.updated_at)) FROM product_listings l
-                     JOIN products p ON p.id = l.product_id WHERE l.call_id = c.id),
-                    (SELECT max(s.updated_at) FROM scenarios s WHERE s.call_id = c.id))
-    FROM calls c
+    SELECT 'calls', c.id, GREATEST(c.updated_at, l.at)
+    FROM calls c LEFT JOIN listings_of_call l ON l.call_id = c.id
     WHERE c.status <> 'draft'
     UNION ALL
     SELECT 'first-purchases', f.id,
-           GREATEST(f.created_at, f.corrected_at, f.cancelled_at,
-                    (SELECT max(GREATEST(d.raised_at, d.answered_at, d.settled_at))
-                     FROM first_purchase_disputes d WHERE d.first_purchase_id = f.id))
+           GREATEST(f.created_at, f.corrected_at, f.cancelled_at, d.at)
     FROM first_purchases f
     JOIN products p ON p.id = f.product_id
     JOIN organisations s ON s.id = f.supplier_organisation_id
+    LEFT JOIN disputes_of_purchase d ON d.first_purchase_id = f.id
     WHERE record_page_is_public(p.status, s.verified_at);

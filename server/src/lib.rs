@@ -12,6 +12,7 @@ pub mod database;
 pub mod indexer;
 pub mod limits;
 pub mod mail;
+pub mod memory;
 pub mod multipart;
 pub mod page_cache;
 pub mod routes;
