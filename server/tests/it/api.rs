@@ -16,7 +16,14 @@ async fn the_openapi_document_describes_every_route_and_every_search_parameter(p
     assert_eq!(response.status(), 200);
     let doc: Value = response.json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."), "{doc}");
-    for path in ["/api/v1/search", "/api/v1/search/export", "/api/v1/{kind}"] {
+    for path in [
+        "/api/v1/search",
+        "/api/v1/search/export",
+        "/api/v1/products",
+        "/api/v1/products/{id}",
+        "/api/v1/first-purchases",
+        "/api/v1/removals",
+    ] {
         assert!(
             doc["paths"][path]["get"].is_object(),
             "{path} is documented"
@@ -140,14 +147,26 @@ async fn the_openapi_parameters_carry_their_bounds_and_values(pool: PgPool) {
     let page = parameter("/api/v1/search", "page");
     assert_eq!(page["minimum"], 1);
     assert_eq!(page["maximum"], app::search::query::MAX_SEARCH_PAGE);
-    let limit = parameter("/api/v1/{kind}", "limit");
-    assert_eq!(
-        (limit["minimum"].clone(), limit["maximum"].clone()),
-        (1.into(), 500.into())
-    );
-    assert_eq!(
-        parameter("/api/v1/{kind}", "kind")["enum"],
-        serde_json::json!(["products", "scenarios", "projects", "organisations"])
+    for collection in ["/api/v1/products", "/api/v1/calls", "/api/v1/removals"] {
+        let limit = parameter(collection, "limit");
+        assert_eq!(
+            (limit["minimum"].clone(), limit["maximum"].clone()),
+            (1.into(), 500.into()),
+            "{collection}"
+        );
+        assert_eq!(
+            parameter(collection, "updated_since")["format"],
+            "date-time"
+        );
+    }
+    let industry = parameter("/api/v1/products", "industry");
+    assert_eq!(industry["$ref"], "#/components/schemas/Industry");
+    let industry = &doc["components"]["schemas"]["Industry"];
+    assert!(
+        industry["enum"]
+            .as_array()
+            .is_some_and(|codes| codes.contains(&"new_materials".into())),
+        "{industry}"
     );
     let categories = parameter("/api/v1/search", "category")["enum"].clone();
     for code in [

@@ -499,7 +499,27 @@ fn rows(world: &World) -> Vec<Row> {
         get("/api/v1/search/export", "/api/v1/search/export?q=智能", everyone(200)),
         get("/api/v1/search/export.xlsx", "/api/v1/search/export.xlsx?q=智能", everyone(200)),
         get("/api/v1/openapi.json", "/api/v1/openapi.json", everyone(200)),
-        get("/api/v1/{kind}", "/api/v1/products", everyone(200)),
+        get("/api/v1/products", "/api/v1/products", everyone(200)),
+        get("/api/v1/products/{id}", format!("/api/v1/products/{product}"), everyone(200)),
+        get("/api/v1/scenarios", "/api/v1/scenarios", everyone(200)),
+        get("/api/v1/scenarios/{id}", format!("/api/v1/scenarios/{scenario}"), everyone(200)),
+        get("/api/v1/projects", "/api/v1/projects", everyone(200)),
+        get("/api/v1/projects/{id}", format!("/api/v1/projects/{project}"), everyone(200)),
+        get("/api/v1/organisations", "/api/v1/organisations", everyone(200)),
+        get("/api/v1/organisations/{id}", format!("/api/v1/organisations/{firm}"), everyone(200)),
+        get("/api/v1/calls", "/api/v1/calls", everyone(200)),
+        get("/api/v1/calls/{id}", format!("/api/v1/calls/{call}"), everyone(200)),
+        // A draft call, like a draft record, is missing to everyone: the API has no
+        // signed-in view.
+        get("/api/v1/calls/{id}", format!("/api/v1/calls/{draft_call}"), everyone(404)),
+        get("/api/v1/first-purchases", "/api/v1/first-purchases", everyone(200)),
+        get(
+            "/api/v1/first-purchases/{id}",
+            format!("/api/v1/first-purchases/{purchase}"),
+            everyone(200),
+        ),
+        get("/api/v1/notices", "/api/v1/notices", everyone(200)),
+        get("/api/v1/removals", "/api/v1/removals", everyone(200)),
         // Server functions (what the islands call once hydrated).
         get("/api/home/figures", "/api/home/figures", everyone(200)),
         get(

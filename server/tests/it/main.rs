@@ -7,6 +7,7 @@
 mod accounts;
 mod api;
 mod api_caching;
+mod api_records;
 mod assets;
 mod attachments;
 mod auth;

@@ -9,6 +9,10 @@
 //! content coding, the data does not. The answer is still computed (the tag is its hash),
 //! so a 304 saves the transfer and the client's work, not the server's. Downloads
 //! (`Cache-Control: no-store`) and errors are never tagged.
+//!
+//! An answer that also says when it last changed (`Last-Modified`: the records' items)
+//! is answered 304 as well when `If-Modified-Since` is that time or later and the request
+//! has no `If-None-Match`, which takes precedence (RFC 9110 §13.1.3, §13.2.2).
 
 use super::ApiError;
 use app::error::AppError;
@@ -17,7 +21,7 @@ use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
-use headers::{ETag, HeaderMapExt, IfNoneMatch};
+use headers::{ETag, HeaderMapExt, IfModifiedSince, IfNoneMatch, LastModified};
 use http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use sha2::{Digest, Sha256};
 
@@ -26,8 +30,9 @@ use sha2::{Digest, Sha256};
 const MAX_TAGGED_BODY: u64 = 16 * 1024 * 1024;
 
 /// The headers a 304 repeats from the 200 it stands for (RFC 9110 §15.4.5).
-const KEPT_ON_NOT_MODIFIED: [header::HeaderName; 5] = [
+const KEPT_ON_NOT_MODIFIED: [header::HeaderName; 6] = [
     header::ETAG,
+    header::LAST_MODIFIED,
     header::CACHE_CONTROL,
     header::VARY,
     header::CONTENT_LOCATION,
@@ -47,6 +52,7 @@ pub async fn entity_tags(mut request: Request, next: Next) -> Response {
         return next.run(request).await;
     }
     let condition = request.headers().typed_get::<IfNoneMatch>();
+    let modified_since = request.headers().typed_get::<IfModifiedSince>();
     let response = next.run(request).await;
     let small = response
         .body()
@@ -68,7 +74,15 @@ pub async fn entity_tags(mut request: Request, next: Next) -> Response {
         return without_body_if(head, Response::from_parts(parts, Body::from(bytes)));
     };
     parts.headers.typed_insert(etag.clone());
-    if condition.is_some_and(|condition| !condition.precondition_passes(&etag)) {
+    let unchanged = match (condition, modified_since) {
+        (Some(condition), _) => !condition.precondition_passes(&etag),
+        (None, Some(since)) => parts
+            .headers
+            .typed_get::<LastModified>()
+            .is_some_and(|last| !since.is_modified(last.into())),
+        (None, None) => false,
+    };
+    if unchanged {
         let mut not_modified = Response::new(Body::empty());
         *not_modified.status_mut() = StatusCode::NOT_MODIFIED;
         for name in KEPT_ON_NOT_MODIFIED {

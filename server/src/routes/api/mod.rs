@@ -2,21 +2,26 @@
 //! types (not the UI's server functions). Conventions every endpoint follows:
 //! - reads are GET with query parameters, and public data needs no key;
 //! - errors are `{"error": {"code", "message", "param"?}}` with a matching HTTP status;
-//! - searches page by number (`page`, `total`) up to 1,000 hits; full listings page by
-//!   keyset (`after`, `next_after`);
+//! - searches page by number (`page`, `total`) up to 1,000 hits; the records' collections
+//!   page by keyset (`after`, `next_after`) and follow changes (`updated_since`, `as_of`,
+//!   `/removals`: [`records`]);
 //! - the OpenAPI document at `/api/v1/openapi.json` is generated from the code;
 //! - successful GET answers carry an `ETag`, and `If-None-Match` is answered 304
-//!   ([`conditional`]); scripts on any site may read them (CORS, [`cors`]).
+//!   ([`conditional`]), and an item's `Last-Modified` answers `If-Modified-Since`; scripts
+//!   on any site may read them (CORS, [`cors`]).
 
 mod conditional;
 pub mod cors;
 mod error;
 pub(crate) mod export;
-mod listing;
 mod openapi;
+mod records;
 mod search;
 
 pub use error::ApiError;
+pub use records::FOLLOW_OVERLAP_SECONDS;
+
+use app::error::AppError;
 
 use app::search::SearchQuery;
 
@@ -40,7 +45,7 @@ use std::sync::Arc;
 /// spend the tighter export budget of `limiter`.
 pub fn router(limiter: &Arc<Limiter>) -> Listed<AppState> {
     let export_budget = || axum::middleware::from_fn_with_state(Arc::clone(limiter), limit_export);
-    Listed::default()
+    records::routes(Listed::default())
         .route(Method::GET, "/search", get(search::search))
         .route(
             Method::GET,
@@ -53,7 +58,8 @@ pub fn router(limiter: &Arc<Limiter>) -> Listed<AppState> {
             get(export::export_xlsx).route_layer(export_budget()),
         )
         .route(Method::GET, "/openapi.json", get(openapi::openapi))
-        .route(Method::GET, "/{kind}", get(listing::list))
+        // An address under /api/v1 that names nothing answers the API's JSON 404.
+        .map_router(|router| router.fallback(|| async { ApiError::from(AppError::NotFound) }))
         // Inside the limiter: a conditional GET spends the budget like any other.
         .map_router(|router| router.layer(axum::middleware::from_fn(conditional::entity_tags)))
 }

@@ -6,7 +6,10 @@
 //! each by [`EveryOperation`] rather than repeated in every handler's attribute.
 
 use super::error::ErrorBody;
-use super::{export, listing, search};
+use super::records::{
+    self, calls, first_purchases, notices, organisations, products, projects, removals, scenarios,
+};
+use super::{export, search};
 use app::search::{FacetCount, Facets, Fragment, SearchDocument, SearchHit, SearchResults};
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -23,13 +26,30 @@ use utoipa::{Modify, OpenApi};
         description = "Published application scenarios, innovative products, projects and \
             organisations. Public data needs no key. Errors are \
             `{\"error\": {\"code\", \"message\", \"param\"?}}` with a matching HTTP status. \
-            Searches page by number up to 1,000 hits; full listings page by keyset (`after`)."
+            Searches page by number up to 1,000 hits. The records' collections page by keyset \
+            (`after`, `next_after`); a program mirroring the catalogue passes each answer's \
+            `as_of` as the next `updated_since`, here and to `/removals`. Items answer \
+            `Last-Modified` and `If-Modified-Since`; every JSON answer an `ETag`. Money is in \
+            fen (1/100 yuan); dates are days in Beijing time (UTC+8); times are UTC."
     ),
     paths(
         search::search,
         export::export_csv,
         export::export_xlsx,
-        listing::list,
+        products::collection,
+        products::item,
+        scenarios::collection,
+        scenarios::item,
+        projects::collection,
+        projects::item,
+        organisations::collection,
+        organisations::item,
+        calls::collection,
+        calls::item,
+        first_purchases::collection,
+        first_purchases::item,
+        notices::collection,
+        removals::collection,
         openapi
     ),
     components(schemas(
@@ -40,7 +60,24 @@ use utoipa::{Modify, OpenApi};
         FacetCount,
         SearchDocument,
         ErrorBody,
-        listing::Listing
+        records::ProductV1,
+        records::ProductsPage,
+        records::ScenarioV1,
+        records::ScenariosPage,
+        records::ProjectV1,
+        records::ProjectsPage,
+        records::OrganisationV1,
+        records::OrganisationsPage,
+        records::CallV1,
+        records::CallsPage,
+        records::FirstPurchaseV1,
+        records::FirstPurchasesPage,
+        records::NoticeV1,
+        records::NoticesPage,
+        records::RemovalV1,
+        records::RemovalsPage,
+        records::Named,
+        records::Coded
     )),
     modifiers(&EveryOperation)
 )]

@@ -1,0 +1,182 @@
+//! `GET /api/v1/calls` and `/api/v1/calls/{id}`: calls for scenarios (应用场景征集) and
+//! product catalogue batches (创新产品目录批次).
+
+use super::{
+    collection_answer, collection_query, item_answer, item_id, page_of, page_url, Named, Window,
+};
+use crate::routes::api::ApiError;
+use app::calls::notice_window::NoticeCount;
+use app::calls::types::{CallKind, CallStatus};
+use app::domain::OrganisationKind;
+use app::error::AppError;
+use app::state::Site;
+use axum::extract::{Path, RawQuery, State};
+use axum::response::Response;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+
+/// A call or catalogue batch as the API gives it (version 1): every one its agency has
+/// announced (never a draft). Dates are days in Beijing time (UTC+8); times UTC.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CallV1 {
+    pub id: i64,
+    /// Its page on the site.
+    pub url: String,
+    pub kind: CallKind,
+    /// Its code, e.g. `CZ-2026-P01`: what products' and scenarios' `batch`/`call` name.
+    pub code: String,
+    pub title: String,
+    pub description: String,
+    pub eligibility: String,
+    /// Who may submit.
+    pub eligible_kinds: Vec<OrganisationKind>,
+    pub status: CallStatus,
+    /// The first and last days submissions are taken (inclusive).
+    pub opens_on: NaiveDate,
+    pub closes_on: NaiveDate,
+    /// Length of the public notice (公示) of what it selects, in `notice_count` days.
+    pub notice_days: i16,
+    pub notice_count: NoticeCount,
+    /// A batch's validity: its published products are eligible for first purchase from
+    /// `valid_from` to `valid_until` (inclusive). Absent for scenario calls.
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    pub announced_at: Option<DateTime<Utc>>,
+    /// The agency running it.
+    pub organisation: Named,
+    /// When what this answer shows last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+page_of!(CallsPage, CallV1);
+
+/// Filters of `/api/v1/calls`.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CallFilters {
+    kind: Option<CallKind>,
+    /// `scheduled`, `open`, `closed` or `finished`.
+    status: Option<CallStatus>,
+    /// Only this agency's calls (an organisation id).
+    organisation: Option<i64>,
+}
+
+const NONE: CallFilters = CallFilters {
+    kind: None,
+    status: None,
+    organisation: None,
+};
+
+async fn fetch(
+    pool: &PgPool,
+    site: &Site,
+    window: &Window,
+    filters: &CallFilters,
+    item: Option<i64>,
+) -> Result<Vec<CallV1>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT id AS "id!", kind AS "kind!: CallKind", code AS "code!", title AS "title!",
+                  description AS "description!", eligibility AS "eligibility!",
+                  eligible_kinds AS "eligible_kinds!: Vec<OrganisationKind>",
+                  status AS "status!: CallStatus", opens_on AS "opens_on!",
+                  closes_on AS "closes_on!", notice_days AS "notice_days!",
+                  notice_count AS "notice_count!: NoticeCount", valid_from, valid_until,
+                  announced_at, organisation_id AS "organisation_id!",
+                  organisation_name AS "organisation_name!", changed_at AS "changed_at!"
+           FROM api_calls
+           WHERE CASE WHEN $1::bigint IS NULL THEN listed AND id > $2 ELSE id = $1 END
+             AND ($3::timestamptz IS NULL OR changed_at >= $3)
+             AND ($4::text IS NULL OR kind::text = $4)
+             AND ($5::text IS NULL OR status::text = $5)
+             AND ($6::bigint IS NULL OR organisation_id = $6)
+           ORDER BY id
+           LIMIT $7"#,
+        item,
+        window.after,
+        window.since,
+        filters.kind.map(CallKind::code),
+        filters.status.map(CallStatus::code),
+        filters.organisation,
+        window.limit,
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| CallV1 {
+            id: row.id,
+            url: page_url(site, &format!("/calls/{}", row.id)),
+            kind: row.kind,
+            code: row.code,
+            title: row.title,
+            description: row.description,
+            eligibility: row.eligibility,
+            eligible_kinds: row.eligible_kinds,
+            status: row.status,
+            opens_on: row.opens_on,
+            closes_on: row.closes_on,
+            notice_days: row.notice_days,
+            notice_count: row.notice_count,
+            valid_from: row.valid_from,
+            valid_until: row.valid_until,
+            announced_at: row.announced_at,
+            organisation: Named {
+                id: row.organisation_id,
+                name: row.organisation_name,
+            },
+            updated_at: row.changed_at,
+        })
+        .collect())
+}
+
+/// Announced calls and batches in id order, a keyset page at a time.
+#[utoipa::path(
+    get,
+    path = "/api/v1/calls",
+    params(super::Paging, CallFilters),
+    responses(
+        (status = 200, body = CallsPage),
+        (status = 400, body = crate::routes::api::error::ErrorBody, description = "a parameter is unknown or invalid (`param` names it)"),
+    )
+)]
+pub async fn collection(
+    State(pool): State<PgPool>,
+    State(site): State<Site>,
+    State(clock): State<app::clock::Clock>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let (window, filters) = collection_query::<CallFilters>(query.as_deref())?;
+    let as_of = super::as_of(clock.now());
+    let items = fetch(&pool, &site, &window, &filters, None).await?;
+    let next_after = window.next_after(items.iter().map(|item| item.id));
+    Ok(collection_answer(CallsPage {
+        items,
+        next_after,
+        as_of,
+    }))
+}
+
+/// One announced call or batch.
+#[utoipa::path(
+    get,
+    path = "/api/v1/calls/{id}",
+    params(("id" = i64, Path, description = "the call's id")),
+    responses(
+        (status = 200, body = CallV1, headers(("Last-Modified" = String, description = "its `updated_at` (RFC 9110 §8.8.2)"))),
+        (status = 404, body = crate::routes::api::error::ErrorBody, description = "no such call, or a draft"),
+    )
+)]
+pub async fn item(
+    State(pool): State<PgPool>,
+    State(site): State<Site>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = item_id(&id)?;
+    let call = fetch(&pool, &site, &Window::one(), &NONE, Some(id))
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)?;
+    let changed_at = call.updated_at;
+    Ok(item_answer(call, changed_at))
+}

@@ -1,0 +1,294 @@
+//! The API's records, version 1: collections and items of every kind the public may read,
+//! in the API's own documented types (not the search index's documents, so a change to
+//! the index never changes the API), from Postgres through the `api_*` views of migration
+//! 0023, which apply the one visibility rule.
+//!
+//! - `GET /api/v1/{kind}` (products, scenarios, projects, organisations, calls,
+//!   first-purchases): the records a program may mirror, in id order, by keyset pages
+//!   (`after`, `next_after`), with filters that match the search facets and
+//!   `updated_since` (RFC 3339) for the records whose answer changed since then.
+//! - `GET /api/v1/{kind}/{id}`: one record whose page is public, expired and withdrawn
+//!   ones included with their `status`, with `Last-Modified`; drafts and records in
+//!   review answer 404 like a missing id.
+//! - `GET /api/v1/notices`: what is in public notice (公示) now, with the day it ends.
+//! - `GET /api/v1/removals?updated_since=…`: the ids that left the collections since then.
+//!
+//! Following changes: read a collection with `updated_since` set to the previous
+//! answer's `as_of` and apply `/removals` with the same `updated_since`; `as_of` lies
+//! [`FOLLOW_OVERLAP_SECONDS`] before the answer so a write still in flight when it was
+//! read is not missed (reading a record twice is harmless).
+
+pub mod calls;
+pub mod first_purchases;
+pub mod notices;
+pub mod organisations;
+pub mod products;
+pub mod projects;
+pub mod removals;
+pub mod scenarios;
+
+pub use calls::{CallV1, CallsPage};
+pub use first_purchases::{FirstPurchaseV1, FirstPurchasesPage};
+pub use notices::{NoticeV1, NoticesPage};
+pub use organisations::{OrganisationV1, OrganisationsPage};
+pub use products::{ProductV1, ProductsPage};
+pub use projects::{ProjectV1, ProjectsPage};
+pub use removals::{RemovalV1, RemovalsPage};
+pub use scenarios::{ScenarioV1, ScenariosPage};
+
+use super::ApiError;
+use app::error::AppError;
+use app::state::AppState;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::path::ParameterIn;
+use utoipa::IntoParams;
+
+/// How far before an answer its `as_of` lies, in seconds: longer than any write of the
+/// site takes from reading its clock to committing.
+pub const FOLLOW_OVERLAP_SECONDS: i64 = 300;
+
+const DEFAULT_LIMIT: u32 = 100;
+const MAX_LIMIT: u32 = 500;
+
+/// Paging and change-following parameters every collection takes.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Paging {
+    /// The `next_after` of the previous page; absent (or 0) for the first page.
+    #[param(minimum = 0)]
+    after: Option<i64>,
+    /// Records per page, 1 to 500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
+    limit: Option<u32>,
+    /// Only records whose answer changed at or after this time (RFC 3339, e.g.
+    /// `2026-12-01T00:00:00Z`; encode a `+` offset as `%2B`). Pass the previous answer's
+    /// `as_of`.
+    updated_since: Option<DateTime<Utc>>,
+}
+
+/// A validated [`Paging`]: ids after `after`, at most `limit` (1 to 500), changed since
+/// `since` (`None`: any time).
+pub struct Window {
+    pub after: i64,
+    pub limit: i64,
+    pub since: Option<DateTime<Utc>>,
+}
+
+impl Paging {
+    fn window(self) -> Result<Window, ApiError> {
+        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(invalid("limit"));
+        }
+        let after = self.after.unwrap_or(0);
+        if after < 0 {
+            return Err(invalid("after"));
+        }
+        Ok(Window {
+            after,
+            limit: i64::from(limit),
+            since: self.updated_since,
+        })
+    }
+}
+
+impl Window {
+    /// The window of an item's query (its id given): one record.
+    pub fn one() -> Window {
+        Window {
+            after: 0,
+            limit: 1,
+            since: None,
+        }
+    }
+
+    /// The `next_after` of a page of `ids`: its last id when the page is full.
+    fn next_after(
+        &self,
+        ids: impl DoubleEndedIterator<Item = i64> + ExactSizeIterator,
+    ) -> Option<i64> {
+        let full = ids.len() as i64 == self.limit;
+        ids.last().filter(|_| full)
+    }
+}
+
+fn invalid(param: &str) -> ApiError {
+    AppError::InvalidParameter {
+        param: param.to_owned(),
+    }
+    .into()
+}
+
+/// The parameters of a query string as `P` (its `IntoParams` are also what the OpenAPI
+/// document lists, so only documented parameters are taken). Errors: 400
+/// `invalid_parameter` naming the first parameter that is unknown, repeated, malformed
+/// or holds a control character.
+pub fn parse_query<P: DeserializeOwned + IntoParams>(raw: Option<&str>) -> Result<P, ApiError> {
+    let raw = raw.unwrap_or_default();
+    let known: Vec<String> = P::into_params(|| Some(ParameterIn::Query))
+        .into_iter()
+        .map(|parameter| parameter.name)
+        .collect();
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(raw.as_bytes())
+        .map(|(key, value)| (key.into_owned(), value.into_owned()))
+        .collect();
+    for (index, (key, value)) in pairs.iter().enumerate() {
+        // Control characters (a NUL above all, which Postgres refuses in text) are never
+        // part of a code, a name or a time.
+        let garbled = value.chars().any(char::is_control);
+        if garbled || !known.contains(key) || pairs[..index].iter().any(|(seen, _)| seen == key) {
+            return Err(invalid(key));
+        }
+    }
+    serde_urlencoded::from_str::<P>(raw).map_err(|_| {
+        // The parameter at fault is the first that fails on its own.
+        let culprit = pairs.iter().find(|pair| {
+            let alone = serde_urlencoded::to_string([pair]).unwrap_or_default();
+            serde_urlencoded::from_str::<P>(&alone).is_err()
+        });
+        invalid(culprit.map_or("query", |(key, _)| key.as_str()))
+    })
+}
+
+/// A collection's paging and its filters `F`, from one query string.
+pub fn collection_query<F: DeserializeOwned + IntoParams>(
+    raw: Option<&str>,
+) -> Result<(Window, F), ApiError> {
+    let (paging, filters) = parse_query::<Both<F>>(raw)?.0;
+    Ok((paging.window()?, filters))
+}
+
+/// [`Paging`] and `F` parsed together (so each may reject the other's parameters as
+/// unknown only when neither knows them).
+struct Both<F>((Paging, F));
+
+impl<F: IntoParams> IntoParams for Both<F> {
+    fn into_params(
+        parameter_in_provider: impl Fn() -> Option<ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        let mut parameters = Paging::into_params(&parameter_in_provider);
+        parameters.extend(F::into_params(parameter_in_provider));
+        parameters
+    }
+}
+
+impl<'de, F: DeserializeOwned> Deserialize<'de> for Both<F> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        // A query string is a flat map of strings: each part reads it on its own.
+        let pairs = Vec::<(String, String)>::deserialize(deserializer)?;
+        let text = serde_urlencoded::to_string(&pairs).map_err(D::Error::custom)?;
+        let paging = serde_urlencoded::from_str::<Paging>(&text).map_err(D::Error::custom)?;
+        let filters = serde_urlencoded::from_str::<F>(&text).map_err(D::Error::custom)?;
+        Ok(Both((paging, filters)))
+    }
+}
+
+/// An item's answer: the record, kept a minute by caches, with `Last-Modified` (its
+/// `updated_at`, RFC 9110 §8.8.2) so `If-Modified-Since` may be answered 304.
+pub fn item_answer<T: Serialize>(record: T, changed_at: DateTime<Utc>) -> Response {
+    let last_modified = changed_at.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+    (
+        [
+            (header::CACHE_CONTROL, "public, max-age=60".to_owned()),
+            (header::LAST_MODIFIED, last_modified),
+        ],
+        Json(record),
+    )
+        .into_response()
+}
+
+/// A collection's answer, kept a minute by caches.
+pub fn collection_answer<T: Serialize>(page: T) -> Response {
+    ([(header::CACHE_CONTROL, "public, max-age=60")], Json(page)).into_response()
+}
+
+/// The `as_of` of an answer read at `now`.
+pub fn as_of(now: DateTime<Utc>) -> DateTime<Utc> {
+    now - chrono::Duration::seconds(FOLLOW_OVERLAP_SECONDS)
+}
+
+/// The absolute address of a public page (`path` on `PUBLIC_URL`).
+pub fn page_url(site: &app::state::Site, path: &str) -> String {
+    format!("{}{path}", site.public_url)
+}
+
+/// An item's id from its path segment: anything but a positive integer is 404, as a
+/// missing record is.
+pub fn item_id(segment: &str) -> Result<i64, ApiError> {
+    segment
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| AppError::NotFound.into())
+}
+
+/// Another record an answer points to, by id and name (an organisation).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Named {
+    pub id: i64,
+    pub name: String,
+}
+
+/// Another record an answer points to, by id and code (a call or catalogue batch).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Coded {
+    pub id: i64,
+    pub code: String,
+}
+
+/// A page of a collection of `$item`s: the shape every collection answers with.
+macro_rules! page_of {
+    ($page:ident, $item:ty) => {
+        #[derive(serde::Serialize, utoipa::ToSchema)]
+        pub struct $page {
+            pub items: Vec<$item>,
+            /// Pass as `after` for the next page; absent on the last.
+            pub next_after: Option<i64>,
+            /// Pass as `updated_since` (here and to `/removals`) to follow what changes
+            /// after this answer: five minutes before it, so nothing in flight is missed.
+            pub as_of: chrono::DateTime<chrono::Utc>,
+        }
+    };
+}
+pub(crate) use page_of;
+
+/// The routes of the records (after the search routes, so `/search` is not a kind).
+pub fn routes(
+    listed: super::super::listed::Listed<AppState>,
+) -> super::super::listed::Listed<AppState> {
+    use http::Method;
+    listed
+        .route(Method::GET, "/products", get(products::collection))
+        .route(Method::GET, "/products/{id}", get(products::item))
+        .route(Method::GET, "/scenarios", get(scenarios::collection))
+        .route(Method::GET, "/scenarios/{id}", get(scenarios::item))
+        .route(Method::GET, "/projects", get(projects::collection))
+        .route(Method::GET, "/projects/{id}", get(projects::item))
+        .route(
+            Method::GET,
+            "/organisations",
+            get(organisations::collection),
+        )
+        .route(Method::GET, "/organisations/{id}", get(organisations::item))
+        .route(Method::GET, "/calls", get(calls::collection))
+        .route(Method::GET, "/calls/{id}", get(calls::item))
+        .route(
+            Method::GET,
+            "/first-purchases",
+            get(first_purchases::collection),
+        )
+        .route(
+            Method::GET,
+            "/first-purchases/{id}",
+            get(first_purchases::item),
+        )
+        .route(Method::GET, "/notices", get(notices::collection))
+        .route(Method::GET, "/removals", get(removals::collection))
+}

@@ -1,0 +1,152 @@
+//! `GET /api/v1/organisations` and `/api/v1/organisations/{id}`: verified organisations.
+
+use super::{collection_answer, collection_query, item_answer, item_id, page_of, page_url, Window};
+use crate::routes::api::ApiError;
+use app::domain::{Location, OrganisationKind};
+use app::error::AppError;
+use app::state::Site;
+use axum::extract::{Path, RawQuery, State};
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+
+/// A verified organisation as the API gives it (version 1): its office's public contact,
+/// never its members. Times UTC.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct OrganisationV1 {
+    pub id: i64,
+    /// Its page on the site.
+    pub url: String,
+    pub kind: OrganisationKind,
+    pub name: String,
+    /// Unified social credit code (统一社会信用代码, GB 32100-2015), 18 characters.
+    pub credit_code: String,
+    pub location: Location,
+    pub description: String,
+    pub website: Option<String>,
+    pub public_phone: Option<String>,
+    pub public_email: Option<String>,
+    /// When the platform verified it.
+    pub verified_at: DateTime<Utc>,
+    /// When what this answer shows last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+page_of!(OrganisationsPage, OrganisationV1);
+
+/// Filters of `/api/v1/organisations`.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrganisationFilters {
+    kind: Option<OrganisationKind>,
+    location: Option<Location>,
+    /// The organisation with this unified social credit code (18 characters).
+    credit_code: Option<String>,
+}
+
+const NONE: OrganisationFilters = OrganisationFilters {
+    kind: None,
+    location: None,
+    credit_code: None,
+};
+
+async fn fetch(
+    pool: &PgPool,
+    site: &Site,
+    window: &Window,
+    filters: &OrganisationFilters,
+    item: Option<i64>,
+) -> Result<Vec<OrganisationV1>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT id AS "id!", kind AS "kind!: OrganisationKind", name AS "name!",
+                  credit_code AS "credit_code!", location AS "location!: Location",
+                  description AS "description!", website, public_phone, public_email,
+                  verified_at AS "verified_at!", changed_at AS "changed_at!"
+           FROM api_organisations
+           WHERE CASE WHEN $1::bigint IS NULL THEN listed AND id > $2 ELSE id = $1 END
+             AND ($3::timestamptz IS NULL OR changed_at >= $3)
+             AND ($4::text IS NULL OR kind::text = $4)
+             AND ($5::text IS NULL OR location = $5)
+             AND ($6::text IS NULL OR credit_code = upper($6))
+           ORDER BY id
+           LIMIT $7"#,
+        item,
+        window.after,
+        window.since,
+        filters.kind.map(OrganisationKind::code),
+        filters.location.map(Location::code),
+        filters.credit_code.as_deref(),
+        window.limit,
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| OrganisationV1 {
+            id: row.id,
+            url: page_url(site, &format!("/organisations/{}", row.id)),
+            kind: row.kind,
+            name: row.name,
+            credit_code: row.credit_code,
+            location: row.location,
+            description: row.description,
+            website: row.website,
+            public_phone: row.public_phone,
+            public_email: row.public_email,
+            verified_at: row.verified_at,
+            updated_at: row.changed_at,
+        })
+        .collect())
+}
+
+/// Verified organisations in id order, a keyset page at a time.
+#[utoipa::path(
+    get,
+    path = "/api/v1/organisations",
+    params(super::Paging, OrganisationFilters),
+    responses(
+        (status = 200, body = OrganisationsPage),
+        (status = 400, body = crate::routes::api::error::ErrorBody, description = "a parameter is unknown or invalid (`param` names it)"),
+    )
+)]
+pub async fn collection(
+    State(pool): State<PgPool>,
+    State(site): State<Site>,
+    State(clock): State<app::clock::Clock>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let (window, filters) = collection_query::<OrganisationFilters>(query.as_deref())?;
+    let as_of = super::as_of(clock.now());
+    let items = fetch(&pool, &site, &window, &filters, None).await?;
+    let next_after = window.next_after(items.iter().map(|item| item.id));
+    Ok(collection_answer(OrganisationsPage {
+        items,
+        next_after,
+        as_of,
+    }))
+}
+
+/// One verified organisation.
+#[utoipa::path(
+    get,
+    path = "/api/v1/organisations/{id}",
+    params(("id" = i64, Path, description = "the organisation's id")),
+    responses(
+        (status = 200, body = OrganisationV1, headers(("Last-Modified" = String, description = "its `updated_at` (RFC 9110 §8.8.2)"))),
+        (status = 404, body = crate::routes::api::error::ErrorBody, description = "no such organisation, or not verified"),
+    )
+)]
+pub async fn item(
+    State(pool): State<PgPool>,
+    State(site): State<Site>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = item_id(&id)?;
+    let organisation = fetch(&pool, &site, &Window::one(), &NONE, Some(id))
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)?;
+    let changed_at = organisation.updated_at;
+    Ok(item_answer(organisation, changed_at))
+}

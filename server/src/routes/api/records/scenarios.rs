@@ -1,0 +1,186 @@
+//! `GET /api/v1/scenarios` and `/api/v1/scenarios/{id}`: application scenarios (应用场景).
+
+use super::{collection_answer, collection_query, item_answer, item_id, page_of, page_url, Window};
+use super::{Coded, Named};
+use crate::routes::api::ApiError;
+use app::domain::{Location, RecordStatus, Sector};
+use app::error::AppError;
+use app::state::Site;
+use axum::extract::{Path, RawQuery, State};
+use axum::response::Response;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+
+/// An application scenario as the API gives it (version 1): a need an agency published for
+/// firms to answer. Money in fen (分); dates are days in Beijing time (UTC+8); times UTC.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ScenarioV1 {
+    pub id: i64,
+    /// Its page on the site.
+    pub url: String,
+    /// `published`; an item may also be `in_notice`, `expired` or `withdrawn`.
+    pub status: RecordStatus,
+    pub title: String,
+    pub sector: Sector,
+    /// What the agency needs.
+    pub need: String,
+    pub expected_outcome: String,
+    pub budget_min_fen: Option<i64>,
+    pub budget_max_fen: Option<i64>,
+    pub location: Location,
+    /// The last day answers are taken.
+    pub open_until: Option<NaiveDate>,
+    pub revision: i32,
+    /// The last day of its public notice, while in notice.
+    pub notice_until: Option<NaiveDate>,
+    pub published_at: Option<DateTime<Utc>>,
+    /// The publishing agency or institution.
+    pub organisation: Named,
+    /// The call (征集) it was collected through, if any.
+    pub call: Option<Coded>,
+    /// When what this answer shows last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+page_of!(ScenariosPage, ScenarioV1);
+
+/// Filters of `/api/v1/scenarios`, as the search facets name them.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ScenarioFilters {
+    /// Only this organisation's scenarios (an organisation id).
+    organisation: Option<i64>,
+    /// Only scenarios collected through this call (its code).
+    call: Option<String>,
+    sector: Option<Sector>,
+    location: Option<Location>,
+    /// Only scenarios still taking answers on this day or later (`open_until` ≥ it).
+    open_on: Option<NaiveDate>,
+}
+
+const NONE: ScenarioFilters = ScenarioFilters {
+    organisation: None,
+    call: None,
+    sector: None,
+    location: None,
+    open_on: None,
+};
+
+async fn fetch(
+    pool: &PgPool,
+    site: &Site,
+    window: &Window,
+    filters: &ScenarioFilters,
+    item: Option<i64>,
+) -> Result<Vec<ScenarioV1>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT id AS "id!", status AS "status!: RecordStatus", title AS "title!",
+                  sector AS "sector!: Sector", need AS "need!",
+                  expected_outcome AS "expected_outcome!", budget_min_fen, budget_max_fen,
+                  location AS "location!: Location", open_until, revision AS "revision!",
+                  notice_until, published_at, organisation_id AS "organisation_id!",
+                  organisation_name AS "organisation_name!", call_id, call_code,
+                  changed_at AS "changed_at!"
+           FROM api_scenarios
+           WHERE CASE WHEN $1::bigint IS NULL THEN listed AND id > $2 ELSE id = $1 END
+             AND ($3::timestamptz IS NULL OR changed_at >= $3)
+             AND ($4::bigint IS NULL OR organisation_id = $4)
+             AND ($5::text IS NULL OR call_code = $5)
+             AND ($6::text IS NULL OR sector = $6)
+             AND ($7::text IS NULL OR location = $7)
+             AND ($8::date IS NULL OR open_until >= $8)
+           ORDER BY id
+           LIMIT $9"#,
+        item,
+        window.after,
+        window.since,
+        filters.organisation,
+        filters.call.as_deref(),
+        filters.sector.map(Sector::code),
+        filters.location.map(Location::code),
+        filters.open_on,
+        window.limit,
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| ScenarioV1 {
+            id: row.id,
+            url: page_url(site, &format!("/scenarios/{}", row.id)),
+            status: row.status,
+            title: row.title,
+            sector: row.sector,
+            need: row.need,
+            expected_outcome: row.expected_outcome,
+            budget_min_fen: row.budget_min_fen,
+            budget_max_fen: row.budget_max_fen,
+            location: row.location,
+            open_until: row.open_until,
+            revision: row.revision,
+            notice_until: row.notice_until,
+            published_at: row.published_at,
+            organisation: Named {
+                id: row.organisation_id,
+                name: row.organisation_name,
+            },
+            call: row
+                .call_id
+                .zip(row.call_code)
+                .map(|(id, code)| Coded { id, code }),
+            updated_at: row.changed_at,
+        })
+        .collect())
+}
+
+/// Listed scenarios in id order, a keyset page at a time.
+#[utoipa::path(
+    get,
+    path = "/api/v1/scenarios",
+    params(super::Paging, ScenarioFilters),
+    responses(
+        (status = 200, body = ScenariosPage),
+        (status = 400, body = crate::routes::api::error::ErrorBody, description = "a parameter is unknown or invalid (`param` names it)"),
+    )
+)]
+pub async fn collection(
+    State(pool): State<PgPool>,
+    State(site): State<Site>,
+    State(clock): State<app::clock::Clock>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let (window, filters) = collection_query::<ScenarioFilters>(query.as_deref())?;
+    let as_of = super::as_of(clock.now());
+    let items = fetch(&pool, &site, &window, &filters, None).await?;
+    let next_after = window.next_after(items.iter().map(|item| item.id));
+    Ok(collection_answer(ScenariosPage {
+        items,
+        next_after,
+        as_of,
+    }))
+}
+
+/// One scenario whose page is public (in notice, published, expired or withdrawn).
+#[utoipa::path(
+    get,
+    path = "/api/v1/scenarios/{id}",
+    params(("id" = i64, Path, description = "the scenario's id")),
+    responses(
+        (status = 200, body = ScenarioV1, headers(("Last-Modified" = String, description = "its `updated_at` (RFC 9110 §8.8.2)"))),
+        (status = 404, body = crate::routes::api::error::ErrorBody, description = "no such scenario, or not public"),
+    )
+)]
+pub async fn item(
+    State(pool): State<PgPool>,
+    State(site): State<Site>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = item_id(&id)?;
+    let scenario = fetch(&pool, &site, &Window::one(), &NONE, Some(id))
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)?;
+    let changed_at = scenario.updated_at;
+    Ok(item_answer(scenario, changed_at))
+}
