@@ -43,6 +43,9 @@ pub struct AppStateInner {
     /// Where attached files live (the data folder's `attachments/` by default, or an
     /// S3-compatible store: `crate::attachments`). Tests start with an in-memory one.
     pub attachments: crate::attachments::AttachmentStore,
+    /// Where the open-data dump is written and served from (the data folder's
+    /// `open-data/`); `None` in tests that do not set one: no dump, `/api/v1/dump` is 404.
+    pub open_data_dir: Option<std::path::PathBuf>,
 }
 
 /// How the site is reached from outside.
@@ -166,6 +169,7 @@ impl AppState {
             site,
             accounts: crate::accounts::AccountServices::default(),
             attachments: crate::attachments::AttachmentStore::in_memory(),
+            open_data_dir: None,
         }))
     }
 }

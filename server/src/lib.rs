@@ -14,6 +14,7 @@ pub mod limits;
 pub mod mail;
 pub mod memory;
 pub mod multipart;
+pub mod open_data;
 pub mod page_cache;
 pub mod routes;
 pub mod scheduler;

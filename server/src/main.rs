@@ -44,6 +44,9 @@ enum Command {
     },
     /// Rebuild this deployment's search index from the database, then swap it in.
     Reindex,
+    /// Write the open-data dump (every listed record as gzip JSON Lines) into the data
+    /// folder's open-data/ now, as the scheduler does each day; served at /api/v1/dump.
+    Dump,
     /// Queue the records the search backend refused (dead letters) again.
     RetryDeadLetters,
     /// What only an operator at the command line may do.
@@ -92,6 +95,7 @@ async fn run() -> anyhow::Result<()> {
             demo_accounts,
         } => server::commands::seed(&config, if_empty, demo_accounts).await,
         Command::Reindex => server::commands::reindex(&config).await,
+        Command::Dump => server::commands::dump(&config).await,
         Command::Admin {
             command: AdminCommand::GrantPlatformAdmin { email },
         } => server::commands::grant_platform_admin(&config, &email).await,

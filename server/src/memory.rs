@@ -29,3 +29,11 @@ pub fn limit_malloc_arenas() {
         libc::mallopt(libc::M_ARENA_MAX, MALLOC_ARENAS);
     }
 }
+
+/// This process's peak resident memory so far (`VmHWM` of `/proc/self/status`), in KiB;
+/// `None` where there is no such file (not Linux).
+pub fn peak_resident_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}

@@ -43,6 +43,8 @@ pub enum Step {
     FairOrder,
     /// Deletes search-outbox rows processed more than a week ago.
     PruneOutbox,
+    /// Writes the day's open-data dump (`open_data`), after the day's changes.
+    OpenDataDump,
 }
 
 enum Cadence {
@@ -54,7 +56,7 @@ enum Cadence {
 impl Step {
     /// In the order they run within a tick: notices end before eligibility is compared,
     /// so a product published today is indexed with today's eligibility.
-    pub const ALL: [Step; 7] = [
+    pub const ALL: [Step; 8] = [
         Step::OpenCalls,
         Step::CloseCalls,
         Step::EndNotices,
@@ -62,6 +64,7 @@ impl Step {
         Step::EligibilityChanges,
         Step::FairOrder,
         Step::PruneOutbox,
+        Step::OpenDataDump,
     ];
 
     pub fn name(self) -> &'static str {
@@ -73,6 +76,7 @@ impl Step {
             Step::EligibilityChanges => "eligibility_changes",
             Step::FairOrder => "fair_order",
             Step::PruneOutbox => "prune_outbox",
+            Step::OpenDataDump => "open_data_dump",
         }
     }
 
@@ -92,6 +96,8 @@ pub struct Scheduler {
     pub search: SearchBackend,
     /// Where the site is reached (links in the mail a published submission sends).
     pub site: app::state::Site,
+    /// Where the open-data dump goes (`None`: not written).
+    pub open_data_dir: Option<std::path::PathBuf>,
 }
 
 /// What one step did in a tick.
@@ -115,6 +121,7 @@ impl Scheduler {
             clock: state.clock.clone(),
             search: state.search.clone(),
             site: state.site.clone(),
+            open_data_dir: state.open_data_dir.clone(),
         }
     }
 
@@ -231,6 +238,16 @@ impl Scheduler {
                 let pruned = indexer::prune_processed(&self.pool, OUTBOX_RETENTION).await?;
                 format!("{pruned} processed outbox rows deleted")
             }
+            Step::OpenDataDump => match &self.open_data_dir {
+                Some(folder) => {
+                    let info =
+                        crate::open_data::write_dump(&self.pool, &self.site, &self.clock, folder)
+                            .await?;
+                    let records: u64 = info.records.values().sum();
+                    format!("{records} records in {} ({} bytes)", info.file, info.bytes)
+                }
+                None => "no open-data folder: nothing written".to_owned(),
+            },
         };
         sqlx::query!(
             "UPDATE scheduler_steps

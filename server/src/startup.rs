@@ -24,6 +24,7 @@ use std::time::Duration;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::trace::TraceLayer;
 
@@ -182,8 +183,19 @@ pub fn build_app(state: AppState, options: &RouterOptions) -> Router {
             },
             security::headers,
         ))
-        // Assets arrive precompressed; this compresses pages and JSON on the fly.
-        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        // Assets arrive precompressed; this compresses pages and JSON on the fly, not what
+        // is compressed already (the open-data dump, Excel workbooks: zip files).
+        .layer(
+            CompressionLayer::new()
+                .quality(CompressionLevel::Precise(4))
+                .compress_when(
+                    DefaultPredicate::new()
+                        .and(NotForContentType::const_new("application/gzip"))
+                        .and(NotForContentType::const_new(
+                            "application/vnd.openxmlformats-officedocument",
+                        )),
+                ),
+        )
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -280,6 +292,7 @@ pub async fn serve(config: Config) -> Result<()> {
     );
     state.accounts.mailbox = mail.mailbox();
     state.accounts.evidence_dir = config.data_dir.join("evidence");
+    state.open_data_dir = Some(crate::open_data::folder(&config.data_dir));
     state.attachments = app::attachments::AttachmentStore::from_env(&config.data_dir)
         .context("opening the attachments' storage")?;
     tracing::info!(store = ?state.attachments, "attachments stored");

@@ -111,6 +111,33 @@ pub async fn reindex(config: &Config) -> Result<()> {
     Ok(())
 }
 
+/// `catalogue dump`: writes the open-data dump now (`crate::open_data`) and prints what
+/// it holds, the time it took and the process's peak memory.
+pub async fn dump(config: &Config) -> Result<()> {
+    let pool = database::connect(config).await?;
+    database::migrate(&pool).await?;
+    let site = app::state::Site {
+        public_url: config.public_url.clone(),
+        filings: config.filings.clone(),
+    };
+    let folder = crate::open_data::folder(&config.data_dir);
+    let started = std::time::Instant::now();
+    let info = crate::open_data::write_dump(&pool, &site, &config.clock(), &folder).await?;
+    let records: u64 = info.records.values().sum();
+    let peak = crate::memory::peak_resident_kib().map_or("unknown".to_owned(), |kib| {
+        format!("{:.1} MiB", kib as f64 / 1024.0)
+    });
+    println!(
+        "wrote {records} records ({:?}) to {} in {:.1} s: {} bytes, sha256 {}; peak memory {peak}",
+        info.records,
+        folder.join(&info.file).display(),
+        started.elapsed().as_secs_f64(),
+        info.bytes,
+        info.sha256
+    );
+    Ok(())
+}
+
 /// `catalogue admin grant-platform-admin EMAIL`: makes an existing account a platform
 /// admin (audited with the actor `cli`).
 pub async fn grant_platform_admin(config: &Config, email: &str) -> Result<()> {

@@ -520,6 +520,13 @@ fn rows(world: &World) -> Vec<Row> {
         ),
         get("/api/v1/notices", "/api/v1/notices", everyone(200)),
         get("/api/v1/removals", "/api/v1/removals", everyone(200)),
+        // The matrix's server has no open-data folder, so no dump: the same for everyone.
+        get("/api/v1/dump", "/api/v1/dump", everyone(404)),
+        get(
+            "/api/v1/dump/catalogue.jsonl.gz",
+            "/api/v1/dump/catalogue.jsonl.gz",
+            everyone(404),
+        ),
         // Server functions (what the islands call once hydrated).
         get("/api/home/figures", "/api/home/figures", everyone(200)),
         get(

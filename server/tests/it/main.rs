@@ -36,6 +36,7 @@ mod load;
 mod meili_mock;
 mod meilisearch;
 mod mobile;
+mod open_data_dump;
 mod ordering;
 mod organisations_admin;
 mod page_cache;

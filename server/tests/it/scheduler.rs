@@ -17,6 +17,7 @@ fn scheduler(pool: &PgPool, clock: &Clock) -> Scheduler {
         clock: clock.clone(),
         search: SearchBackend::embedded(pool.clone(), clock.clone()),
         site: app::state::Site::local(),
+        open_data_dir: None,
     }
 }
 

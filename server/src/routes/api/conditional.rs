@@ -8,7 +8,8 @@
 //! The tag is weak because it is taken before compression: the bytes sent differ by
 //! content coding, the data does not. The answer is still computed (the tag is its hash),
 //! so a 304 saves the transfer and the client's work, not the server's. Downloads
-//! (`Cache-Control: no-store`) and errors are never tagged.
+//! (`Cache-Control: no-store`) and errors are never tagged. An answer that brings its own
+//! tag (the open-data dump: its SHA-256, a strong tag) keeps it and is not read.
 //!
 //! An answer that also says when it last changed (`Last-Modified`: the records' items)
 //! is answered 304 as well when `If-Modified-Since` is that time or later and the request
@@ -59,7 +60,15 @@ pub async fn entity_tags(mut request: Request, next: Next) -> Response {
         .size_hint()
         .upper()
         .is_some_and(|size| size <= MAX_TAGGED_BODY);
-    if response.status() != StatusCode::OK || !may_store(response.headers()) || !small {
+    if response.status() != StatusCode::OK || !may_store(response.headers()) {
+        return without_body_if(head, response);
+    }
+    // An answer that brings its own tag (the open-data dump: its SHA-256) is not read.
+    if let Some(own) = response.headers().typed_get::<ETag>() {
+        let (parts, body) = response.into_parts();
+        return answer(head, parts, body, &own, condition, modified_since);
+    }
+    if !small {
         return without_body_if(head, response);
     }
     let (mut parts, body) = response.into_parts();
@@ -74,8 +83,28 @@ pub async fn entity_tags(mut request: Request, next: Next) -> Response {
         return without_body_if(head, Response::from_parts(parts, Body::from(bytes)));
     };
     parts.headers.typed_insert(etag.clone());
+    answer(
+        head,
+        parts,
+        Body::from(bytes),
+        &etag,
+        condition,
+        modified_since,
+    )
+}
+
+/// The answer of tag `etag`: 304 when the request's condition says the client has it,
+/// else the answer itself (without its body for a HEAD).
+fn answer(
+    head: bool,
+    parts: http::response::Parts,
+    body: Body,
+    etag: &ETag,
+    condition: Option<IfNoneMatch>,
+    modified_since: Option<IfModifiedSince>,
+) -> Response {
     let unchanged = match (condition, modified_since) {
-        (Some(condition), _) => !condition.precondition_passes(&etag),
+        (Some(condition), _) => !condition.precondition_passes(etag),
         (None, Some(since)) => parts
             .headers
             .typed_get::<LastModified>()
@@ -97,7 +126,7 @@ pub async fn entity_tags(mut request: Request, next: Next) -> Response {
             .append(header::VARY, HeaderValue::from_static("accept-encoding"));
         return not_modified;
     }
-    without_body_if(head, Response::from_parts(parts, Body::from(bytes)))
+    without_body_if(head, Response::from_parts(parts, body))
 }
 
 /// `response` without its body when it answers a HEAD (its headers kept, `Content-Length`

@@ -12,10 +12,11 @@
 
 mod conditional;
 pub mod cors;
+mod dump;
 mod error;
 pub(crate) mod export;
 mod openapi;
-mod records;
+pub mod records;
 mod search;
 
 pub use error::ApiError;
@@ -58,6 +59,12 @@ pub fn router(limiter: &Arc<Limiter>) -> Listed<AppState> {
             get(export::export_xlsx).route_layer(export_budget()),
         )
         .route(Method::GET, "/openapi.json", get(openapi::openapi))
+        .route(Method::GET, "/dump", get(dump::describe))
+        .route(
+            Method::GET,
+            "/dump/catalogue.jsonl.gz",
+            get(dump::download).route_layer(export_budget()),
+        )
         // An address under /api/v1 that names nothing answers the API's JSON 404.
         .map_router(|router| router.fallback(|| async { ApiError::from(AppError::NotFound) }))
         // Inside the limiter: a conditional GET spends the budget like any other.

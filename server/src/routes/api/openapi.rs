@@ -9,7 +9,7 @@ use super::error::ErrorBody;
 use super::records::{
     self, calls, first_purchases, notices, organisations, products, projects, removals, scenarios,
 };
-use super::{export, search};
+use super::{dump, export, search};
 use app::search::{FacetCount, Facets, Fragment, SearchDocument, SearchHit, SearchResults};
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -50,6 +50,8 @@ use utoipa::{Modify, OpenApi};
         first_purchases::item,
         notices::collection,
         removals::collection,
+        dump::describe,
+        dump::download,
         openapi
     ),
     components(schemas(
@@ -77,7 +79,8 @@ use utoipa::{Modify, OpenApi};
         records::RemovalV1,
         records::RemovalsPage,
         records::Named,
-        records::Coded
+        records::Coded,
+        dump::DumpV1
     )),
     modifiers(&EveryOperation)
 )]

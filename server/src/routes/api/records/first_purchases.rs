@@ -81,6 +81,22 @@ const NONE: FirstPurchaseFilters = FirstPurchaseFilters {
     signed_to: None,
 };
 
+/// Listed records with ids after `after`, at most `limit`, in id order (the open-data
+/// dump reads them this way).
+pub async fn listed(
+    pool: &PgPool,
+    site: &Site,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<FirstPurchaseV1>, sqlx::Error> {
+    let window = Window {
+        after,
+        limit,
+        since: None,
+    };
+    fetch(pool, site, &window, &NONE, None).await
+}
+
 async fn fetch(
     pool: &PgPool,
     site: &Site,

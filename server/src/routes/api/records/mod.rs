@@ -243,6 +243,29 @@ pub struct Coded {
     pub code: String,
 }
 
+/// A record's keyset position: its id.
+pub trait Keyed {
+    fn key(&self) -> i64;
+}
+
+macro_rules! keyed_by_id {
+    ($($record:ty),+) => {
+        $(impl Keyed for $record {
+            fn key(&self) -> i64 {
+                self.id
+            }
+        })+
+    };
+}
+keyed_by_id!(
+    ProductV1,
+    ScenarioV1,
+    ProjectV1,
+    OrganisationV1,
+    CallV1,
+    FirstPurchaseV1
+);
+
 /// A page of a collection of `$item`s: the shape every collection answers with.
 macro_rules! page_of {
     ($page:ident, $item:ty) => {

@@ -51,6 +51,22 @@ const NONE: OrganisationFilters = OrganisationFilters {
     credit_code: None,
 };
 
+/// Listed records with ids after `after`, at most `limit`, in id order (the open-data
+/// dump reads them this way).
+pub async fn listed(
+    pool: &PgPool,
+    site: &Site,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<OrganisationV1>, sqlx::Error> {
+    let window = Window {
+        after,
+        limit,
+        since: None,
+    };
+    fetch(pool, site, &window, &NONE, None).await
+}
+
 async fn fetch(
     pool: &PgPool,
     site: &Site,

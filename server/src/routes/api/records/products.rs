@@ -90,6 +90,22 @@ const NONE: ProductFilters = ProductFilters {
 
 /// Listed products (published, supplier verified) matching `filters`, or with `item` the
 /// one product of that id whose page is public.
+/// Listed records with ids after `after`, at most `limit`, in id order (the open-data
+/// dump reads them this way).
+pub async fn listed(
+    pool: &PgPool,
+    site: &Site,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<ProductV1>, sqlx::Error> {
+    let window = Window {
+        after,
+        limit,
+        since: None,
+    };
+    fetch(pool, site, &window, &NONE, None).await
+}
+
 async fn fetch(
     pool: &PgPool,
     site: &Site,
