@@ -13,8 +13,11 @@ use std::time::Duration;
 
 /// Tables no anonymous page shows, which notify nothing; every other table must. (`users`
 /// notifies only when accounts come or go: the demo's home page shows the demo accounts.)
-const PRIVATE: [&str; 15] = [
+const PRIVATE: [&str; 16] = [
     "account_tokens",
+    // Read only by the API's `/removals`, never by a page; every row comes with a change
+    // of a record or organisation whose own table notifies.
+    "api_removals",
     "audit_log",
     "call_reviewers",
     "drafts",
