@@ -12,7 +12,9 @@
 //! when the file is complete, and the dump before stays until the next, so a reader that
 //! read the description never meets half a file or a missing one.
 
-use crate::routes::api::records::{self, Keyed};
+use crate::routes::api::records::{
+    self, ApiRecord, CallV1, FirstPurchaseV1, OrganisationV1, ProductV1, ProjectV1, ScenarioV1,
+};
 use anyhow::{Context, Result};
 use app::clock::Clock;
 use app::state::Site;
@@ -22,7 +24,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use std::collections::BTreeMap;
-use std::future::Future;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -94,21 +95,16 @@ struct Line<'a, T> {
 
 type Gz = GzEncoder<Hashing<BufWriter<std::fs::File>>>;
 
-/// Writes every record of one collection, a page at a time; returns how many.
-async fn write_kind<T, F, Fut>(out: &mut Gz, kind: &str, mut page: F) -> Result<u64>
-where
-    T: Serialize + Keyed,
-    F: FnMut(i64) -> Fut,
-    Fut: Future<Output = Result<Vec<T>, sqlx::Error>>,
-{
+/// Writes every listed record of kind `R`, a page at a time; returns how many.
+async fn write_kind<R: ApiRecord>(out: &mut Gz, pool: &PgPool, site: &Site) -> Result<u64> {
     let (mut after, mut count) = (0, 0);
     loop {
-        let records = page(after).await?;
+        let records = records::listed::<R>(pool, site, after, PAGE).await?;
         for record in &records {
             serde_json::to_writer(
                 &mut *out,
                 &Line {
-                    collection: kind,
+                    collection: R::COLLECTION,
                     record,
                 },
             )?;
@@ -116,7 +112,7 @@ where
         }
         count += records.len() as u64;
         match records.last() {
-            Some(last) if records.len() as i64 == PAGE => after = last.key(),
+            Some(last) if records.len() as i64 == PAGE => after = last.id(),
             _ => return Ok(count),
         }
     }
@@ -146,38 +142,32 @@ pub async fn write_dump(
         flate2::Compression::default(),
     );
     let written = async {
-        let mut records = BTreeMap::new();
-        let n = write_kind(&mut out, "products", |after| {
-            records::products::listed(pool, site, after, PAGE)
-        })
-        .await?;
-        records.insert("products".to_owned(), n);
-        let n = write_kind(&mut out, "scenarios", |after| {
-            records::scenarios::listed(pool, site, after, PAGE)
-        })
-        .await?;
-        records.insert("scenarios".to_owned(), n);
-        let n = write_kind(&mut out, "projects", |after| {
-            records::projects::listed(pool, site, after, PAGE)
-        })
-        .await?;
-        records.insert("projects".to_owned(), n);
-        let n = write_kind(&mut out, "organisations", |after| {
-            records::organisations::listed(pool, site, after, PAGE)
-        })
-        .await?;
-        records.insert("organisations".to_owned(), n);
-        let n = write_kind(&mut out, "calls", |after| {
-            records::calls::listed(pool, site, after, PAGE)
-        })
-        .await?;
-        records.insert("calls".to_owned(), n);
-        let n = write_kind(&mut out, "first-purchases", |after| {
-            records::first_purchases::listed(pool, site, after, PAGE)
-        })
-        .await?;
-        records.insert("first-purchases".to_owned(), n);
-        anyhow::Ok(records)
+        let mut counts = BTreeMap::new();
+        counts.insert(
+            ProductV1::COLLECTION.to_owned(),
+            write_kind::<ProductV1>(&mut out, pool, site).await?,
+        );
+        counts.insert(
+            ScenarioV1::COLLECTION.to_owned(),
+            write_kind::<ScenarioV1>(&mut out, pool, site).await?,
+        );
+        counts.insert(
+            ProjectV1::COLLECTION.to_owned(),
+            write_kind::<ProjectV1>(&mut out, pool, site).await?,
+        );
+        counts.insert(
+            OrganisationV1::COLLECTION.to_owned(),
+            write_kind::<OrganisationV1>(&mut out, pool, site).await?,
+        );
+        counts.insert(
+            CallV1::COLLECTION.to_owned(),
+            write_kind::<CallV1>(&mut out, pool, site).await?,
+        );
+        counts.insert(
+            FirstPurchaseV1::COLLECTION.to_owned(),
+            write_kind::<FirstPurchaseV1>(&mut out, pool, site).await?,
+        );
+        anyhow::Ok(counts)
     }
     .await;
     let finished = written.and_then(|records| {

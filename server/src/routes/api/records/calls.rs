@@ -1,20 +1,16 @@
 //! `GET /api/v1/calls` and `/api/v1/calls/{id}`: calls for scenarios (应用场景征集) and
 //! product catalogue batches (创新产品目录批次).
 
-use super::{
-    collection_answer, collection_query, item_answer, item_id, page_of, page_url, Named, Window,
-};
+use super::{api_record, page_url, Named};
 use crate::routes::api::ApiError;
 use app::calls::notice_window::NoticeCount;
 use app::calls::types::{CallKind, CallStatus};
 use app::domain::OrganisationKind;
-use app::error::AppError;
-use app::state::Site;
+use app::state::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
 
 /// A call or catalogue batch as the API gives it (version 1): every one its agency has
 /// announced (never a draft). Dates are days in Beijing time (UTC+8); times UTC.
@@ -49,10 +45,10 @@ pub struct CallV1 {
     pub updated_at: DateTime<Utc>,
 }
 
-page_of!(CallsPage, CallV1);
+api_record!(CallV1, "calls", CallFilters, CallsPage);
 
 /// Filters of `/api/v1/calls`.
-#[derive(Deserialize, utoipa::IntoParams)]
+#[derive(Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CallFilters {
     kind: Option<CallKind>,
@@ -62,35 +58,15 @@ pub struct CallFilters {
     organisation: Option<i64>,
 }
 
-const NONE: CallFilters = CallFilters {
-    kind: None,
-    status: None,
-    organisation: None,
-};
-
-/// Listed records with ids after `after`, at most `limit`, in id order (the open-data
-/// dump reads them this way).
-pub async fn listed(
-    pool: &PgPool,
-    site: &Site,
-    after: i64,
-    limit: i64,
-) -> Result<Vec<CallV1>, sqlx::Error> {
-    let window = Window {
-        after,
-        limit,
-        since: None,
-    };
-    fetch(pool, site, &window, &NONE, None).await
-}
-
-async fn fetch(
-    pool: &PgPool,
-    site: &Site,
-    window: &Window,
-    filters: &CallFilters,
-    item: Option<i64>,
-) -> Result<Vec<CallV1>, sqlx::Error> {
+/// Reads calls ([`super::Fetch`]).
+async fn fetch(query: super::Fetch<'_, CallFilters>) -> Result<Vec<CallV1>, sqlx::Error> {
+    let super::Fetch {
+        pool,
+        site,
+        window,
+        filters,
+        item,
+    } = query;
     let rows = sqlx::query!(
         r#"SELECT id AS "id!", kind AS "kind!: CallKind", code AS "code!", title AS "title!",
                   description AS "description!", eligibility AS "eligibility!",
@@ -157,20 +133,10 @@ async fn fetch(
     )
 )]
 pub async fn collection(
-    State(pool): State<PgPool>,
-    State(site): State<Site>,
-    State(clock): State<app::clock::Clock>,
+    State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let (window, filters) = collection_query::<CallFilters>(query.as_deref())?;
-    let as_of = super::as_of(clock.now());
-    let items = fetch(&pool, &site, &window, &filters, None).await?;
-    let next_after = window.next_after(items.iter().map(|item| item.id));
-    Ok(collection_answer(CallsPage {
-        items,
-        next_after,
-        as_of,
-    }))
+    super::collection::<CallV1>(&state, query.as_deref()).await
 }
 
 /// One announced call or batch.
@@ -184,15 +150,8 @@ pub async fn collection(
     )
 )]
 pub async fn item(
-    State(pool): State<PgPool>,
-    State(site): State<Site>,
+    State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let id = item_id(&id)?;
-    let call = fetch(&pool, &site, &Window::one(), &NONE, Some(id))
-        .await?
-        .pop()
-        .ok_or(AppError::NotFound)?;
-    let changed_at = call.updated_at;
-    Ok(item_answer(call, changed_at))
+    super::item::<CallV1>(&state, &id).await
 }

@@ -1,16 +1,14 @@
 //! `GET /api/v1/first-purchases` and `/api/v1/first-purchases/{id}`: first-purchase
 //! records (首购), the contracts public buyers signed for listed innovative products.
 
-use super::{collection_answer, collection_query, item_answer, item_id, page_of, page_url, Window};
+use super::{api_record, page_url};
 use crate::routes::api::ApiError;
 use app::domain::{PurchaseOutcome, PurchaseRoute};
-use app::error::AppError;
-use app::state::Site;
+use app::state::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
 
 /// A first-purchase record as the API gives it (version 1): the contract's facts, never
 /// who recorded it or a person's contact. Money in fen (分); dates are days in Beijing
@@ -51,10 +49,15 @@ pub struct FirstPurchaseV1 {
     pub updated_at: DateTime<Utc>,
 }
 
-page_of!(FirstPurchasesPage, FirstPurchaseV1);
+api_record!(
+    FirstPurchaseV1,
+    "first-purchases",
+    FirstPurchaseFilters,
+    FirstPurchasesPage
+);
 
 /// Filters of `/api/v1/first-purchases`.
-#[derive(Deserialize, utoipa::IntoParams)]
+#[derive(Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FirstPurchaseFilters {
     /// Only records of this product (its id).
@@ -71,39 +74,17 @@ pub struct FirstPurchaseFilters {
     signed_to: Option<NaiveDate>,
 }
 
-const NONE: FirstPurchaseFilters = FirstPurchaseFilters {
-    product: None,
-    supplier: None,
-    buyer: None,
-    route: None,
-    outcome: None,
-    signed_from: None,
-    signed_to: None,
-};
-
-/// Listed records with ids after `after`, at most `limit`, in id order (the open-data
-/// dump reads them this way).
-pub async fn listed(
-    pool: &PgPool,
-    site: &Site,
-    after: i64,
-    limit: i64,
-) -> Result<Vec<FirstPurchaseV1>, sqlx::Error> {
-    let window = Window {
-        after,
-        limit,
-        since: None,
-    };
-    fetch(pool, site, &window, &NONE, None).await
-}
-
+/// Reads first-purchases ([`super::Fetch`]).
 async fn fetch(
-    pool: &PgPool,
-    site: &Site,
-    window: &Window,
-    filters: &FirstPurchaseFilters,
-    item: Option<i64>,
+    query: super::Fetch<'_, FirstPurchaseFilters>,
 ) -> Result<Vec<FirstPurchaseV1>, sqlx::Error> {
+    let super::Fetch {
+        pool,
+        site,
+        window,
+        filters,
+        item,
+    } = query;
     let rows = sqlx::query!(
         r#"SELECT id AS "id!", product_id AS "product_id!", product_name AS "product_name!",
                   product_revision AS "product_revision!", supplier_id AS "supplier_id!",
@@ -180,20 +161,10 @@ async fn fetch(
     )
 )]
 pub async fn collection(
-    State(pool): State<PgPool>,
-    State(site): State<Site>,
-    State(clock): State<app::clock::Clock>,
+    State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let (window, filters) = collection_query::<FirstPurchaseFilters>(query.as_deref())?;
-    let as_of = super::as_of(clock.now());
-    let items = fetch(&pool, &site, &window, &filters, None).await?;
-    let next_after = window.next_after(items.iter().map(|item| item.id));
-    Ok(collection_answer(FirstPurchasesPage {
-        items,
-        next_after,
-        as_of,
-    }))
+    super::collection::<FirstPurchaseV1>(&state, query.as_deref()).await
 }
 
 /// One public first-purchase record.
@@ -207,15 +178,8 @@ pub async fn collection(
     )
 )]
 pub async fn item(
-    State(pool): State<PgPool>,
-    State(site): State<Site>,
+    State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let id = item_id(&id)?;
-    let record = fetch(&pool, &site, &Window::one(), &NONE, Some(id))
-        .await?
-        .pop()
-        .ok_or(AppError::NotFound)?;
-    let changed_at = record.updated_at;
-    Ok(item_answer(record, changed_at))
+    super::item::<FirstPurchaseV1>(&state, &id).await
 }

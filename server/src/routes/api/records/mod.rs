@@ -38,7 +38,7 @@ pub use scenarios::{ScenarioV1, ScenariosPage};
 
 use super::ApiError;
 use app::error::AppError;
-use app::state::AppState;
+use app::state::{AppState, Site};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -46,6 +46,8 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use std::future::Future;
 use utoipa::openapi::path::ParameterIn;
 use utoipa::IntoParams;
 
@@ -243,28 +245,115 @@ pub struct Coded {
     pub code: String,
 }
 
-/// A record's keyset position: its id.
-pub trait Keyed {
-    fn key(&self) -> i64;
+/// A kind of record the API serves as a collection (`GET /api/v1/{COLLECTION}`) and as
+/// items (`GET /api/v1/{COLLECTION}/{id}`), and the open-data dump writes. Each kind keeps
+/// its own SQL (through its `api_*` view) and its own type; paging, filters, answers and
+/// the dump's reading are the same for all ([`collection`], [`item`], [`listed`]).
+pub trait ApiRecord: Serialize + Send + Sized + 'static {
+    /// The collection's name under `/api/v1` and in the dump's lines (`products`).
+    const COLLECTION: &'static str;
+    /// The collection's filters (all absent by default), named like the search facets.
+    type Filters: DeserializeOwned + IntoParams + Default + Send + Sync;
+    /// A page of the collection, as the OpenAPI document names it.
+    type Page: Serialize + From<Page<Self>>;
+
+    /// What [`Fetch`] asks for, in id order.
+    fn fetch(
+        query: Fetch<'_, Self::Filters>,
+    ) -> impl Future<Output = Result<Vec<Self>, sqlx::Error>> + Send;
+
+    /// Its id: its keyset position.
+    fn id(&self) -> i64;
+
+    /// When what its answer shows last changed (its `updated_at`).
+    fn changed_at(&self) -> DateTime<Utc>;
 }
 
-macro_rules! keyed_by_id {
-    ($($record:ty),+) => {
-        $(impl Keyed for $record {
-            fn key(&self) -> i64 {
-                self.id
-            }
-        })+
-    };
+/// A read of one kind: listed records matching `filters` within `window`; or, with
+/// `item`, the one record of that id whose page is public (`window` and `filters` then
+/// unused).
+#[derive(Clone, Copy)]
+pub struct Fetch<'a, F> {
+    pub pool: &'a PgPool,
+    pub site: &'a Site,
+    pub window: &'a Window,
+    pub filters: &'a F,
+    pub item: Option<i64>,
 }
-keyed_by_id!(
-    ProductV1,
-    ScenarioV1,
-    ProjectV1,
-    OrganisationV1,
-    CallV1,
-    FirstPurchaseV1
-);
+
+/// What every page of a collection holds, before it takes its kind's named type.
+pub struct Page<R> {
+    pub items: Vec<R>,
+    pub next_after: Option<i64>,
+    pub as_of: DateTime<Utc>,
+}
+
+/// `GET /api/v1/{R::COLLECTION}?{query}`: a keyset page of listed records. Errors: 400
+/// naming a bad parameter; 503 when the database is unavailable.
+pub async fn collection<R: ApiRecord>(
+    state: &AppState,
+    query: Option<&str>,
+) -> Result<Response, ApiError> {
+    let (window, filters) = collection_query::<R::Filters>(query)?;
+    let as_of = as_of(state.clock.now());
+    let items = R::fetch(Fetch {
+        pool: &state.pool,
+        site: &state.site,
+        window: &window,
+        filters: &filters,
+        item: None,
+    })
+    .await?;
+    let next_after = window.next_after(items.iter().map(R::id));
+    let page = R::Page::from(Page {
+        items,
+        next_after,
+        as_of,
+    });
+    Ok(collection_answer(page))
+}
+
+/// `GET /api/v1/{R::COLLECTION}/{segment}`: one record whose page is public. Errors: 404
+/// for anything else (a draft, a record in review, a missing or malformed id).
+pub async fn item<R: ApiRecord>(state: &AppState, segment: &str) -> Result<Response, ApiError> {
+    let id = item_id(segment)?;
+    let filters = R::Filters::default();
+    let record = R::fetch(Fetch {
+        pool: &state.pool,
+        site: &state.site,
+        window: &Window::one(),
+        filters: &filters,
+        item: Some(id),
+    })
+    .await?
+    .pop()
+    .ok_or(AppError::NotFound)?;
+    let changed_at = record.changed_at();
+    Ok(item_answer(record, changed_at))
+}
+
+/// Listed records of kind `R` with ids after `after`, at most `limit`, in id order,
+/// unfiltered (the open-data dump reads them this way).
+pub async fn listed<R: ApiRecord>(
+    pool: &PgPool,
+    site: &Site,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<R>, sqlx::Error> {
+    let window = Window {
+        after,
+        limit,
+        since: None,
+    };
+    R::fetch(Fetch {
+        pool,
+        site,
+        window: &window,
+        filters: &R::Filters::default(),
+        item: None,
+    })
+    .await
+}
 
 /// A page of a collection of `$item`s: the shape every collection answers with.
 macro_rules! page_of {
@@ -278,9 +367,48 @@ macro_rules! page_of {
             /// after this answer: five minutes before it, so nothing in flight is missed.
             pub as_of: chrono::DateTime<chrono::Utc>,
         }
+
+        impl From<super::Page<$item>> for $page {
+            fn from(page: super::Page<$item>) -> Self {
+                $page {
+                    items: page.items,
+                    next_after: page.next_after,
+                    as_of: page.as_of,
+                }
+            }
+        }
     };
 }
 pub(crate) use page_of;
+
+/// Makes `$record` an [`ApiRecord`] whose collection is `$collection`, filtered by
+/// `$filters`, read by the module's `fetch`, paged as `$page` (defined here).
+macro_rules! api_record {
+    ($record:ident, $collection:literal, $filters:ty, $page:ident) => {
+        super::page_of!($page, $record);
+
+        impl super::ApiRecord for $record {
+            const COLLECTION: &'static str = $collection;
+            type Filters = $filters;
+            type Page = $page;
+
+            fn fetch(
+                query: super::Fetch<'_, $filters>,
+            ) -> impl std::future::Future<Output = Result<Vec<Self>, sqlx::Error>> + Send {
+                fetch(query)
+            }
+
+            fn id(&self) -> i64 {
+                self.id
+            }
+
+            fn changed_at(&self) -> chrono::DateTime<chrono::Utc> {
+                self.updated_at
+            }
+        }
+    };
+}
+pub(crate) use api_record;
 
 /// The routes of the records (after the search routes, so `/search` is not a kind).
 pub fn routes(

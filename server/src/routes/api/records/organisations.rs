@@ -1,15 +1,13 @@
 //! `GET /api/v1/organisations` and `/api/v1/organisations/{id}`: verified organisations.
 
-use super::{collection_answer, collection_query, item_answer, item_id, page_of, page_url, Window};
+use super::{api_record, page_url};
 use crate::routes::api::ApiError;
 use app::domain::{Location, OrganisationKind};
-use app::error::AppError;
-use app::state::Site;
+use app::state::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
 
 /// A verified organisation as the API gives it (version 1): its office's public contact,
 /// never its members. Times UTC.
@@ -33,10 +31,15 @@ pub struct OrganisationV1 {
     pub updated_at: DateTime<Utc>,
 }
 
-page_of!(OrganisationsPage, OrganisationV1);
+api_record!(
+    OrganisationV1,
+    "organisations",
+    OrganisationFilters,
+    OrganisationsPage
+);
 
 /// Filters of `/api/v1/organisations`.
-#[derive(Deserialize, utoipa::IntoParams)]
+#[derive(Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OrganisationFilters {
     kind: Option<OrganisationKind>,
@@ -45,35 +48,17 @@ pub struct OrganisationFilters {
     credit_code: Option<String>,
 }
 
-const NONE: OrganisationFilters = OrganisationFilters {
-    kind: None,
-    location: None,
-    credit_code: None,
-};
-
-/// Listed records with ids after `after`, at most `limit`, in id order (the open-data
-/// dump reads them this way).
-pub async fn listed(
-    pool: &PgPool,
-    site: &Site,
-    after: i64,
-    limit: i64,
-) -> Result<Vec<OrganisationV1>, sqlx::Error> {
-    let window = Window {
-        after,
-        limit,
-        since: None,
-    };
-    fetch(pool, site, &window, &NONE, None).await
-}
-
+/// Reads organisations ([`super::Fetch`]).
 async fn fetch(
-    pool: &PgPool,
-    site: &Site,
-    window: &Window,
-    filters: &OrganisationFilters,
-    item: Option<i64>,
+    query: super::Fetch<'_, OrganisationFilters>,
 ) -> Result<Vec<OrganisationV1>, sqlx::Error> {
+    let super::Fetch {
+        pool,
+        site,
+        window,
+        filters,
+        item,
+    } = query;
     let rows = sqlx::query!(
         r#"SELECT id AS "id!", kind AS "kind!: OrganisationKind", name AS "name!",
                   credit_code AS "credit_code!", location AS "location!: Location",
@@ -127,20 +112,10 @@ async fn fetch(
     )
 )]
 pub async fn collection(
-    State(pool): State<PgPool>,
-    State(site): State<Site>,
-    State(clock): State<app::clock::Clock>,
+    State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let (window, filters) = collection_query::<OrganisationFilters>(query.as_deref())?;
-    let as_of = super::as_of(clock.now());
-    let items = fetch(&pool, &site, &window, &filters, None).await?;
-    let next_after = window.next_after(items.iter().map(|item| item.id));
-    Ok(collection_answer(OrganisationsPage {
-        items,
-        next_after,
-        as_of,
-    }))
+    super::collection::<OrganisationV1>(&state, query.as_deref()).await
 }
 
 /// One verified organisation.
@@ -154,15 +129,8 @@ pub async fn collection(
     )
 )]
 pub async fn item(
-    State(pool): State<PgPool>,
-    State(site): State<Site>,
+    State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let id = item_id(&id)?;
-    let organisation = fetch(&pool, &site, &Window::one(), &NONE, Some(id))
-        .await?
-        .pop()
-        .ok_or(AppError::NotFound)?;
-    let changed_at = organisation.updated_at;
-    Ok(item_answer(organisation, changed_at))
+    super::item::<OrganisationV1>(&state, &id).await
 }

@@ -1,16 +1,14 @@
 //! `GET /api/v1/products` and `/api/v1/products/{id}`: innovative products (创新产品).
 
-use super::{collection_answer, collection_query, item_answer, item_id, page_of, page_url, Window};
+use super::{api_record, page_url};
 use super::{Coded, Named};
 use crate::routes::api::ApiError;
 use app::domain::{Certification, Industry, InsuranceStatus, Location, RecordStatus};
-use app::error::AppError;
-use app::state::Site;
+use app::state::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
 
 /// An innovative product as the API gives it (version 1). Money in fen (分, 1/100 yuan);
 /// dates are days in Beijing time (UTC+8); times are UTC.
@@ -58,10 +56,10 @@ pub struct ProductV1 {
     pub updated_at: DateTime<Utc>,
 }
 
-page_of!(ProductsPage, ProductV1);
+api_record!(ProductV1, "products", ProductFilters, ProductsPage);
 
 /// Filters of `/api/v1/products`, as the search facets name them.
-#[derive(Deserialize, utoipa::IntoParams)]
+#[derive(Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ProductFilters {
     /// Only this supplier's products (an organisation id).
@@ -78,41 +76,15 @@ pub struct ProductFilters {
     first_purchased: Option<bool>,
 }
 
-const NONE: ProductFilters = ProductFilters {
-    organisation: None,
-    batch: None,
-    industry: None,
-    location: None,
-    certification: None,
-    procurement: None,
-    first_purchased: None,
-};
-
-/// Listed products (published, supplier verified) matching `filters`, or with `item` the
-/// one product of that id whose page is public.
-/// Listed records with ids after `after`, at most `limit`, in id order (the open-data
-/// dump reads them this way).
-pub async fn listed(
-    pool: &PgPool,
-    site: &Site,
-    after: i64,
-    limit: i64,
-) -> Result<Vec<ProductV1>, sqlx::Error> {
-    let window = Window {
-        after,
-        limit,
-        since: None,
-    };
-    fetch(pool, site, &window, &NONE, None).await
-}
-
-async fn fetch(
-    pool: &PgPool,
-    site: &Site,
-    window: &Window,
-    filters: &ProductFilters,
-    item: Option<i64>,
-) -> Result<Vec<ProductV1>, sqlx::Error> {
+/// Reads products ([`super::Fetch`]).
+async fn fetch(query: super::Fetch<'_, ProductFilters>) -> Result<Vec<ProductV1>, sqlx::Error> {
+    let super::Fetch {
+        pool,
+        site,
+        window,
+        filters,
+        item,
+    } = query;
     let rows = sqlx::query!(
         r#"SELECT id AS "id!", status AS "status!: RecordStatus", name AS "name!",
                   description AS "description!", specifications AS "specifications!",
@@ -204,20 +176,10 @@ async fn fetch(
     )
 )]
 pub async fn collection(
-    State(pool): State<PgPool>,
-    State(site): State<Site>,
-    State(clock): State<app::clock::Clock>,
+    State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let (window, filters) = collection_query::<ProductFilters>(query.as_deref())?;
-    let as_of = super::as_of(clock.now());
-    let items = fetch(&pool, &site, &window, &filters, None).await?;
-    let next_after = window.next_after(items.iter().map(|item| item.id));
-    Ok(collection_answer(ProductsPage {
-        items,
-        next_after,
-        as_of,
-    }))
+    super::collection::<ProductV1>(&state, query.as_deref()).await
 }
 
 /// One product whose page is public (in notice, published, expired or withdrawn).
@@ -231,15 +193,8 @@ pub async fn collection(
     )
 )]
 pub async fn item(
-    State(pool): State<PgPool>,
-    State(site): State<Site>,
+    State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let id = item_id(&id)?;
-    let product = fetch(&pool, &site, &Window::one(), &NONE, Some(id))
-        .await?
-        .pop()
-        .ok_or(AppError::NotFound)?;
-    let changed_at = product.updated_at;
-    Ok(item_answer(product, changed_at))
+    super::item::<ProductV1>(&state, &id).await
 }

@@ -1,18 +1,14 @@
 //! `GET /api/v1/projects` and `/api/v1/projects/{id}`: innovation and entrepreneurship
 //! projects (创新创业项目) seeking investment.
 
-use super::{
-    collection_answer, collection_query, item_answer, item_id, page_of, page_url, Named, Window,
-};
+use super::{api_record, page_url, Named};
 use crate::routes::api::ApiError;
 use app::domain::{FinancingForm, Location, ProjectStage, RecordStatus, Sector};
-use app::error::AppError;
-use app::state::Site;
+use app::state::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
 
 /// A project as the API gives it (version 1). Money in fen (分); times UTC. Never its
 /// owner's contact: the page shows it to readers when the owner chose to.
@@ -42,10 +38,10 @@ pub struct ProjectV1 {
     pub updated_at: DateTime<Utc>,
 }
 
-page_of!(ProjectsPage, ProjectV1);
+api_record!(ProjectV1, "projects", ProjectFilters, ProjectsPage);
 
 /// Filters of `/api/v1/projects`, as the search facets name them.
-#[derive(Deserialize, utoipa::IntoParams)]
+#[derive(Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ProjectFilters {
     /// Only this organisation's projects (an organisation id).
@@ -55,36 +51,15 @@ pub struct ProjectFilters {
     location: Option<Location>,
 }
 
-const NONE: ProjectFilters = ProjectFilters {
-    organisation: None,
-    sector: None,
-    stage: None,
-    location: None,
-};
-
-/// Listed records with ids after `after`, at most `limit`, in id order (the open-data
-/// dump reads them this way).
-pub async fn listed(
-    pool: &PgPool,
-    site: &Site,
-    after: i64,
-    limit: i64,
-) -> Result<Vec<ProjectV1>, sqlx::Error> {
-    let window = Window {
-        after,
-        limit,
-        since: None,
-    };
-    fetch(pool, site, &window, &NONE, None).await
-}
-
-async fn fetch(
-    pool: &PgPool,
-    site: &Site,
-    window: &Window,
-    filters: &ProjectFilters,
-    item: Option<i64>,
-) -> Result<Vec<ProjectV1>, sqlx::Error> {
+/// Reads projects ([`super::Fetch`]).
+async fn fetch(query: super::Fetch<'_, ProjectFilters>) -> Result<Vec<ProjectV1>, sqlx::Error> {
+    let super::Fetch {
+        pool,
+        site,
+        window,
+        filters,
+        item,
+    } = query;
     let rows = sqlx::query!(
         r#"SELECT id AS "id!", status AS "status!: RecordStatus", name AS "name!",
                   sector AS "sector!: Sector", stage AS "stage!: ProjectStage",
@@ -152,20 +127,10 @@ async fn fetch(
     )
 )]
 pub async fn collection(
-    State(pool): State<PgPool>,
-    State(site): State<Site>,
-    State(clock): State<app::clock::Clock>,
+    State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let (window, filters) = collection_query::<ProjectFilters>(query.as_deref())?;
-    let as_of = super::as_of(clock.now());
-    let items = fetch(&pool, &site, &window, &filters, None).await?;
-    let next_after = window.next_after(items.iter().map(|item| item.id));
-    Ok(collection_answer(ProjectsPage {
-        items,
-        next_after,
-        as_of,
-    }))
+    super::collection::<ProjectV1>(&state, query.as_deref()).await
 }
 
 /// One project whose page is public (in notice, published, expired or withdrawn).
@@ -179,15 +144,8 @@ pub async fn collection(
     )
 )]
 pub async fn item(
-    State(pool): State<PgPool>,
-    State(site): State<Site>,
+    State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let id = item_id(&id)?;
-    let project = fetch(&pool, &site, &Window::one(), &NONE, Some(id))
-        .await?
-        .pop()
-        .ok_or(AppError::NotFound)?;
-    let changed_at = project.updated_at;
-    Ok(item_answer(project, changed_at))
+    super::item::<ProjectV1>(&state, &id).await
 }

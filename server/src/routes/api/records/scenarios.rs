@@ -1,16 +1,14 @@
 //! `GET /api/v1/scenarios` and `/api/v1/scenarios/{id}`: application scenarios (应用场景).
 
-use super::{collection_answer, collection_query, item_answer, item_id, page_of, page_url, Window};
+use super::{api_record, page_url};
 use super::{Coded, Named};
 use crate::routes::api::ApiError;
 use app::domain::{Location, RecordStatus, Sector};
-use app::error::AppError;
-use app::state::Site;
+use app::state::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
 
 /// An application scenario as the API gives it (version 1): a need an agency published for
 /// firms to answer. Money in fen (分); dates are days in Beijing time (UTC+8); times UTC.
@@ -43,10 +41,10 @@ pub struct ScenarioV1 {
     pub updated_at: DateTime<Utc>,
 }
 
-page_of!(ScenariosPage, ScenarioV1);
+api_record!(ScenarioV1, "scenarios", ScenarioFilters, ScenariosPage);
 
 /// Filters of `/api/v1/scenarios`, as the search facets name them.
-#[derive(Deserialize, utoipa::IntoParams)]
+#[derive(Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ScenarioFilters {
     /// Only this organisation's scenarios (an organisation id).
@@ -59,37 +57,15 @@ pub struct ScenarioFilters {
     open_on: Option<NaiveDate>,
 }
 
-const NONE: ScenarioFilters = ScenarioFilters {
-    organisation: None,
-    call: None,
-    sector: None,
-    location: None,
-    open_on: None,
-};
-
-/// Listed records with ids after `after`, at most `limit`, in id order (the open-data
-/// dump reads them this way).
-pub async fn listed(
-    pool: &PgPool,
-    site: &Site,
-    after: i64,
-    limit: i64,
-) -> Result<Vec<ScenarioV1>, sqlx::Error> {
-    let window = Window {
-        after,
-        limit,
-        since: None,
-    };
-    fetch(pool, site, &window, &NONE, None).await
-}
-
-async fn fetch(
-    pool: &PgPool,
-    site: &Site,
-    window: &Window,
-    filters: &ScenarioFilters,
-    item: Option<i64>,
-) -> Result<Vec<ScenarioV1>, sqlx::Error> {
+/// Reads scenarios ([`super::Fetch`]).
+async fn fetch(query: super::Fetch<'_, ScenarioFilters>) -> Result<Vec<ScenarioV1>, sqlx::Error> {
+    let super::Fetch {
+        pool,
+        site,
+        window,
+        filters,
+        item,
+    } = query;
     let rows = sqlx::query!(
         r#"SELECT id AS "id!", status AS "status!: RecordStatus", title AS "title!",
                   sector AS "sector!: Sector", need AS "need!",
@@ -161,20 +137,10 @@ async fn fetch(
     )
 )]
 pub async fn collection(
-    State(pool): State<PgPool>,
-    State(site): State<Site>,
-    State(clock): State<app::clock::Clock>,
+    State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let (window, filters) = collection_query::<ScenarioFilters>(query.as_deref())?;
-    let as_of = super::as_of(clock.now());
-    let items = fetch(&pool, &site, &window, &filters, None).await?;
-    let next_after = window.next_after(items.iter().map(|item| item.id));
-    Ok(collection_answer(ScenariosPage {
-        items,
-        next_after,
-        as_of,
-    }))
+    super::collection::<ScenarioV1>(&state, query.as_deref()).await
 }
 
 /// One scenario whose page is public (in notice, published, expired or withdrawn).
@@ -188,15 +154,8 @@ pub async fn collection(
     )
 )]
 pub async fn item(
-    State(pool): State<PgPool>,
-    State(site): State<Site>,
+    State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let id = item_id(&id)?;
-    let scenario = fetch(&pool, &site, &Window::one(), &NONE, Some(id))
-        .await?
-        .pop()
-        .ok_or(AppError::NotFound)?;
-    let changed_at = scenario.updated_at;
-    Ok(item_answer(scenario, changed_at))
+    super::item::<ScenarioV1>(&state, &id).await
 }
