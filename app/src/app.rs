@@ -30,6 +30,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <IslandScripts options />
                 <CanonicalLink />
+                <FeedLink />
                 <MetaTags />
             </head>
             <body>
@@ -134,6 +135,26 @@ fn canonical_url() -> Option<String> {
 
 #[cfg(not(feature = "ssr"))]
 fn canonical_url() -> Option<String> {
+    None
+}
+
+/// `<link rel="alternate" type="application/atom+xml">` on the pages that have a feed
+/// ([`crate::feeds`]), so feed readers find it. Rendered with the shell, on the server.
+#[component]
+fn FeedLink() -> impl IntoView {
+    page_feed().map(|(href, title)| {
+        view! { <link rel="alternate" type="application/atom+xml" href=href title=title /> }
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn page_feed() -> Option<(String, &'static str)> {
+    let parts = use_context::<http::request::Parts>()?;
+    crate::feeds::feed_of_page(parts.uri.path(), parts.uri.query())
+}
+
+#[cfg(not(feature = "ssr"))]
+fn page_feed() -> Option<(String, &'static str)> {
     None
 }
 

@@ -23,6 +23,7 @@ pub mod components;
 pub mod domain;
 pub mod error;
 pub mod errors;
+pub mod feeds;
 pub mod first_purchases;
 pub mod home;
 pub mod i18n;

@@ -6,6 +6,7 @@ pub mod api;
 pub mod attachments;
 pub mod calls;
 pub mod discovery;
+pub mod feeds;
 pub mod first_purchases;
 pub mod health;
 pub mod lang;
@@ -31,6 +32,7 @@ pub fn site_routes(limiter: &Arc<Limiter>, environment: Environment) -> Listed<A
         .route(Method::GET, "/healthz", get(health::healthz))
         .route(Method::GET, "/lang/{tag}", get(lang::switch_language))
         .merge(discovery::router(environment))
+        .merge(feeds::router())
         .nest("/api/v1", api::router(limiter))
         .merge(accounts::router(limiter.clone()))
         .merge(organisations::router())
@@ -39,6 +41,24 @@ pub fn site_routes(limiter: &Arc<Limiter>, environment: Environment) -> Listed<A
         .merge(submissions::router())
         .merge(attachments::router())
         .merge(first_purchases::router(limiter))
+}
+
+/// The error answer of a file that is not a page (robots.txt's sitemaps, the feeds): a
+/// short bilingual text with the error's status, never kept by caches (what is missing
+/// now may be published in a minute).
+pub(crate) fn text_error(error: &app::error::AppError) -> axum::response::Response {
+    use axum::http::{header, StatusCode};
+    use axum::response::IntoResponse;
+    let status =
+        StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let message = match error {
+        app::error::AppError::NotFound => "未找到。\nNot found.\n".to_owned(),
+        app::error::AppError::InvalidParameter { param } => {
+            format!("参数 {param} 无效。\nInvalid parameter: {param}.\n")
+        }
+        _ => "暂时无法提供。\nUnavailable for now.\n".to_owned(),
+    };
+    (status, [(header::CACHE_CONTROL, "no-store")], message).into_response()
 }
 
 /// Every route of a production site: [`site_routes`], each Leptos page (GET) and each

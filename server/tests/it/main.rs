@@ -19,6 +19,7 @@ mod certificates;
 mod clock;
 mod database_outage;
 mod discovery;
+mod feeds;
 mod first_purchase_eligibility;
 mod first_purchases_changes;
 mod first_purchases_record;

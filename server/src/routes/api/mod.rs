@@ -10,7 +10,7 @@
 //!   ([`conditional`]), and an item's `Last-Modified` answers `If-Modified-Since`; scripts
 //!   on any site may read them (CORS, [`cors`]).
 
-mod conditional;
+pub(crate) mod conditional;
 pub mod cors;
 mod dump;
 mod error;

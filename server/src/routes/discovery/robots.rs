@@ -27,6 +27,7 @@ const KEEP_OUT: &[&str] = &[
     "/confirm/",
     "/lang/",
     "/search",
+    "/feeds/search.atom",
     "/api/",
     "/attachments/",
     "/first-purchases/export",

@@ -18,7 +18,7 @@
 use app::error::AppError;
 use app::state::Site;
 use axum::extract::{Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use sitemap_rs::jiff::{tz::TimeZone, Timestamp, Zoned};
@@ -214,15 +214,7 @@ fn xml_answer(result: Result<Vec<u8>, AppError>) -> Response {
             xml,
         )
             .into_response(),
-        Err(error) => {
-            let status = StatusCode::from_u16(error.status_code())
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let message = match error {
-                AppError::NotFound => "未找到。\nNot found.\n",
-                _ => "暂时无法提供。\nUnavailable for now.\n",
-            };
-            (status, [(header::CACHE_CONTROL, "no-store")], message).into_response()
-        }
+        Err(error) => super::super::text_error(&error),
     }
 }
 
