@@ -209,6 +209,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/first-purchases/:id") view=crate::first_purchases::FirstPurchaseDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/first-purchases/:id/correct") view=crate::first_purchases::CorrectFirstPurchasePage ssr=SsrMode::Async />
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async />
+                    <Route path=path!("/api") view=crate::api_reference::ApiPage ssr=SsrMode::Async />
                     <Route path=path!("/scenarios") view=ScenarioListPage ssr=SsrMode::Async />
                     <Route path=path!("/scenarios/:id") view=ScenarioDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/projects") view=ProjectListPage ssr=SsrMode::Async />
@@ -258,7 +259,7 @@ pub fn App() -> impl IntoView {
                 }}
             </main>
             <footer class="site-footer">
-                <p>{t.footer_note}</p>
+                <p>{t.footer_note} " " <a href="/api">{t.footer_api}</a></p>
                 <SiteFilings />
             </footer>
         </Router>

@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod api_reference;
 pub mod app;
 #[cfg(feature = "ssr")]
 pub mod attachments;
@@ -30,6 +31,7 @@ pub mod i18n;
 pub mod listing;
 #[cfg(feature = "ssr")]
 pub mod mail;
+pub mod open_data;
 pub mod organisations;
 pub mod products;
 pub mod projects;

@@ -46,6 +46,9 @@ pub struct AppStateInner {
     /// Where the open-data dump is written and served from (the data folder's
     /// `open-data/`); `None` in tests that do not set one: no dump, `/api/v1/dump` is 404.
     pub open_data_dir: Option<std::path::PathBuf>,
+    /// The open-data API's OpenAPI document as JSON (the server generates it), from which
+    /// the page at `/api` is written; `None` until the server sets it.
+    pub api_document: Option<Arc<serde_json::Value>>,
 }
 
 /// How the site is reached from outside.
@@ -170,6 +173,7 @@ impl AppState {
             accounts: crate::accounts::AccountServices::default(),
             attachments: crate::attachments::AttachmentStore::in_memory(),
             open_data_dir: None,
+            api_document: None,
         }))
     }
 }

@@ -18,53 +18,19 @@ use crate::routes::api::records::{
 use anyhow::{Context, Result};
 use app::clock::Clock;
 use app::state::Site;
-use chrono::{DateTime, NaiveDate, Utc};
+
 use flate2::write::GzEncoder;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-/// What is known of the current dump, beside it (JSON of [`DumpInfo`]).
-pub const DUMP_INFO_FILE: &str = "catalogue.json";
 /// Records read from Postgres at a time.
 const PAGE: i64 = 500;
 
-/// The folder of the dump under the data folder.
-pub fn folder(data_dir: &Path) -> PathBuf {
-    data_dir.join("open-data")
-}
-
-/// What a dump holds and how to check it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct DumpInfo {
-    /// The day it was written (Beijing time, UTC+8).
-    pub date: NaiveDate,
-    pub generated_at: DateTime<Utc>,
-    /// The gzip file's size, in bytes.
-    pub bytes: u64,
-    /// The gzip file's SHA-256, 64 lowercase hex digits.
-    pub sha256: String,
-    /// Its file name in the folder.
-    #[serde(skip_serializing_if = "String::is_empty", default)]
-    #[schema(ignore)]
-    pub file: String,
-    /// Records (lines) per collection.
-    pub records: BTreeMap<String, u64>,
-}
-
-/// Reads the current dump's [`DumpInfo`], `None` when no dump was written yet.
-pub fn current(folder: &Path) -> Result<Option<DumpInfo>> {
-    match std::fs::read(folder.join(DUMP_INFO_FILE)) {
-        Ok(bytes) => Ok(Some(
-            serde_json::from_slice(&bytes).context("reading the open-data dump's description")?,
-        )),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(error).context("reading the open-data dump's description"),
-    }
-}
+pub use app::open_data::{current, folder, DumpInfo, DUMP_INFO_FILE};
 
 /// A writer that hashes and counts what passes through it.
 struct Hashing<W> {

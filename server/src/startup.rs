@@ -66,7 +66,9 @@ impl RouterOptions {
 
 /// The whole site as one router: pages, server functions, the API, assets, health and
 /// 404s, behind the limiter, a request timeout, panic recovery and security headers.
-pub fn build_app(state: AppState, options: &RouterOptions) -> Router {
+pub fn build_app(mut state: AppState, options: &RouterOptions) -> Router {
+    // The page at /api is written from the API's own document.
+    state.api_document = Some(Arc::new(routes::api::openapi::document()));
     let leptos_options = state.leptos_options.clone();
     let routes = generate_route_list(App);
     let limiter = Arc::new(Limiter::new(&options.limits));

@@ -4,9 +4,9 @@
 use super::audit::{AuditFilter, AuditRow};
 use crate::accounts::texts::use_account_texts;
 use crate::accounts::AccessDenied;
+use crate::components::PageTitle;
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
@@ -22,7 +22,7 @@ pub fn AuditPage() -> impl IntoView {
     );
     let filter = filter.unwrap_or_default();
     view! {
-        <Title text=t.admin_audit />
+        <PageTitle text=t.admin_audit />
         <Suspense>
             {move || {
                 let filter = filter.clone();

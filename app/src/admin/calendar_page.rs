@@ -6,10 +6,10 @@ use crate::accounts::form::{
 };
 use crate::accounts::AccessDenied;
 use crate::calls::notice_window::DayKind;
+use crate::components::PageTitle;
 use crate::error::AppError;
 use crate::i18n::{use_locale, Locale};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 struct Texts {
@@ -103,7 +103,7 @@ pub fn CalendarPage() -> impl IntoView {
         .and_then(|(_, value)| value.parse::<i32>().ok());
     let view_data = Resource::new_blocking(move || year, load);
     view! {
-        <Title text=texts(locale).title />
+        <PageTitle text=texts(locale).title />
         <Suspense>
             {move || Suspend::new(async move {
                 match view_data.await {

@@ -3,11 +3,11 @@
 //! oldest first, each linking to the record's page where it is settled. Platform admins.
 
 use crate::accounts::AccessDenied;
+use crate::components::PageTitle;
 use crate::error::AppError;
 use crate::first_purchases::detail::{DisputeGround, DisputeState};
 use crate::i18n::{use_locale, Locale};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 struct Texts {
@@ -70,7 +70,7 @@ pub fn DisputesPage() -> impl IntoView {
     let t = texts(use_locale());
     let lines = Resource::new_blocking(|| (), |_| load());
     view! {
-        <Title text=t.title />
+        <PageTitle text=t.title />
         <Suspense>
             {move || Suspend::new(async move {
                 match lines.await {

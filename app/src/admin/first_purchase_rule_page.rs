@@ -4,10 +4,10 @@
 
 use crate::accounts::form::{Field, FieldLabels, PostForm, RedirectNotice, TextAreaField};
 use crate::accounts::AccessDenied;
+use crate::components::PageTitle;
 use crate::error::AppError;
 use crate::i18n::{use_locale, Locale};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 struct Texts {
@@ -86,7 +86,7 @@ pub fn FirstPurchaseRulePage() -> impl IntoView {
     provide_context(first_purchase_rule_labels(use_locale()));
     let versions = Resource::new_blocking(|| (), |_| load());
     view! {
-        <Title text=t.title />
+        <PageTitle text=t.title />
         <Suspense>
             {move || Suspend::new(async move {
                 match versions.await {

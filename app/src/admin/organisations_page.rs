@@ -4,10 +4,10 @@
 use crate::accounts::form::{Field, FieldLabels, PostForm, RedirectNotice};
 use crate::accounts::texts::{use_account_texts, AccountTexts};
 use crate::accounts::AccessDenied;
+use crate::components::PageTitle;
 use crate::domain::OrganisationKind;
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 pub fn admin_organisation_labels(t: &AccountTexts) -> FieldLabels {
@@ -50,7 +50,7 @@ pub fn AdminOrganisationsPage() -> impl IntoView {
     provide_context(admin_organisation_labels(t));
     let queue = Resource::new_blocking(|| (), |_| load());
     view! {
-        <Title text=t.admin_organisations />
+        <PageTitle text=t.admin_organisations />
         <Suspense>
             {move || Suspend::new(async move {
                 match queue.await {

@@ -4,9 +4,9 @@
 use crate::accounts::form::{Field, FieldLabels, PostForm, RedirectNotice};
 use crate::accounts::texts::{use_account_texts, AccountTexts};
 use crate::accounts::AccessDenied;
+use crate::components::PageTitle;
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 pub fn admin_user_labels(t: &AccountTexts) -> FieldLabels {
@@ -39,7 +39,7 @@ pub fn AdminUsersPage() -> impl IntoView {
         load,
     );
     view! {
-        <Title text=t.admin_users />
+        <PageTitle text=t.admin_users />
         <Suspense>
             {move || {
                 let email = email.clone();

@@ -3,12 +3,12 @@
 
 use super::types::{CallKind, CallStatus};
 use crate::accounts::AccessDenied;
+use crate::components::PageTitle;
 use crate::error::AppError;
 use crate::i18n::use_locale;
 use crate::submissions::state::SubmissionState;
 use crate::submissions::texts::use_workflow_texts;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 /// Submissions waiting for review this long are overdue, in days.
@@ -31,7 +31,7 @@ pub fn AgencyPage() -> impl IntoView {
     let t = use_workflow_texts();
     let rows = Resource::new_blocking(|| (), |_| load());
     view! {
-        <Title text=t.agency />
+        <PageTitle text=t.agency />
         <Suspense>
             {move || Suspend::new(async move {
                 match rows.await {

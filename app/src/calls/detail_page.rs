@@ -6,12 +6,12 @@ use super::texts::use_call_texts;
 use super::types::CallDetail;
 use crate::accounts::form::{Field, FieldLabels, PostForm, RedirectNotice};
 use crate::components::PageHead;
+use crate::components::PageTitle;
 use crate::domain::CallId;
 use crate::error::AppError;
 use crate::errors::ErrorPage;
 use crate::i18n::use_locale;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 /// The labels of the call page's forms, for their error summaries.
@@ -57,7 +57,7 @@ fn CallView(detail: CallDetail) -> impl IntoView {
         .join("、");
     let notice = call.notice_count.describe(call.notice_days, locale);
     view! {
-        <Title text=call.title.clone() />
+        <PageTitle text=call.title.clone() />
         <article class="record" data-testid="call-detail">
             <h1>{call.title.clone()}</h1>
             <RedirectNotice />

@@ -10,11 +10,11 @@ use crate::accounts::form::{
 };
 use crate::accounts::texts::use_account_texts;
 use crate::accounts::AccessDenied;
+use crate::components::PageTitle;
 use crate::domain::{CallId, OrganisationId, OrganisationKind};
 use crate::error::AppError;
 use crate::i18n::use_locale;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
@@ -96,7 +96,7 @@ fn CallFormView(form: CallForm) -> impl IntoView {
     let kind_options = vocabulary_options::<CallKind>();
     let count_options = vocabulary_options::<NoticeCount>();
     view! {
-        <Title text=heading />
+        <PageTitle text=heading />
         <section class="account">
             <h1>{heading}</h1>
                     <PostForm action=action.clone() label=heading>

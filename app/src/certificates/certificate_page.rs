@@ -4,10 +4,10 @@
 
 use super::{Certificate, ListingState};
 use crate::accounts::AccessDenied;
+use crate::components::PageTitle;
 use crate::error::AppError;
 use crate::i18n::{use_locale, Locale};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 pub(crate) struct Texts {
@@ -90,7 +90,7 @@ pub fn CertificatePage() -> impl IntoView {
                         crate::error::set_page_status(409);
                         let t = texts(use_locale());
                         view! {
-                            <Title text=t.title />
+                            <PageTitle text=t.title />
                             <section class="error-page">
                                 <h1>{t.title}</h1>
                                 <p class="error-notice" role="alert" data-testid="error-notice">{t.not_listed}</p>
@@ -160,7 +160,7 @@ fn CertificateView(certificate: Certificate) -> impl IntoView {
     let valid = certificate.state == ListingState::Valid;
     let state = certificate.state.code();
     view! {
-        <Title text=t.title />
+        <PageTitle text=t.title />
         <article class="certificate" data-testid="certificate" data-state=state>
             <h1>{t.title}</h1>
             <p>{t.statement}</p>

@@ -6,10 +6,11 @@
 
 use super::certificate_page::{texts, CertificateFacts};
 use super::Certificate;
+use crate::components::PageTitle;
 use crate::error::AppError;
 use crate::i18n::{use_locale, Locale};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Meta;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 struct Words {
@@ -70,7 +71,7 @@ pub fn VerifyPage() -> impl IntoView {
     let locale = use_locale();
     let w = words(locale);
     view! {
-        <Title text=w.title />
+        <PageTitle text=w.title />
         <Meta name="robots" content="noindex" />
         <Suspense>
             {move || Suspend::new(async move {

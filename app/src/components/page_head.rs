@@ -1,8 +1,9 @@
 //! The document head of a page: its title and description in the reader's language.
 
+use crate::components::PageTitle;
 use crate::i18n::{head_text, Messages};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Meta;
 
 /// `<title>` and `<meta name="description">` of a page, from its messages. The head is
 /// rendered after the body, when the page's reactive owner may be gone, so the text is a
@@ -18,7 +19,7 @@ pub fn PageHead(
         view! { <Meta name="description" content=move || text() /> }
     });
     view! {
-        <Title text=move || title() />
+        <PageTitle text=move || title() />
         {description}
     }
 }

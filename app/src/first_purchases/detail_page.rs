@@ -6,11 +6,11 @@
 
 use super::detail::{DisputeGround, FirstPurchaseDetail};
 use crate::accounts::form::{Field, PostForm, RedirectNotice, SelectField, TextAreaField};
+use crate::components::PageTitle;
 use crate::error::AppError;
 use crate::errors::ErrorPage;
 use crate::i18n::{use_locale, Locale};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 /// The page's words, in both languages.
@@ -211,7 +211,7 @@ fn RecordView(record: FirstPurchaseDetail) -> impl IntoView {
     let powers = record.powers;
     let open_dispute = record.open_dispute().cloned();
     view! {
-        <Title text=title />
+        <PageTitle text=title />
         <article class="record" data-testid="first-purchase-record" data-outcome=record.outcome.code()>
             <p><a href="/first-purchases">{t.all_records}</a></p>
             <h1>{t.title} {t.colon} {record.product_name.clone()}</h1>

@@ -4,12 +4,13 @@
 
 use super::list::{PurchaseFilter, PurchaseList, SignedOrder};
 use crate::components::CodeSelect;
+use crate::components::PageTitle;
 use crate::error::AppError;
 use crate::errors::ErrorNotice;
 use crate::i18n::{use_locale, use_messages, Locale};
 use crate::listing::{FilterForm, Pager};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Meta;
 
 struct Texts {
     title: &'static str,
@@ -96,7 +97,7 @@ pub fn FirstPurchaseListPage() -> impl IntoView {
         |filter| async move { load(filter?).await },
     );
     view! {
-        <Title text=t.title />
+        <PageTitle text=t.title />
         <Meta name="description" content=t.lead />
         <h1>{t.title}</h1>
         <p class="lead">{t.lead}</p>

@@ -7,11 +7,11 @@ use crate::accounts::form::{
     vocabulary_options, Field, FieldLabels, PostForm, RedirectNotice, SelectField,
 };
 use crate::accounts::AccessDenied;
+use crate::components::PageTitle;
 use crate::domain::{PurchaseOutcome, PurchaseRoute};
 use crate::error::AppError;
 use crate::i18n::{use_locale, Locale};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
@@ -204,7 +204,7 @@ pub fn PurchaseForm(
     );
     let action = form.action.clone();
     view! {
-        <Title text=title />
+        <PageTitle text=title />
         <section class="account" data-testid=test_id>
             <h1>{title}</h1>
             <p>{t.product} ": " <a href=format!("/products/{}", form.product)>{form.product_name.clone()}</a> " · " {form.supplier.clone()}</p>

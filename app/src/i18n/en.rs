@@ -23,6 +23,7 @@ pub const EN: Messages = Messages {
     audience_investors_title: "Investors",
     audience_investors_text: "Browse innovation projects by stage, sector and amount sought.",
     footer_note: "Open data, free to share.",
+    footer_api: "Open-data API, feeds and daily dump",
     site_identifier: "Website identifier",
     not_found_title: "Page not found",
     not_found_text: "The page you are looking for does not exist or is not public.",

@@ -22,6 +22,8 @@ pub struct Messages {
     pub audience_investors_title: &'static str,
     pub audience_investors_text: &'static str,
     pub footer_note: &'static str,
+    /// The footer's link to the open-data API's page (`/api`).
+    pub footer_api: &'static str,
     pub site_identifier: &'static str,
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,

@@ -23,6 +23,7 @@ pub const ZH_CN: Messages = Messages {
     audience_investors_title: "投资机构",
     audience_investors_text: "按阶段、行业和融资额浏览创新创业项目。",
     footer_note: "公开数据，欢迎共享。",
+    footer_api: "开放数据接口、订阅与每日数据包",
     site_identifier: "网站标识码",
     not_found_title: "页面不存在",
     not_found_text: "您要找的页面不存在，或尚未公开。",

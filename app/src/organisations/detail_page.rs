@@ -1,12 +1,12 @@
 use super::{get_organisation, OrganisationDetail};
-use crate::components::{Fact, Facts, RecordPage};
+use crate::components::{Fact, Facts, RecordHead, RecordPage};
 use crate::i18n::{use_locale, use_messages, Locale, Messages};
 use crate::listing::Page;
 use crate::products::ProductCard;
 use crate::projects::ProjectCard;
 use crate::scenarios::ScenarioCard;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use serde_json::{json, Value};
 
 #[component]
 pub fn OrganisationDetailPage() -> impl IntoView {
@@ -21,6 +21,7 @@ fn OrganisationView(organisation: OrganisationDetail) -> impl IntoView {
     let locale = use_locale();
     let title = organisation.summary.name.clone();
     let description: String = organisation.description.chars().take(150).collect();
+    let data = structured_data(&organisation, locale);
     let text = organisation.description.clone();
     let (products, scenarios, projects) = (
         organisation.products.clone(),
@@ -35,8 +36,7 @@ fn OrganisationView(organisation: OrganisationDetail) -> impl IntoView {
     };
     let label = move |pick: fn(&Messages) -> &'static str| Signal::stored(pick(t));
     view! {
-        <Title text=title.clone() />
-        <Meta name="description" content=description />
+        <RecordHead title=title.clone() description data />
         <article class="record" data-testid="organisation-detail">
             <h1>{title}</h1>
             <crate::traction::TractionLine traction />
@@ -117,4 +117,36 @@ fn PublishedRecords<T: 'static>(
             })}
         </section>
     }
+}
+
+/// The organisation as a schema.org `Organization` (`GovernmentOrganization` for an
+/// agency): its unified social credit code as `taxID` (the code is the taxpayer
+/// identification number, GB 32100-2015), its office's public contact and its district.
+fn structured_data(organisation: &OrganisationDetail, locale: Locale) -> Value {
+    let summary = &organisation.summary;
+    let kind = match summary.kind {
+        crate::domain::OrganisationKind::GovernmentAgency => "GovernmentOrganization",
+        _ => "Organization",
+    };
+    let mut data = json!({
+        "@type": kind,
+        "name": summary.name,
+        "description": organisation.description,
+        "taxID": organisation.credit_code,
+        "address": {
+            "@type": "PostalAddress",
+            "addressRegion": summary.location.label(locale),
+            "addressCountry": "CN",
+        },
+    });
+    if let Some(website) = &organisation.website {
+        data["sameAs"] = json!(website);
+    }
+    if let Some(phone) = &organisation.public_phone {
+        data["telephone"] = json!(phone);
+    }
+    if let Some(email) = &organisation.public_email {
+        data["email"] = json!(email);
+    }
+    data
 }

@@ -1,11 +1,11 @@
 use super::card::FirstPurchaseBadges;
 use super::{get_product, FirstPurchaseEntry, OrganisationRef, ProductDetail};
-use crate::components::{Fact, Facts, RecordPage, StatusBanner};
+use crate::components::{Fact, Facts, RecordHead, RecordPage, StatusBanner};
 use crate::domain::{Money, PurchaseOutcome};
 use crate::i18n::{use_locale, use_messages};
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use serde_json::{json, Value};
 
 #[component]
 pub fn ProductDetailPage() -> impl IntoView {
@@ -18,6 +18,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
     let locale = use_locale();
     let title = product.summary.name.clone();
     let description: String = product.description.chars().take(150).collect();
+    let data = structured_data(&product);
     let supplier_href = format!("/organisations/{}", product.summary.supplier.id);
     let first_purchased_on = product.summary.first_purchased_on;
     let p_traction = product.summary.government_traction;
@@ -44,8 +45,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
     let label = move |pick: fn(&crate::i18n::Messages) -> &'static str| Signal::stored(pick(t));
 
     view! {
-        <Title text=title.clone() />
-        <Meta name="description" content=description />
+        <RecordHead title=title.clone() description data />
         <article class="record" data-testid="product-detail">
             <StatusBanner status notice_until reason notice_link />
             <h1>{title}</h1>
@@ -246,6 +246,30 @@ fn bought_by(records: &[FirstPurchaseEntry]) -> Vec<(OrganisationRef, NaiveDate)
     }
     buyers.sort_by_key(|(buyer, day)| (*day, buyer.id));
     buyers
+}
+
+/// The product as a schema.org `Product` (<https://schema.org/Product>): its supplier as
+/// manufacturer, its procurement category, and its price range in yuan as an
+/// `AggregateOffer`.
+fn structured_data(product: &ProductDetail) -> Value {
+    let mut data = json!({
+        "@type": "Product",
+        "name": product.summary.name,
+        "description": product.description,
+        "category": format!("{} {}", product.procurement_code, product.procurement_name),
+        "manufacturer": {"@type": "Organization", "name": product.summary.supplier.name},
+    });
+    let (low, high) = (product.summary.price_min, product.summary.price_max);
+    if let Some(low) = low.or(high) {
+        data["offers"] = json!({
+            "@type": "AggregateOffer",
+            "priceCurrency": "CNY",
+            "lowPrice": low.yuan_text(),
+            "highPrice": high.unwrap_or(low).yuan_text(),
+            "offeredBy": {"@type": "Organization", "name": product.summary.supplier.name},
+        });
+    }
+    data
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 use super::{get_project, ProjectDetail};
-use crate::components::{Fact, Facts, RecordPage, StatusBanner};
+use crate::components::{Fact, Facts, RecordHead, RecordPage, StatusBanner};
 use crate::i18n::{use_locale, use_messages, Locale, Messages};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use serde_json::{json, Value};
 
 #[component]
 pub fn ProjectDetailPage() -> impl IntoView {
@@ -15,6 +15,7 @@ fn ProjectView(project: ProjectDetail) -> impl IntoView {
     let locale = use_locale();
     let title = project.summary.name.clone();
     let description: String = project.highlights.chars().take(150).collect();
+    let data = structured_data(&project, locale);
     let owner_href = format!("/organisations/{}", project.summary.owner.id);
     let owner = project.summary.owner.name.clone();
     let government_traction = project.summary.government_traction;
@@ -40,8 +41,7 @@ fn ProjectView(project: ProjectDetail) -> impl IntoView {
     };
     let label = move |pick: fn(&Messages) -> &'static str| Signal::stored(pick(t));
     view! {
-        <Title text=title.clone() />
-        <Meta name="description" content=description />
+        <RecordHead title=title.clone() description data />
         <article class="record" data-testid="project-detail">
             <StatusBanner status reason />
             <h1>{title}</h1>
@@ -87,4 +87,16 @@ fn ProjectView(project: ProjectDetail) -> impl IntoView {
             <crate::submissions::pages::OwnerActions kind=crate::submissions::forms::RecordKind::Project id=project_id.0 owner=owner_id status />
         </article>
     }
+}
+
+/// The project as a schema.org `Project` (<https://schema.org/Project>): its owner as
+/// parent organisation and its sector; never its contact.
+fn structured_data(project: &ProjectDetail, locale: Locale) -> Value {
+    json!({
+        "@type": "Project",
+        "name": project.summary.name,
+        "description": project.highlights,
+        "knowsAbout": project.summary.sector.label(locale),
+        "parentOrganization": {"@type": "Organization", "name": project.summary.owner.name},
+    })
 }

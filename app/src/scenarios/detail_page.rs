@@ -1,9 +1,9 @@
 use super::{get_scenario, ScenarioDetail};
-use crate::components::{Fact, Facts, RecordPage, StatusBanner};
+use crate::components::{Fact, Facts, RecordHead, RecordPage, StatusBanner};
 use crate::domain::Money;
 use crate::i18n::{use_locale, use_messages, Locale, Messages};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use serde_json::{json, Value};
 
 #[component]
 pub fn ScenarioDetailPage() -> impl IntoView {
@@ -16,6 +16,7 @@ fn ScenarioView(scenario: ScenarioDetail) -> impl IntoView {
     let locale = use_locale();
     let title = scenario.summary.title.clone();
     let description: String = scenario.need.chars().take(150).collect();
+    let data = structured_data(&scenario, locale);
     let publisher_href = format!("/organisations/{}", scenario.summary.publisher.id);
     let publisher = scenario.summary.publisher.name.clone();
     let (status, notice_until, reason) = (
@@ -35,8 +36,7 @@ fn ScenarioView(scenario: ScenarioDetail) -> impl IntoView {
     };
     let label = move |pick: fn(&Messages) -> &'static str| Signal::stored(pick(t));
     view! {
-        <Title text=title.clone() />
-        <Meta name="description" content=description />
+        <RecordHead title=title.clone() description data />
         <article class="record" data-testid="scenario-detail">
             <StatusBanner status notice_until reason notice_link />
             <h1>{title}</h1>
@@ -81,4 +81,33 @@ fn ScenarioView(scenario: ScenarioDetail) -> impl IntoView {
             <crate::submissions::pages::OwnerActions kind=crate::submissions::forms::RecordKind::Scenario id=scenario_id.0 owner status />
         </article>
     }
+}
+
+/// The scenario as a schema.org `Demand` (<https://schema.org/Demand>: an organisation's
+/// public announcement that it seeks goods or services): its sector, place, budget range
+/// in yuan and the day it stops taking answers.
+fn structured_data(scenario: &ScenarioDetail, locale: Locale) -> Value {
+    let summary = &scenario.summary;
+    let mut data = json!({
+        "@type": "Demand",
+        "name": summary.title,
+        "description": scenario.need,
+        "category": summary.sector.label(locale),
+        "areaServed": summary.location.label(locale),
+    });
+    if let Some(day) = summary.open_until {
+        data["availabilityEnds"] = json!(day.to_string());
+    }
+    let (low, high) = (summary.budget_min, summary.budget_max);
+    if low.is_some() || high.is_some() {
+        let mut price = json!({"@type": "PriceSpecification", "priceCurrency": "CNY"});
+        if let Some(low) = low {
+            price["minPrice"] = json!(low.yuan_text());
+        }
+        if let Some(high) = high {
+            price["maxPrice"] = json!(high.yuan_text());
+        }
+        data["priceSpecification"] = price;
+    }
+    data
 }

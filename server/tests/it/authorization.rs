@@ -501,6 +501,7 @@ fn rows(world: &World) -> Vec<Row> {
         get("/feeds/notices.atom", "/feeds/notices.atom", everyone(200)),
         get("/feeds/search.atom", "/feeds/search.atom?q=智能", everyone(200)),
         get("/feeds/search.atom", "/feeds/search.atom?kind=bogus", everyone(400)),
+        get("/api", "/api", everyone(200)),
         get("/api/v1/search", "/api/v1/search?q=智能", everyone(200)),
         get("/api/v1/search/export", "/api/v1/search/export?q=智能", everyone(200)),
         get("/api/v1/search/export.xlsx", "/api/v1/search/export.xlsx?q=智能", everyone(200)),
@@ -522,6 +523,12 @@ fn rows(world: &World) -> Vec<Row> {
         get(
             "/api/v1/first-purchases/{id}",
             format!("/api/v1/first-purchases/{purchase}"),
+            everyone(200),
+        ),
+        get("/api/v1/ocds/releases", "/api/v1/ocds/releases", everyone(200)),
+        get(
+            "/api/v1/ocds/releases/{id}",
+            format!("/api/v1/ocds/releases/{purchase}"),
             everyone(200),
         ),
         get("/api/v1/notices", "/api/v1/notices", everyone(200)),

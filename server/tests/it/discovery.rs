@@ -549,3 +549,107 @@ async fn a_sitemap_part_the_index_does_not_give_is_404(pool: PgPool) {
     // The folder the files once were in is no address.
     assert_eq!(app.get("/sitemaps/products-1.xml").await.status(), 404);
 }
+
+/// The JSON-LD object of a page (its one `<script type="application/ld+json">`).
+fn json_ld(html: &str) -> serde_json::Value {
+    // Its attributes come in any order (a CSP nonce among them).
+    let open = r#"type="application/ld+json">"#;
+    assert_eq!(html.matches(open).count(), 1, "one JSON-LD block");
+    let start = html.find(open).unwrap() + open.len();
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str(&html[start..end])
+        .unwrap_or_else(|error| panic!("JSON-LD does not parse ({error}): {}", &html[start..end]))
+}
+
+/// The `content` of `<meta property="{property}">`.
+fn og(html: &str, property: &str) -> Option<String> {
+    let marker = format!(r#"property="{property}" content=""#);
+    let start = html.find(&marker)? + marker.len();
+    Some(html[start..start + html[start..].find('"')?].to_owned())
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn detail_pages_carry_schema_org_data_and_open_graph_tags(pool: PgPool) {
+    let agency = organisation(
+        &pool,
+        "常州市科学技术局",
+        "government_agency",
+        "320400",
+        true,
+    )
+    .await;
+    let firm = organisation(&pool, "常州示例科技有限公司", "enterprise", "320411", true).await;
+    // A name that would end the title and script elements if it were written as it is.
+    let product = product(
+        &pool,
+        firm,
+        None,
+        "检测仪</title></script><b>",
+        "new_materials",
+        "published",
+    )
+    .await;
+    let scenario = scenario(
+        &pool,
+        agency,
+        "园区无人巡检",
+        "smart_manufacturing",
+        "published",
+    )
+    .await;
+    let project = project(&pool, firm, "储能项目", "seed", "published", true).await;
+    let app = app_as(pool, Environment::Production).await;
+    let page = |path: String| {
+        let app = &app;
+        async move {
+            let response = app.get(&path).await;
+            assert_eq!(response.status(), 200, "{path}");
+            response.text().await.unwrap()
+        }
+    };
+
+    let html = page(format!("/products/{product}")).await;
+    let data = json_ld(&html);
+    assert_eq!(data["@context"], "https://schema.org");
+    assert_eq!(data["@type"], "Product");
+    assert_eq!(data["name"], "检测仪</title></script><b>");
+    assert_eq!(data["url"], format!("{PUBLIC_URL}/products/{product}"));
+    assert_eq!(data["manufacturer"]["name"], "常州示例科技有限公司");
+    assert_eq!(data["offers"]["priceCurrency"], "CNY");
+    assert_eq!(data["offers"]["lowPrice"], "50000");
+    assert_eq!(data["offers"]["highPrice"], "300000");
+    assert!(
+        !html.contains("</script><b>"),
+        "the name never closes the script"
+    );
+    assert_eq!(html.matches("</title>").count(), 1, "nor the title");
+    assert!(html.contains("<title>检测仪&lt;/title&gt;&lt;/script&gt;&lt;b&gt;</title>"));
+    assert_eq!(
+        og(&html, "og:url"),
+        Some(format!("{PUBLIC_URL}/products/{product}"))
+    );
+    assert_eq!(og(&html, "og:type").as_deref(), Some("website"));
+    assert_eq!(og(&html, "og:locale").as_deref(), Some("zh_CN"));
+    assert!(og(&html, "og:title").unwrap().starts_with("检测仪"));
+
+    let data = json_ld(&page(format!("/scenarios/{scenario}")).await);
+    assert_eq!(data["@type"], "Demand");
+    assert_eq!(data["name"], "园区无人巡检");
+    assert_eq!(data["availabilityEnds"], day(30).to_string());
+
+    let html = page(format!("/projects/{project}")).await;
+    let data = json_ld(&html);
+    assert_eq!(data["@type"], "Project");
+    assert_eq!(data["parentOrganization"]["name"], "常州示例科技有限公司");
+    assert!(
+        !data.to_string().contains("13900001111"),
+        "a project's contact stays on its page, never in its data: {data}"
+    );
+
+    let data = json_ld(&page(format!("/organisations/{agency}")).await);
+    assert_eq!(data["@type"], "GovernmentOrganization");
+    assert_eq!(data["taxID"].as_str().unwrap().len(), 18);
+    assert_eq!(data["address"]["addressCountry"], "CN");
+    let data = json_ld(&page(format!("/organisations/{firm}")).await);
+    assert_eq!(data["@type"], "Organization");
+}

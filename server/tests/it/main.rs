@@ -7,6 +7,7 @@
 mod accounts;
 mod api;
 mod api_caching;
+mod api_page;
 mod api_records;
 mod assets;
 mod attachments;
@@ -37,6 +38,7 @@ mod load;
 mod meili_mock;
 mod meilisearch;
 mod mobile;
+mod ocds;
 mod open_data_dump;
 mod ordering;
 mod organisations_admin;

@@ -117,6 +117,11 @@ async fn the_dump_holds_every_listed_record_as_the_api_gives_it(pool: PgPool) {
     let folder = tempfile::tempdir().unwrap();
     let app = app_with_folder(&pool, folder.path()).await;
 
+    let page = app.get("/api").await.text().await.unwrap();
+    assert!(
+        page.contains(r#"data-testid="api-dump-none""#),
+        "the API page says there is no dump yet"
+    );
     let none = app.get("/api/v1/dump").await;
     assert_eq!(none.status(), 404, "no dump before the first is written");
     let body: Value = none.json().await.unwrap();
@@ -133,6 +138,11 @@ async fn the_dump_holds_every_listed_record_as_the_api_gives_it(pool: PgPool) {
     assert_eq!(described["date"], crate::helpers::test_today().to_string());
     assert_eq!(described["records"]["products"], 601);
     assert_eq!(described["records"]["first-purchases"], 1);
+    let page = app.get("/api").await.text().await.unwrap();
+    assert!(
+        page.contains(described["sha256"].as_str().unwrap()),
+        "the API page gives the dump's SHA-256"
+    );
     let url = described["url"].as_str().unwrap();
     assert!(url.ends_with("/api/v1/dump/catalogue.jsonl.gz"), "{url}");
 

@@ -5,10 +5,10 @@ use super::guard::{require, AccessDenied};
 use crate::accounts::form::{Field, FieldLabels, PostForm, RedirectNotice};
 use crate::accounts::texts::{use_account_texts, AccountTexts};
 use crate::auth::{Action, Role, Target};
+use crate::components::PageTitle;
 use crate::error::AppError;
 use crate::errors::ErrorPage;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 pub fn account_labels(t: &AccountTexts) -> FieldLabels {
@@ -55,7 +55,7 @@ pub fn AccountPage() -> impl IntoView {
     let summary = Resource::new_blocking(|| (), move |_| load_summary());
     let _ = viewer;
     view! {
-        <Title text=t.account />
+        <PageTitle text=t.account />
         <Suspense>
             {move || Suspend::new(async move {
                 match summary.await {

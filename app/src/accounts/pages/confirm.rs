@@ -4,10 +4,10 @@
 use super::reset::LinkInvalid;
 use crate::accounts::form::PostForm;
 use crate::accounts::texts::use_account_texts;
+use crate::components::PageTitle;
 use crate::error::AppError;
 use crate::errors::ErrorPage;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -22,7 +22,7 @@ pub fn ConfirmPage() -> impl IntoView {
         link_works,
     );
     view! {
-        <Title text=t.confirm_title />
+        <PageTitle text=t.confirm_title />
         <Suspense>
             {move || Suspend::new({
                 let token = token.clone();

@@ -31,7 +31,7 @@ pub fn AccessDenied(error: AppError) -> impl IntoView {
     let here = current_path();
     let href = format!("/sign-in?next={}", crate::url::encode_query_value(&here));
     view! {
-        <leptos_meta::Title text=t.sign_in />
+        <crate::components::PageTitle text=t.sign_in />
         <section class="error-page">
             <h1>{t.sign_in}</h1>
             <p class="error-notice" role="alert" data-testid="error-notice">

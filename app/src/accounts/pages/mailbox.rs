@@ -4,10 +4,10 @@
 
 use super::guard::AccessDenied;
 use crate::accounts::texts::use_account_texts;
+use crate::components::PageTitle;
 use crate::error::AppError;
 use crate::errors::ErrorPage;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
@@ -26,7 +26,7 @@ pub fn MailboxPage() -> impl IntoView {
     let t = use_account_texts();
     let messages = Resource::new_blocking(|| (), |_| load_messages(None));
     view! {
-        <Title text=t.mailbox_title />
+        <PageTitle text=t.mailbox_title />
         <Suspense>
             {move || Suspend::new(async move {
                 match messages.await {
@@ -73,7 +73,7 @@ pub fn MailboxMessagePage() -> impl IntoView {
     let name = use_params_map().with_untracked(|params| params.get("name").unwrap_or_default());
     let message = Resource::new_blocking(move || name.clone(), |name| load_messages(Some(name)));
     view! {
-        <Title text=t.mailbox_title />
+        <PageTitle text=t.mailbox_title />
         <Suspense>
             {move || Suspend::new(async move {
                 match message.await.map(|mut found| found.pop()) {

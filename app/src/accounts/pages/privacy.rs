@@ -5,9 +5,9 @@
 
 use crate::accounts::texts::use_account_texts;
 use crate::accounts::PRIVACY_VERSION;
+use crate::components::PageTitle;
 use crate::i18n::{use_locale, Locale};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// (heading, paragraph) pairs of the policy.
 const ZH_CN: &[(&str, &str)] = &[
@@ -36,7 +36,7 @@ pub fn PrivacyPage() -> impl IntoView {
         Locale::En => EN,
     };
     view! {
-        <Title text=t.privacy_title />
+        <PageTitle text=t.privacy_title />
         <article class="prose">
             <h1>{t.privacy_title}</h1>
             <p class="meta" data-testid="privacy-version">

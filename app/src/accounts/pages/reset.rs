@@ -2,10 +2,10 @@
 
 use crate::accounts::form::{Field, FieldLabels, PostForm, RedirectNotice};
 use crate::accounts::texts::{use_account_texts, AccountTexts};
+use crate::components::PageTitle;
 use crate::error::AppError;
 use crate::errors::ErrorPage;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 pub fn reset_labels(t: &AccountTexts) -> FieldLabels {
@@ -21,7 +21,7 @@ pub fn ResetRequestPage() -> impl IntoView {
     let t = use_account_texts();
     provide_context(reset_labels(t));
     view! {
-        <Title text=t.reset_title />
+        <PageTitle text=t.reset_title />
         <section class="account-form narrow">
             <h1>{t.reset_title}</h1>
             <RedirectNotice />
@@ -47,7 +47,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
         link_works,
     );
     view! {
-        <Title text=t.reset_choose_title />
+        <PageTitle text=t.reset_choose_title />
         <Suspense>
             {move || Suspend::new({
                 let token = token.clone();

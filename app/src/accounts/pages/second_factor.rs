@@ -5,9 +5,9 @@ use super::guard::{require, AccessDenied};
 use crate::accounts::form::{Field, FieldLabels, PostForm, RedirectNotice};
 use crate::accounts::texts::{use_account_texts, AccountTexts};
 use crate::auth::{Action, Target};
+use crate::components::PageTitle;
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 pub fn second_factor_labels(t: &AccountTexts) -> FieldLabels {
@@ -50,7 +50,7 @@ pub fn SecondFactorPage() -> impl IntoView {
     let fresh = use_context::<crate::accounts::form::FormOutcome>().is_none();
     let state = Resource::new_blocking(move || fresh, load);
     view! {
-        <Title text=t.second_factor />
+        <PageTitle text=t.second_factor />
         <section class="account narrow">
             <h1>{t.second_factor}</h1>
             <RedirectNotice />
@@ -135,7 +135,7 @@ pub fn SecondFactorSignInPage() -> impl IntoView {
     let t = use_account_texts();
     provide_context(second_factor_labels(t));
     view! {
-        <Title text=t.second_factor_sign_in />
+        <PageTitle text=t.second_factor_sign_in />
         <section class="account-form narrow">
             <h1>{t.second_factor_sign_in}</h1>
             <p>{t.second_factor_sign_in_lead}</p>

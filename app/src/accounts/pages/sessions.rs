@@ -4,10 +4,10 @@ use super::guard::{require, AccessDenied};
 use crate::accounts::form::{PostForm, RedirectNotice};
 use crate::accounts::texts::use_account_texts;
 use crate::auth::{Action, Target};
+use crate::components::PageTitle;
 use crate::error::AppError;
 use crate::errors::ErrorPage;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 /// One sign-in as the page shows it; times are Beijing time (the deployment's zone).
@@ -29,7 +29,7 @@ pub fn SessionsPage() -> impl IntoView {
     }
     let rows = Resource::new_blocking(|| (), |_| load_sessions());
     view! {
-        <Title text=t.sessions />
+        <PageTitle text=t.sessions />
         <section class="account">
             <h1>{t.sessions}</h1>
             <RedirectNotice />

@@ -3,8 +3,8 @@
 
 use crate::accounts::form::{Field, FieldLabels, PostForm, RedirectNotice};
 use crate::accounts::texts::{use_account_texts, AccountTexts};
+use crate::components::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 pub fn sign_in_labels(t: &AccountTexts) -> FieldLabels {
     FieldLabels(vec![("email", t.email), ("password", t.password)])
@@ -39,7 +39,7 @@ pub fn SignInPage() -> impl IntoView {
         None => "/sign-in".to_owned(),
     };
     view! {
-        <Title text=t.sign_in />
+        <PageTitle text=t.sign_in />
         <section class="account-form narrow">
             <h1>{t.sign_in}</h1>
             <RedirectNotice />

@@ -3,8 +3,8 @@
 use crate::accounts::form::{use_form_outcome, Field, FieldLabels, PostForm};
 use crate::accounts::texts::{use_account_texts, AccountTexts};
 use crate::accounts::PRIVACY_VERSION;
+use crate::components::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 pub fn sign_up_labels(t: &AccountTexts) -> FieldLabels {
     FieldLabels(vec![
@@ -24,7 +24,7 @@ pub fn SignUpPage() -> impl IntoView {
     let consent_error = outcome.error("consent").map(|problem| problem.message(t));
     let consented = outcome.value("consent").is_some();
     view! {
-        <Title text=t.sign_up />
+        <PageTitle text=t.sign_up />
         <section class="account-form narrow">
             <h1>{t.sign_up}</h1>
             <p class="lead">{t.sign_up_lead}</p>

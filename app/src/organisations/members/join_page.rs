@@ -5,8 +5,8 @@ use crate::accounts::form::{Field, FieldLabels, PostForm, TextAreaField};
 use crate::accounts::texts::{use_account_texts, AccountTexts};
 use crate::accounts::{require, AccessDenied};
 use crate::auth::{Action, Target};
+use crate::components::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 pub fn join_labels(t: &AccountTexts) -> FieldLabels {
     FieldLabels(vec![
@@ -27,7 +27,7 @@ pub fn JoinOrganisationPage() -> impl IntoView {
         .find(|(name, _)| name == "credit_code")
         .map(|(_, value)| value);
     view! {
-        <Title text=t.ask_to_join />
+        <PageTitle text=t.ask_to_join />
         <section class="account-form narrow">
             <h1>{t.ask_to_join}</h1>
             <p class="lead">{t.ask_to_join_lead}</p>

@@ -5,10 +5,10 @@ use crate::accounts::form::{FieldLabels, PostForm, RedirectNotice};
 use crate::accounts::texts::{use_account_texts, AccountTexts};
 use crate::accounts::{role_label, use_viewer, AccessDenied};
 use crate::auth::Role;
+use crate::components::PageTitle;
 use crate::domain::{OrganisationId, OrganisationKind};
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
@@ -58,7 +58,7 @@ pub fn MembersPage() -> impl IntoView {
     });
     let view = Resource::new_blocking(move || id, load);
     view! {
-        <Title text=t.members_title />
+        <PageTitle text=t.members_title />
         <Suspense>
             {move || Suspend::new(async move {
                 match view.await {

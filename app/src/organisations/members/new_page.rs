@@ -7,9 +7,9 @@ use crate::accounts::form::{
 use crate::accounts::texts::{use_account_texts, AccountTexts};
 use crate::accounts::{require, AccessDenied};
 use crate::auth::{Action, Target};
+use crate::components::PageTitle;
 use crate::domain::{Location, OrganisationKind};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 pub fn new_organisation_labels(t: &AccountTexts) -> FieldLabels {
     FieldLabels(vec![
@@ -47,7 +47,7 @@ pub fn NewOrganisationPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=t.new_organisation />
+        <PageTitle text=t.new_organisation />
         <section class="account-form narrow">
             <h1>{t.new_organisation}</h1>
             <p class="lead">{t.new_organisation_lead}</p>

@@ -8,12 +8,12 @@ use super::{AttachmentLine, AttachmentList};
 use crate::accounts::form::{use_form_outcome, Field, FieldLabels, PostForm, RedirectNotice};
 use crate::accounts::texts::use_account_texts;
 use crate::accounts::AccessDenied;
+use crate::components::PageTitle;
 use crate::error::AppError;
 use crate::i18n::use_locale;
 use crate::submissions::forms::{RecordForm, RecordKind};
 use crate::submissions::texts::{use_workflow_texts, workflow_texts};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
@@ -131,7 +131,7 @@ fn DraftForm(draft: DraftView) -> impl IntoView {
         RecordKind::Project => t.new_project,
     };
     view! {
-        <Title text=t.draft_title />
+        <PageTitle text=t.draft_title />
         <section class="account">
             <h1>{t.draft_title} " · " {heading}</h1>
             <p>{draft.organisation.clone()}</p>

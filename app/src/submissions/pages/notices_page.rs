@@ -3,6 +3,7 @@
 
 use crate::accounts::form::{FieldLabels, PostForm, RedirectNotice, TextAreaField};
 use crate::components::PageHead;
+use crate::components::PageTitle;
 use crate::error::AppError;
 use crate::errors::ErrorPage;
 use crate::submissions::forms::RecordForm;
@@ -10,7 +11,6 @@ use crate::submissions::forms::RecordForm;
 use crate::submissions::forms::RecordKind;
 use crate::submissions::texts::{use_workflow_texts, workflow_texts};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
@@ -96,7 +96,7 @@ fn NoticeBody(item: NoticeItem) -> impl IntoView {
     let line = item.line.clone();
     let banner = t.notice_banner.replace("{date}", &line.until);
     view! {
-        <Title text=line.name.clone() />
+        <PageTitle text=line.name.clone() />
         <article class="record" data-testid="notice-detail">
             <h1>{line.name.clone()}</h1>
             <RedirectNotice />

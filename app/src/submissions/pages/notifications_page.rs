@@ -3,10 +3,10 @@
 //! opening the page marks them read.
 
 use crate::accounts::AccessDenied;
+use crate::components::PageTitle;
 use crate::error::AppError;
 use crate::submissions::texts::use_workflow_texts;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,7 +26,7 @@ pub fn NotificationsPage() -> impl IntoView {
     let t = use_workflow_texts();
     let lines = Resource::new_blocking(|| (), |_| load());
     view! {
-        <Title text=t.notifications />
+        <PageTitle text=t.notifications />
         <section class="account">
             <h1>{t.notifications}</h1>
             <Suspense>

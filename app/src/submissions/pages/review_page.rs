@@ -5,6 +5,7 @@
 use super::{RecordFacts, RecordTexts};
 use crate::accounts::form::{Field, FieldLabels, PostForm, RedirectNotice, TextAreaField};
 use crate::accounts::AccessDenied;
+use crate::components::PageTitle;
 use crate::error::AppError;
 use crate::i18n::use_locale;
 use crate::submissions::forms::RecordForm;
@@ -13,7 +14,6 @@ use crate::submissions::forms::RecordKind;
 use crate::submissions::state::SubmissionState;
 use crate::submissions::texts::{use_workflow_texts, workflow_texts};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
@@ -116,7 +116,7 @@ fn ReviewBody(review: ReviewView) -> impl IntoView {
             .unwrap_or_default()
     };
     view! {
-        <Title text=title.clone() />
+        <PageTitle text=title.clone() />
         <article class="account" data-testid="review-detail">
             <h1>{title}</h1>
             <RedirectNotice />

@@ -4,12 +4,12 @@
 
 use crate::accounts::form::RedirectNotice;
 use crate::accounts::AccessDenied;
+use crate::components::PageTitle;
 use crate::error::AppError;
 use crate::i18n::use_locale;
 use crate::submissions::state::SubmissionState;
 use crate::submissions::texts::use_workflow_texts;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,7 +36,7 @@ pub fn ReviewQueuePage() -> impl IntoView {
     let t = use_workflow_texts();
     let queue = Resource::new_blocking(|| (), |_| load());
     view! {
-        <Title text=t.review_queue />
+        <PageTitle text=t.review_queue />
         <Suspense>
             {move || Suspend::new(async move {
                 match queue.await {

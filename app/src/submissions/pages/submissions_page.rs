@@ -3,12 +3,12 @@
 
 use crate::accounts::form::{PostForm, RedirectNotice};
 use crate::accounts::AccessDenied;
+use crate::components::PageTitle;
 use crate::error::AppError;
 use crate::i18n::use_locale;
 use crate::submissions::state::SubmissionState;
 use crate::submissions::texts::use_workflow_texts;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,7 +54,7 @@ pub fn SubmissionsPage() -> impl IntoView {
     provide_context(super::draft_labels(crate::i18n::use_locale()));
     let dashboard = Resource::new_blocking(|| (), |_| load());
     view! {
-        <Title text=t.submissions />
+        <PageTitle text=t.submissions />
         <Suspense>
             {move || Suspend::new(async move {
                 match dashboard.await {

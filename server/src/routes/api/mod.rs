@@ -15,7 +15,8 @@ pub mod cors;
 mod dump;
 mod error;
 pub(crate) mod export;
-mod openapi;
+mod ocds;
+pub(crate) mod openapi;
 pub mod records;
 mod search;
 
@@ -59,6 +60,12 @@ pub fn router(limiter: &Arc<Limiter>) -> Listed<AppState> {
             get(export::export_xlsx).route_layer(export_budget()),
         )
         .route(Method::GET, "/openapi.json", get(openapi::openapi))
+        .route(Method::GET, "/ocds/releases", get(ocds::releases))
+        .route(
+            Method::GET,
+            "/ocds/releases/{id}",
+            get(ocds::release_of_record),
+        )
         .route(Method::GET, "/dump", get(dump::describe))
         .route(
             Method::GET,

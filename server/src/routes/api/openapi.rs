@@ -9,7 +9,7 @@ use super::error::ErrorBody;
 use super::records::{
     self, calls, first_purchases, notices, organisations, products, projects, removals, scenarios,
 };
-use super::{dump, export, search};
+use super::{dump, export, ocds, search};
 use app::search::{FacetCount, Facets, Fragment, SearchDocument, SearchHit, SearchResults};
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -50,6 +50,8 @@ use utoipa::{Modify, OpenApi};
         first_purchases::item,
         notices::collection,
         removals::collection,
+        ocds::releases,
+        ocds::release_of_record,
         dump::describe,
         dump::download,
         openapi
@@ -98,6 +100,11 @@ pub async fn openapi() -> impl IntoResponse {
         [(header::CACHE_CONTROL, "public, max-age=300")],
         Json(ApiDoc::openapi()),
     )
+}
+
+/// This document as JSON, for the page at `/api` ([`app::api_reference`]).
+pub fn document() -> serde_json::Value {
+    serde_json::to_value(ApiDoc::openapi()).expect("an OpenAPI document is JSON")
 }
 
 /// Adds to every operation the answers any request may get: 429 from the limiter (with

@@ -111,7 +111,7 @@ impl Window {
     }
 
     /// The `next_after` of a page of `ids`: its last id when the page is full.
-    fn next_after(
+    pub fn next_after(
         &self,
         ids: impl DoubleEndedIterator<Item = i64> + ExactSizeIterator,
     ) -> Option<i64> {
