@@ -20,6 +20,11 @@ async fn feed(app: &TestApp, path: &str) -> Feed {
         "{media_type}"
     );
     let body = response.bytes().await.unwrap();
+    // A strict XML 1.0 parser: atom_syndication's reader lets forbidden characters pass.
+    let text = std::str::from_utf8(&body).unwrap();
+    if let Err(error) = roxmltree::Document::parse(text) {
+        panic!("{path} is not well-formed XML: {error}");
+    }
     Feed::read_from(&body[..]).unwrap_or_else(|error| panic!("{path} is not Atom: {error}"))
 }
 
@@ -66,6 +71,22 @@ async fn record_feeds_hold_the_newest_listed_records_first_and_nothing_unlisted(
     )
     .await;
     published_at(&pool, "products", newer, -2).await;
+    // Characters XML forbids, as a submission may carry them: left out of the feed.
+    let garbled = product(
+        &pool,
+        firm,
+        None,
+        "控制\u{1}字符\u{1b}",
+        "new_materials",
+        "published",
+    )
+    .await;
+    published_at(&pool, "products", garbled, -10).await;
+    sqlx::query("UPDATE products SET description = '说明\u{b}\u{FFFE}完' WHERE id = $1")
+        .bind(garbled)
+        .execute(&pool)
+        .await
+        .unwrap();
     let mut unlisted = Vec::new();
     for status in ["draft", "in_review", "withdrawn", "expired"] {
         unlisted.push(product(&pool, firm, None, "不该出现", "new_materials", status).await);
@@ -97,7 +118,11 @@ async fn record_feeds_hold_the_newest_listed_records_first_and_nothing_unlisted(
     let products = feed(&app, "/feeds/products.atom").await;
     assert_eq!(
         paths(&products),
-        vec![format!("/products/{newer}"), format!("/products/{older}")],
+        vec![
+            format!("/products/{newer}"),
+            format!("/products/{garbled}"),
+            format!("/products/{older}")
+        ],
         "newest first, only listed products"
     );
     assert_eq!(products.lang(), Some("zh-CN"));
@@ -116,6 +141,8 @@ async fn record_feeds_hold_the_newest_listed_records_first_and_nothing_unlisted(
     assert_eq!(entry.links()[0].href(), entry.id());
     assert_eq!(entry.published().unwrap().to_utc(), at(-2));
     assert!(entry.summary().unwrap().as_str().contains("工业视觉检测仪"));
+    assert_eq!(products.entries()[1].title().as_str(), "控制字符");
+    assert_eq!(products.entries()[1].summary().unwrap().as_str(), "说明完");
 
     assert_eq!(
         paths(&feed(&app, "/feeds/scenarios.atom").await),

@@ -293,7 +293,9 @@ fn package(
     let package = ReleasePackage {
         uri,
         version: VERSION,
-        published_date: state.clock.now(),
+        // To the minute, so a package read again within it is the same and its ETag
+        // answers 304.
+        published_date: super::records::to_the_minute(state.clock.now()),
         publisher: Publisher {
             name: Locale::ZhCn.messages().site_name.to_owned(),
             uri: state.site.public_url.clone(),

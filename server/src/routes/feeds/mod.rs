@@ -105,13 +105,13 @@ pub fn feed(
             let url = absolute(site, &item.path);
             let mut entry = Entry::default();
             entry.set_id(url.clone());
-            entry.set_title(Text::plain(item.title));
+            entry.set_title(Text::plain(xml_text(&item.title)));
             entry.set_updated(fixed(item.updated));
             entry.set_published(item.published.map(fixed));
             entry.set_links(vec![link(url, "alternate", Some("text/html"))]);
-            entry.set_summary(Some(Text::plain(item.summary)));
+            entry.set_summary(Some(Text::plain(xml_text(&item.summary))));
             let mut author = Person::default();
-            author.set_name(item.author);
+            author.set_name(xml_text(&item.author));
             entry.set_authors(vec![author]);
             if let Some((code, name)) = item.category {
                 let mut category = Category::default();
@@ -125,7 +125,7 @@ pub fn feed(
     let mut feed = Feed::default();
     let self_url = absolute(site, self_path);
     feed.set_id(self_url.clone());
-    feed.set_title(Text::plain(format!("{title} · {site_name}")));
+    feed.set_title(Text::plain(xml_text(&format!("{title} · {site_name}"))));
     feed.set_updated(fixed(updated));
     feed.set_lang(Some("zh-CN".to_owned()));
     feed.set_links(vec![
@@ -160,6 +160,17 @@ pub fn title_of(path: &str) -> String {
         .iter()
         .find(|feed| feed.feed == path)
         .map_or_else(|| path.to_owned(), |feed| feed.title.to_owned())
+}
+
+/// `text` with the characters XML 1.0 forbids (§2.2: control characters other than tab,
+/// line feed and carriage return, U+FFFE and U+FFFF) left out: a record or a search
+/// holding one must not make the whole feed unreadable to every subscriber.
+pub fn xml_text(text: &str) -> String {
+    text.chars()
+        .filter(|c| {
+            matches!(c, '\t' | '\n' | '\r') || (*c >= ' ' && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
+        })
+        .collect()
 }
 
 /// The first `limit` characters of `text` (an entry's summary), with "…" when cut.

@@ -211,9 +211,37 @@ pub fn collection_answer<T: Serialize>(page: T) -> Response {
     ([(header::CACHE_CONTROL, "public, max-age=60")], Json(page)).into_response()
 }
 
-/// The `as_of` of an answer read at `now`.
+/// The `as_of` of an answer read at `now`: [`FOLLOW_OVERLAP_SECONDS`] before it, rounded
+/// down to the minute. Earlier is always safe (a follower reads a little more again),
+/// and the rounding makes answers read within one minute identical, so their `ETag`
+/// answers a repeated request with 304 instead of changing every instant.
 pub fn as_of(now: DateTime<Utc>) -> DateTime<Utc> {
-    now - chrono::Duration::seconds(FOLLOW_OVERLAP_SECONDS)
+    to_the_minute(now - chrono::Duration::seconds(FOLLOW_OVERLAP_SECONDS))
+}
+
+/// `at` rounded down to the whole minute.
+pub fn to_the_minute(at: DateTime<Utc>) -> DateTime<Utc> {
+    chrono::DurationRound::duration_trunc(at, chrono::TimeDelta::minutes(1)).unwrap_or(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::as_of;
+    use chrono::{TimeDelta, TimeZone, Utc};
+
+    #[test]
+    fn answers_read_within_a_minute_share_their_as_of_and_never_miss_a_write() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 3, 10, 20, 5).unwrap();
+        let later = now + TimeDelta::seconds(40);
+        assert_eq!(as_of(now), as_of(later), "the same answer, the same ETag");
+        assert_eq!(
+            as_of(now),
+            Utc.with_ymd_and_hms(2026, 12, 3, 10, 15, 0).unwrap()
+        );
+        for at in [now, later, now + TimeDelta::milliseconds(59_999)] {
+            assert!(as_of(at) <= at - TimeDelta::seconds(300));
+        }
+    }
 }
 
 /// The absolute address of a public page (`path` on `PUBLIC_URL`).
