@@ -22,9 +22,7 @@ use app::error::AppError;
 use app::i18n::Locale;
 use app::state::AppState;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::response::Response;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::Serialize;
 
@@ -303,11 +301,7 @@ fn package(
         releases,
         links: next.map(|next| Links { next }),
     };
-    (
-        [(header::CACHE_CONTROL, "public, max-age=60")],
-        Json(package),
-    )
-        .into_response()
+    super::records::collection_answer(package)
 }
 
 /// Listed first-purchase records as OCDS 1.1 releases, in a release package a keyset
@@ -357,9 +351,7 @@ fn next_page(state: &AppState, query: Option<&str>, after: i64) -> String {
             .map(|(key, value)| (key.into_owned(), value.into_owned()))
             .collect();
     pairs.push(("after".to_owned(), after.to_string()));
-    let query = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish();
+    let query = app::url::query_string(&pairs);
     state.site.url(&format!("/api/v1/ocds/releases?{query}"))
 }
 

@@ -66,14 +66,13 @@ async fn search_feed(
             })
         })
         .collect();
-    let query_string = query
+    // The order and the page are the feed's own (empty parameters are left out too).
+    let pairs: Vec<_> = query
         .query_pairs()
         .into_iter()
-        // The order and the page are the feed's own; an empty parameter says nothing.
-        .filter(|(name, value)| *name != "sort" && *name != "page" && !value.is_empty())
-        .map(|(name, value)| format!("{name}={}", urlencoding(&value)))
-        .collect::<Vec<_>>()
-        .join("&");
+        .filter(|(name, _)| *name != "sort" && *name != "page")
+        .collect();
+    let query_string = app::url::query_string(&pairs);
     let suffix = if query_string.is_empty() {
         String::new()
     } else {
@@ -91,10 +90,6 @@ async fn search_feed(
         title,
         items,
     ))
-}
-
-fn urlencoding(value: &str) -> String {
-    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 type Times = HashMap<(DocumentKind, i64), (Option<DateTime<Utc>>, DateTime<Utc>)>;
