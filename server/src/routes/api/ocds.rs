@@ -47,6 +47,7 @@ pub struct ReleasePackage {
     pub links: Option<Links>,
 }
 
+/// Who publishes the package: this site, by its name and `PUBLIC_URL`.
 #[derive(Serialize)]
 pub struct Publisher {
     pub name: String,
@@ -78,6 +79,9 @@ pub struct Release {
     pub contracts: Vec<Contract>,
 }
 
+/// An organisation in the process (OCDS `Organization`): `id` is `org-{organisation id}`,
+/// or `buyer-of-{record id}` for a buyer that is not a verified organisation; `roles` from
+/// OCDS's `partyRole` codelist (`buyer`, `procuringEntity`, `supplier`, `tenderer`).
 #[derive(Serialize)]
 pub struct Party {
     pub id: String,
@@ -85,12 +89,15 @@ pub struct Party {
     pub roles: Vec<&'static str>,
 }
 
+/// A reference to a [`Party`] by its `id`, with its name.
 #[derive(Serialize)]
 pub struct OrganizationReference {
     pub id: String,
     pub name: String,
 }
 
+/// The tender (OCDS `Tender`): titled with the product; `status` `complete`, or
+/// `unsuccessful` when nothing suitable was found.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Tender {
@@ -102,6 +109,7 @@ pub struct Tender {
     pub items: Vec<Item>,
 }
 
+/// The product bought (OCDS `Item`), with the quantity when one was recorded.
 #[derive(Serialize)]
 pub struct Item {
     pub id: String,
@@ -110,6 +118,8 @@ pub struct Item {
     pub quantity: Option<i32>,
 }
 
+/// An amount (OCDS `Value`): yuan, from the catalogue's fen divided by 100; currency
+/// `CNY` (ISO 4217).
 #[derive(Clone, Copy, Serialize)]
 pub struct Value {
     /// Yuan.
@@ -117,6 +127,8 @@ pub struct Value {
     pub currency: &'static str,
 }
 
+/// A published document (OCDS `Document`): the award notice (`awardNotice`), published
+/// on the day it was announced (midnight, Beijing time).
 #[derive(Serialize)]
 pub struct Document {
     pub id: String,
@@ -127,6 +139,8 @@ pub struct Document {
     pub date_published: Option<DateTime<FixedOffset>>,
 }
 
+/// The award (OCDS `Award`): `active`, or `cancelled` for a cancelled record; dated the
+/// signing day (midnight, Beijing time).
 #[derive(Serialize)]
 pub struct Award {
     pub id: String,
@@ -139,6 +153,8 @@ pub struct Award {
     pub documents: Vec<Document>,
 }
 
+/// The contract (OCDS `Contract`): its number when recorded (else `{ocid}-contract`),
+/// the award it follows, `active` or `cancelled`, signed on the signing day.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Contract {
