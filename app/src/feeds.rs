@@ -41,7 +41,10 @@ pub const FEEDS: [PageFeed; 5] = [
 
 /// The feed of the page at `path` (with its raw `query`), as `(address, title)`: the
 /// lists' feeds ignore the list's filters (they hold the newest records of the kind); the
-/// search's feed is the same search.
+/// search's feed is the same search, written from the parsed search without its order
+/// and page (a feed is always newest first) and without parameters that are not the
+/// search's (the feed refuses those). A search the page cannot read has no feed.
+#[cfg(feature = "ssr")]
 pub fn feed_of_page(path: &str, query: Option<&str>) -> Option<(String, &'static str)> {
     let path = if path.len() > 1 {
         path.trim_end_matches('/')
@@ -49,14 +52,29 @@ pub fn feed_of_page(path: &str, query: Option<&str>) -> Option<(String, &'static
         path
     };
     let found = FEEDS.iter().find(|feed| feed.page == path)?;
-    let address = match query.filter(|query| !query.is_empty()) {
-        Some(query) if found.page == "/search" => format!("{}?{query}", found.feed),
-        _ => found.feed.to_owned(),
+    if found.page != "/search" {
+        return Some((found.feed.to_owned(), found.title));
+    }
+    let given: Vec<(String, String)> = crate::url::query_pairs(query.unwrap_or_default())
+        .into_iter()
+        .filter(|(name, _)| !matches!(name.as_str(), "sort" | "page"))
+        .collect();
+    let pairs: Vec<(&str, &str)> = given
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    // Read and written back: only the search's own parameters, in its order.
+    let search = crate::search::SearchQuery::from_query(&pairs[..]).ok()?;
+    let query = crate::url::query_string(&search.query_pairs());
+    let address = if query.is_empty() {
+        found.feed.to_owned()
+    } else {
+        format!("{}?{query}", found.feed)
     };
     Some((address, found.title))
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::feed_of_page;
 
@@ -78,6 +96,17 @@ mod tests {
             feed_of_page("/search/", None).unwrap().0,
             "/feeds/search.atom"
         );
+        assert_eq!(
+            feed_of_page(
+                "/search",
+                Some("q=%E6%9C%BA&sort=newest&page=3&utm_source=mail&kind=product")
+            )
+            .unwrap()
+            .0,
+            "/feeds/search.atom?q=%E6%9C%BA&kind=product",
+            "the order, the page and foreign parameters are left out"
+        );
+        assert!(feed_of_page("/search", Some("kind=people")).is_none());
         assert!(feed_of_page("/products/12", None).is_none());
         assert!(feed_of_page("/", None).is_none());
     }

@@ -48,6 +48,10 @@ pub enum Problem {
     MobileTaken,
     /// An evidence file that is not a PDF, JPEG or PNG of at most 5 MiB.
     InvalidEvidence,
+    /// Holds a control character (Unicode Cc other than tab, line feed and carriage
+    /// return): invisible, usually brought in by copying from another program, and
+    /// refused by XML (the feeds) and by Postgres (NUL).
+    ControlCharacter,
     /// Not a date written 2026-11-30.
     InvalidDate,
     /// An end date before its start date (a call's close date, a validity period).
@@ -174,6 +178,12 @@ impl Problem {
     fn workflow_message(&self, locale: crate::i18n::Locale) -> String {
         let zh = locale == crate::i18n::Locale::ZhCn;
         match self {
+            Problem::ControlCharacter if zh => {
+                "含有不可见的控制字符（常由其他软件复制带入），请删除后重新提交。".into()
+            }
+            Problem::ControlCharacter => {
+                "This holds an invisible control character (often copied in from another program); remove it and send again.".into()
+            }
             Problem::InvalidDate if zh => "请输入日期，格式如 2026-11-30。".into(),
             Problem::InvalidDate => "Enter a date written like 2026-11-30.".into(),
             Problem::EndBeforeStart if zh => "结束日期不能早于开始日期。".into(),

@@ -5,6 +5,7 @@
 
 #[cfg(feature = "ssr")]
 mod build;
+mod markdown;
 mod page;
 
 pub use page::ApiPage;

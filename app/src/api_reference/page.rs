@@ -1,5 +1,6 @@
 //! The page at `/api`.
 
+use super::markdown::Description;
 use super::{ApiOperation, ApiReference};
 use crate::components::PageTitle;
 use crate::error::AppError;
@@ -33,6 +34,8 @@ struct Texts {
     description: &'static str,
     responses: &'static str,
     example: &'static str,
+    /// The colon after a label: full-width in Chinese, `: ` in English.
+    colon: &'static str,
     yes: &'static str,
 }
 
@@ -61,6 +64,7 @@ fn texts(locale: Locale) -> &'static Texts {
             description: "说明",
             responses: "响应",
             example: "示例",
+            colon: "：",
             yes: "是",
         },
         Locale::En => &Texts {
@@ -86,6 +90,7 @@ fn texts(locale: Locale) -> &'static Texts {
             description: "Description",
             responses: "Responses",
             example: "Example",
+            colon: ": ",
             yes: "yes",
         },
     }
@@ -130,8 +135,8 @@ fn Reference(reference: ApiReference, t: &'static Texts) -> impl IntoView {
     view! {
         <section aria-labelledby="api-conventions">
             <h2 id="api-conventions">{t.conventions}</h2>
-            <p lang="en">{reference.description}</p>
-            <p><a href="/api/v1/openapi.json">{t.document}</a>" (v"{reference.version}")"</p>
+            <Description description=reference.description />
+            <p><a href="/api/v1/openapi.json">{t.document}</a>{format!(" (v{})", reference.version)}</p>
         </section>
         <section aria-labelledby="api-dump-heading">
             <h2 id="api-dump-heading">{t.dump}</h2>
@@ -194,7 +199,7 @@ fn Operation(operation: ApiOperation, t: &'static Texts) -> impl IntoView {
                                 <td>{parameter.location}</td>
                                 <td>{parameter.required.then_some(t.yes)}</td>
                                 <td><code>{parameter.values}</code></td>
-                                <td lang="en">{parameter.description}</td>
+                                <td><Description description=parameter.description /></td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -205,17 +210,17 @@ fn Operation(operation: ApiOperation, t: &'static Texts) -> impl IntoView {
     view! {
         <section class="api-operation" id=id.clone() aria-labelledby=format!("{id}-heading") data-testid="api-operation">
             <h3 id=format!("{id}-heading")><code>{operation.method} " " {operation.path}</code></h3>
-            <p lang="en">{operation.summary}</p>
-            {(!operation.description.is_empty()).then(|| view! { <p lang="en">{operation.description}</p> })}
+            <Description description=operation.summary />
+            <Description description=operation.description />
             {operation.example.map(|example| view! {
-                <p>{t.example} ": " <a href=example.clone() data-testid="api-example"><code>{example.clone()}</code></a></p>
+                <p>{format!("{}{}", t.example, t.colon)}<a href=example.clone() data-testid="api-example"><code>{example.clone()}</code></a></p>
             })}
             {parameters}
             <h4>{t.responses}</h4>
             <dl class="api-responses">
                 {operation.responses.into_iter().map(|response| view! {
                     <dt><code>{response.status}</code></dt>
-                    <dd lang="en">{response.description}</dd>
+                    <dd><Description description=response.description /></dd>
                 }).collect_view()}
             </dl>
         </section>

@@ -19,6 +19,23 @@ labelled_enum! {
     }
 }
 
+impl Location {
+    /// The place as a geographic name, for structured data (schema.org `areaServed`,
+    /// `addressLocality`): 市直 (a city-level body) is Changzhou itself, a district or
+    /// zone is named with its city (常州市天宁区, "Tianning District, Changzhou"); `None`
+    /// outside Changzhou, where the code names no place.
+    pub fn place(self, locale: crate::i18n::Locale) -> Option<String> {
+        let zh = locale == crate::i18n::Locale::ZhCn;
+        match self {
+            Location::Outside => None,
+            Location::CityLevel if zh => Some("常州市".to_owned()),
+            Location::CityLevel => Some("Changzhou".to_owned()),
+            other if zh => Some(format!("常州市{}", other.label(locale))),
+            other => Some(format!("{}, Changzhou", other.label(locale))),
+        }
+    }
+}
+
 labelled_enum! {
     pub enum OrganisationKind as "organisation_kind" {
         GovernmentAgency = "government_agency", "政府部门", "Government agency";

@@ -133,12 +133,16 @@ fn structured_data(organisation: &OrganisationDetail, locale: Locale) -> Value {
         "name": summary.name,
         "description": organisation.description,
         "taxID": organisation.credit_code,
-        "address": {
-            "@type": "PostalAddress",
-            "addressRegion": summary.location.label(locale),
-            "addressCountry": "CN",
-        },
+        "address": {"@type": "PostalAddress", "addressCountry": "CN"},
     });
+    // Changzhou is in Jiangsu province; outside it the code names no place.
+    if let Some(place) = summary.location.place(locale) {
+        data["address"]["addressLocality"] = json!(place);
+        data["address"]["addressRegion"] = json!(match locale {
+            Locale::ZhCn => "江苏省",
+            Locale::En => "Jiangsu",
+        });
+    }
     if let Some(website) = &organisation.website {
         data["sameAs"] = json!(website);
     }

@@ -249,8 +249,8 @@ fn bought_by(records: &[FirstPurchaseEntry]) -> Vec<(OrganisationRef, NaiveDate)
 }
 
 /// The product as a schema.org `Product` (<https://schema.org/Product>): its supplier as
-/// manufacturer, its procurement category, and its price range in yuan as an
-/// `AggregateOffer`.
+/// manufacturer, its procurement category, and, while it is listed, its price range in
+/// yuan as an `AggregateOffer` (an expired or withdrawn listing offers nothing).
 fn structured_data(product: &ProductDetail) -> Value {
     let mut data = json!({
         "@type": "Product",
@@ -260,7 +260,7 @@ fn structured_data(product: &ProductDetail) -> Value {
         "manufacturer": {"@type": "Organization", "name": product.summary.supplier.name},
     });
     let (low, high) = (product.summary.price_min, product.summary.price_max);
-    if let Some(low) = low.or(high) {
+    if let Some(low) = low.or(high).filter(|_| product.status.is_listed()) {
         data["offers"] = json!({
             "@type": "AggregateOffer",
             "priceCurrency": "CNY",

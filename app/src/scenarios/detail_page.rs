@@ -85,7 +85,8 @@ fn ScenarioView(scenario: ScenarioDetail) -> impl IntoView {
 
 /// The scenario as a schema.org `Demand` (<https://schema.org/Demand>: an organisation's
 /// public announcement that it seeks goods or services): its sector, place, budget range
-/// in yuan and the day it stops taking answers.
+/// in yuan and the day it stops taking answers. An expired or withdrawn scenario seeks
+/// nothing any more: its availability says `Discontinued`.
 fn structured_data(scenario: &ScenarioDetail, locale: Locale) -> Value {
     let summary = &scenario.summary;
     let mut data = json!({
@@ -93,8 +94,13 @@ fn structured_data(scenario: &ScenarioDetail, locale: Locale) -> Value {
         "name": summary.title,
         "description": scenario.need,
         "category": summary.sector.label(locale),
-        "areaServed": summary.location.label(locale),
     });
+    if let Some(place) = summary.location.place(locale) {
+        data["areaServed"] = json!(place);
+    }
+    if !scenario.status.is_listed() {
+        data["availability"] = json!("https://schema.org/Discontinued");
+    }
     if let Some(day) = summary.open_until {
         data["availabilityEnds"] = json!(day.to_string());
     }

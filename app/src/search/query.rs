@@ -107,7 +107,9 @@ pub struct SearchQuery {
     pub first_purchased: bool,
     #[cfg_attr(feature = "ssr", param(inline))]
     pub sort: SortOrder,
-    /// From 1 to 50 ([`MAX_SEARCH_PAGE`]): a search pages through at most 1,000 hits.
+    // The bound is MAX_SEARCH_PAGE; the doc comment below is the API's description, so
+    // it names no Rust item.
+    /// From 1 to 50: a search pages through at most 1,000 hits, 20 a page.
     #[cfg_attr(feature = "ssr", param(minimum = 1, maximum = 50))]
     pub page: u32,
 }

@@ -9,6 +9,7 @@ pub mod discovery;
 pub mod feeds;
 pub mod first_purchases;
 pub mod health;
+pub mod known_parameters;
 pub mod lang;
 pub mod listed;
 pub mod organisations;

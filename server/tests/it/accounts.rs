@@ -105,7 +105,7 @@ pub(crate) async fn mailed_link(pool: &PgPool, to: &str) -> (String, String) {
     (subject, path)
 }
 
-async fn sign_up(browser: &Browser<'_>, email: &str, name: &str) -> reqwest::Response {
+pub(crate) async fn sign_up(browser: &Browser<'_>, email: &str, name: &str) -> reqwest::Response {
     browser
         .post(
             "/sign-up",

@@ -82,6 +82,57 @@ fn references(value: &Value, at: &str, out: &mut Vec<(String, String)>) {
 /// Tools (client generators, schemathesis) refuse a document with a reference to a schema
 /// it does not define; the parameters' enumerations used to be such references.
 #[sqlx::test(migrations = "../migrations")]
+async fn every_operation_refuses_unknown_repeated_and_garbled_parameters_by_name(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    let refused = |path: String| {
+        let app = &app;
+        async move {
+            let response = app.get(&path).await;
+            assert_eq!(response.status(), 400, "{path}");
+            let body: Value = response.json().await.unwrap();
+            assert_eq!(body["error"]["code"], "invalid_parameter", "{path}");
+            (
+                body["error"]["param"].clone(),
+                body["error"]["message"].clone(),
+            )
+        }
+    };
+    let mut operations = 0;
+    for (template, item) in doc["paths"].as_object().unwrap() {
+        let path = template.replace("{id}", "1");
+        let (param, message) = refused(format!("{path}?industy=C")).await;
+        assert_eq!(param, "industy", "{path}");
+        assert_eq!(message, "unknown parameter industy", "{path}");
+        let first = item["get"]["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|parameter| parameter["in"] == "query");
+        if let Some(first) = first {
+            let name = first["name"].as_str().unwrap();
+            let (param, message) = refused(format!("{path}?{name}=1&{name}=2")).await;
+            assert_eq!(param, name, "{path}");
+            assert_eq!(
+                message,
+                format!("the parameter {name} is given more than once"),
+                "{path}"
+            );
+            let (param, _) = refused(format!("{path}?{name}=a%00b")).await;
+            assert_eq!(param, name, "{path}");
+        }
+        operations += 1;
+    }
+    assert!(operations >= 20, "{operations} operations");
+    // A well-formed query still passes (the check is not a blanket refusal).
+    assert_eq!(app.get("/api/v1/products?limit=5").await.status(), 200);
+    assert_eq!(
+        app.get("/api/v1/search?q=a&kind=product").await.status(),
+        200
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn every_reference_in_the_openapi_document_is_defined(pool: PgPool) {
     let app = spawn_app(pool).await;
     let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
@@ -184,8 +235,9 @@ async fn the_openapi_parameters_carry_their_bounds_and_values(pool: PgPool) {
         serde_json::json!(["relevance", "newest", "closing_soon"])
     );
     // Each coded parameter lists every code of its vocabulary, wherever in its schema the
-    // enumeration sits (an optional value may come as `oneOf: [null, {enum}]`).
-    fn enumerated(schema: &Value) -> Vec<String> {
+    // enumeration sits (an optional value may come as `oneOf: [null, {enum}]`, a named
+    // vocabulary as a `$ref`).
+    fn values_of(doc: &Value, schema: &Value) -> Vec<String> {
         match schema {
             Value::Object(map) => map
                 .iter()
@@ -194,10 +246,14 @@ async fn the_openapi_parameters_carry_their_bounds_and_values(pool: PgPool) {
                         .iter()
                         .filter_map(|v| v.as_str().map(str::to_owned))
                         .collect(),
-                    _ => enumerated(inner),
+                    ("$ref", Value::String(target)) => {
+                        let name = target.rsplit('/').next().unwrap();
+                        values_of(doc, &doc["components"]["schemas"][name])
+                    }
+                    _ => values_of(doc, inner),
                 })
                 .collect(),
-            Value::Array(items) => items.iter().flat_map(enumerated).collect(),
+            Value::Array(items) => items.iter().flat_map(|item| values_of(doc, item)).collect(),
             _ => Vec::new(),
         }
     }
@@ -222,7 +278,7 @@ async fn the_openapi_parameters_carry_their_bounds_and_values(pool: PgPool) {
         ),
     ] {
         let schema = parameter("/api/v1/search", name);
-        assert_eq!(enumerated(&schema), expected, "{name}: {schema}");
+        assert_eq!(values_of(&doc, &schema), expected, "{name}: {schema}");
     }
     // Each bound is the one the server checks: the first value past it is refused.
     for (path, status) in [
@@ -232,9 +288,17 @@ async fn the_openapi_parameters_carry_their_bounds_and_values(pool: PgPool) {
         ("/api/v1/products?limit=501", 400),
         ("/api/v1/products?after=-1", 400),
         ("/api/v1/things", 404),
+        ("/api/v1/calls?status=open", 200),
+        ("/api/v1/calls?status=draft", 400),
     ] {
         assert_eq!(app.get(path).await.status(), status, "{path}");
     }
+    // A state only unpublished records have is not among the API's values.
+    let public_states = ["scheduled", "open", "closed", "finished"];
+    let filter = values_of(&doc, &parameter("/api/v1/calls", "status"));
+    assert_eq!(filter, public_states);
+    let field = &doc["components"]["schemas"]["CallV1"]["properties"]["status"];
+    assert_eq!(values_of(&doc, field), public_states, "{field}");
 }
 
 #[sqlx::test(migrations = "../migrations")]

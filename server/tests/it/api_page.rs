@@ -72,3 +72,53 @@ async fn the_api_page_lists_every_operation_with_an_example_that_answers(pool: P
         "and English"
     );
 }
+
+/// Every text of the OpenAPI document (its descriptions and summaries) is written for the
+/// API's readers: CommonMark with code spans, never a Rust doc link (`[`Window`]`,
+/// `(super::Fetch)`) that means something only in the source. The page shows code spans
+/// as code, not as backticks.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_documents_texts_are_for_readers_and_the_page_shows_their_code_as_code(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    fn texts<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+        match value {
+            Value::Object(map) => {
+                for (key, inner) in map {
+                    match (key.as_str(), inner) {
+                        ("description" | "summary", Value::String(text)) => out.push(text),
+                        _ => texts(inner, out),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|item| texts(item, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    texts(&document, &mut all);
+    assert!(all.len() > 100, "{} texts", all.len());
+    let rustdoc: Vec<&&str> = all
+        .iter()
+        .filter(|text| {
+            text.contains("[`")
+                || ["crate::", "super::", "Self::"]
+                    .iter()
+                    .any(|source| text.contains(source))
+        })
+        .collect();
+    assert!(
+        rustdoc.is_empty(),
+        "Rust doc links in the document: {rustdoc:#?}"
+    );
+
+    let page = app.get("/api").await.text().await.unwrap();
+    assert!(page.contains("(<code>after</code>"), "code spans are code");
+    let main = &page[page.find("<main").unwrap()..page.find("</main>").unwrap()];
+    assert!(!main.contains('`'), "no backtick is left on the page");
+    assert!(
+        main.contains("示例："),
+        "a Chinese label takes a full-width colon"
+    );
+    assert!(main.contains("(v1)"));
+}

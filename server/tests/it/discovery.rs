@@ -598,7 +598,17 @@ async fn detail_pages_carry_schema_org_data_and_open_graph_tags(pool: PgPool) {
     )
     .await;
     let project = project(&pool, firm, "储能项目", "seed", "published", true).await;
-    let app = app_as(pool, Environment::Production).await;
+    let lapsed =
+        crate::fixtures::product(&pool, firm, None, "旧检测仪", "new_materials", "published").await;
+    let withdrawn = crate::fixtures::scenario(
+        &pool,
+        agency,
+        "撤回的场景",
+        "smart_manufacturing",
+        "published",
+    )
+    .await;
+    let app = app_as(pool.clone(), Environment::Production).await;
     let page = |path: String| {
         let app = &app;
         async move {
@@ -636,6 +646,31 @@ async fn detail_pages_carry_schema_org_data_and_open_graph_tags(pool: PgPool) {
     assert_eq!(data["@type"], "Demand");
     assert_eq!(data["name"], "园区无人巡检");
     assert_eq!(data["availabilityEnds"], day(30).to_string());
+    assert_eq!(
+        data["areaServed"], "常州市武进区",
+        "a district with its city"
+    );
+    assert!(data.get("availability").is_none(), "{data}");
+
+    // A record that left the lists keeps its page, but offers and seeks nothing.
+    for (table, id) in [("products", lapsed), ("scenarios", withdrawn)] {
+        let status = if table == "products" {
+            "expired"
+        } else {
+            "withdrawn"
+        };
+        sqlx::query(&format!(
+            "UPDATE {table} SET status = '{status}'::record_status WHERE id = $1"
+        ))
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    let data = json_ld(&page(format!("/products/{lapsed}")).await);
+    assert!(data.get("offers").is_none(), "an expired listing: {data}");
+    let data = json_ld(&page(format!("/scenarios/{withdrawn}")).await);
+    assert_eq!(data["availability"], "https://schema.org/Discontinued");
 
     let html = page(format!("/projects/{project}")).await;
     let data = json_ld(&html);
@@ -650,6 +685,9 @@ async fn detail_pages_carry_schema_org_data_and_open_graph_tags(pool: PgPool) {
     assert_eq!(data["@type"], "GovernmentOrganization");
     assert_eq!(data["taxID"].as_str().unwrap().len(), 18);
     assert_eq!(data["address"]["addressCountry"], "CN");
+    assert_eq!(data["address"]["addressRegion"], "江苏省");
+    assert_eq!(data["address"]["addressLocality"], "常州市");
     let data = json_ld(&page(format!("/organisations/{firm}")).await);
     assert_eq!(data["@type"], "Organization");
+    assert_eq!(data["address"]["addressLocality"], "常州市新北区");
 }

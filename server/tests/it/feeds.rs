@@ -298,14 +298,14 @@ async fn the_search_feed_follows_the_search_and_its_pages_name_it(pool: PgPool) 
     let app = spawn_app(pool).await;
 
     let query = "q=%E6%9C%BA%E5%99%A8%E4%BA%BA&kind=product";
-    let feed = feed(&app, &format!("/feeds/search.atom?{query}")).await;
+    let found = feed(&app, &format!("/feeds/search.atom?{query}")).await;
     assert_eq!(
-        paths(&feed),
+        paths(&found),
         vec![format!("/products/{newer}"), format!("/products/{older}")],
         "the search's hits, newest first, never a draft"
     );
-    assert!(feed.title().as_str().contains("机器人"));
-    let self_link = feed
+    assert!(found.title().as_str().contains("机器人"));
+    let self_link = found
         .links()
         .iter()
         .find(|link| link.rel() == "self")
@@ -317,7 +317,7 @@ async fn the_search_feed_follows_the_search_and_its_pages_name_it(pool: PgPool) 
         "{}",
         self_link.href()
     );
-    let page = feed
+    let page = found
         .links()
         .iter()
         .find(|link| link.rel() == "alternate")
@@ -329,6 +329,47 @@ async fn the_search_feed_follows_the_search_and_its_pages_name_it(pool: PgPool) 
     assert!(
         refused.text().await.unwrap().contains("kind"),
         "the error names the parameter"
+    );
+    // Strict like the API: unknown and repeated parameters are refused by name.
+    for (path, words) in [
+        (
+            "/feeds/products.atom?industry=new_materials",
+            "未知参数 industry",
+        ),
+        ("/feeds/notices.atom?x=1", "未知参数 x"),
+        ("/feeds/search.atom?q=a&kidn=product", "未知参数 kidn"),
+        (
+            "/feeds/search.atom?kind=product&kind=scenario",
+            "参数 kind 重复出现",
+        ),
+    ] {
+        let refused = app.get(path).await;
+        assert_eq!(refused.status(), 400, "{path}");
+        let text = refused.text().await.unwrap();
+        assert!(text.contains(words), "{path}: {text}");
+    }
+    // The search page's order and page are the search's parameters: taken and ignored.
+    feed(
+        &app,
+        &format!("/feeds/search.atom?{query}&sort=newest&page=2"),
+    )
+    .await;
+
+    // The page's feed link keeps the search, not its order, page or foreign parameters.
+    let sorted_page = app
+        .get(&format!(
+            "/search?{query}&sort=newest&page=1&utm_source=mail"
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        sorted_page.contains(&format!(
+            r#"<link rel="alternate" type="application/atom+xml" href="/feeds/search.atom?{}""#,
+            query.replace('&', "&amp;")
+        )),
+        "{sorted_page}"
     );
 
     let search_page = app

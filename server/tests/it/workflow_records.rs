@@ -516,3 +516,83 @@ async fn a_scenario_call_collects_scenarios_through_public_notice(pool: PgPool) 
         .unwrap();
     assert_eq!(status, "published");
 }
+
+/// A control character (invisible, usually pasted in from another program) in any field
+/// of any form refuses the form whole, naming the field, and writes nothing: here a
+/// firm's project submission (signed in) and a sign-up (anonymous, with a NUL that
+/// Postgres would refuse).
+#[sqlx::test(migrations = "../migrations")]
+async fn a_control_character_in_any_form_field_refuses_the_form_and_writes_nothing(pool: PgPool) {
+    let firm = organisation(&pool, "常州固态电池有限公司", "enterprise", "320412", true).await;
+    let app = spawn_app(pool.clone()).await;
+    let founder = member(&app, &pool, "founder@battery.example", firm, "{member}").await;
+    let project_draft = draft(&founder, "project", firm).await;
+    let written = || async {
+        sqlx::query_scalar::<_, String>(
+            "SELECT (SELECT count(*) FROM submissions)::text || ' ' || fields::text FROM drafts",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    let before = written().await;
+
+    let mut fields = project_fields();
+    fields[0] = ("name", "固态电池\u{1}电解质中试线");
+    // As a browser posts it: from the draft's page, which is shown again.
+    let (_, form_page) = founder.get(&project_draft).await;
+    let token = crate::accounts::csrf_token(&form_page).unwrap();
+    let post = |accept: &'static str| {
+        let mut body = fields.clone();
+        body.push(("csrf_token", &token));
+        founder
+            .client
+            .post(app.url(&format!("{project_draft}/submit")))
+            .header("origin", format!("http://{}", app.address))
+            .header("referer", app.url(&project_draft))
+            .header("accept", accept)
+            .form(&body)
+            .send()
+    };
+    let refused = post("text/html").await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("含有不可见的控制字符"), "{page}");
+    assert!(
+        page.contains("能量密度达到 400 Wh/kg。"),
+        "what was typed is shown again"
+    );
+    assert_eq!(written().await, before, "nothing written");
+
+    // The same refusal as JSON for the enhanced forms, naming the field.
+    let answer = post("application/json").await.unwrap();
+    assert_eq!(answer.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let json: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(json["invalid"]["errors"][0]["field"], "name", "{json}");
+
+    // Tab, line feed and carriage return are text, not control characters here.
+    let mut fields = project_fields();
+    fields[5] = ("highlights", "能量密度\t400 Wh/kg。\r\n循环寿命 2000 次。");
+    let submitted = founder
+        .post(&format!("{project_draft}/submit"), &fields)
+        .await;
+    assert_eq!(submitted.status(), StatusCode::SEE_OTHER);
+
+    let anonymous = crate::accounts::Browser::new(&app);
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let refused = crate::accounts::sign_up(&anonymous, "new@battery.example", "新\0用户").await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused
+        .text()
+        .await
+        .unwrap()
+        .contains("含有不可见的控制字符"));
+    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(users, after);
+}

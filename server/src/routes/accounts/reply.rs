@@ -4,7 +4,7 @@
 
 use crate::security;
 use app::accounts::form::{
-    FieldLabels, FieldMessage, FormAnswer, FormOutcome, Problem, CSRF_FIELD,
+    FieldError, FieldLabels, FieldMessage, FormAnswer, FormOutcome, Problem, CSRF_FIELD,
 };
 use app::accounts::server::Refusal;
 use app::accounts::texts::{account_texts, AccountTexts};
@@ -34,10 +34,86 @@ pub struct Posted {
     pub uploads: Vec<crate::multipart::Upload>,
 }
 
-impl<S: Send + Sync> FromRequest<S> for Posted {
+impl FromRequest<AppState> for Posted {
     type Rejection = Response;
 
-    async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
+    /// Reads the form; a field holding a control character refuses it whole (see
+    /// [`refuse_control_characters`]).
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        refuse_control_characters(state, Self::read(request).await?).await
+    }
+}
+
+/// The largest number of distinct field names kept for error messages (the site's forms
+/// together have far fewer): a client posting made-up names cannot grow memory.
+const MAX_FIELD_NAMES: usize = 1024;
+
+/// `name` as a `&'static str` for a [`FieldError`]: each distinct name of at most 64
+/// bytes is kept once; past [`MAX_FIELD_NAMES`] names, or for a longer name, `""` (the
+/// error then shows in the form's summary only).
+fn field_name(name: &str) -> &'static str {
+    static NAMES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let Ok(mut names) = NAMES.lock() else {
+        return "";
+    };
+    if let Some(known) = names.iter().find(|known| **known == name) {
+        return known;
+    }
+    if name.len() > 64 || names.len() >= MAX_FIELD_NAMES {
+        return "";
+    }
+    let kept: &'static str = Box::leak(name.to_owned().into_boxed_str());
+    names.push(kept);
+    kept
+}
+
+/// Whether `value` holds a character no form field may: a control character (Unicode Cc)
+/// other than tab, line feed and carriage return. Typing never makes one; pasting from
+/// another program can, and it would be invisible on the page, unreadable in the feeds
+/// (XML 1.0 §2.2 forbids it) and refused by Postgres (NUL).
+pub fn has_control_character(value: &str) -> bool {
+    value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// Every form, whatever it is for, is refused whole (nothing is written) when one of its
+/// fields holds a control character: the page the form was on (its `Referer`, which
+/// browsers send for a post to the same site under this site's referrer policy; else
+/// the address posted to) is shown again with what was typed and the field named (422),
+/// or, for `/forms.js`, the error as JSON.
+async fn refuse_control_characters(state: &AppState, posted: Posted) -> Result<Posted, Response> {
+    let Some(field) = posted
+        .fields
+        .iter()
+        .find(|(_, value)| has_control_character(value))
+        .map(|(name, _)| field_name(name))
+    else {
+        return Ok(posted);
+    };
+    let errors = vec![FieldError {
+        field,
+        problem: Problem::ControlCharacter,
+    }];
+    let page = posted
+        .parts
+        .headers
+        .get(header::REFERER)
+        .and_then(|referer| referer.to_str().ok())
+        .and_then(|referer| url::Url::parse(referer).ok())
+        .map(|referer| match referer.query() {
+            Some(query) => format!("{}?{query}", referer.path()),
+            None => referer.path().to_owned(),
+        });
+    let result = Err(Refusal::Invalid(errors));
+    let no_labels = |_: &AccountTexts| FieldLabels(Vec::new());
+    Err(reply_on(state, posted, page.as_deref(), no_labels, result).await)
+}
+
+impl Posted {
+    /// The form of `request`, undecided: a multipart form with its files where the
+    /// address takes files, else a URL-encoded form.
+    async fn read(request: Request) -> Result<Self, Response> {
         let (parts, body) = request.into_parts();
         if let Some(boundary) = crate::multipart::boundary(&parts.headers)
             .filter(|_| crate::multipart::takes_files(parts.uri.path()))

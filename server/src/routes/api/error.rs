@@ -53,6 +53,19 @@ impl From<AppError> for ApiError {
     }
 }
 
+impl ApiError {
+    /// 400 `invalid_parameter` for a parameter that is unknown, repeated or garbled,
+    /// saying which of the three.
+    pub fn parameter_fault(fault: &crate::routes::known_parameters::ParameterFault) -> Self {
+        ApiError {
+            code: "invalid_parameter",
+            message: fault.message(),
+            param: Some(fault.param().to_owned()),
+            status: StatusCode::BAD_REQUEST,
+        }
+    }
+}
+
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
         AppError::from(error).into()

@@ -74,6 +74,12 @@ pub fn router(limiter: &Arc<Limiter>) -> Listed<AppState> {
         )
         // An address under /api/v1 that names nothing answers the API's JSON 404.
         .map_router(|router| router.fallback(|| async { ApiError::from(AppError::NotFound) }))
+        // Only documented parameters, each once (an ignored typo would widen the answer).
+        .map_router(|router| {
+            router.layer(axum::middleware::from_fn(
+                super::known_parameters::documented_parameters,
+            ))
+        })
         // Inside the limiter: a conditional GET spends the budget like any other.
         .map_router(|router| router.layer(axum::middleware::from_fn(conditional::entity_tags)))
 }

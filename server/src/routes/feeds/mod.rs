@@ -40,12 +40,43 @@ pub fn router() -> Listed<AppState> {
         .route(Method::GET, "/feeds/projects.atom", get(records::projects))
         .route(Method::GET, "/feeds/notices.atom", get(records::notices))
         .route(Method::GET, "/feeds/search.atom", get(search::search))
+        // Strict like the API: the search feed takes the search's parameters, the others
+        // none.
+        .map_router(|router| router.layer(axum::middleware::from_fn(known_parameters)))
         // Feed readers poll: the same entity tags and 304s as the API.
         .map_router(|router| {
             router.layer(axum::middleware::from_fn(
                 super::api::conditional::entity_tags,
             ))
         })
+}
+
+/// Middleware: a feed's query string holds only its parameters (the search feed the
+/// search's, documented by `SearchQuery`; the others none), each once, or the answer is
+/// a 400 text naming the parameter at fault.
+async fn known_parameters(
+    path: axum::extract::MatchedPath,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use utoipa::IntoParams;
+    let known: Vec<String> = if path.as_str() == "/feeds/search.atom" {
+        app::search::SearchQuery::into_params(|| Some(utoipa::openapi::path::ParameterIn::Query))
+            .into_iter()
+            .map(|parameter| parameter.name)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    match super::known_parameters::check(request.uri().query(), &known) {
+        Ok(()) => next.run(request).await,
+        Err(fault) => (
+            axum::http::StatusCode::BAD_REQUEST,
+            [(header::CACHE_CONTROL, "no-store")],
+            fault.bilingual(),
+        )
+            .into_response(),
+    }
 }
 
 /// One entry before it is written.

@@ -27,7 +27,7 @@ pub struct CallV1 {
     pub eligibility: String,
     /// Who may submit.
     pub eligible_kinds: Vec<OrganisationKind>,
-    pub status: CallStatus,
+    pub status: PublicCallStatus,
     /// The first and last days submissions are taken (inclusive).
     pub opens_on: NaiveDate,
     pub closes_on: NaiveDate,
@@ -47,13 +47,47 @@ pub struct CallV1 {
 
 api_record!(CallV1, "calls", CallFilters, CallsPage);
 
+/// Where an announced call is (a draft is never in the API, so neither is its state):
+/// announced with its opening day ahead, open for submissions, closed and under
+/// selection, or finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PublicCallStatus {
+    Scheduled,
+    Open,
+    Closed,
+    Finished,
+}
+
+impl PublicCallStatus {
+    /// The state as the site holds it.
+    fn status(self) -> CallStatus {
+        match self {
+            PublicCallStatus::Scheduled => CallStatus::Scheduled,
+            PublicCallStatus::Open => CallStatus::Open,
+            PublicCallStatus::Closed => CallStatus::Closed,
+            PublicCallStatus::Finished => CallStatus::Finished,
+        }
+    }
+
+    /// The public state of `status`; `None` for a draft.
+    fn of(status: CallStatus) -> Option<PublicCallStatus> {
+        match status {
+            CallStatus::Draft => None,
+            CallStatus::Scheduled => Some(PublicCallStatus::Scheduled),
+            CallStatus::Open => Some(PublicCallStatus::Open),
+            CallStatus::Closed => Some(PublicCallStatus::Closed),
+            CallStatus::Finished => Some(PublicCallStatus::Finished),
+        }
+    }
+}
+
 /// Filters of `/api/v1/calls`.
 #[derive(Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CallFilters {
     kind: Option<CallKind>,
-    /// `scheduled`, `open`, `closed` or `finished`.
-    status: Option<CallStatus>,
+    status: Option<PublicCallStatus>,
     /// Only this agency's calls (an organisation id).
     organisation: Option<i64>,
 }
@@ -88,7 +122,7 @@ async fn fetch(query: super::Fetch<'_, CallFilters>) -> Result<Vec<CallV1>, sqlx
         window.after,
         window.since,
         filters.kind.map(CallKind::code),
-        filters.status.map(CallStatus::code),
+        filters.status.map(|status| status.status().code()),
         filters.organisation,
         window.limit,
     )
@@ -96,28 +130,31 @@ async fn fetch(query: super::Fetch<'_, CallFilters>) -> Result<Vec<CallV1>, sqlx
     .await?;
     Ok(rows
         .into_iter()
-        .map(|row| CallV1 {
-            id: row.id,
-            url: page_url(site, &format!("/calls/{}", row.id)),
-            kind: row.kind,
-            code: row.code,
-            title: row.title,
-            description: row.description,
-            eligibility: row.eligibility,
-            eligible_kinds: row.eligible_kinds,
-            status: row.status,
-            opens_on: row.opens_on,
-            closes_on: row.closes_on,
-            notice_days: row.notice_days,
-            notice_count: row.notice_count,
-            valid_from: row.valid_from,
-            valid_until: row.valid_until,
-            announced_at: row.announced_at,
-            organisation: Named {
-                id: row.organisation_id,
-                name: row.organisation_name,
-            },
-            updated_at: row.changed_at,
+        // api_calls holds no draft; were one to slip in, it is left out, not shown.
+        .filter_map(|row| {
+            Some(CallV1 {
+                id: row.id,
+                url: page_url(site, &format!("/calls/{}", row.id)),
+                kind: row.kind,
+                code: row.code,
+                title: row.title,
+                description: row.description,
+                eligibility: row.eligibility,
+                eligible_kinds: row.eligible_kinds,
+                status: PublicCallStatus::of(row.status)?,
+                opens_on: row.opens_on,
+                closes_on: row.closes_on,
+                notice_days: row.notice_days,
+                notice_count: row.notice_count,
+                valid_from: row.valid_from,
+                valid_until: row.valid_until,
+                announced_at: row.announced_at,
+                organisation: Named {
+                    id: row.organisation_id,
+                    name: row.organisation_name,
+                },
+                updated_at: row.changed_at,
+            })
         })
         .collect())
 }

@@ -129,25 +129,20 @@ fn invalid(param: &str) -> ApiError {
 
 /// The parameters of a query string as `P` (its `IntoParams` are also what the OpenAPI
 /// document lists, so only documented parameters are taken). Errors: 400
-/// `invalid_parameter` naming the first parameter that is unknown, repeated, malformed
-/// or holds a control character.
+/// `invalid_parameter` naming the first parameter that is unknown, repeated or garbled
+/// (as [`known_parameters::check`](crate::routes::known_parameters::check) words it),
+/// or malformed.
 pub fn parse_query<P: DeserializeOwned + IntoParams>(raw: Option<&str>) -> Result<P, ApiError> {
-    let raw = raw.unwrap_or_default();
     let known: Vec<String> = P::into_params(|| Some(ParameterIn::Query))
         .into_iter()
         .map(|parameter| parameter.name)
         .collect();
+    crate::routes::known_parameters::check(raw, &known)
+        .map_err(|fault| ApiError::parameter_fault(&fault))?;
+    let raw = raw.unwrap_or_default();
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(raw.as_bytes())
         .map(|(key, value)| (key.into_owned(), value.into_owned()))
         .collect();
-    for (index, (key, value)) in pairs.iter().enumerate() {
-        // Control characters (a NUL above all, which Postgres refuses in text) are never
-        // part of a code, a name or a time.
-        let garbled = value.chars().any(char::is_control);
-        if garbled || !known.contains(key) || pairs[..index].iter().any(|(seen, _)| seen == key) {
-            return Err(invalid(key));
-        }
-    }
     serde_urlencoded::from_str::<P>(raw).map_err(|_| {
         // The parameter at fault is the first that fails on its own.
         let culprit = pairs.iter().find(|pair| {
