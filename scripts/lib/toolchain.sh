@@ -120,3 +120,18 @@ ensure_schemathesis() {
   fi
   echo "$venv/bin/st"
 }
+
+# openapi-python-client (PyPI), which generates a client from the API's OpenAPI document
+# for scripts/check-api-client, in a virtual environment of its own under the cache.
+API_CLIENT_GENERATOR_VERSION=0.29.1
+ensure_api_client_generator() {
+  local venv="$HOME/.cache/innovation-catalogue/openapi-python-client-$API_CLIENT_GENERATOR_VERSION"
+  if [ ! -x "$venv/bin/openapi-python-client" ]; then
+    step "installing openapi-python-client $API_CLIENT_GENERATOR_VERSION (PyPI) in $venv"
+    rm -rf "$venv"
+    python3 -m venv "$venv" >&2
+    "$venv/bin/pip" install --quiet --disable-pip-version-check \
+      "openapi-python-client==$API_CLIENT_GENERATOR_VERSION" >&2
+  fi
+  echo "$venv"
+}

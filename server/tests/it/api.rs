@@ -132,6 +132,34 @@ async fn every_operation_refuses_unknown_repeated_and_garbled_parameters_by_name
     );
 }
 
+/// What OpenAPI 3.1 requires and client generators rely on: every operation has an
+/// `operationId` unique in the document (§4.8.10.1) and every response a `description`
+/// (§4.8.17.1). A generator refused the whole document over the missing descriptions.
+#[sqlx::test(migrations = "../migrations")]
+async fn operations_have_unique_ids_and_responses_descriptions(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    let mut ids = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let id = operation["operationId"].as_str().unwrap_or_default();
+            assert!(!id.is_empty(), "{method} {path} has an operationId");
+            ids.push(id.to_owned());
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                let description = response["description"].as_str().unwrap_or_default();
+                assert!(
+                    !description.is_empty(),
+                    "{method} {path} {status} has a description"
+                );
+            }
+        }
+    }
+    let count = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "operationIds are unique: {ids:?}");
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn every_reference_in_the_openapi_document_is_defined(pool: PgPool) {
     let app = spawn_app(pool).await;
@@ -487,6 +515,30 @@ async fn listings_page_by_keyset_and_hold_only_public_records(pool: PgPool) {
     assert_eq!(ids(&second), published[2..].to_vec());
     assert!(second["next_after"].is_null(), "the last page says so");
     assert!(!second.to_string().contains("草稿"));
+    // Three records in pages of three: one full page that is also the last, never a
+    // `next_after` leading to an empty page. The same in every collection.
+    for path in [
+        "/api/v1/products?limit=3",
+        "/api/v1/organisations?limit=1",
+        "/api/v1/ocds/releases?limit=1",
+        "/api/v1/removals?limit=1",
+        "/api/v1/notices?limit=1",
+    ] {
+        let page: Value = app.get(path).await.json().await.unwrap();
+        let next = if path.contains("ocds") {
+            page["links"]["next"].clone()
+        } else {
+            page["next_after"].clone()
+        };
+        assert!(next.is_null(), "{path}: {page}");
+    }
+    let full: Value = app
+        .get("/api/v1/products?limit=3")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ids(&full), published);
 
     let organisations: Value = app.get("/api/v1/organisations").await.json().await.unwrap();
     assert_eq!(ids(&organisations), vec![firm]);

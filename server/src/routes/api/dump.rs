@@ -51,8 +51,9 @@ fn current(state: &AppState) -> Result<(std::path::PathBuf, DumpInfo), ApiError>
 #[utoipa::path(
     get,
     path = "/api/v1/dump",
+    operation_id = "describe_dump",
     responses(
-        (status = 200, body = DumpV1),
+        (status = 200, body = DumpV1, description = "the current dump: its date, size, SHA-256 and records per collection"),
         (status = 404, body = super::error::ErrorBody, description = "no dump has been written yet"),
     )
 )]
@@ -77,6 +78,7 @@ pub async fn describe(State(state): State<AppState>) -> Result<impl IntoResponse
 #[utoipa::path(
     get,
     path = "/api/v1/dump/catalogue.jsonl.gz",
+    operation_id = "download_dump",
     responses(
         (status = 200, description = "the dump", content_type = "application/gzip"),
         (status = 404, body = super::error::ErrorBody, description = "no dump has been written yet"),

@@ -325,6 +325,7 @@ fn package(
 #[utoipa::path(
     get,
     path = "/api/v1/ocds/releases",
+    operation_id = "list_ocds_releases",
     params(super::records::Paging, FirstPurchaseFilters),
     responses(
         (status = 200, body = Object, description = "an OCDS 1.1 release package (release-package schema of OCDS 1.1.5); `links.next` holds the next page's address"),
@@ -339,14 +340,13 @@ pub async fn releases(
     let records = FirstPurchaseV1::fetch(Fetch {
         pool: &state.pool,
         site: &state.site,
-        window: &window,
+        window: &window.looking_ahead(),
         filters: &filters,
         item: None,
     })
     .await?;
-    let next = window
-        .next_after(records.iter().map(FirstPurchaseV1::id))
-        .map(|after| next_page(&state, query.as_deref(), after));
+    let (records, next_after) = window.page_of(records, FirstPurchaseV1::id);
+    let next = next_after.map(|after| next_page(&state, query.as_deref(), after));
     let uri = state.site.url(&match query.as_deref() {
         Some(query) if !query.is_empty() => format!("/api/v1/ocds/releases?{query}"),
         _ => "/api/v1/ocds/releases".to_owned(),
@@ -375,6 +375,7 @@ fn next_page(state: &AppState, query: Option<&str>, after: i64) -> String {
 #[utoipa::path(
     get,
     path = "/api/v1/ocds/releases/{id}",
+    operation_id = "get_ocds_release",
     params(("id" = i64, Path, description = "the first-purchase record's id")),
     responses(
         (status = 200, body = Object, description = "an OCDS 1.1 release package holding the record's one release"),

@@ -93,6 +93,8 @@ pub struct ApiDoc;
 #[utoipa::path(
     get,
     path = "/api/v1/openapi.json",
+    operation_id = "openapi_document",
+    tag = "openapi",
     responses((status = 200, description = "the OpenAPI document of this API", content_type = "application/json"))
 )]
 pub async fn openapi() -> impl IntoResponse {

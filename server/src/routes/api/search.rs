@@ -14,7 +14,7 @@ use axum::Json;
     path = "/api/v1/search",
     params(SearchQuery),
     responses(
-        (status = 200, body = SearchResults),
+        (status = 200, body = SearchResults, description = "a page of hits with the facets and their counts"),
         (status = 400, body = super::error::ErrorBody, description = "a parameter is invalid (named in `param`)"),
         (status = 503, body = super::error::ErrorBody, description = "search or the database is unavailable"),
     )

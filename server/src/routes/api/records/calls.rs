@@ -163,9 +163,10 @@ async fn fetch(query: super::Fetch<'_, CallFilters>) -> Result<Vec<CallV1>, sqlx
 #[utoipa::path(
     get,
     path = "/api/v1/calls",
+    operation_id = "list_calls",
     params(super::Paging, CallFilters),
     responses(
-        (status = 200, body = CallsPage),
+        (status = 200, body = CallsPage, description = "a keyset page of the collection, in id order, with `next_after` while more follow"),
         (status = 400, body = crate::routes::api::error::ErrorBody, description = "a parameter is unknown or invalid (`param` names it)"),
     )
 )]
@@ -180,9 +181,10 @@ pub async fn collection(
 #[utoipa::path(
     get,
     path = "/api/v1/calls/{id}",
+    operation_id = "get_call",
     params(("id" = i64, Path, description = "the call's id")),
     responses(
-        (status = 200, body = CallV1, headers(("Last-Modified" = String, description = "its `updated_at` (RFC 9110 §8.8.2)"))),
+        (status = 200, body = CallV1, description = "the record, with its `status`", headers(("Last-Modified" = String, description = "its `updated_at` (RFC 9110 §8.8.2)"))),
         (status = 404, body = crate::routes::api::error::ErrorBody, description = "no such call, or a draft"),
     )
 )]

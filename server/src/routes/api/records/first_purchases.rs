@@ -154,9 +154,10 @@ async fn fetch(
 #[utoipa::path(
     get,
     path = "/api/v1/first-purchases",
+    operation_id = "list_first_purchases",
     params(super::Paging, FirstPurchaseFilters),
     responses(
-        (status = 200, body = FirstPurchasesPage),
+        (status = 200, body = FirstPurchasesPage, description = "a keyset page of the collection, in id order, with `next_after` while more follow"),
         (status = 400, body = crate::routes::api::error::ErrorBody, description = "a parameter is unknown or invalid (`param` names it)"),
     )
 )]
@@ -171,9 +172,10 @@ pub async fn collection(
 #[utoipa::path(
     get,
     path = "/api/v1/first-purchases/{id}",
+    operation_id = "get_first_purchase",
     params(("id" = i64, Path, description = "the record's id")),
     responses(
-        (status = 200, body = FirstPurchaseV1, headers(("Last-Modified" = String, description = "its `updated_at` (RFC 9110 §8.8.2)"))),
+        (status = 200, body = FirstPurchaseV1, description = "the record, with its `status`", headers(("Last-Modified" = String, description = "its `updated_at` (RFC 9110 §8.8.2)"))),
         (status = 404, body = crate::routes::api::error::ErrorBody, description = "no such record, or not public"),
     )
 )]

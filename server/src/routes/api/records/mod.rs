@@ -110,13 +110,23 @@ impl Window {
         }
     }
 
-    /// The `next_after` of a page of `ids`: its last id when the page is full.
-    pub fn next_after(
-        &self,
-        ids: impl DoubleEndedIterator<Item = i64> + ExactSizeIterator,
-    ) -> Option<i64> {
-        let full = ids.len() as i64 == self.limit;
-        ids.last().filter(|_| full)
+    /// The same window one record longer: a page is read through it so that a full
+    /// page knows whether another follows (see [`Window::page_of`]).
+    pub fn looking_ahead(&self) -> Window {
+        Window {
+            limit: self.limit + 1,
+            ..*self
+        }
+    }
+
+    /// The page of `items` read through [`Window::looking_ahead`], with its `next_after`:
+    /// the last id shown when at least one more record follows, so a collection whose
+    /// size is a multiple of `limit` never ends on an empty page.
+    pub fn page_of<T>(&self, mut items: Vec<T>, id: impl Fn(&T) -> i64) -> (Vec<T>, Option<i64>) {
+        let more = items.len() as i64 > self.limit;
+        items.truncate(usize::try_from(self.limit).unwrap_or(0));
+        let next_after = items.last().map(id).filter(|_| more);
+        (items, next_after)
     }
 }
 
@@ -322,12 +332,12 @@ pub async fn collection<R: ApiRecord>(
     let items = R::fetch(Fetch {
         pool: &state.pool,
         site: &state.site,
-        window: &window,
+        window: &window.looking_ahead(),
         filters: &filters,
         item: None,
     })
     .await?;
-    let next_after = window.next_after(items.iter().map(R::id));
+    let (items, next_after) = window.page_of(items, R::id);
     let page = R::Page::from(Page {
         items,
         next_after,

@@ -103,9 +103,10 @@ async fn fetch(
 #[utoipa::path(
     get,
     path = "/api/v1/notices",
+    operation_id = "list_notices",
     params(super::Paging, NoticeFilters),
     responses(
-        (status = 200, body = NoticesPage),
+        (status = 200, body = NoticesPage, description = "a keyset page of the collection, in id order, with `next_after` while more follow"),
         (status = 400, body = crate::routes::api::error::ErrorBody, description = "a parameter is unknown or invalid (`param` names it)"),
     )
 )]
@@ -124,8 +125,15 @@ pub async fn collection(
         return Err(super::invalid("record_kind"));
     }
     let as_of = super::as_of(clock.now());
-    let items = fetch(&pool, &site, &window, &filters, clock.today()).await?;
-    let next_after = window.next_after(items.iter().map(|item| item.id));
+    let items = fetch(
+        &pool,
+        &site,
+        &window.looking_ahead(),
+        &filters,
+        clock.today(),
+    )
+    .await?;
+    let (items, next_after) = window.page_of(items, |item| item.id);
     Ok(collection_answer(NoticesPage {
         items,
         next_after,

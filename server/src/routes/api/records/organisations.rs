@@ -105,9 +105,10 @@ async fn fetch(
 #[utoipa::path(
     get,
     path = "/api/v1/organisations",
+    operation_id = "list_organisations",
     params(super::Paging, OrganisationFilters),
     responses(
-        (status = 200, body = OrganisationsPage),
+        (status = 200, body = OrganisationsPage, description = "a keyset page of the collection, in id order, with `next_after` while more follow"),
         (status = 400, body = crate::routes::api::error::ErrorBody, description = "a parameter is unknown or invalid (`param` names it)"),
     )
 )]
@@ -122,9 +123,10 @@ pub async fn collection(
 #[utoipa::path(
     get,
     path = "/api/v1/organisations/{id}",
+    operation_id = "get_organisation",
     params(("id" = i64, Path, description = "the organisation's id")),
     responses(
-        (status = 200, body = OrganisationV1, headers(("Last-Modified" = String, description = "its `updated_at` (RFC 9110 §8.8.2)"))),
+        (status = 200, body = OrganisationV1, description = "the record, with its `status`", headers(("Last-Modified" = String, description = "its `updated_at` (RFC 9110 §8.8.2)"))),
         (status = 404, body = crate::routes::api::error::ErrorBody, description = "no such organisation, or not verified"),
     )
 )]

@@ -169,9 +169,10 @@ async fn fetch(query: super::Fetch<'_, ProductFilters>) -> Result<Vec<ProductV1>
 #[utoipa::path(
     get,
     path = "/api/v1/products",
+    operation_id = "list_products",
     params(super::Paging, ProductFilters),
     responses(
-        (status = 200, body = ProductsPage),
+        (status = 200, body = ProductsPage, description = "a keyset page of the collection, in id order, with `next_after` while more follow"),
         (status = 400, body = crate::routes::api::error::ErrorBody, description = "a parameter is unknown or invalid (`param` names it)"),
     )
 )]
@@ -186,9 +187,10 @@ pub async fn collection(
 #[utoipa::path(
     get,
     path = "/api/v1/products/{id}",
+    operation_id = "get_product",
     params(("id" = i64, Path, description = "the product's id")),
     responses(
-        (status = 200, body = ProductV1, headers(("Last-Modified" = String, description = "its `updated_at` (RFC 9110 §8.8.2)"))),
+        (status = 200, body = ProductV1, description = "the record, with its `status`", headers(("Last-Modified" = String, description = "its `updated_at` (RFC 9110 §8.8.2)"))),
         (status = 404, body = crate::routes::api::error::ErrorBody, description = "no such product, or not public"),
     )
 )]

@@ -120,9 +120,10 @@ async fn fetch(query: super::Fetch<'_, ProjectFilters>) -> Result<Vec<ProjectV1>
 #[utoipa::path(
     get,
     path = "/api/v1/projects",
+    operation_id = "list_projects",
     params(super::Paging, ProjectFilters),
     responses(
-        (status = 200, body = ProjectsPage),
+        (status = 200, body = ProjectsPage, description = "a keyset page of the collection, in id order, with `next_after` while more follow"),
         (status = 400, body = crate::routes::api::error::ErrorBody, description = "a parameter is unknown or invalid (`param` names it)"),
     )
 )]
@@ -137,9 +138,10 @@ pub async fn collection(
 #[utoipa::path(
     get,
     path = "/api/v1/projects/{id}",
+    operation_id = "get_project",
     params(("id" = i64, Path, description = "the project's id")),
     responses(
-        (status = 200, body = ProjectV1, headers(("Last-Modified" = String, description = "its `updated_at` (RFC 9110 §8.8.2)"))),
+        (status = 200, body = ProjectV1, description = "the record, with its `status`", headers(("Last-Modified" = String, description = "its `updated_at` (RFC 9110 §8.8.2)"))),
         (status = 404, body = crate::routes::api::error::ErrorBody, description = "no such project, or not public"),
     )
 )]

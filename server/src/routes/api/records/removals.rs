@@ -52,9 +52,10 @@ async fn fetch(pool: &PgPool, window: &Window) -> Result<Vec<RemovalV1>, sqlx::E
 #[utoipa::path(
     get,
     path = "/api/v1/removals",
+    operation_id = "list_removals",
     params(Paging),
     responses(
-        (status = 200, body = RemovalsPage),
+        (status = 200, body = RemovalsPage, description = "a keyset page of the collection, in id order, with `next_after` while more follow"),
         (status = 400, body = crate::routes::api::error::ErrorBody, description = "a parameter is unknown or invalid (`param` names it)"),
     )
 )]
@@ -65,8 +66,8 @@ pub async fn collection(
 ) -> Result<Response, ApiError> {
     let window = parse_query::<Paging>(query.as_deref())?.window()?;
     let as_of = super::as_of(clock.now());
-    let items = fetch(&pool, &window).await?;
-    let next_after = window.next_after(items.iter().map(|item| item.seq));
+    let items = fetch(&pool, &window.looking_ahead()).await?;
+    let (items, next_after) = window.page_of(items, |item| item.seq);
     Ok(collection_answer(RemovalsPage {
         items,
         next_after,

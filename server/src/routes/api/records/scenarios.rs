@@ -130,9 +130,10 @@ async fn fetch(query: super::Fetch<'_, ScenarioFilters>) -> Result<Vec<ScenarioV
 #[utoipa::path(
     get,
     path = "/api/v1/scenarios",
+    operation_id = "list_scenarios",
     params(super::Paging, ScenarioFilters),
     responses(
-        (status = 200, body = ScenariosPage),
+        (status = 200, body = ScenariosPage, description = "a keyset page of the collection, in id order, with `next_after` while more follow"),
         (status = 400, body = crate::routes::api::error::ErrorBody, description = "a parameter is unknown or invalid (`param` names it)"),
     )
 )]
@@ -147,9 +148,10 @@ pub async fn collection(
 #[utoipa::path(
     get,
     path = "/api/v1/scenarios/{id}",
+    operation_id = "get_scenario",
     params(("id" = i64, Path, description = "the scenario's id")),
     responses(
-        (status = 200, body = ScenarioV1, headers(("Last-Modified" = String, description = "its `updated_at` (RFC 9110 §8.8.2)"))),
+        (status = 200, body = ScenarioV1, description = "the record, with its `status`", headers(("Last-Modified" = String, description = "its `updated_at` (RFC 9110 §8.8.2)"))),
         (status = 404, body = crate::routes::api::error::ErrorBody, description = "no such scenario, or not public"),
     )
 )]
