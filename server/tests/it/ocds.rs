@@ -112,6 +112,22 @@ async fn first_purchases_are_valid_ocds_release_packages(pool: PgPool) {
     assert_eq!(releases[1]["contracts"][0]["status"], "cancelled");
     assert_eq!(releases[2]["tender"]["status"], "unsuccessful");
     assert!(releases[2].get("awards").is_none());
+    let considered = &releases[2]["parties"][1];
+    assert_eq!(
+        considered["roles"],
+        serde_json::json!(["interestedParty"]),
+        "a product judged and not bought: its supplier did not tender"
+    );
+    // The award is dated by its notice when there is one, never by the signing day.
+    for release in releases.iter().take(2) {
+        let award = &release["awards"][0];
+        let notice = award["documents"][0]["datePublished"].clone();
+        assert_eq!(
+            award.get("date").cloned().unwrap_or_default(),
+            notice,
+            "{award}"
+        );
+    }
 
     // Pages by keyset: `links.next` is the next page, with the same filters.
     let first = json(&app, "/api/v1/ocds/releases?limit=2&outcome=awarded").await;
@@ -133,6 +149,16 @@ async fn first_purchases_are_valid_ocds_release_packages(pool: PgPool) {
 
     let one = json(&app, &format!("/api/v1/ocds/releases/{}", ids[0])).await;
     assert_valid(&validator, &one);
+    // One address per record.
+    for copy in [format!("0{}", ids[0]), format!("+{}", ids[0])] {
+        for path in [
+            format!("/api/v1/ocds/releases/{copy}"),
+            format!("/api/v1/first-purchases/{copy}"),
+            format!("/api/v1/products/0{listed}"),
+        ] {
+            assert_eq!(app.get(&path).await.status(), 404, "{path}");
+        }
+    }
     assert_eq!(one["releases"].as_array().unwrap().len(), 1);
     for hidden in [ids[3], 999_999] {
         let response = app.get(&format!("/api/v1/ocds/releases/{hidden}")).await;

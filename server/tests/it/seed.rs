@@ -233,3 +233,79 @@ async fn seeding_a_catalogue_that_has_organisations_is_refused_and_changes_nothi
         );
     }
 }
+
+/// Records the demo shows as in review or in notice are on their way through the
+/// workflow: each has its submission in that state (with the notice's last day), so the
+/// notices page lists every one still open and reviewers' queues are not empty.
+#[sqlx::test(migrations = "../migrations")]
+async fn records_under_way_have_their_submissions_and_the_notices_page_lists_them(pool: PgPool) {
+    seeded(&pool).await;
+    for state in ["in_review", "in_notice"] {
+        let records = count(
+            &pool,
+            &format!(
+                "SELECT (SELECT count(*) FROM products WHERE status = '{state}')
+                      + (SELECT count(*) FROM scenarios WHERE status = '{state}')"
+            ),
+        )
+        .await;
+        let submissions = count(
+            &pool,
+            &format!(
+                "SELECT count(*) FROM submissions s
+                 WHERE s.state = '{state}'
+                   AND s.notice_until IS NOT DISTINCT FROM
+                       (SELECT notice_until FROM products WHERE s.record_kind = 'product'
+                          AND id = s.record_id
+                        UNION ALL
+                        SELECT notice_until FROM scenarios WHERE s.record_kind = 'scenario'
+                          AND id = s.record_id)"
+            ),
+        )
+        .await;
+        assert!(records > 0, "the demo has records {state}");
+        assert_eq!(submissions, records, "{state}");
+    }
+    let open: Vec<String> = sqlx::query_scalar(
+        "SELECT COALESCE(snapshot->>'name', snapshot->>'title') FROM submissions s
+         JOIN organisations o ON o.id = s.organisation_id
+         WHERE s.state = 'in_notice' AND s.notice_until >= $1
+           AND organisation_is_public(o.verified_at)",
+    )
+    .bind(crate::helpers::test_today())
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(!open.is_empty(), "some notices are open today");
+    let app = crate::helpers::spawn_app(pool.clone()).await;
+    let page = app.get("/notices").await.text().await.unwrap();
+    for name in &open {
+        assert!(page.contains(name.as_str()), "{name} on /notices");
+    }
+
+    // When their notices end, the workflow publishes every one from its snapshot.
+    let in_notice = count(
+        &pool,
+        "SELECT count(*) FROM submissions WHERE state = 'in_notice'",
+    )
+    .await;
+    let later = crate::helpers::test_today() + chrono::Days::new(60);
+    let mut tx = pool.begin().await.unwrap();
+    let accepted = app::submissions::server::notice::end_due_notices(
+        &mut tx,
+        &app.state.site,
+        later,
+        crate::helpers::test_clock().now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(accepted.len() as i64, in_notice);
+    let left = count(
+        &pool,
+        "SELECT (SELECT count(*) FROM products WHERE status = 'in_notice')
+              + (SELECT count(*) FROM scenarios WHERE status = 'in_notice')",
+    )
+    .await;
+    assert_eq!(left, 0, "every record in notice was published");
+}

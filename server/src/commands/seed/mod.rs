@@ -93,6 +93,7 @@ async fn write(conn: &mut PgConnection, cal: DemoCalendar) -> Result<Counts> {
     let projects = projects::insert(conn, cal, &mut rng, &organisations).await?;
     record_publications(conn).await?;
     record_listings(conn).await?;
+    record_submissions(conn).await?;
     Ok(Counts {
         organisations: organisations.len(),
         products: products.len(),
@@ -119,6 +120,31 @@ async fn record_listings(conn: &mut PgConnection) -> Result<()> {
     .execute(&mut *conn)
     .await
     .context("recording the products' listings")?;
+    Ok(())
+}
+
+/// The submission each record in review or in public notice is on its way through, as
+/// the workflow would have left it: submitted when the record was created, into its call
+/// (or the platform's queue), with the record's text as its snapshot (the record's
+/// columns are a snapshot's shape) and, in notice, the notice's last day. Without them
+/// the demo's notices page and reviewers' queues would be empty while records say they
+/// are in notice or in review.
+async fn record_submissions(conn: &mut PgConnection) -> Result<()> {
+    for (kind, table) in [("product", "products"), ("scenario", "scenarios")] {
+        sqlx::query(&format!(
+            "INSERT INTO submissions (record_kind, record_id, organisation_id, call_id, purpose,
+                                      snapshot, state, required_reviews, submitted_at,
+                                      notice_until, updated_at)
+             SELECT '{kind}', r.id, r.organisation_id, r.call_id, 'listing', to_jsonb(r),
+                    r.status::text::submission_state, COALESCE(c.required_reviews, 1),
+                    r.created_at, r.notice_until, r.created_at
+             FROM {table} r LEFT JOIN calls c ON c.id = r.call_id
+             WHERE r.status IN ('in_review', 'in_notice')"
+        ))
+        .execute(&mut *conn)
+        .await
+        .with_context(|| format!("recording the submissions of {table} under way"))?;
+    }
     Ok(())
 }
 

@@ -140,12 +140,15 @@ pub struct Document {
 }
 
 /// The award (OCDS `Award`): `active`, or `cancelled` for a cancelled record; dated the
-/// signing day (midnight, Beijing time).
+/// day its award notice was published (midnight, Beijing time), the one day of the
+/// decision the record holds (the decision is made by then), and undated without a
+/// notice: the signing day is the contract's, often weeks after the award.
 #[derive(Serialize)]
 pub struct Award {
     pub id: String,
     pub status: &'static str,
-    pub date: DateTime<FixedOffset>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<DateTime<FixedOffset>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
     pub suppliers: Vec<OrganizationReference>,
@@ -222,7 +225,7 @@ pub fn release(record: &FirstPurchaseV1) -> Release {
         .then(|| Award {
             id: award_id.clone(),
             status: award_status,
-            date: beijing_midnight(record.signed_on),
+            date: record.notice_on.map(beijing_midnight),
             value,
             suppliers: vec![OrganizationReference {
                 id: supplier.id.clone(),
@@ -263,10 +266,12 @@ pub fn release(record: &FirstPurchaseV1) -> Release {
     parties.push(Party {
         id: supplier.id.clone(),
         name: supplier.name.clone(),
+        // A product judged and not bought: its supplier was considered, it did not
+        // tender (OCDS party roles codelist: `interestedParty`).
         roles: if awarded {
             vec!["supplier", "tenderer"]
         } else {
-            vec!["tenderer"]
+            vec!["interestedParty"]
         },
     });
     Release {

@@ -257,11 +257,8 @@ pub fn page_url(site: &app::state::Site, path: &str) -> String {
 /// An item's id from its path segment: anything but a positive integer is 404, as a
 /// missing record is.
 pub fn item_id(segment: &str) -> Result<i64, ApiError> {
-    segment
-        .parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| AppError::NotFound.into())
+    // As the pages read ids: one address per record (`01` or `+1` is not `/1` again).
+    app::domain::ids::parse_id(segment).map_err(|_| AppError::NotFound.into())
 }
 
 /// Another record an answer points to, by id and name (an organisation).
