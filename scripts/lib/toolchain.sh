@@ -105,33 +105,30 @@ ensure_browser_tools() {
   fi
 }
 
-# schemathesis (PyPI), which fuzzes the API from its OpenAPI document, in a virtual
-# environment of its own outside the clone (shared by clones on this machine). Prints the
-# path of its `st` command.
-SCHEMATHESIS_VERSION=4.32.5
-ensure_schemathesis() {
-  local venv="$HOME/.cache/innovation-catalogue/schemathesis-$SCHEMATHESIS_VERSION"
-  if [ ! -x "$venv/bin/st" ]; then
-    step "installing schemathesis $SCHEMATHESIS_VERSION (PyPI) in $venv"
+# A command from PyPI, pinned, in a virtual environment of its own outside the clone
+# (shared by clones on this machine): `ensure_pypi_tool PACKAGE VERSION COMMAND` installs
+# it once and prints the environment's path.
+ensure_pypi_tool() {
+  local package=$1 version=$2 command=$3
+  local venv="$HOME/.cache/innovation-catalogue/$package-$version"
+  if [ ! -x "$venv/bin/$command" ]; then
+    step "installing $package $version (PyPI) in $venv"
     rm -rf "$venv"
     python3 -m venv "$venv" >&2
-    "$venv/bin/pip" install --quiet --disable-pip-version-check \
-      "schemathesis==$SCHEMATHESIS_VERSION" >&2
-  fi
-  echo "$venv/bin/st"
-}
-
-# openapi-python-client (PyPI), which generates a client from the API's OpenAPI document
-# for scripts/check-api-client, in a virtual environment of its own under the cache.
-API_CLIENT_GENERATOR_VERSION=0.29.1
-ensure_api_client_generator() {
-  local venv="$HOME/.cache/innovation-catalogue/openapi-python-client-$API_CLIENT_GENERATOR_VERSION"
-  if [ ! -x "$venv/bin/openapi-python-client" ]; then
-    step "installing openapi-python-client $API_CLIENT_GENERATOR_VERSION (PyPI) in $venv"
-    rm -rf "$venv"
-    python3 -m venv "$venv" >&2
-    "$venv/bin/pip" install --quiet --disable-pip-version-check \
-      "openapi-python-client==$API_CLIENT_GENERATOR_VERSION" >&2
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "$package==$version" >&2
   fi
   echo "$venv"
+}
+
+# schemathesis, which fuzzes the API from its OpenAPI document. Prints its `st` command.
+SCHEMATHESIS_VERSION=4.32.5
+ensure_schemathesis() {
+  echo "$(ensure_pypi_tool schemathesis "$SCHEMATHESIS_VERSION" st)/bin/st"
+}
+
+# openapi-python-client, which generates a client from the API's OpenAPI document for
+# scripts/check-api-client. Prints its environment's path.
+API_CLIENT_GENERATOR_VERSION=0.29.1
+ensure_api_client_generator() {
+  ensure_pypi_tool openapi-python-client "$API_CLIENT_GENERATOR_VERSION" openapi-python-client
 }
