@@ -111,7 +111,11 @@ async fn fetch(query: super::Fetch<'_, CallFilters>) -> Result<Vec<CallV1>, sqlx
                   announced_at, organisation_id AS "organisation_id!",
                   organisation_name AS "organisation_name!", changed_at AS "changed_at!"
            FROM api_calls
-           WHERE CASE WHEN $1::bigint IS NULL THEN listed AND id > $2 ELSE id = $1 END
+           -- `id > $2` stands on its own so the keyset walks the primary key from
+           -- there (inside a CASE it could not: every page rescanned from the first id).
+           -- An item's window starts after 0.
+           WHERE id > $2 AND ($1::bigint IS NULL OR id = $1)
+             AND ($1::bigint IS NOT NULL OR listed)
              AND ($3::timestamptz IS NULL OR changed_at >= $3)
              AND ($4::text IS NULL OR kind::text = $4)
              AND ($5::text IS NULL OR status::text = $5)

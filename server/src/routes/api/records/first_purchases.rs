@@ -94,7 +94,11 @@ async fn fetch(
                   outcome AS "outcome!: PurchaseOutcome", recorded_at AS "recorded_at!",
                   corrected_at, cancelled_at, cancel_reason, changed_at AS "changed_at!"
            FROM api_first_purchases
-           WHERE CASE WHEN $1::bigint IS NULL THEN listed AND id > $2 ELSE id = $1 END
+           -- `id > $2` stands on its own so the keyset walks the primary key from
+           -- there (inside a CASE it could not: every page rescanned from the first id).
+           -- An item's window starts after 0.
+           WHERE id > $2 AND ($1::bigint IS NULL OR id = $1)
+             AND ($1::bigint IS NOT NULL OR listed)
              AND ($3::timestamptz IS NULL OR changed_at >= $3)
              AND ($4::bigint IS NULL OR product_id = $4)
              AND ($5::bigint IS NULL OR supplier_id = $5)

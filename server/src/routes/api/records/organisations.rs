@@ -65,7 +65,11 @@ async fn fetch(
                   description AS "description!", website, public_phone, public_email,
                   verified_at AS "verified_at!", changed_at AS "changed_at!"
            FROM api_organisations
-           WHERE CASE WHEN $1::bigint IS NULL THEN listed AND id > $2 ELSE id = $1 END
+           -- `id > $2` stands on its own so the keyset walks the primary key from
+           -- there (inside a CASE it could not: every page rescanned from the first id).
+           -- An item's window starts after 0.
+           WHERE id > $2 AND ($1::bigint IS NULL OR id = $1)
+             AND ($1::bigint IS NOT NULL OR listed)
              AND ($3::timestamptz IS NULL OR changed_at >= $3)
              AND ($4::text IS NULL OR kind::text = $4)
              AND ($5::text IS NULL OR location = $5)

@@ -99,7 +99,11 @@ async fn fetch(query: super::Fetch<'_, ProductFilters>) -> Result<Vec<ProductV1>
                   organisation_name AS "organisation_name!", location AS "location!: Location",
                   batch_id, batch_code, changed_at AS "changed_at!"
            FROM api_products p
-           WHERE CASE WHEN $1::bigint IS NULL THEN listed AND id > $2 ELSE id = $1 END
+           -- `id > $2` stands on its own so the keyset walks the primary key from
+           -- there (inside a CASE it could not: every page rescanned from the first id).
+           -- An item's window starts after 0.
+           WHERE id > $2 AND ($1::bigint IS NULL OR id = $1)
+             AND ($1::bigint IS NOT NULL OR listed)
              AND ($3::timestamptz IS NULL OR changed_at >= $3)
              AND ($4::bigint IS NULL OR organisation_id = $4)
              AND ($5::text IS NULL OR EXISTS (
