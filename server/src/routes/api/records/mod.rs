@@ -48,7 +48,6 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use std::future::Future;
-use utoipa::openapi::path::ParameterIn;
 use utoipa::IntoParams;
 
 /// How far before an answer its `as_of` lies, in seconds: longer than any write of the
@@ -137,18 +136,12 @@ fn invalid(param: &str) -> ApiError {
     .into()
 }
 
-/// The parameters of a query string as `P` (its `IntoParams` are also what the OpenAPI
-/// document lists, so only documented parameters are taken). Errors: 400
-/// `invalid_parameter` naming the first parameter that is unknown, repeated or garbled
-/// (as [`known_parameters::check`](crate::routes::known_parameters::check) words it),
-/// or malformed.
-pub fn parse_query<P: DeserializeOwned + IntoParams>(raw: Option<&str>) -> Result<P, ApiError> {
-    let known: Vec<String> = P::into_params(|| Some(ParameterIn::Query))
-        .into_iter()
-        .map(|parameter| parameter.name)
-        .collect();
-    crate::routes::known_parameters::check(raw, &known)
-        .map_err(|fault| ApiError::parameter_fault(&fault))?;
+/// The parameters of a query string as `P`. Unknown, repeated and garbled parameters
+/// never reach it: the `/api/v1` router's
+/// [`documented_parameters`](crate::routes::known_parameters::documented_parameters)
+/// refuses them by the OpenAPI document first. Errors: 400 `invalid_parameter` naming
+/// the first parameter whose value `P` cannot read.
+pub fn parse_query<P: DeserializeOwned>(raw: Option<&str>) -> Result<P, ApiError> {
     let raw = raw.unwrap_or_default();
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(raw.as_bytes())
         .map(|(key, value)| (key.into_owned(), value.into_owned()))
@@ -164,26 +157,14 @@ pub fn parse_query<P: DeserializeOwned + IntoParams>(raw: Option<&str>) -> Resul
 }
 
 /// A collection's paging and its filters `F`, from one query string.
-pub fn collection_query<F: DeserializeOwned + IntoParams>(
-    raw: Option<&str>,
-) -> Result<(Window, F), ApiError> {
+pub fn collection_query<F: DeserializeOwned>(raw: Option<&str>) -> Result<(Window, F), ApiError> {
     let (paging, filters) = parse_query::<Both<F>>(raw)?.0;
     Ok((paging.window()?, filters))
 }
 
-/// [`Paging`] and `F` parsed together (so each may reject the other's parameters as
-/// unknown only when neither knows them).
+/// [`Paging`] and `F` read from one query string, each ignoring the other's parameters
+/// (parameters neither knows were refused by the router before).
 struct Both<F>((Paging, F));
-
-impl<F: IntoParams> IntoParams for Both<F> {
-    fn into_params(
-        parameter_in_provider: impl Fn() -> Option<ParameterIn>,
-    ) -> Vec<utoipa::openapi::path::Parameter> {
-        let mut parameters = Paging::into_params(&parameter_in_provider);
-        parameters.extend(F::into_params(parameter_in_provider));
-        parameters
-    }
-}
 
 impl<'de, F: DeserializeOwned> Deserialize<'de> for Both<F> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
