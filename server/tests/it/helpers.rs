@@ -115,6 +115,7 @@ pub async fn spawn_app_configured(
         .build();
     // The hash file is read beside the running executable, as in production.
     write_hash_file();
+    let pool = with_site_sessions(&pool);
     let search = search.unwrap_or_else(|| SearchBackend::embedded(pool.clone(), clock.clone()));
     let mut state = AppState::new(leptos_options, pool, clock, search, site);
     configure(&mut state);
@@ -179,6 +180,22 @@ pub fn figure(body: &str, test_id: &str) -> Option<i64> {
         .take_while(char::is_ascii_digit)
         .collect();
     digits.parse().ok()
+}
+
+/// A pool on `pool`'s database with its limits whose sessions run as the site's do
+/// (`database::with_session_settings`, in Asia/Shanghai): the app under test reads and
+/// writes through it, so a rule that depends on the session (the calendar day of a
+/// timestamp) is tested as it runs.
+pub fn with_site_sessions(pool: &PgPool) -> PgPool {
+    let limits = pool.options();
+    server::database::with_session_settings(
+        sqlx::postgres::PgPoolOptions::new()
+            .max_connections(limits.get_max_connections())
+            .acquire_timeout(limits.get_acquire_timeout())
+            .test_before_acquire(limits.get_test_before_acquire()),
+        chrono_tz::Asia::Shanghai,
+    )
+    .connect_lazy_with((*pool.connect_options()).clone())
 }
 
 /// The URL of the database `pool` uses (each test's own), for another process.

@@ -217,3 +217,30 @@ async fn seed_runs_whatever_the_search_settings_say(pool: PgPool) {
         .unwrap();
     assert!(products > 0, "the demo catalogue was loaded");
 }
+
+/// Every session of the site runs in the deployment's time zone and plans each run of a
+/// prepared statement with its values (`database::with_session_settings`). sqlx's own
+/// `TimeZone=UTC` startup parameter had kept the sessions in UTC, so the one eligibility
+/// rule took a product published at 00:30 in Changzhou as published the day before.
+#[sqlx::test(migrations = "../migrations")]
+async fn sessions_run_in_the_deployment_time_zone_and_plan_with_their_values(pool: PgPool) {
+    let site_pool = crate::helpers::with_site_sessions(&pool);
+    let (zone, mode, eligible_the_day_before, eligible_that_day): (String, String, bool, bool) =
+        sqlx::query_as(
+            "SELECT current_setting('TimeZone'), current_setting('plan_cache_mode'),
+                    first_purchase_eligible('published', '2026-12-01 00:30+08', NULL,
+                        '2026-01-01', '2027-12-31', '2026-11-30'),
+                    first_purchase_eligible('published', '2026-12-01 00:30+08', NULL,
+                        '2026-01-01', '2027-12-31', '2026-12-01')",
+        )
+        .fetch_one(&site_pool)
+        .await
+        .unwrap();
+    assert_eq!(zone, "Asia/Shanghai");
+    assert_eq!(mode, "force_custom_plan");
+    assert!(
+        !eligible_the_day_before,
+        "published on 1 December in Changzhou"
+    );
+    assert!(eligible_that_day);
+}
