@@ -48,7 +48,26 @@ impl SearchBackend {
 
     /// Rebuilds the index from Postgres without ever leaving search empty; returns the
     /// number of documents written and the records the backend refused.
+    ///
+    /// One rebuild of an index at a time, across servers and commands: this waits while
+    /// another process rebuilds or repairs it (the lock [`SearchBackend::repair`] takes).
+    /// Two Meilisearch rebuilds at once fill and delete the same `_new` index, and one of
+    /// them swapped in what the other had left of it: 2,725 of 121,571 documents, without
+    /// the index's settings, so every search failed.
+    ///
+    /// # Errors
+    /// [`IndexError::Unavailable`] when the backend or the database cannot be reached.
     pub async fn reindex(&self, pool: &PgPool) -> Result<(usize, Vec<Refusal>), IndexError> {
+        let mut tx = pool.begin().await?;
+        Self::lock_repair(&mut tx, &self.state_name()).await?;
+        let rebuilt = self.rebuild(pool).await;
+        // Released with the transaction, whatever the rebuild's outcome.
+        tx.rollback().await?;
+        rebuilt
+    }
+
+    /// The rebuild itself, by a caller that holds the lock.
+    async fn rebuild(&self, pool: &PgPool) -> Result<(usize, Vec<Refusal>), IndexError> {
         match self {
             SearchBackend::Embedded(index) => index.reindex().await,
             SearchBackend::Meilisearch(index) => index.reindex(pool).await,
@@ -91,7 +110,19 @@ impl SearchBackend {
             .then(|| "documents of another format: index rebuilt".to_owned()))
     }
 
-    /// The lock that lets one server at a time repair or rebuild the index `name`.
+    /// Waits for the lock of [`SearchBackend::try_lock_repair`] and takes it.
+    async fn lock_repair(tx: &mut sqlx::PgConnection, name: &str) -> Result<(), sqlx::Error> {
+        sqlx::query_scalar!(
+            r#"SELECT true AS "locked!"
+               FROM (SELECT pg_advisory_xact_lock(hashtextextended('search-format:' || $1, 0))) taken"#,
+            name
+        )
+        .fetch_one(tx)
+        .await
+        .map(|_| ())
+    }
+
+    /// The lock that lets one process at a time repair or rebuild the index `name`.
     async fn try_lock_repair(tx: &mut sqlx::PgConnection, name: &str) -> Result<bool, sqlx::Error> {
         sqlx::query_scalar!(
             r#"SELECT pg_try_advisory_xact_lock(hashtextextended('search-format:' || $1, 0)) AS "locked!""#,
@@ -142,7 +173,7 @@ impl SearchBackend {
             wanted = DOCUMENT_FORMAT,
             "search documents are of another format: rebuilding the index"
         );
-        let (written, refused) = self.reindex(pool).await?;
+        let (written, refused) = self.rebuild(pool).await?;
         log_refusals(&refused);
         self.mark_format_current(&mut *tx).await?;
         tx.commit().await?;

@@ -286,3 +286,59 @@ async fn a_rebuild_keeps_several_batches_in_flight(pool: PgPool) {
     assert_eq!(titles.len(), 11);
     assert!(titles.contains("产品2") && titles.contains("场景0") && titles.contains("项目1"));
 }
+
+/// Two rebuilds at once (a `catalogue reindex` while a server repairs the index, or two
+/// commands) take turns: each fills and swaps in a whole index. Before, both filled and
+/// deleted the same `_new` index and one swapped in what the other had left of it
+/// (2,725 of 121,571 documents on a real Meilisearch, and no settings).
+#[sqlx::test(migrations = "../migrations")]
+async fn rebuilds_at_the_same_time_take_turns_and_leave_a_whole_index(pool: PgPool) {
+    let firm = organisation(
+        &pool,
+        "常州星辰智能装备有限公司",
+        "enterprise",
+        "320411",
+        true,
+    )
+    .await;
+    for n in 0..6 {
+        product(
+            &pool,
+            firm,
+            None,
+            &format!("产品{n}"),
+            "new_materials",
+            "published",
+        )
+        .await;
+    }
+    let mock = mock().await;
+    let index = site(&mock, "site1", Vec::new());
+    index.prepare().await.unwrap();
+    // Tasks stay "processing" for a while, so the two rebuilds' steps interleave.
+    mock.set_task_polls_before_done(3);
+    let backend = app::search::SearchBackend::Meilisearch(index);
+    let (first, second) = tokio::join!(backend.reindex(&pool), backend.reindex(&pool));
+    assert_eq!(first.unwrap().0, 7, "6 products and their organisation");
+    assert_eq!(second.unwrap().0, 7);
+
+    let uids: std::collections::BTreeSet<String> = mock
+        .documents("site1_records")
+        .iter()
+        .map(|d| d["uid"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(uids.len(), 7, "{uids:?}");
+    let settings = mock.settings("site1_records").expect("the live index");
+    assert!(
+        settings["filterableAttributes"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty()),
+        "the live index has the site's settings: {settings}"
+    );
+    let swaps = mock
+        .requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/swap-indexes"))
+        .count();
+    assert_eq!(swaps, 2, "each rebuild swapped in its own whole index");
+}
